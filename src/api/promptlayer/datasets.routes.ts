@@ -1,0 +1,204 @@
+// PromptLayer-compatible dataset routes (/api/public/v2): groups, versions from files, listing, rows, delete.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { callerOf } from '../../http/auth-hook.js';
+import type { DatasetService } from '../../datasets/dataset.service.js';
+import { Dataset, DatasetGroup, errorResponses, IdParam } from './common.schemas.js';
+import { presentDataset, presentGroup, presentRows } from './dataset.presenter.js';
+
+const V2 = '/api/public/v2';
+
+const CreateGroupBody = z.object({
+  name: z.string().min(1).describe('Name of the dataset group. Must be unique within the workspace.'),
+  workspace_id: z.number().int().min(1).optional().describe('Defaults to the workspace of your API key.'),
+});
+
+const FromFileBody = z.object({
+  dataset_group_id: z.number().int().min(1),
+  file_name: z.string().min(1).max(255).describe('Must end with .csv, .json, .jsonl or .parquet'),
+  file_content_base64: z.string().min(1).describe('Base64 of the file; at most 100 MB decoded'),
+});
+
+const ListDatasetsQuery = z.object({
+  dataset_group_id: z.coerce.number().int().min(1).optional(),
+  name: z.string().optional().describe('Partial, case-insensitive match on the dataset group name'),
+  status: z.enum(['active', 'deleted', 'all']).default('active'),
+  include_failed: z.enum(['true', 'false']).default('false').describe('Strata: also list failed drafts'),
+  page: z.coerce.number().int().min(1).default(1),
+  per_page: z.coerce.number().int().min(1).max(100).default(10),
+  sort_by: z.enum(['created_at', 'updated_at', 'name', 'id']).default('created_at'),
+  sort_order: z.enum(['asc', 'desc']).default('desc'),
+});
+
+const RowsQuery = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  per_page: z.coerce.number().int().min(1).max(100).default(10),
+  q: z.string().max(1000).optional().describe('Case-insensitive search in cell values'),
+  cursor: z.string().max(100).optional().describe('Strata: keyset cursor from next_cursor; page is ignored when given'),
+});
+
+const GroupListQuery = z.object({
+  name: z.string().optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  per_page: z.coerce.number().int().min(1).max(100).default(10),
+});
+
+const pages = (total: number, perPage: number) => Math.max(1, Math.ceil(total / perPage));
+
+export async function promptLayerDatasetRoutes(app: FastifyInstance, opts: { datasets: DatasetService; uploadBodyLimit: number }): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { datasets } = opts;
+
+  r.post(`${V2}/dataset-groups`, {
+    schema: {
+      tags: ['datasets'],
+      summary: 'Create a dataset group (and its draft version -1)',
+      body: CreateGroupBody,
+      response: { 201: z.object({ success: z.boolean(), message: z.string(), dataset_group: DatasetGroup, dataset: Dataset }), ...errorResponses(400, 401) },
+    },
+    handler: async (req, reply) => {
+      const { group, draft } = await datasets.createGroup(callerOf(req), req.body);
+      return reply.code(201).send({
+        success: true,
+        message: 'Dataset group created successfully',
+        dataset_group: presentGroup(group),
+        dataset: presentDataset(draft, group),
+      });
+    },
+  });
+
+  r.get(`${V2}/dataset-groups`, {
+    schema: {
+      tags: ['datasets'],
+      summary: 'List dataset groups (Strata)',
+      querystring: GroupListQuery,
+      response: { 200: z.object({ success: z.boolean(), dataset_groups: z.array(DatasetGroup), page: z.number(), per_page: z.number(), total: z.number(), pages: z.number() }) },
+    },
+    handler: async (req) => {
+      const { rows, total } = await datasets.listGroups(callerOf(req), { name: req.query.name, page: req.query.page, perPage: req.query.per_page });
+      return { success: true, dataset_groups: rows.map(presentGroup), page: req.query.page, per_page: req.query.per_page, total, pages: pages(total, req.query.per_page) };
+    },
+  });
+
+  r.get(`${V2}/dataset-groups/:id`, {
+    schema: {
+      tags: ['datasets'],
+      summary: 'A dataset group with its versions and drafts (Strata)',
+      params: IdParam,
+      response: { 200: z.object({ success: z.boolean(), dataset_group: DatasetGroup, datasets: z.array(Dataset) }), ...errorResponses(403, 404) },
+    },
+    handler: async (req) => {
+      const { group, datasets: versions } = await datasets.getGroupWithVersions(callerOf(req), req.params.id);
+      return { success: true, dataset_group: presentGroup(group), datasets: versions.map((d) => presentDataset(d, group)) };
+    },
+  });
+
+  r.delete(`${V2}/dataset-groups/:id`, {
+    schema: { tags: ['datasets'], summary: 'Soft-delete a dataset group and its versions', params: IdParam, response: { 200: z.object({ success: z.boolean(), message: z.string(), dataset_group: DatasetGroup }), ...errorResponses(403, 404) } },
+    handler: async (req) => {
+      const group = await datasets.deleteGroup(callerOf(req), req.params.id);
+      return { success: true, message: 'Dataset group deleted', dataset_group: presentGroup(group) };
+    },
+  });
+
+  r.post(`${V2}/dataset-versions/from-file`, {
+    bodyLimit: opts.uploadBodyLimit,
+    config: { auth: 'api_key' },
+    schema: {
+      tags: ['datasets'],
+      summary: 'Create a dataset version from a CSV, JSON, JSONL or Parquet file (async)',
+      body: FromFileBody,
+      response: { 201: z.object({ success: z.boolean(), message: z.string(), dataset_id: z.number().int() }), ...errorResponses(400, 401, 403, 404) },
+    },
+    handler: async (req, reply) => {
+      const draft = await datasets.createVersionFromFile(callerOf(req), req.body);
+      return reply.code(201).send({ success: true, message: 'Dataset version creation job queued', dataset_id: draft.id });
+    },
+  });
+
+  r.get(`${V2}/datasets`, {
+    schema: {
+      tags: ['datasets'],
+      summary: 'List dataset versions',
+      querystring: ListDatasetsQuery,
+      response: { 200: z.object({ success: z.boolean(), message: z.string(), datasets: z.array(Dataset), page: z.number(), per_page: z.number(), total: z.number(), pages: z.number() }) },
+    },
+    handler: async (req) => {
+      const q = req.query;
+      const { rows, total } = await datasets.listDatasets(callerOf(req), {
+        groupId: q.dataset_group_id,
+        groupName: q.name,
+        deleted: q.status,
+        includeFailed: q.include_failed === 'true',
+        sortBy: q.sort_by,
+        sortOrder: q.sort_order,
+        offset: (q.page - 1) * q.per_page,
+        limit: q.per_page,
+      });
+      return {
+        success: true,
+        message: 'Datasets retrieved successfully',
+        datasets: rows.map((d) => presentDataset(d, { id: d.group_id, name: d.group_name, workspace_id: d.workspace_id, is_deleted: d.group_is_deleted })),
+        page: q.page,
+        per_page: q.per_page,
+        total,
+        pages: pages(total, q.per_page),
+      };
+    },
+  });
+
+  r.get(`${V2}/datasets/:id`, {
+    schema: { tags: ['datasets'], summary: 'One dataset version (Strata)', params: IdParam, response: { 200: z.object({ success: z.boolean(), dataset: Dataset }), ...errorResponses(403, 404) } },
+    handler: async (req) => {
+      const { dataset, group } = await datasets.getDataset(callerOf(req), req.params.id);
+      return { success: true, dataset: presentDataset(dataset, group) };
+    },
+  });
+
+  r.delete(`${V2}/datasets/:id`, {
+    schema: { tags: ['datasets'], summary: 'Soft-delete a dataset version', params: IdParam, response: { 200: z.object({ success: z.boolean(), message: z.string() }), ...errorResponses(403, 404, 409) } },
+    handler: async (req) => {
+      await datasets.deleteDataset(callerOf(req), req.params.id);
+      return { success: true, message: 'Dataset deleted' };
+    },
+  });
+
+  r.get(`${V2}/datasets/:id/rows`, {
+    schema: {
+      tags: ['datasets'],
+      summary: 'Rows of a dataset version, by page or keyset cursor',
+      params: IdParam,
+      querystring: RowsQuery,
+      response: {
+        200: z.object({
+          success: z.boolean(),
+          message: z.string(),
+          columns: z.array(z.string()),
+          rows: z.array(z.array(z.object({ type: z.literal('dataset'), value: z.unknown() }))),
+          page: z.number(),
+          per_page: z.number(),
+          pages: z.number(),
+          total: z.number(),
+          next_cursor: z.string().nullable(),
+        }),
+        ...errorResponses(400, 403, 404, 409),
+      },
+    },
+    handler: async (req) => {
+      const q = req.query;
+      const page = await datasets.readRows(callerOf(req), req.params.id, { page: q.page, perPage: q.per_page, q: q.q, cursor: q.cursor });
+      return {
+        success: true,
+        message: 'Rows retrieved successfully',
+        columns: page.columns,
+        rows: presentRows(page.rows),
+        page: q.page,
+        per_page: q.per_page,
+        pages: pages(page.total, q.per_page),
+        total: page.total,
+        next_cursor: page.nextCursor,
+      };
+    },
+  });
+}

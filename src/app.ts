@@ -1,0 +1,134 @@
+// The composition root: builds repositories, services, job handlers, the HTTP server and the worker from Config.
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { openDatabase, migrateToLatest, type DatabaseHandle } from './db/database.js';
+import { createLogger } from './logger.js';
+import { createBlobStore } from './storage/index.js';
+import type { BlobStore } from './storage/blob-store.js';
+import { AuthRepository } from './auth/auth.repository.js';
+import { AuthService } from './auth/auth.service.js';
+import { JobRepository } from './jobs/job.repository.js';
+import { JobQueue } from './jobs/job-queue.js';
+import type { JobHandlers } from './jobs/job-catalogue.js';
+import { Worker } from './jobs/worker.js';
+import { nullEventSink, type EventSink } from './events/domain-events.js';
+import { DatasetRepository } from './datasets/dataset.repository.js';
+import { DatasetService } from './datasets/dataset.service.js';
+import { VersionPublisher } from './datasets/version-publisher.js';
+import { importFileJob } from './datasets/import-file.job.js';
+import { purgeJob } from './datasets/purge.job.js';
+import { buildServer } from './http/server.js';
+import { healthRoutes } from './api/health.routes.js';
+import { authRoutes } from './api/promptlayer/auth.routes.js';
+import { jobRoutes } from './api/promptlayer/jobs.routes.js';
+import { promptLayerDatasetRoutes } from './api/promptlayer/datasets.routes.js';
+
+/** Request bodies of ordinary routes; upload routes allow the file limit in base64. */
+const SMALL_BODY_LIMIT = 5 * 1024 * 1024;
+
+export interface App {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly dbh: DatabaseHandle;
+  readonly blobs: BlobStore;
+  readonly auth: AuthService;
+  readonly datasets: DatasetService;
+  readonly jobs: JobRepository;
+  readonly server: FastifyInstance | undefined;
+  readonly worker: Worker | undefined;
+  /** Ensures workspace `default` (and the bootstrap key); returns a new key on first start. */
+  bootstrap(): Promise<string | null>;
+  /** Starts the worker (if this process has the role) and listens (if it has the api role). */
+  start(): Promise<string | undefined>;
+  close(): Promise<void>;
+}
+
+export async function createApp(config: Config, opts: { logger?: Logger } = {}): Promise<App> {
+  const log = opts.logger ?? createLogger(config.logLevel);
+  const dbh = openDatabase(config.database);
+  await migrateToLatest(dbh.db);
+  const blobs = createBlobStore(config.storage);
+
+  // Repositories
+  const authRepo = new AuthRepository(dbh.db);
+  const jobRepo = new JobRepository(dbh.db, dbh.dialect);
+  const datasetRepo = new DatasetRepository(dbh.db, dbh.dialect);
+
+  // Services
+  const auth = new AuthService(authRepo, { jwtSecret: config.jwtSecret, jwtTtlSeconds: config.jwtTtlSeconds });
+  await auth.init();
+  const queue = new JobQueue(jobRepo, config.worker.maxAttempts);
+  const events: EventSink = nullEventSink;
+  const publisher = new VersionPublisher(dbh, datasetRepo, events, config.worker.importBatchRows);
+  const datasets = new DatasetService(dbh, datasetRepo, blobs, queue, events, {
+    maxFileBytes: config.maxFileBytes,
+    syncValidateBytes: config.syncValidateBytes,
+  });
+
+  // Jobs
+  const handlers: JobHandlers = {
+    'dataset.import_file': importFileJob(publisher, blobs),
+    'maintenance.purge': purgeJob(dbh, datasetRepo, jobRepo, config.failedRetentionMs),
+  };
+
+  let worker: Worker | undefined;
+  if (config.roles.includes('worker')) {
+    worker = new Worker(jobRepo, handlers, log, {
+      concurrency: config.worker.concurrency,
+      pollMs: config.worker.pollMs,
+      leaseMs: config.worker.leaseMs,
+      periodic: [
+        {
+          everyMs: 10 * 60_000,
+          run: async () => {
+            if (await jobRepo.hasPending('maintenance.purge')) return;
+            await queue.enqueue(dbh.db, 'maintenance.purge', {});
+            queue.notify();
+          },
+        },
+      ],
+    });
+    const w = worker;
+    queue.onEnqueued(() => w.wake());
+  }
+
+  let server: FastifyInstance | undefined;
+  if (config.roles.includes('api')) {
+    const uploadBodyLimit = Math.ceil((config.maxFileBytes * 4) / 3) + 1024 * 1024;
+    server = await buildServer({ logger: log, bodyLimit: SMALL_BODY_LIMIT, auth });
+    await server.register(healthRoutes, { db: dbh.db, roles: config.roles });
+    await server.register(authRoutes, { auth });
+    await server.register(jobRoutes, { jobs: jobRepo });
+    await server.register(promptLayerDatasetRoutes, { datasets, uploadBodyLimit });
+  }
+
+  let closed = false;
+  return {
+    config,
+    log,
+    dbh,
+    blobs,
+    auth,
+    datasets,
+    jobs: jobRepo,
+    server,
+    worker,
+    async bootstrap() {
+      const { newKey } = await auth.bootstrap(config.bootstrapApiKey);
+      return newKey;
+    },
+    async start() {
+      worker?.start();
+      if (!server) return undefined;
+      return server.listen({ port: config.port, host: config.host });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await server?.close();
+      await worker?.stop();
+      await dbh.close();
+    },
+  };
+}

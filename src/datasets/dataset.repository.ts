@@ -1,0 +1,290 @@
+// All SQL for dataset groups, dataset versions and their rows.
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db, Executor } from '../db/database.js';
+import { likeContains, type DialectCapabilities } from '../db/dialect.js';
+import type { DatasetGroupRow, DatasetRow, DatasetStatus, NewDataset } from '../db/schema.js';
+
+/** Nebius-style identifier: 32 lower-case hex characters. */
+export function newExternalId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+export interface GroupListQuery {
+  workspaceIds: number[];
+  name?: string;
+  folder?: string;
+  includeDeleted?: boolean;
+  offset: number;
+  limit: number;
+  /** Keyset paging by external id order for the Nebius face. */
+  afterId?: number;
+}
+
+export interface DatasetListQuery {
+  workspaceIds: number[];
+  groupId?: number;
+  groupName?: string;
+  deleted: 'active' | 'deleted' | 'all';
+  includeFailed: boolean;
+  sortBy: 'created_at' | 'updated_at' | 'name' | 'id';
+  sortOrder: 'asc' | 'desc';
+  offset: number;
+  limit: number;
+}
+
+export interface RowPageQuery {
+  q?: string;
+  /** Keyset: rows with row_index greater than this. */
+  afterIndex?: number;
+  offset?: number;
+  limit: number;
+}
+
+export interface StoredRow {
+  row_index: number;
+  row_uid: string | null;
+  data: string;
+}
+
+export class DatasetRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: DialectCapabilities,
+  ) {}
+
+  // ---- groups
+
+  async insertGroup(
+    ex: Executor,
+    g: { workspaceId: number; name: string; userId: number | null; folder?: string; schemaJson?: string | null; aiProjectId?: string | null; expiresAt?: number | null },
+  ): Promise<DatasetGroupRow> {
+    const now = Date.now();
+    return ex
+      .insertInto('dataset_groups')
+      .values({
+        workspace_id: g.workspaceId,
+        name: g.name,
+        user_id: g.userId,
+        folder: g.folder ?? '',
+        schema_json: g.schemaJson ?? null,
+        ai_project_id: g.aiProjectId ?? null,
+        expires_at: g.expiresAt ?? null,
+        external_id: newExternalId(),
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async findGroup(id: number, ex: Executor = this.db): Promise<DatasetGroupRow | undefined> {
+    return ex.selectFrom('dataset_groups').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async findGroupByExternalId(externalId: string): Promise<DatasetGroupRow | undefined> {
+    return this.db.selectFrom('dataset_groups').selectAll().where('external_id', '=', externalId).executeTakeFirst();
+  }
+
+  async findLiveGroupByName(ex: Executor, workspaceId: number, name: string): Promise<DatasetGroupRow | undefined> {
+    return ex
+      .selectFrom('dataset_groups')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('name', '=', name)
+      .where('is_deleted', '=', 0)
+      .executeTakeFirst();
+  }
+
+  /** Locks the group row for the rest of the transaction (PostgreSQL; SQLite transactions are already exclusive). */
+  async lockGroup(ex: Executor, id: number): Promise<DatasetGroupRow | undefined> {
+    let q = ex.selectFrom('dataset_groups').selectAll().where('id', '=', id);
+    if (this.dialect.supportsSkipLocked) q = q.forUpdate();
+    return q.executeTakeFirst();
+  }
+
+  async listGroups(q: GroupListQuery): Promise<{ rows: DatasetGroupRow[]; total: number }> {
+    let base = this.db.selectFrom('dataset_groups').where('workspace_id', 'in', q.workspaceIds);
+    if (!q.includeDeleted) base = base.where('is_deleted', '=', 0);
+    if (q.name) base = base.where(this.dialect.ilike('name', likeContains(q.name)));
+    if (q.folder !== undefined) base = base.where('folder', '=', q.folder);
+    const countRow = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    let page = base.selectAll();
+    if (q.afterId !== undefined) page = page.where('id', '<', q.afterId);
+    const rows = await page.orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute();
+    return { rows, total: Number(countRow.n) };
+  }
+
+  async updateGroup(ex: Executor, id: number, patch: { name?: string; folder?: string; is_deleted?: number; deleted_at?: number | null }): Promise<void> {
+    await ex
+      .updateTable('dataset_groups')
+      .set({ ...patch, updated_at: Date.now() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  // ---- datasets (versions)
+
+  async insertDataset(ex: Executor, values: Omit<NewDataset, 'external_id' | 'created_at' | 'updated_at'>): Promise<DatasetRow> {
+    const now = Date.now();
+    return ex
+      .insertInto('datasets')
+      .values({ ...values, external_id: newExternalId(), created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async findDataset(id: number, ex: Executor = this.db): Promise<DatasetRow | undefined> {
+    return ex.selectFrom('datasets').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async findDatasetsByIds(ids: number[]): Promise<DatasetRow[]> {
+    if (ids.length === 0) return [];
+    return this.db.selectFrom('datasets').selectAll().where('id', 'in', ids).execute();
+  }
+
+  /** Every version and draft of a group (not deleted unless asked), newest first. */
+  async listGroupDatasets(groupId: number, opts: { includeDeleted?: boolean; includeFailed?: boolean } = {}): Promise<DatasetRow[]> {
+    let q = this.db.selectFrom('datasets').selectAll().where('group_id', '=', groupId);
+    if (!opts.includeDeleted) q = q.where('is_deleted', '=', 0);
+    if (!opts.includeFailed) q = q.where('status', '!=', 'failed');
+    return q.orderBy('id', 'desc').execute();
+  }
+
+  /** The group's editable draft (status `draft`), if it has one. */
+  async findEditableDraft(ex: Executor, groupId: number): Promise<DatasetRow | undefined> {
+    return ex
+      .selectFrom('datasets')
+      .selectAll()
+      .where('group_id', '=', groupId)
+      .where('status', '=', 'draft')
+      .where('is_deleted', '=', 0)
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+  }
+
+  /** The newest published, non-deleted version of a group. */
+  async findLatestVersion(groupId: number): Promise<DatasetRow | undefined> {
+    return this.db
+      .selectFrom('datasets')
+      .selectAll()
+      .where('group_id', '=', groupId)
+      .where('status', '=', 'ready')
+      .where('is_deleted', '=', 0)
+      .orderBy('version_number', 'desc')
+      .executeTakeFirst();
+  }
+
+  async listDatasets(q: DatasetListQuery): Promise<{ rows: Array<DatasetRow & { group_name: string; group_is_deleted: number }>; total: number }> {
+    let base = this.db
+      .selectFrom('datasets as d')
+      .innerJoin('dataset_groups as g', 'g.id', 'd.group_id')
+      .where('d.workspace_id', 'in', q.workspaceIds);
+    if (q.groupId !== undefined) base = base.where('d.group_id', '=', q.groupId);
+    if (q.groupName) base = base.where(this.dialect.ilike(sql.ref('g.name'), likeContains(q.groupName)));
+    if (q.deleted === 'active') base = base.where('d.is_deleted', '=', 0);
+    else if (q.deleted === 'deleted') base = base.where('d.is_deleted', '=', 1);
+    if (!q.includeFailed) base = base.where('d.status', '!=', 'failed');
+    const countRow = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const sortCol = q.sortBy === 'name' ? 'g.name' : (`d.${q.sortBy}` as const);
+    const rows = await base
+      .selectAll('d')
+      .select(['g.name as group_name', 'g.is_deleted as group_is_deleted'])
+      .orderBy(sortCol, q.sortOrder)
+      .orderBy('d.id', q.sortOrder)
+      .limit(q.limit)
+      .offset(q.offset)
+      .execute();
+    return { rows, total: Number(countRow.n) };
+  }
+
+  async updateDataset(
+    ex: Executor,
+    id: number,
+    patch: Partial<Pick<DatasetRow, 'status' | 'error' | 'column_names' | 'row_count' | 'warnings' | 'filter_params' | 'version_number' | 'is_deleted' | 'deleted_at' | 'finished_at' | 'origin' | 'source_dataset_id'>>,
+  ): Promise<void> {
+    await ex
+      .updateTable('datasets')
+      .set({ ...patch, updated_at: Date.now() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Gives a finished draft the group's next version number; call with the group locked. */
+  async nextVersionNumber(ex: Executor, groupId: number): Promise<number> {
+    const row = await ex
+      .selectFrom('datasets')
+      .select((eb) => eb.fn.max('version_number').as('v'))
+      .where('group_id', '=', groupId)
+      .executeTakeFirst();
+    return Math.max(Number(row?.v ?? 0), 0) + 1;
+  }
+
+  async softDeleteGroupDatasets(ex: Executor, groupId: number): Promise<DatasetRow[]> {
+    const now = Date.now();
+    return ex
+      .updateTable('datasets')
+      .set({ is_deleted: 1, deleted_at: now, updated_at: now })
+      .where('group_id', '=', groupId)
+      .where('is_deleted', '=', 0)
+      .returningAll()
+      .execute();
+  }
+
+  async datasetsWithStatusBefore(status: DatasetStatus, before: number): Promise<number[]> {
+    const rows = await this.db.selectFrom('datasets').select('id').where('status', '=', status).where('updated_at', '<', before).execute();
+    return rows.map((r) => r.id);
+  }
+
+  async hardDeleteDataset(ex: Executor, id: number): Promise<void> {
+    await ex.deleteFrom('dataset_rows').where('dataset_id', '=', id).execute();
+    await ex.deleteFrom('datasets').where('id', '=', id).execute();
+  }
+
+  // ---- rows
+
+  /** Inserts rows with consecutive indexes from `firstIndex`, as few statements as the parameter limit allows. */
+  async insertRows(ex: Executor, datasetId: number, firstIndex: number, rows: Array<{ data: string; row_uid?: string | null }>): Promise<void> {
+    const perStatement = Math.floor(this.dialect.maxParams / 4);
+    for (let start = 0; start < rows.length; start += perStatement) {
+      const chunk = rows.slice(start, start + perStatement);
+      await ex
+        .insertInto('dataset_rows')
+        .values(
+          chunk.map((r, i) => ({ dataset_id: datasetId, row_index: firstIndex + start + i, row_uid: r.row_uid ?? null, data: r.data })),
+        )
+        .execute();
+    }
+  }
+
+  async deleteRows(ex: Executor, datasetId: number): Promise<void> {
+    await ex.deleteFrom('dataset_rows').where('dataset_id', '=', datasetId).execute();
+  }
+
+  async countRows(datasetId: number, q?: string): Promise<number> {
+    let query = this.db.selectFrom('dataset_rows').select((eb) => eb.fn.countAll<number>().as('n')).where('dataset_id', '=', datasetId);
+    if (q) query = query.where(this.dialect.ilike('data', likeContains(q)));
+    const row = await query.executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async readRows(datasetId: number, page: RowPageQuery): Promise<StoredRow[]> {
+    let query = this.db.selectFrom('dataset_rows').select(['row_index', 'row_uid', 'data']).where('dataset_id', '=', datasetId);
+    if (page.q) query = query.where(this.dialect.ilike('data', likeContains(page.q)));
+    if (page.afterIndex !== undefined) query = query.where('row_index', '>', page.afterIndex);
+    query = query.orderBy('row_index').limit(page.limit);
+    if (page.afterIndex === undefined && page.offset) query = query.offset(page.offset);
+    return query.execute();
+  }
+
+  /** Streams every row in order, in chunks of `chunk`, by keyset (constant memory). */
+  async *iterateRows(datasetId: number, chunk = 1000): AsyncGenerator<StoredRow> {
+    let after = -1;
+    for (;;) {
+      const rows = await this.readRows(datasetId, { afterIndex: after, limit: chunk });
+      for (const r of rows) yield r;
+      if (rows.length < chunk) return;
+      after = rows[rows.length - 1].row_index;
+    }
+  }
+}

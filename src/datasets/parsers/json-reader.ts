@@ -1,0 +1,51 @@
+// A JSON array of objects, parsed as a stream (stream-json) so memory stays flat however long the array.
+import { Transform, type Readable } from 'node:stream';
+import streamJson from 'stream-json';
+import StreamArrayModule from 'stream-json/streamers/StreamArray.js';
+import { ColumnIndex, FileFormatError, type TableReader } from './table-reader.js';
+
+const { parser } = streamJson;
+const { streamArray } = StreamArrayModule;
+
+export class JsonReader implements TableReader {
+  private readonly index = new ColumnIndex();
+  readonly warnings: string[] = [];
+
+  constructor(private readonly input: Readable) {}
+
+  get columns(): string[] {
+    return this.index.names;
+  }
+
+  async *rows(): AsyncIterable<unknown[]> {
+    let line = 1;
+    // Counts newlines as bytes flow in, so syntax errors can say roughly where they are.
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) line++;
+        cb(null, chunk);
+      },
+    });
+    const jsonParser = parser();
+    const items = this.input.pipe(counter).pipe(jsonParser).pipe(streamArray());
+    // .pipe() does not forward errors: surface every stage's error on the stream we iterate.
+    for (const stage of [this.input, counter, jsonParser]) stage.on('error', (err) => items.destroy(err));
+    let count = 0;
+    try {
+      for await (const { key, value } of items as AsyncIterable<{ key: number; value: unknown }>) {
+        count = key + 1;
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+          throw new FileFormatError(`JSON item ${key + 1}: expected an object, found ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+        }
+        yield this.index.align(value as Record<string, unknown>);
+      }
+    } catch (err) {
+      if (err instanceof FileFormatError) throw err;
+      const msg = (err as Error).message ?? String(err);
+      if (/Top-level object should be an array/.test(msg)) throw new FileFormatError('JSON file must be an array of objects');
+      throw new FileFormatError(`JSON syntax error near line ${line} (after item ${count}): ${msg}`);
+    } finally {
+      items.destroy();
+    }
+  }
+}

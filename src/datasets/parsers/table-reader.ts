@@ -1,0 +1,75 @@
+// What every file parser produces: growing column names, warnings, and rows as arrays aligned with the columns.
+import { PermanentJobError } from '../../errors.js';
+import type { FileFormat } from '../../jobs/job-catalogue.js';
+
+export interface TableReader {
+  /** Column names seen so far; JSON readers append as new keys appear. Rows may be shorter than this list. */
+  readonly columns: string[];
+  /** Notes for the user (renamed columns and the like). */
+  readonly warnings: string[];
+  rows(): AsyncIterable<unknown[]>;
+}
+
+/** The file's content is broken; the message names the line or item. */
+export class FileFormatError extends PermanentJobError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FileFormatError';
+  }
+}
+
+const EXTENSIONS: Record<string, FileFormat> = {
+  '.csv': 'csv',
+  '.json': 'json',
+  '.jsonl': 'jsonl',
+  '.ndjson': 'jsonl',
+  '.parquet': 'parquet',
+};
+
+export const SUPPORTED_EXTENSIONS = Object.keys(EXTENSIONS);
+
+export function formatFromFileName(name: string): FileFormat | undefined {
+  const m = /\.[A-Za-z0-9]+$/.exec(name.trim());
+  return m ? EXTENSIONS[m[0].toLowerCase()] : undefined;
+}
+
+/** Keeps keys in first-seen order and maps each to its column position. */
+export class ColumnIndex {
+  readonly names: string[] = [];
+  private readonly positions = new Map<string, number>();
+
+  positionOf(key: string): number {
+    let p = this.positions.get(key);
+    if (p === undefined) {
+      p = this.names.length;
+      this.names.push(key);
+      this.positions.set(key, p);
+    }
+    return p;
+  }
+
+  /** An object's values placed by column; keys not seen before become new columns. */
+  align(obj: Record<string, unknown>): unknown[] {
+    const row: unknown[] = [];
+    for (const key of Object.keys(obj)) row[this.positionOf(key)] = obj[key];
+    for (let i = 0; i < row.length; i++) if (row[i] === undefined) row[i] = null;
+    return row;
+  }
+}
+
+/** Makes header names usable: empty names become `column_N`, repeats get `_2`, `_3`...; each change is reported. */
+export function uniqueColumnNames(raw: string[], warnings: string[]): string[] {
+  const seen = new Set<string>();
+  return raw.map((name, i) => {
+    let base = name.trim();
+    if (base === '') {
+      base = `column_${i + 1}`;
+      warnings.push(`column ${i + 1} has no name; named it "${base}"`);
+    }
+    let candidate = base;
+    for (let n = 2; seen.has(candidate); n++) candidate = `${base}_${n}`;
+    if (candidate !== base) warnings.push(`column ${i + 1} repeats the name "${base}"; renamed it "${candidate}"`);
+    seen.add(candidate);
+    return candidate;
+  });
+}

@@ -1,0 +1,111 @@
+// Fills a processing draft with rows and publishes it atomically as the group's next version (or fails it).
+// Every job that builds a version (file, filter params, S3, draft save) goes through here.
+import type { DatabaseHandle, Tx } from '../db/database.js';
+import type { DatasetRow } from '../db/schema.js';
+import type { DomainEvent, EventSink } from '../events/domain-events.js';
+import type { JobRunContext } from '../jobs/job-catalogue.js';
+import type { DatasetRepository } from './dataset.repository.js';
+
+/** Buffers rows and writes them in batches, each batch in its own transaction. */
+export class RowWriter {
+  private batch: Array<{ data: string; row_uid?: string | null }> = [];
+  private next = 0;
+
+  constructor(
+    private readonly dbh: DatabaseHandle,
+    private readonly repo: DatasetRepository,
+    private readonly datasetId: number,
+    private readonly batchSize: number,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  get count(): number {
+    return this.next + this.batch.length;
+  }
+
+  async add(cells: unknown[], rowUid: string | null = null): Promise<void> {
+    this.batch.push({ data: JSON.stringify(cells), row_uid: rowUid });
+    if (this.batch.length >= this.batchSize) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.batch.length === 0) return;
+    if (this.signal?.aborted) throw new Error('job interrupted');
+    const rows = this.batch;
+    this.batch = [];
+    const first = this.next;
+    this.next += rows.length;
+    await this.dbh.transaction((trx) => this.repo.insertRows(trx, this.datasetId, first, rows));
+  }
+}
+
+export interface PublishResult {
+  columns: string[];
+  rowCount: number;
+  warnings?: string[];
+  filterParams?: string | null;
+}
+
+export class VersionPublisher {
+  constructor(
+    private readonly dbh: DatabaseHandle,
+    private readonly repo: DatasetRepository,
+    private readonly events: EventSink,
+    private readonly batchSize: number,
+  ) {}
+
+  /** The draft if it still waits for this job; undefined when an earlier run already finished it. */
+  async claimDraft(datasetId: number): Promise<DatasetRow | undefined> {
+    const d = await this.repo.findDataset(datasetId);
+    return d && d.status === 'processing' ? d : undefined;
+  }
+
+  /** Removes rows a previous, interrupted attempt left behind, and returns a writer for a fresh start. */
+  async startRows(datasetId: number, ctx: JobRunContext): Promise<RowWriter> {
+    await this.repo.deleteRows(this.dbh.db, datasetId);
+    return new RowWriter(this.dbh, this.repo, datasetId, this.batchSize, ctx.signal);
+  }
+
+  /**
+   * In one transaction: checks the lease, gives the draft the next version number, marks it ready and
+   * records the event built from that number. Returns the number, or undefined when already published.
+   */
+  async publish(
+    ctx: JobRunContext,
+    datasetId: number,
+    result: PublishResult,
+    event: (d: DatasetRow, version: number) => DomainEvent | undefined,
+  ): Promise<number | undefined> {
+    return this.dbh.transaction(async (trx: Tx) => {
+      await ctx.fence(trx);
+      const draft = await this.repo.findDataset(datasetId, trx);
+      if (!draft || draft.status !== 'processing') return undefined;
+      await this.repo.lockGroup(trx, draft.group_id);
+      const version = await this.repo.nextVersionNumber(trx, draft.group_id);
+      await this.repo.updateDataset(trx, datasetId, {
+        status: 'ready',
+        version_number: version,
+        column_names: JSON.stringify(result.columns),
+        row_count: result.rowCount,
+        warnings: result.warnings && result.warnings.length > 0 ? JSON.stringify(result.warnings) : null,
+        ...(result.filterParams !== undefined ? { filter_params: result.filterParams } : {}),
+        finished_at: Date.now(),
+      });
+      const e = event(draft, version);
+      if (e) await this.events.record(trx, e);
+      return version;
+    });
+  }
+
+  /** Marks a processing draft failed with its error, removes its rows, and records the event. */
+  async fail(datasetId: number, message: string, event: (d: DatasetRow) => DomainEvent | undefined): Promise<void> {
+    await this.dbh.transaction(async (trx) => {
+      const draft = await this.repo.findDataset(datasetId, trx);
+      if (!draft || draft.status !== 'processing') return;
+      await this.repo.deleteRows(trx, datasetId);
+      await this.repo.updateDataset(trx, datasetId, { status: 'failed', error: message, row_count: 0, finished_at: Date.now() });
+      const e = event(draft);
+      if (e) await this.events.record(trx, e);
+    });
+  }
+}

@@ -1,0 +1,64 @@
+// The one place errors become HTTP responses, in each face's format:
+// PromptLayer `{success:false, error, message}`; Nebius/FastAPI `422 {detail:[{loc,msg,type}]}` or `{detail: "..."}`.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, ValidationError, type FieldIssue } from '../errors.js';
+import { faceOf } from './faces.js';
+
+interface ZodFastifyIssue {
+  instancePath: string;
+  keyword: string;
+  message: string;
+}
+
+function issuesFromSchemaError(err: FastifyError & { validation: unknown[]; validationContext?: string }): FieldIssue[] {
+  const part = err.validationContext === 'querystring' ? 'query' : (err.validationContext ?? 'body');
+  return (err.validation as ZodFastifyIssue[]).map((v) => ({
+    loc: [part, ...v.instancePath.split('/').filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s))],
+    msg: v.message,
+    type: v.keyword,
+  }));
+}
+
+function describe(issues: FieldIssue[]): string {
+  return issues
+    .map((i) => {
+      const where = i.loc.slice(1).join('.');
+      return where ? `${where}: ${i.msg}` : `${i.loc[0]}: ${i.msg}`;
+    })
+    .join('; ');
+}
+
+function send(request: FastifyRequest, reply: FastifyReply, status: number, message: string, issues?: FieldIssue[]): FastifyReply {
+  if (faceOf(request.url) === 'nebius') {
+    if (issues && issues.length > 0) return reply.code(status === 400 ? 422 : status).send({ detail: issues });
+    return reply.code(status).send({ detail: message });
+  }
+  return reply.code(status).send({ success: false, error: message, message });
+}
+
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const issues = issuesFromSchemaError(err as FastifyError & { validation: unknown[]; validationContext?: string });
+      return send(request, reply, 400, describe(issues), issues);
+    }
+    if (err instanceof ValidationError) {
+      return send(request, reply, 400, err.message, err.issues.length > 0 ? err.issues : undefined);
+    }
+    if (err instanceof AppError) return send(request, reply, err.status, err.message);
+    // Fastify's own client errors: malformed JSON, body too large, unsupported media type...
+    const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      const message = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'request body is too large for this endpoint' : err.message;
+      if (faceOf(request.url) === 'nebius' && status === 400) {
+        return send(request, reply, 422, message, [{ loc: ['body'], msg: message, type: 'json_invalid' }]);
+      }
+      return send(request, reply, status, message);
+    }
+    request.log.error({ err }, 'unhandled error');
+    return send(request, reply, 500, `internal error (request id ${request.id})`);
+  });
+
+  app.setNotFoundHandler((request, reply) => send(request, reply, 404, `no route for ${request.method} ${request.url.split('?')[0]}`));
+}

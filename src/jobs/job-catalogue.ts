@@ -1,0 +1,30 @@
+// The typed job catalogue: every job name with its payload. Handlers live beside their domain.
+import type { Tx } from '../db/database.js';
+
+export type FileFormat = 'csv' | 'json' | 'jsonl' | 'parquet';
+
+export interface JobPayloads {
+  /** Parse an uploaded file blob into a processing draft, then publish it as the next version. */
+  'dataset.import_file': { datasetId: number; blobKey: string; format: FileFormat };
+  /** Hard-delete failed drafts (and finished jobs) older than the retention period. */
+  'maintenance.purge': Record<string, never>;
+}
+
+export type JobName = keyof JobPayloads;
+
+export interface JobRunContext {
+  readonly jobId: number;
+  readonly attempt: number;
+  /** Aborted when the worker stops or loses its lease: long loops should check it. */
+  readonly signal: AbortSignal;
+  /** Throws unless this worker still holds the job's lease; call inside the transaction that publishes results. */
+  fence(trx: Tx): Promise<void>;
+}
+
+export interface JobDefinition<N extends JobName> {
+  run(payload: JobPayloads[N], ctx: JobRunContext): Promise<void>;
+  /** Called once when the job has failed for good (permanent error or out of attempts). */
+  onFailed?(payload: JobPayloads[N], message: string): Promise<void>;
+}
+
+export type JobHandlers = { [N in JobName]: JobDefinition<N> };
