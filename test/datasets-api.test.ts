@@ -116,7 +116,7 @@ for (const dialect of DIALECTS) {
       const g = await createGroup(t, 'broken');
       const cases: Array<[string, string, RegExp]> = [
         ['a.csv', 'a,b\n1,2\n3\n', /line 3/],
-        ['a.csv', 'a,b\n"1,2\n', /CSV error/],
+        ['a.csv', 'a,b\n"1,2\n', /line 2: Quoted field unterminated/],
         ['a.json', '[{"a":1}, 5]', /item 2/],
         ['a.json', '{"a":1}', /array/],
         ['a.json', '[{"a":1},', /JSON syntax error/],
