@@ -157,7 +157,8 @@ export class DatasetService {
       await this.checkFile(format, open(), size);
 
       const blobKey = `uploads/${group.workspace_id}/${randomUUID()}.${format}`;
-      await this.blobs.put(blobKey, open());
+      if (input.file) await this.blobs.putFile(blobKey, input.file.path);
+      else await this.blobs.put(blobKey, open());
       try {
         const draft = await this.dbh.transaction(async (trx) => {
           const d = await this.repo.insertDataset(trx, {
