@@ -10,8 +10,8 @@ export function generateCsv(file: string, rows: number): number {
   const fd = fs.openSync(file, 'w');
   let chunk = 'id,prompt,completion,label,score\n';
   for (let i = 0; i < rows; i++) {
-    const prompt = i % 7 === 0 ? `"Summarise, briefly: item ${i}\nsecond line with ""quotes"""` : `Summarise item ${i} for the weekly report`;
-    const completion = i % 5 === 0 ? `"A, B and C (${i})"` : `The summary of item ${i} is short and to the point`;
+    const prompt = i % 7 === 0 ? `"Summarise, briefly: item ${i}\nsecond line with ""quotes"""` : `Summarise item ${i} for the report`;
+    const completion = i % 5 === 0 ? `"A, B and C (${i})"` : `Item ${i} summary: short and to the point`;
     chunk += `${i},${prompt},${completion},label-${i % 13},${(i % 100) / 10}\n`;
     if (chunk.length > 1 << 20) {
       fs.writeSync(fd, chunk);

@@ -230,3 +230,24 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+for (const dialect of DIALECTS) {
+  describe(`oversized streamed upload [${dialect}]`, () => {
+    it('answers 400 and keeps serving when the limit is crossed mid-stream', async () => {
+      const t = await startTestApp(dialect, { STRATA_MAX_FILE_BYTES: String(1024 * 1024) });
+      try {
+        const g = await createGroup(t, 'big');
+        const content = 'a,b\n' + 'some text,more text\n'.repeat(250_000); // about 5 MB
+        const r = await upload(t, g.dataset_group.id, 'big.csv', content);
+        assert.equal(r.statusCode, 400);
+        assert.match(r.json().error, /file too large/);
+        const after = await t.request({ method: 'GET', url: '/healthz', apiKey: null });
+        assert.equal(after.statusCode, 200);
+        const ok = await upload(t, g.dataset_group.id, 'small.csv', 'a,b\n1,2\n');
+        assert.equal(ok.statusCode, 201);
+      } finally {
+        await t.close();
+      }
+    });
+  });
+}

@@ -1,6 +1,7 @@
 // Streams a JSON upload body to disk: the base64 file field is decoded chunk by chunk into a temporary file,
 // so a 100 MB upload never sits in memory as a 134 MB string, a parsed copy and a decoded buffer at once.
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -102,7 +103,7 @@ export async function spoolJsonUpload(input: Readable, opts: { field: string; ma
   const isFileField = () => stack.length === 1 && stack[0].key === opts.field;
   const write = async (buf: Buffer) => {
     if (buf.length === 0 || !out) return;
-    if (!out.write(buf)) await new Promise<void>((r) => out!.once('drain', () => r()));
+    if (!out.write(buf)) await once(out, 'drain'); // rejects if the file stream fails
   };
 
   try {
@@ -132,6 +133,7 @@ export async function spoolJsonUpload(input: Readable, opts: { field: string; ma
             inFile = true;
             decoder = new Base64Decoder(opts.field, opts.maxBytes);
             out = fs.createWriteStream(tmpPath);
+            out.on('error', () => undefined); // surfaced through write()/end(); never an unhandled 'error' event
           }
           break;
         case 'stringChunk':
