@@ -86,7 +86,7 @@ export async function spoolJsonUpload(input: Readable, opts: { field: string; ma
     received += chunk.length;
     if (received > opts.maxBodyBytes) input.destroy(new ValidationError(`request body is larger than ${opts.maxBodyBytes} bytes`));
   });
-  const tokens = input.pipe(streamJson.parser({ streamStrings: true, packStrings: true, packKeys: true, packNumbers: true }));
+  const tokens = input.pipe(streamJson.parser({ streamStrings: true, packStrings: false, streamKeys: false, packKeys: true, packNumbers: true }));
   input.on('error', (err) => tokens.destroy(err));
 
   // A small assembler for every value except the file: containers on a stack, each remembering its pending key.
@@ -94,6 +94,8 @@ export async function spoolJsonUpload(input: Readable, opts: { field: string; ma
   const stack: Array<{ container: Record<string, unknown> | unknown[]; key?: string }> = [];
   let decoder: Base64Decoder | undefined;
   let inFile = false;
+  // Strings other than the file are assembled from their chunks (packStrings would also buffer the file).
+  let text: string[] = [];
 
   const place = (value: unknown) => {
     const top = stack[stack.length - 1];
@@ -130,24 +132,23 @@ export async function spoolJsonUpload(input: Readable, opts: { field: string; ma
           break;
         case 'startString':
           if (isFileField()) {
+            if (out) throw new ValidationError(`${opts.field} appears twice`);
             inFile = true;
             decoder = new Base64Decoder(opts.field, opts.maxBytes);
             out = fs.createWriteStream(tmpPath);
             out.on('error', () => undefined); // surfaced through write()/end(); never an unhandled 'error' event
-          }
+          } else text = [];
           break;
         case 'stringChunk':
           if (inFile) await write(decoder!.push(token.value as string));
+          else text.push(token.value as string);
           break;
         case 'endString':
           if (inFile) {
             decoder!.end();
             await write(decoder!.tail());
             inFile = false;
-          }
-          break;
-        case 'stringValue':
-          if (!isFileField()) place(token.value);
+          } else place(text.join(''));
           break;
         case 'numberValue':
           place(Number(token.value));
