@@ -13,6 +13,8 @@ export interface DialectCapabilities {
   readonly maxParams: number;
   /** True when the error is a unique-constraint violation. */
   isUniqueViolation(err: unknown): boolean;
+  /** The value at `path` inside a JSON text column, as text (null when absent). */
+  jsonText(expr: RawBuilder<unknown>, path: string[]): RawBuilder<string | null>;
 }
 
 export function capabilitiesFor(name: DialectName): DialectCapabilities {
@@ -24,6 +26,7 @@ export function capabilitiesFor(name: DialectName): DialectCapabilities {
       ilike: (e, p) => sql<boolean>`${ref(e)} ILIKE ${p}`,
       maxParams: 60000,
       isUniqueViolation: (err) => (err as { code?: string })?.code === '23505',
+      jsonText: (e, path) => sql<string | null>`(${e}::jsonb #>> ${path})`,
     };
   }
   return {
@@ -33,6 +36,7 @@ export function capabilitiesFor(name: DialectName): DialectCapabilities {
     ilike: (e, p) => sql<boolean>`${ref(e)} LIKE ${p} ESCAPE '\\'`,
     maxParams: 30000,
     isUniqueViolation: (err) => /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/.test(String((err as { code?: string })?.code)),
+    jsonText: (e, path) => sql<string | null>`CAST(json_extract(${e}, ${'$' + path.map((k) => `.${JSON.stringify(k)}`).join('')}) AS TEXT)`,
   };
 }
 
