@@ -21,6 +21,10 @@ export class GroupCommit<T, R> {
     this.draining = true;
     try {
       while (this.queue.length > 0) {
+        // Let requests already received reach submit() before the batch is cut: a synchronous SQLite commit blocks
+        // the event loop during its fsync, so without this pause batches stay tiny.
+        await new Promise((r) => setImmediate(r));
+        await new Promise((r) => setImmediate(r));
         const batch = this.queue.splice(0, this.maxBatch);
         try {
           const results = await this.commit(batch.map((b) => b.item));
