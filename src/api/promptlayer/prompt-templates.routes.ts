@@ -73,6 +73,7 @@ function presentTemplate(t: TemplateVersion, inputVariables?: Record<string, unk
   };
 }
 
+// These paths sit outside /api and /rest, so each route names its auth mode; 'any' lets the web UI (JWT) use them too.
 export async function promptTemplateRoutes(app: FastifyInstance, opts: { templates: PromptTemplateService }): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { templates } = opts;
@@ -91,7 +92,7 @@ export async function promptTemplateRoutes(app: FastifyInstance, opts: { templat
   });
 
   r.post('/rest/prompt-templates', {
-    config: { auth: 'api_key' },
+    config: { auth: 'any' },
     schema: {
       tags: ['prompt templates'],
       summary: 'Publish a new version of a prompt template (creating it on first publish); release labels move to it',
@@ -113,7 +114,7 @@ export async function promptTemplateRoutes(app: FastifyInstance, opts: { templat
   });
 
   r.post('/prompt-templates/:name', {
-    config: { auth: 'api_key' },
+    config: { auth: 'any' },
     schema: {
       tags: ['prompt templates'],
       summary: 'Get a prompt template (by name or id) at a version, at a release label, or latest; input_variables are substituted',
@@ -129,7 +130,7 @@ export async function promptTemplateRoutes(app: FastifyInstance, opts: { templat
   });
 
   r.get('/prompt-templates', {
-    config: { auth: 'api_key' },
+    config: { auth: 'any' },
     schema: {
       tags: ['prompt templates'],
       summary: 'List prompt templates with their latest (or labelled) version',
