@@ -12,7 +12,7 @@ const KEY = 'sk_strata_bench_filter_key_0000000000000';
 const DAY = 86_400_000;
 const BASE = Date.UTC(2026, 0, 1);
 
-function seed(file: string, count: number): void {
+export function seed(file: string, count: number): void {
   const db = new SQLite(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');

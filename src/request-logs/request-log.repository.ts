@@ -132,7 +132,9 @@ export class RequestLogRepository {
     if (ids.length === 0) return [];
     const out: RequestLogRow[] = [];
     for (const chunk of chunks(ids, Math.min(5000, this.dialect.maxParams - 10))) {
-      out.push(...(await this.db.selectFrom('request_logs').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', chunk).execute()));
+      // By primary key only: with `workspace_id = ?` beside the IN list SQLite may walk a workspace index instead.
+      const rows = await this.db.selectFrom('request_logs').selectAll().where('id', 'in', chunk).execute();
+      out.push(...rows.filter((r) => r.workspace_id === workspaceId));
     }
     return out;
   }
@@ -152,14 +154,8 @@ export class RequestLogRepository {
   async selectMatchesByIds(workspaceId: number, ids: number[]): Promise<MatchRow[]> {
     const out: MatchRow[] = [];
     for (const chunk of chunks(ids, Math.min(5000, this.dialect.maxParams - 10))) {
-      out.push(
-        ...(await this.db
-          .selectFrom('request_logs')
-          .select(['id', 'prompt_input_variables', 'metadata'])
-          .where('workspace_id', '=', workspaceId)
-          .where('id', 'in', chunk)
-          .execute()),
-      );
+      const rows = await this.db.selectFrom('request_logs').select(['id', 'workspace_id', 'prompt_input_variables', 'metadata']).where('id', 'in', chunk).execute();
+      for (const r of rows) if (r.workspace_id === workspaceId) out.push({ id: r.id, prompt_input_variables: r.prompt_input_variables, metadata: r.metadata });
     }
     return out;
   }
