@@ -441,6 +441,34 @@ for (const dialect of DIALECTS) {
       assert.ok(listed.every((d) => d.status === 'ready'));
     });
 
+    it('answers hostile input with 400, never 500', async () => {
+      const log = { provider: 'openai', model: 'm', input: chat('x'), output: chat('y'), request_start_time: 1, request_end_time: 2 };
+      const cases: Array<[string, unknown]> = [
+        ['/log-request', { ...log, input_tokens: 2 ** 40 }],
+        ['/log-request', { ...log, request_end_time: 1e300 }],
+        ['/log-request', { ...log, tags: ['a\u0000b'] }],
+        ['/log-request', { ...log, metadata: { k: 7 } }],
+        ['/log-request', { ...log, input: { type: 'image' } }],
+        ['/log-request', 'not json'],
+        ['/api/public/v2/requests/search', { filter_group: { filters: [{ field: 'pl_id', operator: 'eq', value: 2.5 }] } }],
+        ['/api/public/v2/requests/search', { filter_group: { filters: [{ field: 'input_tokens', operator: 'gt', value: 1e20 }] } }],
+        ['/api/public/v2/requests/search', { filter_group: { filters: [{ field: 'request_start_time', operator: 'after', value: 1e300 }] } }],
+        ['/api/public/v2/requests/search', { filter_group: { filters: [{ field: 'input_tokens', operator: 'between', value: [1] }] } }],
+        ['/api/public/v2/requests/search', { filter_group: { filters: [{ field: 'metadata', operator: 'key_equals', value: 'x' }] } }],
+        ['/api/public/v2/requests/search', { filter_group: { filters: [7] } }],
+        ['/api/public/v2/requests/search', { q: 'a\u0000' }],
+        ['/api/public/v2/dataset-versions/from-filter-params', { dataset_group_id: groupId, prompt_templates_include: [{ name: 'summarize', version_numbers: [2 ** 40] }] }],
+        ['/api/public/v2/dataset-versions/from-filter-params', { dataset_group_id: groupId, id: 2 ** 60 }],
+        ['/prompt-templates/summarize', { version: 2 ** 40 }],
+        ['/rest/prompt-templates', { prompt_template: { prompt_name: 'x' }, prompt_version: { prompt_template: { type: 'nope' } } }],
+      ];
+      for (const [url, body] of cases) {
+        const res = await api('POST', url, body);
+        assert.equal(res.statusCode, 400, `${url} ${JSON.stringify(body)}: ${res.statusCode} ${res.body}`);
+        assert.equal(res.json().success, false);
+      }
+    });
+
     it('accepts unknown fields but names each one in warnings', async () => {
       const body = {
         dataset_group_id: groupId,

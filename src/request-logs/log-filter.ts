@@ -202,12 +202,32 @@ function asList(v: unknown, path: string): unknown[] {
 }
 /** ISO 8601 string, or a number of unix seconds (as the SDKs send times). */
 export function asTime(v: unknown, path: string): number {
-  if (typeof v === 'number' && Number.isFinite(v)) return Math.round(v * 1000);
+  if (typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 8.64e12) return Math.round(v * 1000);
   if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v))) return Date.parse(v);
   throw bad(path, 'must be an ISO 8601 date-time or unix seconds');
 }
 
 const NUM_OPS: Record<string, Cmp> = { eq: 'eq', neq: 'neq', gt: 'gt', gte: 'gte', lt: 'lt', lte: 'lte' };
+
+const INT32 = 2_147_483_647;
+/** Integer columns and their largest value: a fraction or an out-of-range number is a 400, never a database error. */
+const INTEGER_COLUMNS: Partial<Record<LogColumn, number>> = {
+  id: Number.MAX_SAFE_INTEGER,
+  prompt_id: Number.MAX_SAFE_INTEGER,
+  group_id: Number.MAX_SAFE_INTEGER,
+  latency_ms: Number.MAX_SAFE_INTEGER,
+  input_tokens: INT32,
+  output_tokens: INT32,
+  prompt_version_number: INT32,
+};
+
+function columnNumber(column: LogColumn, v: unknown, path: string): number {
+  const n = asNumber(v, path);
+  const max = INTEGER_COLUMNS[column];
+  if (max !== undefined && (!Number.isInteger(n) || Math.abs(n) > max)) throw bad(path, `must be an integer between ${-max} and ${max}`);
+  if (max === undefined && Math.abs(n) > 1e300) throw bad(path, 'is out of range');
+  return n;
+}
 
 function condition(c: FilterCondition, path: string): LogFilter {
   if (!c || typeof c !== 'object' || typeof c.field !== 'string') throw bad(`${path}.field`, 'is required');
@@ -252,11 +272,11 @@ function condition(c: FilterCondition, path: string): LogFilter {
       if (op === 'between') {
         const [lo, hi] = asList(c.value, vp);
         return and([
-          { kind: 'cmp', column, op: 'gte', value: asNumber(lo, `${vp}.0`) },
-          { kind: 'cmp', column, op: 'lte', value: asNumber(hi, `${vp}.1`) },
+          { kind: 'cmp', column, op: 'gte', value: columnNumber(column, lo, `${vp}.0`) },
+          { kind: 'cmp', column, op: 'lte', value: columnNumber(column, hi, `${vp}.1`) },
         ]);
       }
-      return { kind: 'cmp', column, op: NUM_OPS[op], value: asNumber(c.value, vp) };
+      return { kind: 'cmp', column, op: NUM_OPS[op], value: columnNumber(column, c.value, vp) };
     }
     case 'datetime': {
       const column = spec.column!;

@@ -52,7 +52,7 @@ const MAX_COMMIT_BATCH = 256;
 /** Unix seconds (fractional allowed, as the SDKs send) or an ISO 8601 string → epoch ms. */
 export function toEpochMs(v: number | string, field: string): number {
   if (typeof v === 'number') {
-    if (!Number.isFinite(v) || v < 0) throw new ValidationError(`${field} must be unix seconds or an ISO 8601 date-time`);
+    if (!Number.isFinite(v) || v < 0 || v > 8.64e15) throw new ValidationError(`${field} must be unix seconds or an ISO 8601 date-time`);
     // Values this large are already milliseconds (year > 5138 in seconds).
     return v > 1e11 ? Math.round(v) : Math.round(v * 1000);
   }

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerOf } from '../../http/auth-hook.js';
+import { rejectNulCharacters } from '../../http/reject-nul.js';
 import type { DatasetFromLogsService, FromFilterInput } from '../../request-logs/dataset-from-logs.service.js';
 import { errorResponses } from './common.schemas.js';
 
@@ -16,10 +17,10 @@ const MetaValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) =
 const MetaPair = z.looseObject({ key: z.string().min(1).max(256), value: MetaValue });
 const TemplateRef = z.looseObject({
   name: z.string().min(1).max(512),
-  version_numbers: z.array(z.number().int().min(1)).max(1000).optional(),
+  version_numbers: z.array(z.number().int().min(1).max(2_147_483_647)).max(1000).optional(),
   labels: z.array(z.string().min(1).max(256)).max(100).optional(),
 });
-const Score = z.looseObject({ name: z.string().min(1).max(256), operator: z.enum(['>', '<', '>=', '<=', '=']), value: z.number() });
+const Score = z.looseObject({ name: z.string().min(1).max(256), operator: z.enum(['>', '<', '>=', '<=', '=']), value: z.number().min(-1e12).max(1e12) });
 
 /** Seed 003's body plus request_log_ids and filter_group; unknown keys pass through so they can be reported. */
 const FromFilterBody = z
@@ -134,6 +135,7 @@ function toInput(b: Body): FromFilterInput {
 }
 
 export async function datasetFromLogsRoutes(app: FastifyInstance, opts: { fromLogs: DatasetFromLogsService }): Promise<void> {
+  rejectNulCharacters(app);
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { fromLogs } = opts;
 

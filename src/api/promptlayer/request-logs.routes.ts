@@ -4,11 +4,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerOf } from '../../http/auth-hook.js';
+import { rejectNulCharacters } from '../../http/reject-nul.js';
 import type { RequestLogService } from '../../request-logs/request-log.service.js';
 import { errorResponses, IdParam } from './common.schemas.js';
 import { presentPromptVersion, presentRequestLog } from './request-log.presenter.js';
 
 const V2 = '/api/public/v2';
+/** PostgreSQL `integer` columns (tokens, version numbers) hold at most this. */
+const INT32 = 2_147_483_647;
 
 const Blueprint = z.looseObject({ type: z.enum(['chat', 'completion']) }).describe('Prompt blueprint: {type:"chat", messages} or {type:"completion", content}');
 const Time = z.union([z.number().min(0), z.string().min(1).max(64)]).describe('Unix seconds (fractional allowed) or ISO 8601');
@@ -26,11 +29,11 @@ const LogRequestBody = z.object({
   metadata: z.record(z.string().min(1).max(256), z.string().max(10_000)).nullish().describe('String keys and string values'),
   prompt_name: z.string().min(1).max(512).nullish(),
   prompt_id: z.number().int().min(1).nullish(),
-  prompt_version_number: z.number().int().min(1).nullish(),
+  prompt_version_number: z.number().int().min(1).max(INT32).nullish(),
   prompt_input_variables: z.record(z.string(), z.unknown()).nullish(),
-  input_tokens: z.number().int().min(0).nullish(),
-  output_tokens: z.number().int().min(0).nullish(),
-  price: z.number().min(0).nullish(),
+  input_tokens: z.number().int().min(0).max(INT32).nullish(),
+  output_tokens: z.number().int().min(0).max(INT32).nullish(),
+  price: z.number().min(0).max(1e12).nullish(),
   function_name: z.string().max(512).nullish(),
   score: z.number().min(0).max(100).nullish(),
   score_name: z.string().max(256).nullish(),
@@ -84,7 +87,7 @@ const TrackPromptBody = z.object({
   request_id: RequestId,
   prompt_name: z.string().min(1).max(512),
   prompt_input_variables: z.record(z.string(), z.unknown()).nullish(),
-  version: z.number().int().min(1).nullish(),
+  version: z.number().int().min(1).max(INT32).nullish(),
   label: z.string().min(1).max(256).nullish(),
 });
 const TrackGroupBody = z.object({ request_id: RequestId, group_id: z.number().int().min(1) });
@@ -100,6 +103,7 @@ const SearchBody = z.object({
 });
 
 export async function requestLogRoutes(app: FastifyInstance, opts: { logs: RequestLogService }): Promise<void> {
+  rejectNulCharacters(app);
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { logs } = opts;
 
