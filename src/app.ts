@@ -44,7 +44,6 @@ export interface App {
   readonly auth: AuthService;
   readonly datasets: DatasetService;
   readonly jobs: JobRepository;
-  readonly requestLogs: RequestLogService;
   readonly server: FastifyInstance | undefined;
   readonly worker: Worker | undefined;
   /** Ensures workspace `default` (and the bootstrap key); returns a new key on first start. */
@@ -131,7 +130,6 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     auth,
     datasets,
     jobs: jobRepo,
-    requestLogs,
     server,
     worker,
     async bootstrap() {
