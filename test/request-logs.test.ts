@@ -503,6 +503,27 @@ for (const dialect of DIALECTS) {
       assert.equal(res.statusCode, 401);
     });
 
+    it('keeps workspaces apart: logs, templates, tracking, filters and groups', async () => {
+      const { key } = await t.app.auth.createApiKeyInWorkspace('other-team', 'sdk');
+      const other = new PromptLayer({ apiKey: key, baseURL: baseUrl });
+      const mine = await other.logRequest({ provider: 'openai', model: 'm', input: chat('their NEEDLE'), output: assistant('x'), request_start_time: BASE / 1000, request_end_time: BASE / 1000 + 1, tags: ['even'] });
+      assert.ok(mine?.id);
+      const as = (url: string, method = 'GET', body?: unknown) => t.request({ method, url, body, apiKey: key });
+      assert.equal((await as(`/api/public/v2/requests/${logs[0].id}`)).statusCode, 404);
+      assert.equal((await as('/api/public/v2/requests/search', 'POST', { per_page: 100 })).json().total, 1);
+      await assert.rejects(() => other.track.metadata({ request_id: logs[0].id, metadata: { a: 'b' } }), /not found/);
+      await assert.rejects(() => other.templates.get('summarize'), /not found/);
+      await assert.rejects(() => other.logRequest({ provider: 'o', model: 'm', input: chat('x'), output: chat('y'), request_start_time: 1, request_end_time: 2, prompt_name: 'summarize' }), /prompt_name/);
+      assert.equal((await as('/api/public/v2/dataset-versions/from-filter-params', 'POST', { dataset_group_id: groupId })).statusCode, 403);
+      const g = (await as('/api/public/v2/dataset-groups', 'POST', { name: 'theirs' })).json();
+      const preview = await as('/api/public/v2/dataset-versions/from-filter-params/preview', 'POST', { dataset_group_id: g.dataset_group.id, q: 'needle' });
+      assert.equal(preview.json().count, 1, 'only their own log matches');
+      const ids = await as('/api/public/v2/dataset-versions/from-filter-params/preview', 'POST', { dataset_group_id: g.dataset_group.id, request_log_ids: [logs[0].id, mine!.id] });
+      assert.equal(ids.json().count, 1, 'ids of another workspace are skipped');
+      // And the first workspace does not see theirs.
+      assert.equal((await api('GET', `/api/public/v2/requests/${mine!.id}`)).statusCode, 404);
+    });
+
     it('adds a request log to the draft (add-request-log), 404 without a draft', async () => {
       const g = await createGroup('hand-picked');
       const add = async (id: number) => api('POST', '/api/public/v2/dataset-versions/add-request-log', { dataset_group_id: g.dataset_group.id, request_log_id: id });
