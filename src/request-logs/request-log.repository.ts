@@ -36,6 +36,8 @@ const SORT_SQL: Record<SortColumn, string> = {
   id: 'id',
 };
 const NULLABLE_SORT = new Set<SortColumn>(['score', 'prompt_name']);
+/** Rows per keyset page of a dataset build's first pass. */
+const MATCH_PAGE = 5000;
 
 export class RequestLogRepository {
   constructor(
@@ -142,12 +144,35 @@ export class RequestLogRepository {
   /** Pass one of a dataset build: the matching logs in order, up to `limit`, with only what the column set needs. */
   async selectMatches(workspaceId: number, filter: LogFilter | undefined, order: LogOrder, limit: number): Promise<MatchRow[]> {
     if (limit <= 0) return [];
-    const result = await sql<MatchRow>`
-      SELECT r.id, r.prompt_input_variables, r.metadata FROM request_logs r
-      WHERE r.workspace_id = ${workspaceId} AND ${this.where(filter)}
-      ORDER BY ${this.orderBy(order)}
-      LIMIT ${limit}`.execute(this.db);
-    return result.rows.map((r) => ({ ...r, id: Number(r.id) }));
+    if (order.kind === 'random' || NULLABLE_SORT.has(order.column)) {
+      const result = await sql<MatchRow>`
+        SELECT r.id, r.prompt_input_variables, r.metadata FROM request_logs r
+        WHERE r.workspace_id = ${workspaceId} AND ${this.where(filter)}
+        ORDER BY ${this.orderBy(order)}
+        LIMIT ${limit}`.execute(this.db);
+      return result.rows.map((r) => ({ ...r, id: Number(r.id) }));
+    }
+    // Keyset pages on (sort column, id): SQLite runs queries synchronously, so short statements let ingestion
+    // and API requests interleave with a large build instead of stalling behind one long scan.
+    const col = sql.ref(`r.${SORT_SQL[order.column]}`);
+    const cmp = sql.raw(order.direction === 'asc' ? '>' : '<');
+    const out: MatchRow[] = [];
+    let after: { key: unknown; id: number } | undefined;
+    while (out.length < limit) {
+      const take = Math.min(MATCH_PAGE, limit - out.length);
+      const keyset = after ? sql`AND (${col} ${cmp} ${after.key} OR (${col} = ${after.key} AND r.id ${cmp} ${after.id}))` : sql``;
+      const result = await sql<MatchRow & { sort_key: unknown }>`
+        SELECT r.id, r.prompt_input_variables, r.metadata, ${col} AS sort_key FROM request_logs r
+        WHERE r.workspace_id = ${workspaceId} AND ${this.where(filter)} ${keyset}
+        ORDER BY ${this.orderBy(order)}
+        LIMIT ${take}`.execute(this.db);
+      for (const r of result.rows) out.push({ id: Number(r.id), prompt_input_variables: r.prompt_input_variables, metadata: r.metadata });
+      if (result.rows.length < take) break;
+      const last = result.rows[result.rows.length - 1];
+      after = { key: last.sort_key, id: Number(last.id) };
+      await new Promise((r) => setImmediate(r));
+    }
+    return out;
   }
 
   /** Only these ids that exist in the workspace, with what pass one needs. */
