@@ -156,11 +156,13 @@ export class RequestLogRepository {
     // and API requests interleave with a large build instead of stalling behind one long scan.
     const col = sql.ref(`r.${SORT_SQL[order.column]}`);
     const cmp = sql.raw(order.direction === 'asc' ? '>' : '<');
+    const cmpEq = sql.raw(order.direction === 'asc' ? '>=' : '<=');
     const out: MatchRow[] = [];
     let after: { key: unknown; id: number } | undefined;
     while (out.length < limit) {
       const take = Math.min(MATCH_PAGE, limit - out.length);
-      const keyset = after ? sql`AND (${col} ${cmp} ${after.key} OR (${col} = ${after.key} AND r.id ${cmp} ${after.id}))` : sql``;
+      // `col <= key` bounds the index range (an OR alone would make each page rescan the earlier ones).
+      const keyset = after ? sql`AND ${col} ${cmpEq} ${after.key} AND (${col} ${cmp} ${after.key} OR r.id ${cmp} ${after.id})` : sql``;
       const result = await sql<MatchRow & { sort_key: unknown }>`
         SELECT r.id, r.prompt_input_variables, r.metadata, ${col} AS sort_key FROM request_logs r
         WHERE r.workspace_id = ${workspaceId} AND ${this.where(filter)} ${keyset}
