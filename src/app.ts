@@ -23,6 +23,12 @@ import { healthRoutes } from './api/health.routes.js';
 import { authRoutes } from './api/promptlayer/auth.routes.js';
 import { jobRoutes } from './api/promptlayer/jobs.routes.js';
 import { promptLayerDatasetRoutes } from './api/promptlayer/datasets.routes.js';
+import { nebiusDatasetRoutes } from './api/nebius/datasets.routes.js';
+import { NebiusRepository } from './nebius/nebius.repository.js';
+import { NebiusService } from './nebius/nebius.service.js';
+import { s3ImportJob } from './nebius/s3-import.job.js';
+import { SecretBox } from './security/secret-box.js';
+import { EndpointGuard } from './net/s3-endpoint-guard.js';
 
 /** Request bodies of ordinary routes; upload routes allow the file limit in base64. */
 const SMALL_BODY_LIMIT = 5 * 1024 * 1024;
@@ -34,6 +40,7 @@ export interface App {
   readonly blobs: BlobStore;
   readonly auth: AuthService;
   readonly datasets: DatasetService;
+  readonly nebius: NebiusService;
   readonly jobs: JobRepository;
   readonly server: FastifyInstance | undefined;
   readonly worker: Worker | undefined;
@@ -54,6 +61,7 @@ export async function createApp(config: Config, opts: { logger?: Logger } = {}):
   const authRepo = new AuthRepository(dbh.db);
   const jobRepo = new JobRepository(dbh.db, dbh.dialect);
   const datasetRepo = new DatasetRepository(dbh.db, dbh.dialect);
+  const nebiusRepo = new NebiusRepository(dbh.db);
 
   // Services
   const auth = new AuthService(authRepo, { jwtSecret: config.jwtSecret, jwtTtlSeconds: config.jwtTtlSeconds });
@@ -65,11 +73,15 @@ export async function createApp(config: Config, opts: { logger?: Logger } = {}):
     maxFileBytes: config.maxFileBytes,
     syncValidateBytes: config.syncValidateBytes,
   });
+  const secrets = await SecretBox.load(config.secretKey, (k, v) => authRepo.putSettingIfAbsent(k, v));
+  const s3Guard = new EndpointGuard(config.outboundAllowlist);
+  const nebius = new NebiusService(dbh, nebiusRepo, datasetRepo, datasets, queue, events, secrets, s3Guard);
 
   // Jobs
   const handlers: JobHandlers = {
     'dataset.import_file': importFileJob(publisher, blobs),
     'maintenance.purge': purgeJob(dbh, datasetRepo, jobRepo, config.failedRetentionMs),
+    'nebius.s3_import': s3ImportJob({ dbh, repo: nebiusRepo, publisher, secrets, guard: s3Guard, maxBytes: config.maxFileBytes }),
   };
 
   let worker: Worker | undefined;
@@ -87,6 +99,8 @@ export async function createApp(config: Config, opts: { logger?: Logger } = {}):
             queue.notify();
           },
         },
+        // TEMPORARY Nebius datasets already read as gone once expired; this removes them (and frees their names).
+        { everyMs: 60_000, run: async () => void (await nebius.expireTemporary()) },
       ],
     });
     const w = worker;
@@ -101,6 +115,7 @@ export async function createApp(config: Config, opts: { logger?: Logger } = {}):
     await server.register(authRoutes, { auth });
     await server.register(jobRoutes, { jobs: jobRepo });
     await server.register(promptLayerDatasetRoutes, { datasets, uploadBodyLimit });
+    await server.register(nebiusDatasetRoutes, { nebius, uploadBodyLimit });
   }
 
   let closed = false;
@@ -111,6 +126,7 @@ export async function createApp(config: Config, opts: { logger?: Logger } = {}):
     blobs,
     auth,
     datasets,
+    nebius,
     jobs: jobRepo,
     server,
     worker,

@@ -6,6 +6,8 @@ export type FileFormat = 'csv' | 'json' | 'jsonl' | 'parquet';
 export interface JobPayloads {
   /** Parse an uploaded file blob into a processing draft, then publish it as the next version. */
   'dataset.import_file': { datasetId: number; blobKey: string; format: FileFormat };
+  /** Fetch the object(s) of a Nebius S3 import (source in nebius_s3_imports) into the processing draft, then publish it. */
+  'nebius.s3_import': { datasetId: number };
   /** Hard-delete failed drafts (and finished jobs) older than the retention period. */
   'maintenance.purge': Record<string, never>;
 }
