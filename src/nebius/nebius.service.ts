@@ -231,7 +231,7 @@ export class NebiusService {
     const { group, dataset } = await this.readableVersion(caller, externalId, version);
     const columns = JSON.parse(dataset.column_names) as string[];
     const rows = () => this.rowsOf(dataset.id, columns.length);
-    const stored = storedSchemaFor(group, columns);
+    const stored = storedSchemaFor(group, dataset, columns);
     // Without a stored schema, infer over every row so the Parquet types hold for all of them.
     return { group, dataset, columns, schema: async () => stored ?? (await this.inferSchema(dataset.id, columns, Infinity)), rows };
   }
@@ -323,7 +323,7 @@ export class NebiusService {
         let schema: ColumnSchema[] = [];
         if (current && (current.status === 'ready' || current.status === 'draft')) {
           const columns = JSON.parse(current.column_names) as string[];
-          schema = storedSchemaFor(group, columns) ?? (await this.inferSchema(current.id, columns, SCHEMA_SAMPLE_ROWS));
+          schema = storedSchemaFor(group, current, columns) ?? (await this.inferSchema(current.id, columns, SCHEMA_SAMPLE_ROWS));
         } else if (group.schema_json) {
           schema = JSON.parse(group.schema_json) as ColumnSchema[];
         }
@@ -346,9 +346,12 @@ export class NebiusService {
   }
 }
 
-/** The stored schema when it still describes the version's columns (a PromptLayer upload may have changed them). */
-function storedSchemaFor(group: DatasetGroupRow, columns: string[]): ColumnSchema[] | undefined {
-  if (!group.schema_json) return undefined;
+/**
+ * The group's stored schema, for versions made through /v1 (rows upload, S3 import) whose columns it still names.
+ * Versions added through the PromptLayer face carry no types of their own: theirs are inferred from the rows.
+ */
+function storedSchemaFor(group: DatasetGroupRow, version: DatasetRow, columns: string[]): ColumnSchema[] | undefined {
+  if (!group.schema_json || (version.origin !== 'rows' && version.origin !== 's3')) return undefined;
   const schema = JSON.parse(group.schema_json) as ColumnSchema[];
   return schema.length === columns.length && schema.every((c, i) => c.name === columns[i]) ? schema : undefined;
 }
