@@ -1,5 +1,6 @@
 // A real S3-protocol server (s3rver) on 127.0.0.1 for tests, with a client for putting fixtures into it.
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
@@ -8,6 +9,13 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 /** s3rver's built-in account. */
 export const S3_KEY_ID = 'S3RVER';
 export const S3_SECRET = 'S3RVER';
+
+/** Registers another key pair with s3rver (its accounts live in one in-process registry). */
+export function addS3KeyPair(keyId: string, secret: string): void {
+  const require = createRequire(import.meta.url);
+  const account = require('s3rver/lib/models/account.js') as { DUMMY_ACCOUNT: { createKeyPair(id: string, secret: string): void } };
+  account.DUMMY_ACCOUNT.createKeyPair(keyId, secret);
+}
 
 export interface TestS3 {
   endpoint: string;
