@@ -48,6 +48,9 @@ export interface CreateFromS3Input {
   ttl_seconds?: number;
 }
 
+/** A response lists at most this many bad cells (then one `too_many_errors` entry), so a huge bad upload cannot produce a huger answer. */
+export const MAX_REPORTED_ISSUES = 10_000;
+
 /** Rows sampled to infer a schema for groups made through the PromptLayer face (no stored schema). */
 const SCHEMA_SAMPLE_ROWS = 200;
 
@@ -87,7 +90,16 @@ export class NebiusService {
   /** Rows upload: every cell is checked against the schema (all problems reported at once); a valid upload is version 1, READY. */
   async createFromRows(caller: Caller, input: CreateFromRowsInput): Promise<NebiusDatasetView> {
     const issues = checkSchema(input.schema);
-    if (issues.length === 0) issues.push(...checkRows(input.schema, input.rows, ['body', 'rows']));
+    if (issues.length === 0) {
+      issues.push(...checkRows(input.schema, input.rows, ['body', 'rows'], MAX_REPORTED_ISSUES + 1));
+      if (issues.length > MAX_REPORTED_ISSUES) {
+        issues.splice(MAX_REPORTED_ISSUES, Infinity, {
+          loc: ['body', 'rows'],
+          msg: `more than ${MAX_REPORTED_ISSUES} problems: only the first ${MAX_REPORTED_ISSUES} are listed`,
+          type: 'too_many_errors',
+        });
+      }
+    }
     if (issues.length > 0) throw new ValidationError('the upload does not match its schema', issues);
     const workspaceId = caller.workspaceId;
     const name = checkName(input.name);

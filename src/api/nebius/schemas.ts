@@ -5,7 +5,7 @@ import type { FieldIssue } from '../../errors.js';
 
 export const SchemaPrimitive = z.object({ name: z.enum(PRIMITIVE_TYPES) }).meta({ id: 'SchemaPrimitive' });
 
-export const ColumnTypeSchema: z.ZodType<ColumnType> = z.lazy(() => z.discriminatedUnion('name', [SchemaPrimitive, SchemaOption]));
+export const ColumnTypeSchema: z.ZodType<ColumnType> = z.lazy(() => z.discriminatedUnion('name', [SchemaPrimitive, SchemaOption])).meta({ id: 'ColumnType' });
 
 export const SchemaOption = z
   .object({
