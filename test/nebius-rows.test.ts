@@ -120,6 +120,16 @@ for (const dialect of DIALECTS) {
       ]);
     });
 
+    it('lists at most 10000 bad cells, then says there are more', async () => {
+      const rows = Array.from({ length: 10_001 }, () => ({ a: 1 }));
+      const res = await v1(t, 'POST', '/v1/datasets', { name: 'many-bad', folder: '/', schema: [{ name: 'a', type: { name: 'string' } }], rows });
+      assert.equal(res.statusCode, 422);
+      const detail = res.json().detail;
+      assert.equal(detail.length, 10_001);
+      assert.deepEqual(detail[9_999].loc, ['body', 'rows', 9_999, 'a']);
+      assert.equal(detail[10_000].type, 'too_many_errors');
+    });
+
     it('validates the body itself in FastAPI form', async () => {
       const cases: Array<[unknown, unknown[], string]> = [
         [{ schema: [{ name: 'a', type: { name: 'string' } }], folder: '/', rows: [] }, ['body', 'name'], 'missing'],

@@ -54,3 +54,30 @@ describe('S3 endpoint guard', () => {
     await assert.rejects(allowing.check('http://192.168.1.1/'), { name: 'BlockedAddressError' });
   });
 });
+
+describe('log redaction', () => {
+  it('censors S3 secrets wherever the server or worker could log them', async () => {
+    const { default: pino } = await import('pino');
+    const { Writable } = await import('node:stream');
+    const { REDACTED_PATHS } = await import('../src/http/server.js');
+    const lines: string[] = [];
+    const log = pino(
+      { redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+      new Writable({
+        write(chunk, _e, cb) {
+          lines.push(String(chunk));
+          cb();
+        },
+      }),
+    );
+    const secret = 'never-in-a-log-line-42';
+    log.info({ req: { body: { s3_secret_key: secret }, headers: { authorization: `Bearer ${secret}` } } }, 'request');
+    log.info({ body: { s3_secret_key: secret } }, 'body');
+    log.info({ source: { secret_sealed: secret }, client: { credentials: { secretAccessKey: secret } } }, 'job');
+    assert.equal(lines.length, 3);
+    for (const l of lines) {
+      assert.ok(!l.includes(secret), l);
+      assert.ok(l.includes('[redacted]'), l);
+    }
+  });
+});
