@@ -160,6 +160,10 @@ for (const dialect of DIALECTS) {
       const anon = await t.request({ method: 'GET', url: '/v1/datasets', apiKey: null });
       assert.equal(anon.statusCode, 401);
       assert.equal(typeof anon.json().detail, 'string');
+      const anonPost = await t.request({ method: 'POST', url: '/v1/datasets', body: [1], apiKey: null });
+      assert.equal(anonPost.statusCode, 401, 'authentication comes before validation');
+      const wrongKey = await t.request({ method: 'GET', url: '/v1/datasets', apiKey: null, headers: { authorization: 'Bearer sk_strata_wrong' } });
+      assert.equal(wrongKey.statusCode, 401);
       for (const id of ['0'.repeat(32), 'not-an-id']) {
         const res = await v1(t, 'GET', `/v1/datasets/${id}`);
         assert.equal(res.statusCode, 404);
