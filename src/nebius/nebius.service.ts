@@ -1,5 +1,5 @@
 // Use cases of the Nebius face: a Nebius dataset is a Strata dataset group with a typed schema; uploads and imports make versions.
-import type { DatabaseHandle } from '../db/database.js';
+import type { DatabaseHandle, Tx } from '../db/database.js';
 import type { DatasetGroupRow, DatasetRow } from '../db/schema.js';
 import type { Caller } from '../auth/caller.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../errors.js';
@@ -344,7 +344,7 @@ export class NebiusService {
     );
   }
 
-  private async assertNameFree(trx: Parameters<Parameters<DatabaseHandle['transaction']>[0]>[0], workspaceId: number, name: string): Promise<void> {
+  private async assertNameFree(trx: Tx, workspaceId: number, name: string): Promise<void> {
     if (await this.datasetRepo.findLiveGroupByName(trx, workspaceId, name)) throw nameTaken(name);
   }
 

@@ -89,8 +89,8 @@ export function s3ImportJob(deps: S3ImportDeps): JobDefinition<'nebius.s3_import
         }
 
         const writer = await publisher.startRows(datasetId, ctx);
+        // Without a declared schema, columns are the union over every file, in first-seen order.
         const index = new ColumnIndex();
-        if (declared) for (const c of declared) index.positionOf(c.name);
         const inferrer = new SchemaInferrer();
         const warnings: string[] = [];
         let totalBytes = 0;
