@@ -53,6 +53,16 @@ describe('S3 endpoint guard', () => {
     await allowing.check('http://minio.internal:9000/');
     await assert.rejects(allowing.check('http://192.168.1.1/'), { name: 'BlockedAddressError' });
   });
+
+  it('re-checks the address at connection time (the lookup used by the S3 client agents)', async () => {
+    const lookupVia = (guard: EndpointGuard) =>
+      new Promise<unknown>((resolve, reject) =>
+        guard.lookupFor('localhost')('localhost', { all: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))),
+      );
+    await assert.rejects(lookupVia(new EndpointGuard([])), { name: 'BlockedAddressError' });
+    const ok = (await lookupVia(new EndpointGuard(['127.0.0.1', '::1']))) as Array<{ address: string }>;
+    assert.ok(ok.length >= 1);
+  });
 });
 
 describe('log redaction', () => {
