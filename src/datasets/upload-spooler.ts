@@ -170,7 +170,12 @@ export async function spoolJsonUpload(input: Readable, opts: { field: string; ma
     root[opts.field] = `(decoded to a temporary file: ${decoder!.size} bytes)`;
     return { body: root, file: { path: tmpPath, size: decoder!.size } };
   } catch (err) {
-    out?.destroy();
+    if (out && !out.closed) {
+      // Wait for the close: the file is opened asynchronously and must not reappear after the rm.
+      const closed = once(out, 'close');
+      out.destroy();
+      await closed;
+    }
     await fsp.rm(tmpPath, { force: true });
     input.resume(); // drain the rest so the client gets its answer
     if (err instanceof ValidationError) throw err;
