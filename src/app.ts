@@ -23,6 +23,7 @@ import { healthRoutes } from './api/health.routes.js';
 import { authRoutes } from './api/promptlayer/auth.routes.js';
 import { jobRoutes } from './api/promptlayer/jobs.routes.js';
 import { promptLayerDatasetRoutes } from './api/promptlayer/datasets.routes.js';
+import { uiRoutes } from './http/ui.routes.js';
 
 /** Request bodies of ordinary routes; upload routes allow the file limit in base64. */
 const SMALL_BODY_LIMIT = 5 * 1024 * 1024;
@@ -101,6 +102,8 @@ export async function createApp(config: Config, opts: { logger?: Logger } = {}):
     await server.register(authRoutes, { auth });
     await server.register(jobRoutes, { jobs: jobRepo });
     await server.register(promptLayerDatasetRoutes, { datasets, uploadBodyLimit });
+    // The web UI last: its catch-all GET route only serves paths no API route claims.
+    await server.register(uiRoutes);
   }
 
   let closed = false;
