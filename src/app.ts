@@ -102,7 +102,7 @@ export async function createApp(config: Config, opts: { logger?: Logger } = {}):
     await server.register(authRoutes, { auth });
     await server.register(jobRoutes, { jobs: jobRepo });
     await server.register(promptLayerDatasetRoutes, { datasets, uploadBodyLimit });
-    // The web UI last: its catch-all GET route only serves paths no API route claims.
+    // The web UI: its catch-all GET route serves only paths no API route claims (static routes win in the router).
     await server.register(uiRoutes);
   }
 

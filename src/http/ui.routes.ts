@@ -67,13 +67,13 @@ export async function uiRoutes(app: FastifyInstance, opts: { uiDir?: string } = 
       if (file.startsWith(root + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile()) {
         // Vite names assets by content hash: they never change, so browsers may keep them.
         const immutable = relative.startsWith('assets/');
-        return reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache').sendFile(relative);
+        return immutable ? reply.sendFile(relative, { maxAge: '365d', immutable: true }) : reply.header('cache-control', 'no-cache').sendFile(relative, { cacheControl: false });
       }
     }
     // A missing file (a path with an extension) is a 404; any other path is a page of the SPA.
     const last = relative.split('/').pop() ?? '';
     if (last.includes('.')) return reply.callNotFound();
-    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    return reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
   };
 
   app.get('/', { config: { auth: 'public' }, schema: { hide: true } }, handler);

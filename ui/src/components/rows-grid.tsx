@@ -68,8 +68,20 @@ export function RowsGrid({ datasetId, q }: { datasetId: number; q: string }) {
     if (state.rows.length > 0 && shouldLoadMore(state, lastVisible)) void loadPage(state.nextCursor);
   }, [lastVisible, state, loadPage]);
 
+  // Columns share the grid's width until resized (within sensible bounds), so few columns do not leave a blank area.
+  const [viewWidth, setViewWidth] = useState(0);
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => setViewWidth(el.clientWidth));
+    ro.observe(el);
+    setViewWidth(el.clientWidth);
+    return () => ro.disconnect();
+  }, [state.columns.length > 0]);
   const columns = state.columns;
-  const widthOf = (c: string) => widths[c] ?? DEFAULT_WIDTH;
+  const fitWidth = columns.length ? Math.floor((viewWidth - INDEX_WIDTH - 2) / columns.length) : DEFAULT_WIDTH;
+  const baseWidth = Math.max(140, Math.min(480, Number.isFinite(fitWidth) && fitWidth > 0 ? fitWidth : DEFAULT_WIDTH));
+  const widthOf = (c: string) => widths[c] ?? baseWidth;
   const totalWidth = INDEX_WIDTH + columns.reduce((s, c) => s + widthOf(c), 0);
 
   const move = (row: number, col: number) => {
@@ -161,7 +173,7 @@ export function RowsGrid({ datasetId, q }: { datasetId: number; q: string }) {
                   if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
                     e.preventDefault();
                     e.stopPropagation();
-                    setWidths((w) => resizeColumn(w, c, e.key === 'ArrowRight' ? 20 : -20, undefined, undefined, DEFAULT_WIDTH));
+                    setWidths((w) => resizeColumn(w, c, e.key === 'ArrowRight' ? 20 : -20, undefined, undefined, baseWidth));
                   }
                 }}
               />

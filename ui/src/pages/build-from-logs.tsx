@@ -224,6 +224,7 @@ export function BuildFromLogsPage({ groupId }: { groupId: number }) {
             {e.order_by_random ? <span className="field-error">{e.order_by_random}</span> : null}
             {e.transpose_metadata_columns ? <span className="field-error">{e.transpose_metadata_columns}</span> : null}
           </fieldset>
+          <div className="list-grid">
           {kvEditor('Metadata (all of)', form.metadata_and, (v) => set('metadata_and', v), e.metadata_and)}
           {kvEditor('Metadata (any of)', form.metadata_or, (v) => set('metadata_or', v), e.metadata_or)}
           {templateEditor('Prompt templates to include', form.prompt_templates_include, (v) => set('prompt_templates_include', v), e.prompt_templates_include)}
@@ -246,6 +247,7 @@ export function BuildFromLogsPage({ groupId }: { groupId: number }) {
               </>
             )}
           />
+          </div>
           <div className="form-actions">
             <button type="submit" disabled={hasErrors || creating || preview.kind === 'needs-key'}>
               {creating ? 'Creating…' : 'Create version'}

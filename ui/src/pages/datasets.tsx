@@ -15,6 +15,14 @@ interface ListData {
   latest: Map<number, Dataset>;
 }
 
+function FolderIcon() {
+  return (
+    <svg className="folder-icon" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
+      <path d="M1.5 3.5h4l1.5 1.5h7.5v8h-13z" fill="currentColor" opacity="0.35" stroke="currentColor" strokeWidth="1" />
+    </svg>
+  );
+}
+
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
   useEffect(() => {
@@ -105,7 +113,13 @@ export function DatasetsPage() {
       ) : null}
       {folders.map((f) => (
         <section key={f.folder || '(none)'} className="folder">
-          {folders.length > 1 || f.folder ? <h2 className="folder-title">{f.folder ? `📁 ${f.folder}` : 'No folder'}</h2> : null}
+          {folders.length > 1 || f.folder ? <h2 className="folder-title">{f.folder ? (
+                <>
+                  <FolderIcon /> {f.folder}
+                </>
+              ) : (
+                'No folder'
+              )}</h2> : null}
           <div className="table-wrap">
             <table className="table">
               <thead>

@@ -143,10 +143,10 @@ export function GroupPage({ id }: { id: number }) {
                 <tr>
                   <th>Version</th>
                   <th>Status</th>
-                  <th>Origin</th>
+                  <th className="hide-narrow">Origin</th>
                   <th className="num">Rows</th>
                   <th>Created</th>
-                  <th>Source</th>
+                  <th className="hide-narrow">Source</th>
                   <th>Actions</th>
                 </tr>
               </thead>
@@ -161,10 +161,10 @@ export function GroupPage({ id }: { id: number }) {
                       {v.status === 'failed' && v.error ? <div className="error-inline">{v.error}</div> : null}
                       {v.warnings.length ? <div className="warning-inline">{v.warnings.join('; ')}</div> : null}
                     </td>
-                    <td>{v.origin}</td>
+                    <td className="hide-narrow">{v.origin}</td>
                     <td className="num">{v.status === 'processing' ? '…' : formatCount(v.row_count)}</td>
                     <td>{formatDate(v.created_at)}</td>
-                    <td className="source">
+                    <td className="source hide-narrow">
                       {v.filter_params ? (
                         <details>
                           <summary>filter params</summary>
