@@ -51,8 +51,37 @@ describe('normaliseDiff', () => {
   });
 
   it('copes with an empty or odd answer', () => {
-    expect(normaliseDiff(null)).toEqual({ columnsAdded: [], columnsRemoved: [], counts: { added: 0, removed: 0, changed: 0, unchanged: null }, rows: [], totalChanges: null });
+    expect(normaliseDiff(null)).toEqual({ columnsAdded: [], columnsRemoved: [], counts: { added: 0, removed: 0, changed: 0, unchanged: null }, rows: [], totalChanges: null, pages: null });
     expect(normaliseDiff({ changes: [{ kind: 'weird' }, 5] }).rows).toEqual([]);
+  });
+});
+
+describe('the Strata diff shape (GET /datasets/{id}/diff)', () => {
+  it('reads columns, counts and the per-kind row lists with values', () => {
+    const d = normaliseDiff({
+      success: true,
+      dataset_id: 9,
+      against_dataset_id: 8,
+      match_by: 'content',
+      columns: { added: ['score'], removed: [], unchanged: ['id', 'name'] },
+      counts: { added: 1, removed: 1, changed: 1, unchanged: 997 },
+      rows: {
+        added: [{ row_id: 999, row_uid: null, values: { id: '1001', name: 'row-1001', score: 1 } }],
+        removed: [{ row_id: 5, row_uid: null, values: { id: '6', name: 'row-6' } }],
+        changed: [{ row_id: 4, against_row_id: 4, row_uid: 'u4', changed_columns: ['name'], before: { id: '5', name: 'row-5' }, after: { id: '5', name: 'row-5-renamed', score: null } }],
+      },
+      page: 1,
+      per_page: 100,
+      pages: 1,
+    });
+    expect(d.columnsAdded).toEqual(['score']);
+    expect(d.counts).toEqual({ added: 1, removed: 1, changed: 1, unchanged: 997 });
+    expect(d.pages).toBe(1);
+    expect(d.rows).toEqual([
+      { kind: 'added', before: null, after: { id: '1001', name: 'row-1001', score: 1 }, changedColumns: [] },
+      { kind: 'removed', before: { id: '6', name: 'row-6' }, after: null, changedColumns: [] },
+      { kind: 'changed', before: { id: '5', name: 'row-5' }, after: { id: '5', name: 'row-5-renamed', score: null }, changedColumns: ['name'] },
+    ]);
   });
 });
 

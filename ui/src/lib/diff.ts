@@ -19,6 +19,8 @@ export interface VersionDiff {
   rows: RowChange[];
   /** Total row changes on the server, when it pages the detail. */
   totalChanges: number | null;
+  /** Pages of row detail on the server (each page holds up to per_page rows of each kind). */
+  pages: number | null;
 }
 
 type Obj = Record<string, unknown>;
@@ -127,11 +129,13 @@ export function normaliseDiff(raw: unknown, baseColumns: string[] = [], otherCol
     num(pick(countsObj, `rows_${kind}`, kind, `${kind}_rows`)) ?? num(pick(rowsObj, `${kind}_count`)) ?? num(pick(r, `rows_${kind}_count`, `rows_${kind}`)) ?? rows.filter((x) => x.kind === kind).length;
   const unchanged = num(pick(countsObj, 'rows_unchanged', 'unchanged', 'unchanged_rows')) ?? num(r.rows_unchanged);
   const total = num(pick(r, 'total', 'total_changes'));
+  const pages = typeof r.pages === 'number' ? r.pages : null;
   return {
     columnsAdded,
     columnsRemoved,
     counts: { added: count('added'), removed: count('removed'), changed: count('changed'), unchanged },
     rows,
     totalChanges: typeof r.total === 'number' || typeof r.total_changes === 'number' ? total : null,
+    pages,
   };
 }

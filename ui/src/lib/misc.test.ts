@@ -82,6 +82,12 @@ describe('preview', () => {
       ],
       warnings: ['ignored field "metadata"'],
     });
+    expect(normalisePreview({ success: true, count: 3, columns: ['question', 'output'], rows: [['q1', 'a1']], warnings: [] })).toEqual({
+      count: 3,
+      columns: ['question', 'output'],
+      rows: [{ question: 'q1', output: 'a1' }],
+      warnings: [],
+    });
     expect(normalisePreview({ total: 0, rows: [{ id: 1, engine: 'x' }] })).toMatchObject({ count: 0, columns: ['id', 'engine'] });
   });
 });

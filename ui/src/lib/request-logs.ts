@@ -6,6 +6,7 @@ export interface LogFilters {
   model: string;
   provider: string;
   tag: string;
+  promptName: string;
   /** datetime-local values, read as UTC. */
   after: string;
   before: string;
@@ -13,7 +14,7 @@ export interface LogFilters {
   metadataValue: string;
 }
 
-export const emptyLogFilters = (): LogFilters => ({ q: '', status: '', model: '', provider: '', tag: '', after: '', before: '', metadataKey: '', metadataValue: '' });
+export const emptyLogFilters = (): LogFilters => ({ q: '', status: '', model: '', provider: '', tag: '', promptName: '', after: '', before: '', metadataKey: '', metadataValue: '' });
 
 const utc = (local: string) => {
   const d = new Date(local.length === 16 ? `${local}:00Z` : `${local}Z`);
@@ -27,6 +28,7 @@ export function buildSearchBody(f: LogFilters, page: number, perPage: number): R
   if (f.model.trim()) filters.push({ field: 'engine', operator: 'is', value: f.model.trim() });
   if (f.provider.trim()) filters.push({ field: 'provider_type', operator: 'is', value: f.provider.trim() });
   if (f.tag.trim()) filters.push({ field: 'tags', operator: 'contains', value: f.tag.trim() });
+  if (f.promptName.trim()) filters.push({ field: 'prompt_name', operator: 'is', value: f.promptName.trim() });
   const after = f.after ? utc(f.after) : undefined;
   const before = f.before ? utc(f.before) : undefined;
   if (after) filters.push({ field: 'request_start_time', operator: 'after', value: after });

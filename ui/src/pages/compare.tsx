@@ -1,4 +1,5 @@
 // Compare two versions of a group: columns and rows added, removed and changed, with changed cells highlighted.
+import { useState } from 'react';
 import { api } from '../lib/api';
 import { normaliseDiff, type RowChange } from '../lib/diff';
 import { formatCount, previewCell, versionLabel } from '../lib/format';
@@ -35,9 +36,16 @@ export function ComparePage({ groupId, a, b }: { groupId: number; a?: number; b?
   const base = versions.find((v) => v.id === a) ?? versions[versions.length - 2];
   const other = versions.find((v) => v.id === b) ?? versions[versions.length - 1];
   const ready = base && other && base.id !== other.id;
+  const [page, setPage] = useState(1);
+  const pairKey = ready ? `${base.id}:${other.id}` : '';
+  const [shownPair, setShownPair] = useState(pairKey);
+  if (shownPair !== pairKey) {
+    setShownPair(pairKey);
+    setPage(1);
+  }
   const diff = useApi(
-    async (signal) => (ready ? api<unknown>('GET', `/api/public/v2/datasets/${other.id}/diff`, { query: { against: base.id }, signal }) : null),
-    [ready ? base.id : 0, ready ? other.id : 0],
+    async (signal) => (ready ? api<unknown>('GET', `/api/public/v2/datasets/${other.id}/diff`, { query: { against: base.id, page, per_page: 100 }, signal }) : null),
+    [ready ? base.id : 0, ready ? other.id : 0, page],
   );
 
   if (group.loading) return <Loading what="Loading versions" />;
@@ -119,10 +127,18 @@ export function ComparePage({ groupId, a, b }: { groupId: number; a?: number; b?
                       ))}
                     </tbody>
                   </table>
-                  {d.totalChanges !== null && d.totalChanges > d.rows.length ? (
-                    <p className="muted">
-                      Showing the first {formatCount(d.rows.length)} of {formatCount(d.totalChanges)} changes.
-                    </p>
+                  {d.pages !== null && d.pages > 1 ? (
+                    <div className="pager">
+                      <button type="button" className="secondary small" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>
+                        ← Previous
+                      </button>
+                      <span className="muted">
+                        Page {page} of {d.pages} (up to 100 rows of each kind per page)
+                      </span>
+                      <button type="button" className="secondary small" disabled={page >= d.pages} onClick={() => setPage((p) => p + 1)}>
+                        Next →
+                      </button>
+                    </div>
                   ) : null}
                 </div>
               )}

@@ -56,6 +56,7 @@ export function RequestLogsPage() {
         {text('model', 'Model')}
         {text('provider', 'Provider')}
         {text('tag', 'Tag')}
+        {text('promptName', 'Prompt template')}
         {text('after', 'After (UTC)', 'datetime-local')}
         {text('before', 'Before (UTC)', 'datetime-local')}
         {text('metadataKey', 'Metadata key')}
