@@ -201,6 +201,9 @@ function Webhooks() {
 
   if (hooks.error && !hooks.data) return <ErrorNote error={hooks.error} onRetry={hooks.reload} />;
   const list = listOf(hooks.data, 'webhooks', 'endpoints', 'items', 'data');
+  // The server names the events it can send; the built-in list covers a server that does not.
+  const served = (hooks.data as { event_types?: unknown } | undefined)?.event_types;
+  const eventTypes = Array.isArray(served) && served.length ? served.map(String) : [...WEBHOOK_EVENTS];
   const act = async (fn: () => Promise<unknown>) => {
     setError(null);
     try {
@@ -241,7 +244,7 @@ function Webhooks() {
         </div>
         <fieldset className="checks">
           <legend>Events (none checked = all events)</legend>
-          {WEBHOOK_EVENTS.map((ev) => (
+          {eventTypes.map((ev) => (
             <label key={ev} className="check">
               <input type="checkbox" checked={events.includes(ev)} onChange={(e) => setEvents(e.target.checked ? [...events, ev] : events.filter((x) => x !== ev))} /> {ev}
             </label>
