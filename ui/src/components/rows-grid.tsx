@@ -1,74 +1,97 @@
-// The rows grid: virtualised rendering, keyset paging via next_cursor as you scroll, column resize, keyboard navigation, cell expansion.
+// The rows grid: virtualised rendering over a sparse page cache (keyset paging via next_cursor while scrolling on,
+// page numbers for jumps), bounded memory, column resize, keyboard navigation, jump to row, cell expansion.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useReducer, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { api } from '../lib/api';
-import { isExpandable, previewCell, cellKind, formatCount } from '../lib/format';
-import { initialKeyset, keysetReducer, resizeColumn, shouldLoadMore } from '../lib/keyset';
+import { cellKind, formatCount, isExpandable, previewCell } from '../lib/format';
+import { PAGE_SIZE, fetchPlan, pageOf, pagesToEvict, pagesToFetch, resizeColumn, windowFor } from '../lib/row-pages';
 import type { RowsPage } from '../lib/types';
 import { CellDialog } from './cell-dialog';
 import { ErrorNote } from './common';
 
 const ROW_HEIGHT = 34;
-const PAGE_SIZE = 100;
-const INDEX_WIDTH = 72;
+const INDEX_WIDTH = 84;
 const DEFAULT_WIDTH = 220;
+const MAX_PARALLEL = 4;
 
 type Row = unknown[];
 
 export function RowsGrid({ datasetId, q }: { datasetId: number; q: string }) {
   const queryKey = `${datasetId}\u0000${q}`;
-  const [state, dispatch] = useReducer(keysetReducer<Row>, queryKey, (k: string) => initialKeyset<Row>(k));
+  const [meta, setMeta] = useState<{ key: string; total: number | null; columns: string[]; error: string | null }>({ key: queryKey, total: null, columns: [], error: null });
+  const [, setVersion] = useState(0);
+  const [windowStart, setWindowStart] = useState(0);
   const [widths, setWidths] = useState<Record<string, number>>({});
   const [active, setActive] = useState<{ row: number; col: number }>({ row: 0, col: 0 });
   const [expanded, setExpanded] = useState<{ row: number; col: number } | null>(null);
+  const [jump, setJump] = useState('');
   const scrollRef = useRef<HTMLDivElement>(null);
-  const inflight = useRef<string | null>(null);
+  const pages = useRef(new Map<number, Row[]>());
+  const cursors = useRef(new Map<number, string>());
+  const inflight = useRef(new Set<number>());
+  const liveKey = useRef(queryKey);
 
-  useEffect(() => {
-    dispatch({ type: 'reset', queryKey });
-    inflight.current = null;
-    setActive({ row: 0, col: 0 });
-    scrollRef.current?.scrollTo({ top: 0 });
-  }, [queryKey]);
+  const total = meta.key === queryKey ? meta.total : null;
+  const columns = meta.key === queryKey ? meta.columns : [];
+  const win = total === null ? { start: 0, count: 0 } : windowFor(windowStart, total);
 
-  const loadPage = useCallback(
-    async (cursor: string | null) => {
-      const marker = `${queryKey}\u0000${cursor ?? ''}`;
-      if (inflight.current === marker) return;
-      inflight.current = marker;
-      dispatch({ type: 'request', queryKey });
+  const fetchPage = useCallback(
+    async (p: number) => {
+      const key = liveKey.current;
+      inflight.current.add(p);
       try {
-        const page = await api<RowsPage>('GET', `/api/public/v2/datasets/${datasetId}/rows`, { query: { per_page: PAGE_SIZE, q: q || undefined, cursor: cursor ?? undefined } });
-        dispatch({ type: 'page', queryKey, rows: page.rows.map((r) => r.map((c) => c.value)), columns: page.columns, total: page.total, nextCursor: page.next_cursor });
+        const plan = fetchPlan(p, cursors.current);
+        const res = await api<RowsPage>('GET', `/api/public/v2/datasets/${datasetId}/rows`, { query: { per_page: PAGE_SIZE, q: q || undefined, ...plan } });
+        if (liveKey.current !== key) return;
+        pages.current.set(p, res.rows.map((r) => r.map((c) => c.value)));
+        if (res.next_cursor) cursors.current.set(p + 1, res.next_cursor);
+        setMeta((m) => (m.key === key && m.total === res.total && m.columns.length === res.columns.length ? m : { key, total: res.total, columns: res.columns, error: null }));
       } catch (e) {
-        dispatch({ type: 'error', queryKey, message: e instanceof Error ? e.message : String(e) });
+        if (liveKey.current === key) setMeta((m) => ({ ...m, key, error: e instanceof Error ? e.message : String(e) }));
       } finally {
-        if (inflight.current === marker) inflight.current = null;
+        if (liveKey.current === key) {
+          inflight.current.delete(p);
+          setVersion((v) => v + 1);
+        }
       }
     },
-    [datasetId, q, queryKey],
+    [datasetId, q],
   );
 
-  // First page of each query.
+  // A new version or search starts over.
   useEffect(() => {
-    if (state.queryKey === queryKey && state.rows.length === 0 && !state.loading && !state.done && !state.error) void loadPage(null);
-  }, [state, queryKey, loadPage]);
+    liveKey.current = queryKey;
+    pages.current = new Map();
+    cursors.current = new Map();
+    inflight.current = new Set();
+    setMeta({ key: queryKey, total: null, columns: [], error: null });
+    setWindowStart(0);
+    setActive({ row: 0, col: 0 });
+    scrollRef.current?.scrollTo({ top: 0 });
+    void fetchPage(0);
+  }, [queryKey, fetchPage]);
 
-  const hasMoreRow = !state.done && !state.error ? 1 : 0;
   const virtualizer = useVirtualizer({
-    count: state.rows.length + hasMoreRow,
+    count: win.count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: 10,
   });
   const items = virtualizer.getVirtualItems();
-  const lastVisible = items.length ? items[items.length - 1]!.index : 0;
+  const firstVisible = win.start + (items[0]?.index ?? 0);
+  const lastVisible = win.start + (items[items.length - 1]?.index ?? 0);
 
+  // Fetch what the viewport shows (plus the next page, so scrolling on meets loaded rows), nearest first; forget far pages.
   useEffect(() => {
-    if (state.rows.length > 0 && shouldLoadMore(state, lastVisible)) void loadPage(state.nextCursor);
-  }, [lastVisible, state, loadPage]);
+    if (total === null || meta.error) return;
+    const wanted = pagesToFetch(firstVisible, lastVisible + PAGE_SIZE, total, pages.current, inflight.current);
+    for (const p of wanted.slice(0, Math.max(0, MAX_PARALLEL - inflight.current.size))) void fetchPage(p);
+    for (const p of pagesToEvict(pages.current.keys(), pageOf(firstVisible))) pages.current.delete(p);
+  });
 
-  // Columns share the grid's width until resized (within sensible bounds), so few columns do not leave a blank area.
+  const rowAt = (abs: number): Row | undefined => pages.current.get(pageOf(abs))?.[abs % PAGE_SIZE];
+
+  // Columns share the grid's width until resized (within bounds), so a few columns do not leave a blank area.
   const [viewWidth, setViewWidth] = useState(0);
   useEffect(() => {
     const el = scrollRef.current;
@@ -77,22 +100,28 @@ export function RowsGrid({ datasetId, q }: { datasetId: number; q: string }) {
     ro.observe(el);
     setViewWidth(el.clientWidth);
     return () => ro.disconnect();
-  }, [state.columns.length > 0]);
-  const columns = state.columns;
+  }, [columns.length > 0]);
   const fitWidth = columns.length ? Math.floor((viewWidth - INDEX_WIDTH - 2) / columns.length) : DEFAULT_WIDTH;
   const baseWidth = Math.max(140, Math.min(480, Number.isFinite(fitWidth) && fitWidth > 0 ? fitWidth : DEFAULT_WIDTH));
   const widthOf = (c: string) => widths[c] ?? baseWidth;
   const totalWidth = INDEX_WIDTH + columns.reduce((s, c) => s + widthOf(c), 0);
 
-  const move = (row: number, col: number) => {
-    const r = Math.max(0, Math.min(state.rows.length - 1, row));
+  /** Moves the active cell to an absolute row, shifting the layout window on huge versions. */
+  const move = (row: number, col: number, align: 'auto' | 'start' = 'auto') => {
+    if (total === null || total === 0) return;
+    const r = Math.max(0, Math.min(total - 1, row));
     const c = Math.max(0, Math.min(columns.length - 1, col));
     setActive({ row: r, col: c });
-    virtualizer.scrollToIndex(r, { align: 'auto' });
+    let start = win.start;
+    if (r < win.start || r >= win.start + win.count) {
+      start = windowFor(r, total).start;
+      setWindowStart(start);
+    }
+    requestAnimationFrame(() => virtualizer.scrollToIndex(r - start, { align }));
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (state.rows.length === 0) return;
+    if (!total) return;
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
     const keys: Record<string, () => void> = {
       ArrowDown: () => move(active.row + 1, active.col),
@@ -102,7 +131,7 @@ export function RowsGrid({ datasetId, q }: { datasetId: number; q: string }) {
       PageDown: () => move(active.row + page, active.col),
       PageUp: () => move(active.row - page, active.col),
       Home: () => move(e.ctrlKey ? 0 : active.row, 0),
-      End: () => move(e.ctrlKey ? state.rows.length - 1 : active.row, columns.length - 1),
+      End: () => move(e.ctrlKey ? total - 1 : active.row, columns.length - 1),
       Enter: () => setExpanded(active),
     };
     const fn = keys[e.key];
@@ -123,21 +152,54 @@ export function RowsGrid({ datasetId, q }: { datasetId: number; q: string }) {
     window.addEventListener('pointerup', onUp);
   };
 
-  if (state.error && state.rows.length === 0) return <ErrorNote error={new Error(state.error)} onRetry={() => void loadPage(state.nextCursor)} />;
+  if (meta.key === queryKey && meta.error && total === null) {
+    return <ErrorNote error={new Error(meta.error)} onRetry={() => void fetchPage(0)} />;
+  }
 
-  const expandedValue = expanded ? state.rows[expanded.row]?.[expanded.col] : undefined;
+  const expandedValue = expanded ? rowAt(expanded.row)?.[expanded.col] : undefined;
+  const windowed = total !== null && win.count < total;
 
   return (
     <div className="grid-wrap">
-      <div className="grid-status muted" aria-live="polite">
-        {state.total === null
-          ? 'Loading rows…'
-          : state.total === 0
-            ? q
-              ? `No rows match “${q}”.`
-              : 'This version has no rows.'
-            : `${formatCount(state.rows.length)} of ${formatCount(state.total)} rows loaded${state.done ? '' : ' — scroll for more'}`}
-        {state.error ? <span className="error-inline"> {state.error}</span> : null}
+      <div className="grid-status">
+        <span className="muted" aria-live="polite" data-testid="grid-status">
+          {total === null
+            ? 'Loading rows…'
+            : total === 0
+              ? q
+                ? `No rows match “${q}”.`
+                : 'This version has no rows.'
+              : `${formatCount(total)} ${q ? (total === 1 ? 'row matches' : 'rows match') : total === 1 ? 'row' : 'rows'}${
+                  windowed ? ` · showing rows ${formatCount(win.start + 1)}–${formatCount(win.start + win.count)} (jump to see others)` : ''
+                }`}
+          {meta.error && total !== null ? (
+            <span className="error-inline">
+              {' '}
+              {meta.error}{' '}
+              <button type="button" className="link-button" onClick={() => setMeta((m) => ({ ...m, error: null }))}>
+                Retry
+              </button>
+            </span>
+          ) : null}
+        </span>
+        {total ? (
+          <form
+            className="jump"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const n = Number(jump);
+              if (Number.isInteger(n) && n >= 1) move(n - 1, active.col, 'start');
+            }}
+          >
+            <label>
+              <span className="muted">Jump to row</span>
+              <input inputMode="numeric" size={9} value={jump} onChange={(e) => setJump(e.target.value.replace(/[^\d]/g, ''))} aria-label="Jump to row" />
+            </label>
+            <button type="submit" className="secondary small">
+              Go
+            </button>
+          </form>
+        ) : null}
       </div>
       <div
         ref={scrollRef}
@@ -145,7 +207,7 @@ export function RowsGrid({ datasetId, q }: { datasetId: number; q: string }) {
         tabIndex={0}
         role="grid"
         aria-label="Rows"
-        aria-rowcount={state.total ?? -1}
+        aria-rowcount={total ?? -1}
         aria-colcount={columns.length + 1}
         onKeyDown={onKeyDown}
         data-testid="rows-grid"
@@ -182,30 +244,31 @@ export function RowsGrid({ datasetId, q }: { datasetId: number; q: string }) {
         </div>
         <div style={{ height: virtualizer.getTotalSize(), width: totalWidth, position: 'relative' }}>
           {items.map((item) => {
-            const row = state.rows[item.index];
+            const abs = win.start + item.index;
+            const row = rowAt(abs);
             return (
               <div
                 key={item.key}
-                className={`grid-row${item.index % 2 ? ' odd' : ''}`}
+                className={`grid-row${abs % 2 ? ' odd' : ''}`}
                 role="row"
-                aria-rowindex={item.index + 1}
+                aria-rowindex={abs + 1}
                 style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT, width: totalWidth }}
               >
                 <div className="grid-cell grid-index" style={{ width: INDEX_WIDTH }}>
-                  {row ? item.index + 1 : ''}
+                  {formatCount(abs + 1)}
                 </div>
                 {row ? (
                   columns.map((c, ci) => {
                     const value = row[ci];
-                    const isActive = active.row === item.index && active.col === ci;
+                    const isActive = active.row === abs && active.col === ci;
                     return (
                       <div
                         key={c}
                         role="gridcell"
                         className={`grid-cell cell-${cellKind(value)}${isActive ? ' active' : ''}`}
                         style={{ width: widthOf(c) }}
-                        onClick={() => setActive({ row: item.index, col: ci })}
-                        onDoubleClick={() => setExpanded({ row: item.index, col: ci })}
+                        onClick={() => setActive({ row: abs, col: ci })}
+                        onDoubleClick={() => setExpanded({ row: abs, col: ci })}
                       >
                         <span className="cell-text">{value === null || value === undefined ? <em className="muted">null</em> : previewCell(value)}</span>
                         {isExpandable(value) ? (
@@ -213,10 +276,10 @@ export function RowsGrid({ datasetId, q }: { datasetId: number; q: string }) {
                             type="button"
                             className="cell-expand"
                             tabIndex={-1}
-                            aria-label={`Expand row ${item.index + 1} ${c}`}
+                            aria-label={`Expand row ${abs + 1} ${c}`}
                             onClick={(e) => {
                               e.stopPropagation();
-                              setExpanded({ row: item.index, col: ci });
+                              setExpanded({ row: abs, col: ci });
                             }}
                           >
                             ⤢
@@ -226,7 +289,9 @@ export function RowsGrid({ datasetId, q }: { datasetId: number; q: string }) {
                     );
                   })
                 ) : (
-                  <div className="grid-cell muted">Loading more rows…</div>
+                  <div className="grid-cell grid-placeholder" aria-busy="true">
+                    <span className="skeleton" />
+                  </div>
                 )}
               </div>
             );
