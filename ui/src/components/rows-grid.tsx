@@ -1,7 +1,7 @@
 // The rows grid: virtualised rendering over a sparse page cache (keyset paging via next_cursor while scrolling on,
 // page numbers for jumps), bounded memory, column resize, keyboard navigation, jump to row, cell expansion.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { api } from '../lib/api';
 import { cellKind, formatCount, isExpandable, previewCell } from '../lib/format';
 import { PAGE_SIZE, fetchPlan, pageOf, pagesToEvict, pagesToFetch, resizeColumn, windowFor } from '../lib/row-pages';
@@ -20,7 +20,8 @@ export function RowsGrid({ datasetId, q }: { datasetId: number; q: string }) {
   const queryKey = `${datasetId}\u0000${q}`;
   const [meta, setMeta] = useState<{ key: string; total: number | null; columns: string[]; error: string | null }>({ key: queryKey, total: null, columns: [], error: null });
   const [, setVersion] = useState(0);
-  const [windowStart, setWindowStart] = useState(0);
+  // The row the layout window is centred on (only matters for versions larger than one window).
+  const [windowTarget, setWindowTarget] = useState(0);
   const [widths, setWidths] = useState<Record<string, number>>({});
   const [active, setActive] = useState<{ row: number; col: number }>({ row: 0, col: 0 });
   const [expanded, setExpanded] = useState<{ row: number; col: number } | null>(null);
@@ -33,7 +34,7 @@ export function RowsGrid({ datasetId, q }: { datasetId: number; q: string }) {
 
   const total = meta.key === queryKey ? meta.total : null;
   const columns = meta.key === queryKey ? meta.columns : [];
-  const win = total === null ? { start: 0, count: 0 } : windowFor(windowStart, total);
+  const win = total === null ? { start: 0, count: 0 } : windowFor(windowTarget, total);
 
   const fetchPage = useCallback(
     async (p: number) => {
@@ -65,7 +66,7 @@ export function RowsGrid({ datasetId, q }: { datasetId: number; q: string }) {
     cursors.current = new Map();
     inflight.current = new Set();
     setMeta({ key: queryKey, total: null, columns: [], error: null });
-    setWindowStart(0);
+    setWindowTarget(0);
     setActive({ row: 0, col: 0 });
     scrollRef.current?.scrollTo({ top: 0 });
     void fetchPage(0);
@@ -88,6 +89,30 @@ export function RowsGrid({ datasetId, q }: { datasetId: number; q: string }) {
     for (const p of wanted.slice(0, Math.max(0, MAX_PARALLEL - inflight.current.size))) void fetchPage(p);
     for (const p of pagesToEvict(pages.current.keys(), pageOf(firstVisible))) pages.current.delete(p);
   });
+
+  // Huge versions: when scrolling reaches the edge of the layout window, re-centre the window on the visible rows
+  // and keep the same rows on screen, so scrolling goes on without a jump.
+  const pendingTop = useRef<number | null>(null);
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el || total === null || win.count >= total || pendingTop.current !== null) return;
+    // Read the position from the element itself: the virtualizer's items may predate a programmatic scroll.
+    const first = win.start + Math.floor(el.scrollTop / ROW_HEIGHT);
+    const last = first + Math.ceil(el.clientHeight / ROW_HEIGHT);
+    const nearEnd = last >= win.start + win.count - 20 && win.start + win.count < total;
+    const nearStart = first <= win.start + 20 && win.start > 0;
+    if (!nearEnd && !nearStart) return;
+    const next = windowFor(first, total).start;
+    if (next === win.start) return;
+    pendingTop.current = el.scrollTop + (win.start - next) * ROW_HEIGHT;
+    setWindowTarget(first);
+  }, [firstVisible, lastVisible, total, win.start, win.count]);
+  useLayoutEffect(() => {
+    if (pendingTop.current !== null && scrollRef.current) {
+      scrollRef.current.scrollTop = pendingTop.current;
+      pendingTop.current = null;
+    }
+  }, [win.start]);
 
   const rowAt = (abs: number): Row | undefined => pages.current.get(pageOf(abs))?.[abs % PAGE_SIZE];
 
@@ -112,12 +137,14 @@ export function RowsGrid({ datasetId, q }: { datasetId: number; q: string }) {
     const r = Math.max(0, Math.min(total - 1, row));
     const c = Math.max(0, Math.min(columns.length - 1, col));
     setActive({ row: r, col: c });
-    let start = win.start;
     if (r < win.start || r >= win.start + win.count) {
-      start = windowFor(r, total).start;
-      setWindowStart(start);
+      // A new layout window: its scroll position is set before paint (see the layout effect above).
+      const start = windowFor(r, total).start;
+      pendingTop.current = (r - start) * ROW_HEIGHT;
+      setWindowTarget(r);
+      return;
     }
-    requestAnimationFrame(() => virtualizer.scrollToIndex(r - start, { align }));
+    virtualizer.scrollToIndex(r - win.start, { align });
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -170,7 +197,7 @@ export function RowsGrid({ datasetId, q }: { datasetId: number; q: string }) {
                 ? `No rows match “${q}”.`
                 : 'This version has no rows.'
               : `${formatCount(total)} ${q ? (total === 1 ? 'row matches' : 'rows match') : total === 1 ? 'row' : 'rows'}${
-                  windowed ? ` · showing rows ${formatCount(win.start + 1)}–${formatCount(win.start + win.count)} (jump to see others)` : ''
+                  windowed ? ` · showing rows ${formatCount(win.start + 1)}–${formatCount(win.start + win.count)}` : ''
                 }`}
           {meta.error && total !== null ? (
             <span className="error-inline">
