@@ -223,6 +223,23 @@ for (const dialect of DIALECTS) {
       assert.equal(versions.filter((d) => d.version_number > 0).length, 2);
     });
 
+    it('exports a version with the session credentials (or says export is not available)', async () => {
+      const list = (await t.request({ method: 'GET', url: `/api/public/v2/dataset-groups/${groupId}` })).json().datasets as Array<{ id: number; version_number: number }>;
+      const v1 = list.find((d) => d.version_number === 1)!;
+      const row = page.locator('tr[data-version="1"]');
+      if (await routeExists(t, 'GET', `/api/public/v2/datasets/${v1.id}/export?format=csv`)) {
+        const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: 'CSV', exact: true }).click()]);
+        const file = await download.path();
+        const text = fs.readFileSync(file, 'utf8');
+        assert.equal(text.split(/\r?\n/)[0], 'id,name,question,meta');
+        assert.equal(text.trim().split(/\r?\n/).length, ROWS + 1);
+        assert.match(download.suggestedFilename(), /\.csv$/);
+      } else {
+        await row.getByRole('button', { name: 'CSV', exact: true }).click();
+        await page.getByRole('status').getByText('Export is not available on this server yet.').waitFor();
+      }
+    });
+
     it('compares two versions', async (tc: TestContext) => {
       const list = (await t.request({ method: 'GET', url: `/api/public/v2/dataset-groups/${groupId}` })).json().datasets as Array<{ id: number; version_number: number }>;
       const v1 = list.find((d) => d.version_number === 1)!;
