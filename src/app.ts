@@ -1,4 +1,5 @@
 // The composition root: builds repositories, services, job handlers, the HTTP server and the worker from Config.
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -101,7 +102,12 @@ export async function createApp(config: Config, opts: { logger?: Logger } = {}):
     await server.register(healthRoutes, { db: dbh.db, roles: config.roles });
     await server.register(authRoutes, { auth });
     await server.register(jobRoutes, { jobs: jobRepo });
-    await server.register(promptLayerDatasetRoutes, { datasets, uploadBodyLimit });
+    await server.register(promptLayerDatasetRoutes, {
+      datasets,
+      uploadBodyLimit,
+      maxFileBytes: config.maxFileBytes,
+      uploadTmpDir: path.join(config.dataDir, 'tmp'),
+    });
     // The web UI: its catch-all GET route serves only paths no API route claims (static routes win in the router).
     await server.register(uiRoutes);
   }

@@ -116,7 +116,7 @@ for (const dialect of DIALECTS) {
       const g = await createGroup(t, 'broken');
       const cases: Array<[string, string, RegExp]> = [
         ['a.csv', 'a,b\n1,2\n3\n', /line 3/],
-        ['a.csv', 'a,b\n"1,2\n', /CSV error/],
+        ['a.csv', 'a,b\n"1,2\n', /line 2: Quoted field unterminated/],
         ['a.json', '[{"a":1}, 5]', /item 2/],
         ['a.json', '{"a":1}', /array/],
         ['a.json', '[{"a":1},', /JSON syntax error/],
@@ -185,6 +185,69 @@ for (const dialect of DIALECTS) {
       const done = await Promise.all(results.map((r) => waitReady(t, r.json().dataset_id)));
       const versions = done.map((d) => d.version_number).sort((a, b) => a - b);
       assert.deepEqual(versions, Array.from({ length: 20 }, (_, i) => i + 1));
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`streamed uploads [${dialect}]`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await startTestApp(dialect, { STRATA_MAX_FILE_BYTES: '200' });
+    });
+    after(async () => t.close());
+
+    const send = (body: unknown) => t.request({ method: 'POST', url: '/api/public/v2/dataset-versions/from-file', body });
+
+    it('accepts line-wrapped base64 (as `base64` prints it) and keeps no temporary files', async () => {
+      const g = await createGroup(t, 'wrapped');
+      const wrapped = b64('a,b\n1,2\n3,4\n').replace(/(.{8})/g, '$1\n');
+      const r = await send({ file_name: 'w.csv', dataset_group_id: g.dataset_group.id, file_content_base64: wrapped });
+      assert.equal(r.statusCode, 201, r.body);
+      const d = await waitReady(t, r.json().dataset_id);
+      assert.equal(d.row_count, 2);
+    });
+
+    it('refuses files over STRATA_MAX_FILE_BYTES, bad padding and non-object bodies with 400, cleaning up', async () => {
+      const g = await createGroup(t, 'limits');
+      const big = await send({ dataset_group_id: g.dataset_group.id, file_name: 'big.csv', file_content_base64: b64('a\n' + 'x\n'.repeat(200)) });
+      assert.equal(big.statusCode, 400);
+      assert.match(big.json().error, /file too large.*200 bytes/);
+      const pad = await send({ dataset_group_id: g.dataset_group.id, file_name: 'p.csv', file_content_base64: 'YQ==YQ==' });
+      assert.equal(pad.statusCode, 400);
+      assert.match(pad.json().error, /base64/);
+      const arr = await send([1, 2]);
+      assert.equal(arr.statusCode, 400);
+      const missing = await send({ dataset_group_id: g.dataset_group.id, file_name: 'm.csv' });
+      assert.equal(missing.statusCode, 400);
+      assert.match(missing.json().error, /file_content_base64/);
+      const fs = await import('node:fs');
+      const tmp = `${t.dataDir}/tmp`;
+      const left = fs.existsSync(tmp) ? fs.readdirSync(tmp) : [];
+      assert.deepEqual(left, [], 'no temporary upload files remain');
+      const listed = (await t.request({ method: 'GET', url: `/api/public/v2/datasets?dataset_group_id=${g.dataset_group.id}` })).json();
+      assert.equal(listed.total, 1, 'nothing half-written: only the initial draft');
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`oversized streamed upload [${dialect}]`, () => {
+    it('answers 400 and keeps serving when the limit is crossed mid-stream', async () => {
+      const t = await startTestApp(dialect, { STRATA_MAX_FILE_BYTES: String(1024 * 1024) });
+      try {
+        const g = await createGroup(t, 'big');
+        const content = 'a,b\n' + 'some text,more text\n'.repeat(250_000); // about 5 MB
+        const r = await upload(t, g.dataset_group.id, 'big.csv', content);
+        assert.equal(r.statusCode, 400);
+        assert.match(r.json().error, /file too large/);
+        const after = await t.request({ method: 'GET', url: '/healthz', apiKey: null });
+        assert.equal(after.statusCode, 200);
+        const ok = await upload(t, g.dataset_group.id, 'small.csv', 'a,b\n1,2\n');
+        assert.equal(ok.statusCode, 201);
+      } finally {
+        await t.close();
+      }
     });
   });
 }

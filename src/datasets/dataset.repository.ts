@@ -243,18 +243,14 @@ export class DatasetRepository {
 
   // ---- rows
 
-  /** Inserts rows with consecutive indexes from `firstIndex`, as few statements as the parameter limit allows. */
-  async insertRows(ex: Executor, datasetId: number, firstIndex: number, rows: Array<{ data: string; row_uid?: string | null }>): Promise<void> {
-    const perStatement = Math.floor(this.dialect.maxParams / 4);
-    for (let start = 0; start < rows.length; start += perStatement) {
-      const chunk = rows.slice(start, start + perStatement);
-      await ex
-        .insertInto('dataset_rows')
-        .values(
-          chunk.map((r, i) => ({ dataset_id: datasetId, row_index: firstIndex + start + i, row_uid: r.row_uid ?? null, data: r.data })),
-        )
-        .execute();
-    }
+  /** Inserts rows with consecutive indexes from `firstIndex`; call inside DatabaseHandle.transaction. */
+  async insertRows(trx: Executor, datasetId: number, firstIndex: number, rows: Array<{ data: string; row_uid?: string | null }>): Promise<void> {
+    await this.dialect.bulkInsert(
+      trx,
+      'dataset_rows',
+      ['dataset_id', 'row_index', 'row_uid', 'data'],
+      rows.map((r, i) => [datasetId, firstIndex + i, r.row_uid ?? null, r.data]),
+    );
   }
 
   async deleteRows(ex: Executor, datasetId: number): Promise<void> {

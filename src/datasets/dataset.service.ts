@@ -1,5 +1,7 @@
 // Use cases of dataset groups and versions: create, upload a file, list, read rows, delete.
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { DatabaseHandle } from '../db/database.js';
 import type { DatasetGroupRow, DatasetRow } from '../db/schema.js';
@@ -11,6 +13,8 @@ import type { BlobStore } from '../storage/blob-store.js';
 import { decodeBase64Upload } from './base64.js';
 import type { DatasetListQuery, DatasetRepository, StoredRow } from './dataset.repository.js';
 import { FileFormatError, formatFromFileName, openTableReader, SUPPORTED_EXTENSIONS } from './parsers/index.js';
+import type { SpooledFile } from './upload-spooler.js';
+import type { FileFormat } from '../jobs/job-catalogue.js';
 
 export interface DatasetServiceOptions {
   maxFileBytes: number;
@@ -126,43 +130,63 @@ export class DatasetService {
   // ---- versions
 
   /**
-   * Accepts a base64 file for a group: checks it, stores it as a blob and creates a processing draft
-   * plus its import job in one transaction. Returns the draft at once; the job publishes it.
+   * Accepts a file for a group — base64 text, or already decoded to a temporary file by the upload spooler
+   * (which this method then removes): checks it, stores it as a blob and creates a processing draft plus its
+   * import job in one transaction. Returns the draft at once; the job publishes it.
    */
-  async createVersionFromFile(caller: Caller, input: { dataset_group_id: number; file_name: string; file_content_base64: string }): Promise<DatasetRow> {
-    const group = await this.getGroup(caller, input.dataset_group_id);
-    const format = formatFromFileName(input.file_name);
-    if (!format) throw new ValidationError(`file_name must end with one of ${SUPPORTED_EXTENSIONS.join(', ')}: got "${input.file_name}"`);
-    const bytes = decodeBase64Upload(input.file_content_base64, this.opts.maxFileBytes);
-    await this.checkFile(format, bytes);
-
-    const blobKey = `uploads/${group.workspace_id}/${randomUUID()}.${format}`;
-    await this.blobs.put(blobKey, bytes);
+  async createVersionFromFile(
+    caller: Caller,
+    input: { dataset_group_id: number; file_name: string; file_content_base64: string; file?: SpooledFile },
+  ): Promise<DatasetRow> {
     try {
-      const draft = await this.dbh.transaction(async (trx) => {
-        const d = await this.repo.insertDataset(trx, {
-          group_id: group.id,
-          workspace_id: group.workspace_id,
-          status: 'processing',
-          origin: 'file',
-          file_name: input.file_name,
-          user_id: caller.userId,
+      const group = await this.getGroup(caller, input.dataset_group_id);
+      const format = formatFromFileName(input.file_name);
+      if (!format) throw new ValidationError(`file_name must end with one of ${SUPPORTED_EXTENSIONS.join(', ')}: got "${input.file_name}"`);
+      let size: number;
+      let open: () => Readable;
+      if (input.file) {
+        const { path } = input.file;
+        size = input.file.size;
+        open = () => fs.createReadStream(path, { highWaterMark: 1 << 20 });
+      } else {
+        const bytes = decodeBase64Upload(input.file_content_base64, this.opts.maxFileBytes);
+        size = bytes.length;
+        open = () => Readable.from([bytes]);
+      }
+      if (size === 0) throw new ValidationError('file is empty');
+      await this.checkFile(format, open(), size);
+
+      const blobKey = `uploads/${group.workspace_id}/${randomUUID()}.${format}`;
+      if (input.file) await this.blobs.putFile(blobKey, input.file.path);
+      else await this.blobs.put(blobKey, open());
+      try {
+        const draft = await this.dbh.transaction(async (trx) => {
+          const d = await this.repo.insertDataset(trx, {
+            group_id: group.id,
+            workspace_id: group.workspace_id,
+            status: 'processing',
+            origin: 'file',
+            file_name: input.file_name,
+            user_id: caller.userId,
+          });
+          await this.jobs.enqueue(trx, 'dataset.import_file', { datasetId: d.id, blobKey, format }, { workspaceId: group.workspace_id });
+          return d;
         });
-        await this.jobs.enqueue(trx, 'dataset.import_file', { datasetId: d.id, blobKey, format }, { workspaceId: group.workspace_id });
-        return d;
-      });
-      this.jobs.notify();
-      return draft;
-    } catch (err) {
-      await this.blobs.delete(blobKey).catch(() => undefined);
-      throw err;
+        this.jobs.notify();
+        return draft;
+      } catch (err) {
+        await this.blobs.delete(blobKey).catch(() => undefined);
+        throw err;
+      }
+    } finally {
+      if (input.file) await fsp.rm(input.file.path, { force: true });
     }
   }
 
   /** Parses the whole file when small, or its first records when large, so broken files fail as 400s. */
-  private async checkFile(format: ReturnType<typeof formatFromFileName> & string, bytes: Buffer): Promise<void> {
-    const limit = bytes.length <= this.opts.syncValidateBytes ? Infinity : PREFIX_RECORDS;
-    const reader = openTableReader(format, Readable.from([bytes]));
+  private async checkFile(format: FileFormat, input: Readable, size: number): Promise<void> {
+    const limit = size <= this.opts.syncValidateBytes ? Infinity : PREFIX_RECORDS;
+    const reader = openTableReader(format, input);
     let count = 0;
     try {
       for await (const _row of reader.rows()) {
@@ -171,6 +195,8 @@ export class DatasetService {
     } catch (err) {
       if (err instanceof FileFormatError) throw new ValidationError(err.message);
       throw err;
+    } finally {
+      input.destroy();
     }
     if (count === 0) throw new ValidationError('file has no data rows');
   }

@@ -35,7 +35,8 @@ export class RowWriter {
     this.batch = [];
     const first = this.next;
     this.next += rows.length;
-    await this.dbh.transaction((trx) => this.repo.insertRows(trx, this.datasetId, first, rows));
+    // Relaxed durability is safe here: an interrupted import starts over from an empty draft.
+    await this.dbh.transaction((trx) => this.repo.insertRows(trx, this.datasetId, first, rows), { relaxed: true });
   }
 }
 

@@ -23,8 +23,12 @@ export type Executor = Kysely<Database>;
 export interface DatabaseHandle {
   readonly db: Db;
   readonly dialect: DialectCapabilities;
-  /** Runs `fn` in one transaction. On SQLite it starts with BEGIN IMMEDIATE so that writers in other processes queue instead of deadlocking. */
-  transaction<T>(fn: (trx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction. On SQLite it starts with BEGIN IMMEDIATE so that writers in other processes
+   * queue instead of deadlocking. `relaxed` skips the fsync at commit on SQLite: only for work that is redone
+   * after a crash anyway (rows of a draft being imported; the publishing commit stays fully durable).
+   */
+  transaction<T>(fn: (trx: Tx) => Promise<T>, opts?: { relaxed?: boolean }): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -51,17 +55,22 @@ export function openDatabase(database: Config['database'], opts: { poolSize?: nu
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
     db,
-    dialect: capabilitiesFor('sqlite'),
-    transaction: (fn) =>
+    dialect: capabilitiesFor('sqlite', sqlite),
+    transaction: (fn, opts) =>
       db.connection().execute(async (conn) => {
-        await sql`BEGIN IMMEDIATE`.execute(conn);
+        if (opts?.relaxed) sqlite.pragma('synchronous = NORMAL');
         try {
-          const result = await fn(conn);
-          await sql`COMMIT`.execute(conn);
-          return result;
-        } catch (err) {
-          await sql`ROLLBACK`.execute(conn).catch(() => undefined);
-          throw err;
+          await sql`BEGIN IMMEDIATE`.execute(conn);
+          try {
+            const result = await fn(conn);
+            await sql`COMMIT`.execute(conn);
+            return result;
+          } catch (err) {
+            await sql`ROLLBACK`.execute(conn).catch(() => undefined);
+            throw err;
+          }
+        } finally {
+          if (opts?.relaxed) sqlite.pragma('synchronous = FULL');
         }
       }),
     close: () => db.destroy(),

@@ -35,10 +35,17 @@ export function callerOf(request: FastifyRequest): Caller {
 
 export function installAuthHook(app: FastifyInstance, auth: AuthService): void {
   app.decorateRequest('caller', null);
-  // preValidation: the body is parsed (for body_api_key) but not yet validated, so 401 comes before 400.
-  app.addHook('preValidation', async (request) => {
+  // Header credentials are checked on request, before a (possibly large) body is read;
+  // `api_key` in the body can only be checked once it is parsed, but still before validation (401 before 400).
+  app.addHook('onRequest', async (request) => {
     const mode = modeOf(request);
-    if (mode === 'public') return;
+    if (mode !== 'public' && mode !== 'body_api_key') await authenticate(request, mode);
+  });
+  app.addHook('preValidation', async (request) => {
+    if (modeOf(request) === 'body_api_key') await authenticate(request, 'body_api_key');
+  });
+
+  async function authenticate(request: FastifyRequest, mode: AuthMode): Promise<void> {
     const headerKey = request.headers['x-api-key'];
     const authorization = request.headers.authorization;
     const bearer = typeof authorization === 'string' && /^bearer\s+/i.test(authorization) ? authorization.replace(/^bearer\s+/i, '').trim() : undefined;
@@ -70,5 +77,5 @@ export function installAuthHook(app: FastifyInstance, auth: AuthService): void {
     throw new UnauthorizedError(
       mode === 'api_key' ? 'API key required: send it in the X-API-KEY header' : 'authentication required: send an API key in X-API-KEY or a token in Authorization: Bearer',
     );
-  });
+  }
 }

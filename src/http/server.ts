@@ -36,7 +36,6 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(given) ? given : randomUUID();
     },
-    requestIdLogLabel: 'requestId',
     trustProxy: false,
   });
   app.setValidatorCompiler(validatorCompiler);

@@ -8,6 +8,8 @@ export interface BlobInfo {
 export interface BlobStore {
   /** Stores the bytes under `key`, replacing any previous blob. */
   put(key: string, body: Buffer | Readable, opts?: { contentType?: string }): Promise<void>;
+  /** Stores a local file under `key`; the file may be moved (it is the caller's temporary file). */
+  putFile(key: string, filePath: string): Promise<void>;
   /** Streams the blob; rejects with BlobNotFoundError when it is missing. */
   get(key: string): Promise<Readable>;
   /** Removes the blob; a missing blob is not an error. */

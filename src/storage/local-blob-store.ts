@@ -30,6 +30,16 @@ export class LocalBlobStore implements BlobStore {
     }
   }
 
+  async putFile(key: string, filePath: string): Promise<void> {
+    const file = this.pathOf(key);
+    await fsp.mkdir(path.dirname(file), { recursive: true });
+    try {
+      await fsp.rename(filePath, file); // same file system (both under the data dir): no copy
+    } catch {
+      await this.put(key, fs.createReadStream(filePath));
+    }
+  }
+
   async get(key: string): Promise<Readable> {
     const file = this.pathOf(key);
     try {

@@ -1,9 +1,11 @@
 // PromptLayer-compatible dataset routes (/api/public/v2): groups, versions from files, listing, rows, delete.
+import fsp from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerOf } from '../../http/auth-hook.js';
 import type { DatasetService } from '../../datasets/dataset.service.js';
+import { spoolJsonUpload, type SpooledFile } from '../../datasets/upload-spooler.js';
 import { Dataset, DatasetGroup, errorResponses, IdParam } from './common.schemas.js';
 import { presentDataset, presentGroup, presentRows } from './dataset.presenter.js';
 
@@ -46,7 +48,21 @@ const GroupListQuery = z.object({
 
 const pages = (total: number, perPage: number) => Math.max(1, Math.ceil(total / perPage));
 
-export async function promptLayerDatasetRoutes(app: FastifyInstance, opts: { datasets: DatasetService; uploadBodyLimit: number }): Promise<void> {
+export interface DatasetRouteOptions {
+  datasets: DatasetService;
+  uploadBodyLimit: number;
+  maxFileBytes: number;
+  /** Where upload bodies are decoded to while they stream in. */
+  uploadTmpDir: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    spooledFile?: SpooledFile;
+  }
+}
+
+export async function promptLayerDatasetRoutes(app: FastifyInstance, opts: DatasetRouteOptions): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { datasets } = opts;
 
@@ -102,19 +118,36 @@ export async function promptLayerDatasetRoutes(app: FastifyInstance, opts: { dat
     },
   });
 
-  r.post(`${V2}/dataset-versions/from-file`, {
-    bodyLimit: opts.uploadBodyLimit,
-    config: { auth: 'api_key' },
-    schema: {
-      tags: ['datasets'],
-      summary: 'Create a dataset version from a CSV, JSON, JSONL or Parquet file (async)',
-      body: FromFileBody,
-      response: { 201: z.object({ success: z.boolean(), message: z.string(), dataset_id: z.number().int() }), ...errorResponses(400, 401, 403, 404) },
-    },
-    handler: async (req, reply) => {
-      const draft = await datasets.createVersionFromFile(callerOf(req), req.body);
-      return reply.code(201).send({ success: true, message: 'Dataset version creation job queued', dataset_id: draft.id });
-    },
+  // The upload route streams its JSON body: the base64 file is decoded to a temporary file as it arrives.
+  await app.register(async (scope) => {
+    scope.addContentTypeParser('application/json', (req, payload, done) => {
+      spoolJsonUpload(payload, { field: 'file_content_base64', maxBytes: opts.maxFileBytes, maxBodyBytes: opts.uploadBodyLimit, tmpDir: opts.uploadTmpDir }).then(
+        ({ body, file }) => {
+          req.spooledFile = file;
+          done(null, body);
+        },
+        (err: Error) => done(err, undefined),
+      );
+    });
+    // A request rejected before the handler (auth, validation) must not leave its temporary file behind.
+    scope.addHook('onResponse', async (req) => {
+      if (req.spooledFile) await fsp.rm(req.spooledFile.path, { force: true });
+    });
+    const u = scope.withTypeProvider<ZodTypeProvider>();
+    u.post(`${V2}/dataset-versions/from-file`, {
+      bodyLimit: opts.uploadBodyLimit,
+      config: { auth: 'api_key' },
+      schema: {
+        tags: ['datasets'],
+        summary: 'Create a dataset version from a CSV, JSON, JSONL or Parquet file (async)',
+        body: FromFileBody,
+        response: { 201: z.object({ success: z.boolean(), message: z.string(), dataset_id: z.number().int() }), ...errorResponses(400, 401, 403, 404) },
+      },
+      handler: async (req, reply) => {
+        const draft = await datasets.createVersionFromFile(callerOf(req), { ...req.body, file: req.spooledFile });
+        return reply.code(201).send({ success: true, message: 'Dataset version creation job queued', dataset_id: draft.id });
+      },
+    });
   });
 
   r.get(`${V2}/datasets`, {

@@ -1,0 +1,29 @@
+// `npm run bench`: runs each scenario, prints its figures (ratios against baselines measured in the same run)
+// and writes them all to bench/results/latest.json.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT } from './support.js';
+import * as fileImport from './file-import.js';
+
+type Scenario = { name: string; run: () => Promise<Record<string, number | string>> };
+
+const scenarios: Scenario[] = [{ name: 'file-import-100mb-csv', run: () => fileImport.run({ rows: Number(process.env.BENCH_ROWS ?? 1_000_000) }) }];
+
+const only = process.argv[2];
+const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length };
+for (const s of scenarios) {
+  if (only && !s.name.includes(only)) continue;
+  process.stdout.write(`\n== ${s.name}\n`);
+  try {
+    const figures = await s.run();
+    results[s.name] = figures;
+    for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(28)} ${v}`);
+  } catch (err) {
+    results[s.name] = { error: String(err) };
+    console.log(`  failed: ${String(err)}`);
+    process.exitCode = 1;
+  }
+}
+const out = path.join(ROOT, 'bench/results/latest.json');
+fs.writeFileSync(out, JSON.stringify(results, null, 2));
+console.log(`\nwritten to ${path.relative(process.cwd(), out)}`);
