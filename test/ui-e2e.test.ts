@@ -210,6 +210,31 @@ for (const dialect of DIALECTS) {
       await page.locator('tr[data-version="2"]').getByText('ready').waitFor();
     });
 
+    it('shows reading and upload progress for a large file', async () => {
+      // In a group of its own, so the versions of the main group stay v1 and v2.
+      const other = (await t.request({ method: 'POST', url: '/api/public/v2/dataset-groups', body: { name: 'large-upload' } })).json().dataset_group.id as number;
+      await page.goto(`${base}/datasets/groups/${other}`);
+      await page.getByRole('heading', { name: 'large-upload' }).waitFor();
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+        new MutationObserver(() => {
+          for (const bar of document.querySelectorAll('[role="progressbar"]')) seen.push(`${bar.getAttribute('aria-label')} ${bar.getAttribute('aria-valuenow')}`);
+        }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-valuenow'] });
+      });
+      // About 12 MB of JSON Lines.
+      const lines: string[] = [];
+      for (let i = 0; i < 60_000; i++) lines.push(JSON.stringify({ id: i, text: `line ${i} ${'x'.repeat(160)}` }));
+      await page.getByTestId('file-input').setInputFiles({ name: 'large.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(lines.join('\n')) });
+      await page.getByRole('button', { name: 'Upload', exact: true }).click();
+      await page.getByText('v1 is ready with 60,000 rows.').waitFor({ timeout: 120_000 });
+      const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
+      assert.ok(seen.some((s) => s.startsWith('Reading file')), seen.join(', '));
+      assert.ok(seen.some((s) => s.startsWith('Uploading')), seen.join(', '));
+      await page.goto(`${base}/datasets/groups/${groupId}`);
+      await page.getByRole('heading', { name: 'support/refund-questions' }).waitFor();
+    });
+
     it('shows why a broken file was refused, with its line number', async () => {
       await page.getByTestId('file-input').setInputFiles({ name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n3,4,5\n') });
       await page.getByText('broken.csv').waitFor();

@@ -154,7 +154,7 @@ export function GroupPage({ id }: { id: number }) {
                 {versions.map((v) => (
                   <tr key={v.id} data-version={v.version_number}>
                     <td>
-                      {v.status === 'ready' ? <Link to={`/datasets/versions/${v.id}`}>{versionLabel(v.version_number)}</Link> : versionLabel(v.version_number)}
+                      {v.status === 'ready' || v.status === 'draft' ? <Link to={`/datasets/versions/${v.id}`}>{versionLabel(v.version_number)}</Link> : versionLabel(v.version_number)}
                     </td>
                     <td>
                       <StatusBadge status={v.status} />
@@ -175,14 +175,12 @@ export function GroupPage({ id }: { id: number }) {
                       )}
                     </td>
                     <td className="row-actions">
-                      {v.status === 'ready' ? (
-                        <>
-                          <Link className="button small" to={`/datasets/versions/${v.id}`}>
-                            Rows
-                          </Link>
-                          <ExportButtons dataset={v} onError={setNotice} />
-                        </>
+                      {v.status === 'ready' || v.status === 'draft' ? (
+                        <Link className="button small" to={`/datasets/versions/${v.id}`}>
+                          Rows
+                        </Link>
                       ) : null}
+                      {v.status === 'ready' ? <ExportButtons dataset={v} onError={setNotice} /> : null}
                       {v.status !== 'processing' ? (
                         <button type="button" className="danger small" onClick={() => void remove(v)} aria-label={`Delete ${versionLabel(v.version_number)}`}>
                           Delete
