@@ -24,6 +24,15 @@ import { healthRoutes } from './api/health.routes.js';
 import { authRoutes } from './api/promptlayer/auth.routes.js';
 import { jobRoutes } from './api/promptlayer/jobs.routes.js';
 import { promptLayerDatasetRoutes } from './api/promptlayer/datasets.routes.js';
+import { PromptTemplateRepository } from './prompt-templates/prompt-template.repository.js';
+import { PromptTemplateService } from './prompt-templates/prompt-template.service.js';
+import { RequestLogRepository } from './request-logs/request-log.repository.js';
+import { RequestLogService } from './request-logs/request-log.service.js';
+import { DatasetFromLogsService } from './request-logs/dataset-from-logs.service.js';
+import { buildFromFilterJob } from './request-logs/build-from-filter.job.js';
+import { promptTemplateRoutes } from './api/promptlayer/prompt-templates.routes.js';
+import { requestLogRoutes } from './api/promptlayer/request-logs.routes.js';
+import { datasetFromLogsRoutes } from './api/promptlayer/dataset-from-logs.routes.js';
 import { uiRoutes } from './http/ui.routes.js';
 
 /** Request bodies of ordinary routes; upload routes allow the file limit in base64. */
@@ -46,7 +55,7 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function createApp(config: Config, opts: { logger?: Logger } = {}): Promise<App> {
+export async function createApp(config: Config, opts: { logger?: Logger; events?: EventSink } = {}): Promise<App> {
   const log = opts.logger ?? createLogger(config.logLevel);
   const dbh = openDatabase(config.database);
   await migrateToLatest(dbh.db);
@@ -56,21 +65,27 @@ export async function createApp(config: Config, opts: { logger?: Logger } = {}):
   const authRepo = new AuthRepository(dbh.db);
   const jobRepo = new JobRepository(dbh.db, dbh.dialect);
   const datasetRepo = new DatasetRepository(dbh.db, dbh.dialect);
+  const templateRepo = new PromptTemplateRepository(dbh.db, dbh.dialect);
+  const requestLogRepo = new RequestLogRepository(dbh.db, dbh.dialect);
 
   // Services
   const auth = new AuthService(authRepo, { jwtSecret: config.jwtSecret, jwtTtlSeconds: config.jwtTtlSeconds });
   await auth.init();
   const queue = new JobQueue(jobRepo, config.worker.maxAttempts);
-  const events: EventSink = nullEventSink;
+  const events: EventSink = opts.events ?? nullEventSink;
   const publisher = new VersionPublisher(dbh, datasetRepo, events, config.worker.importBatchRows);
   const datasets = new DatasetService(dbh, datasetRepo, blobs, queue, events, {
     maxFileBytes: config.maxFileBytes,
     syncValidateBytes: config.syncValidateBytes,
   });
+  const templates = new PromptTemplateService(dbh, templateRepo);
+  const requestLogs = new RequestLogService(dbh, requestLogRepo, templates);
+  const fromLogs = new DatasetFromLogsService(dbh, requestLogRepo, datasetRepo, datasets, templates, queue);
 
   // Jobs
   const handlers: JobHandlers = {
     'dataset.import_file': importFileJob(publisher, blobs),
+    'dataset.build_from_filter': buildFromFilterJob(publisher, fromLogs),
     'maintenance.purge': purgeJob(dbh, datasetRepo, jobRepo, config.failedRetentionMs),
   };
 
@@ -108,6 +123,9 @@ export async function createApp(config: Config, opts: { logger?: Logger } = {}):
       maxFileBytes: config.maxFileBytes,
       uploadTmpDir: path.join(config.dataDir, 'tmp'),
     });
+    await server.register(promptTemplateRoutes, { templates });
+    await server.register(requestLogRoutes, { logs: requestLogs });
+    await server.register(datasetFromLogsRoutes, { fromLogs });
     // The web UI: its catch-all GET route serves only paths no API route claims (static routes win in the router).
     await server.register(uiRoutes);
   }

@@ -34,19 +34,24 @@ for (const dialect of DIALECTS) {
       // The API process runs no worker; workers are separate processes with a short lease.
       const t = await startTestApp(dialect, { STRATA_ROLES: 'api', STRATA_SYNC_VALIDATE_BYTES: '0' });
       cleanups.push(() => t.close());
-      const workerEnv = { ...t.env, STRATA_ROLES: 'worker', STRATA_JOB_LEASE_MS: '1500', STRATA_IMPORT_BATCH_ROWS: '500' };
+      const workerEnv = { ...t.env, STRATA_ROLES: 'worker', STRATA_JOB_LEASE_MS: '1500', STRATA_IMPORT_BATCH_ROWS: '500', STRATA_LOG_LEVEL: 'info' };
       const rows = 120_000;
       const group = await groupId(t, 'killed');
       const id = await uploadCsv(t, group, csv(rows, 'k'));
 
       const first = spawnStrata(['serve'], workerEnv);
       cleanups.push(() => stopProcess(first));
+      let firstOutput = '';
+      first.stdout!.on('data', (d) => (firstOutput += d));
+      first.stderr!.on('data', (d) => (firstOutput += d));
       const db = t.app.dbh.db;
       // Kill it once it has written some rows but before it published.
       await waitFor(async () => {
         const r = await db.selectFrom('dataset_rows').select((eb) => eb.fn.countAll<number>().as('n')).where('dataset_id', '=', id).executeTakeFirst();
         return Number(r?.n) > 0;
-      }, 60_000, 'the first worker to start writing rows');
+      }, 60_000, 'the first worker to start writing rows').catch((err) => {
+        throw new Error(`${err.message}\nfirst worker output:\n${firstOutput.slice(-3000)}`);
+      });
       await stopProcess(first, 'SIGKILL');
       const mid = await db.selectFrom('datasets').select(['status', 'version_number']).where('id', '=', id).executeTakeFirstOrThrow();
       assert.equal(mid.status, 'processing', 'killed before publishing');
@@ -81,7 +86,7 @@ for (const dialect of DIALECTS) {
       it('shares the queue between two worker processes (FOR UPDATE SKIP LOCKED), each job run once', async () => {
         const t = await startTestApp(dialect, { STRATA_ROLES: 'api' });
         cleanups.push(() => t.close());
-        const workerEnv = { ...t.env, STRATA_ROLES: 'worker', STRATA_WORKER_CONCURRENCY: '1', STRATA_WORKER_POLL_MS: '20' };
+        const workerEnv = { ...t.env, STRATA_ROLES: 'worker', STRATA_WORKER_CONCURRENCY: '1', STRATA_WORKER_POLL_MS: '20', STRATA_LOG_LEVEL: 'info' };
         const w1 = spawnStrata(['serve'], workerEnv);
         const w2 = spawnStrata(['serve'], workerEnv);
         cleanups.push(() => stopProcess(w1), () => stopProcess(w2));

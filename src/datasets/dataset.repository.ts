@@ -253,6 +253,16 @@ export class DatasetRepository {
     );
   }
 
+  /** The index the next appended row gets (0 for an empty dataset). */
+  async nextRowIndex(ex: Executor, datasetId: number): Promise<number> {
+    const row = await ex
+      .selectFrom('dataset_rows')
+      .select((eb) => eb.fn.max('row_index').as('m'))
+      .where('dataset_id', '=', datasetId)
+      .executeTakeFirst();
+    return row?.m === null || row?.m === undefined ? 0 : Number(row.m) + 1;
+  }
+
   async deleteRows(ex: Executor, datasetId: number): Promise<void> {
     await ex.deleteFrom('dataset_rows').where('dataset_id', '=', datasetId).execute();
   }

@@ -19,6 +19,8 @@ export interface DialectCapabilities {
    * large parameterised VALUES lists on PostgreSQL). Call inside DatabaseHandle.transaction with its `trx`.
    */
   bulkInsert(trx: Kysely<any>, table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void>;
+  /** The value at `path` inside a JSON text column, as text (null when absent). */
+  jsonText(expr: RawBuilder<unknown>, path: string[]): RawBuilder<string | null>;
 }
 
 const ROWS_PER_STATEMENT = 64;
@@ -53,6 +55,7 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
           await trx.executeQuery(CompiledQuery.raw(head + tuples.join(','), params));
         }
       },
+      jsonText: (e, path) => sql<string | null>`(${e}::jsonb #>> ${path})`,
     };
   }
   const statements = new Map<string, BetterSqlite3.Statement>();
@@ -91,6 +94,7 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
       }
       for (; i < rows.length; i++) statementFor(1).run(rows[i] as unknown[]);
     },
+    jsonText: (e, path) => sql<string | null>`CAST(json_extract(${e}, ${'$' + path.map((k) => `.${JSON.stringify(k)}`).join('')}) AS TEXT)`,
   };
 }
 

@@ -123,6 +123,14 @@ export interface Database {
   datasets: DatasetsTable;
   dataset_rows: DatasetRowsTable;
   jobs: JobsTable;
+  prompt_templates: PromptTemplatesTable;
+  prompt_template_versions: PromptTemplateVersionsTable;
+  prompt_release_labels: PromptReleaseLabelsTable;
+  log_groups: LogGroupsTable;
+  request_logs: RequestLogsTable;
+  request_log_tags: RequestLogTagsTable;
+  request_log_metadata: RequestLogMetadataTable;
+  request_log_scores: RequestLogScoresTable;
 }
 
 export type WorkspaceRow = Selectable<WorkspacesTable>;
@@ -132,3 +140,106 @@ export type DatasetGroupRow = Selectable<DatasetGroupsTable>;
 export type DatasetRow = Selectable<DatasetsTable>;
 export type NewDataset = Insertable<DatasetsTable>;
 export type JobRow = Selectable<JobsTable>;
+
+// ---- request logs and the prompt registry
+
+export interface PromptTemplatesTable {
+  id: Id;
+  workspace_id: number;
+  name: string;
+  /** JSON array of strings. */
+  tags: ColumnType<string, string | undefined, string>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PromptTemplateVersionsTable {
+  id: Id;
+  template_id: number;
+  version_number: number;
+  /** JSON prompt template (chat or completion blueprint). */
+  prompt_template: string;
+  /** JSON object, or null. */
+  metadata: string | null;
+  commit_message: string | null;
+  created_at: number;
+}
+
+export interface PromptReleaseLabelsTable {
+  template_id: number;
+  label: string;
+  version_number: number;
+  updated_at: number;
+}
+
+export interface LogGroupsTable {
+  id: Id;
+  workspace_id: number;
+  created_at: number;
+}
+
+export type RequestLogStatus = 'SUCCESS' | 'WARNING' | 'ERROR';
+
+export interface RequestLogsTable {
+  id: Id;
+  workspace_id: number;
+  provider: string;
+  model: string;
+  /** JSON prompt blueprints. */
+  input: string;
+  output: string;
+  /** Plain text of the blueprints, for `q` search. */
+  input_text: string;
+  output_text: string;
+  parameters: ColumnType<string, string | undefined, string>;
+  request_start_time: number;
+  request_end_time: number;
+  latency_ms: number;
+  input_tokens: ColumnType<number, number | undefined, number>;
+  output_tokens: ColumnType<number, number | undefined, number>;
+  price: ColumnType<number, number | undefined, number>;
+  status: RequestLogStatus;
+  error_type: string | null;
+  error_message: string | null;
+  function_name: string | null;
+  api_type: string | null;
+  starred: ColumnType<number, number | undefined, number>;
+  group_id: number | null;
+  prompt_name: string | null;
+  prompt_id: number | null;
+  prompt_version_number: number | null;
+  prompt_input_variables: ColumnType<string, string | undefined, string>;
+  /** JSON copies of the child tables, so reads need no joins. */
+  tags: ColumnType<string, string | undefined, string>;
+  metadata: ColumnType<string, string | undefined, string>;
+  scores: ColumnType<string, string | undefined, string>;
+  /** The score named "default" (what `sort_by: score` sorts on). */
+  score: number | null;
+  created_at: number;
+}
+
+export interface RequestLogTagsTable {
+  request_log_id: number;
+  workspace_id: number;
+  tag: string;
+  request_start_time: number;
+}
+
+export interface RequestLogMetadataTable {
+  request_log_id: number;
+  workspace_id: number;
+  key: string;
+  value: string;
+  request_start_time: number;
+}
+
+export interface RequestLogScoresTable {
+  request_log_id: number;
+  name: string;
+  value: number;
+}
+
+export type RequestLogRow = Selectable<RequestLogsTable>;
+export type NewRequestLog = Insertable<RequestLogsTable>;
+export type PromptTemplateRow = Selectable<PromptTemplatesTable>;
+export type PromptTemplateVersionRow = Selectable<PromptTemplateVersionsTable>;

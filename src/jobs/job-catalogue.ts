@@ -1,11 +1,14 @@
 // The typed job catalogue: every job name with its payload. Handlers live beside their domain.
 import type { Tx } from '../db/database.js';
+import type { BuildSpec } from '../request-logs/build-spec.js';
 
 export type FileFormat = 'csv' | 'json' | 'jsonl' | 'parquet';
 
 export interface JobPayloads {
   /** Parse an uploaded file blob into a processing draft, then publish it as the next version. */
   'dataset.import_file': { datasetId: number; blobKey: string; format: FileFormat };
+  /** Fill a processing draft with the request logs a filter (or an id list) selects, then publish it. */
+  'dataset.build_from_filter': { datasetId: number; spec: BuildSpec; warnings: string[] };
   /** Hard-delete failed drafts (and finished jobs) older than the retention period. */
   'maintenance.purge': Record<string, never>;
 }

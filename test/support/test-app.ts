@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import type { EventSink } from '../../src/events/domain-events.js';
 import { createPostgresDatabase, type TestDialect } from './dialects.js';
 
 export const TEST_API_KEY = 'sk_strata_test_key_for_the_default_workspace';
@@ -22,7 +23,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(dialect: TestDialect, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(dialect: TestDialect, env: Record<string, string> = {}, opts: { events?: EventSink } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-test-'));
   let dropDb: (() => Promise<void>) | undefined;
   const baseEnv: Record<string, string> = {
@@ -40,7 +41,7 @@ export async function startTestApp(dialect: TestDialect, env: Record<string, str
     dropDb = db.drop;
   }
   const fullEnv = { ...baseEnv, ...env };
-  const app = await createApp(loadConfig(fullEnv));
+  const app = await createApp(loadConfig(fullEnv), { events: opts.events });
   await app.bootstrap();
   app.worker?.start();
   await app.server?.ready();

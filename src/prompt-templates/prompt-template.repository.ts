@@ -1,0 +1,159 @@
+// All SQL of the prompt registry: templates, their numbered versions and release labels.
+import type { Db, Executor } from '../db/database.js';
+import type { DialectCapabilities } from '../db/dialect.js';
+import type { PromptTemplateRow, PromptTemplateVersionRow } from '../db/schema.js';
+
+export class PromptTemplateRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: DialectCapabilities,
+  ) {}
+
+  async findByName(workspaceId: number, name: string, ex: Executor = this.db): Promise<PromptTemplateRow | undefined> {
+    return ex.selectFrom('prompt_templates').selectAll().where('workspace_id', '=', workspaceId).where('name', '=', name).executeTakeFirst();
+  }
+
+  async findById(workspaceId: number, id: number, ex: Executor = this.db): Promise<PromptTemplateRow | undefined> {
+    return ex.selectFrom('prompt_templates').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  }
+
+  /** The template row locked for the rest of the transaction (PostgreSQL; SQLite transactions are exclusive). */
+  async lock(ex: Executor, id: number): Promise<void> {
+    let q = ex.selectFrom('prompt_templates').select('id').where('id', '=', id);
+    if (this.dialect.supportsSkipLocked) q = q.forUpdate();
+    await q.executeTakeFirst();
+  }
+
+  async insertTemplate(ex: Executor, workspaceId: number, name: string, tags: string[]): Promise<PromptTemplateRow> {
+    const now = Date.now();
+    return ex
+      .insertInto('prompt_templates')
+      .values({ workspace_id: workspaceId, name, tags: JSON.stringify(tags), created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async touchTemplate(ex: Executor, id: number, tags?: string[]): Promise<void> {
+    await ex
+      .updateTable('prompt_templates')
+      .set({ updated_at: Date.now(), ...(tags ? { tags: JSON.stringify(tags) } : {}) })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async insertVersion(
+    ex: Executor,
+    v: { templateId: number; versionNumber: number; promptTemplate: unknown; metadata: unknown; commitMessage: string | null },
+  ): Promise<PromptTemplateVersionRow> {
+    return ex
+      .insertInto('prompt_template_versions')
+      .values({
+        template_id: v.templateId,
+        version_number: v.versionNumber,
+        prompt_template: JSON.stringify(v.promptTemplate),
+        metadata: v.metadata === undefined || v.metadata === null ? null : JSON.stringify(v.metadata),
+        commit_message: v.commitMessage,
+        created_at: Date.now(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async latestVersionNumber(ex: Executor, templateId: number): Promise<number> {
+    const row = await ex
+      .selectFrom('prompt_template_versions')
+      .select((eb) => eb.fn.max('version_number').as('v'))
+      .where('template_id', '=', templateId)
+      .executeTakeFirst();
+    return Number(row?.v ?? 0);
+  }
+
+  async findVersion(templateId: number, versionNumber: number, ex: Executor = this.db): Promise<PromptTemplateVersionRow | undefined> {
+    return ex
+      .selectFrom('prompt_template_versions')
+      .selectAll()
+      .where('template_id', '=', templateId)
+      .where('version_number', '=', versionNumber)
+      .executeTakeFirst();
+  }
+
+  async findLatestVersion(templateId: number, ex: Executor = this.db): Promise<PromptTemplateVersionRow | undefined> {
+    return ex
+      .selectFrom('prompt_template_versions')
+      .selectAll()
+      .where('template_id', '=', templateId)
+      .orderBy('version_number', 'desc')
+      .executeTakeFirst();
+  }
+
+  /** Points each label at `versionNumber` (a label lives on one version at a time, so this moves it). */
+  async setLabels(ex: Executor, templateId: number, labels: string[], versionNumber: number): Promise<void> {
+    const now = Date.now();
+    for (const label of labels) {
+      await ex
+        .insertInto('prompt_release_labels')
+        .values({ template_id: templateId, label, version_number: versionNumber, updated_at: now })
+        .onConflict((oc) => oc.columns(['template_id', 'label']).doUpdateSet({ version_number: versionNumber, updated_at: now }))
+        .execute();
+    }
+  }
+
+  async labelVersion(templateId: number, label: string, ex: Executor = this.db): Promise<number | undefined> {
+    const row = await ex
+      .selectFrom('prompt_release_labels')
+      .select('version_number')
+      .where('template_id', '=', templateId)
+      .where('label', '=', label)
+      .executeTakeFirst();
+    return row?.version_number;
+  }
+
+  /** Labels of the given templates: template id → version number → labels. */
+  async labelsOf(templateIds: number[]): Promise<Map<number, Map<number, string[]>>> {
+    const out = new Map<number, Map<number, string[]>>();
+    if (templateIds.length === 0) return out;
+    const rows = await this.db.selectFrom('prompt_release_labels').selectAll().where('template_id', 'in', templateIds).orderBy('label').execute();
+    for (const r of rows) {
+      const byVersion = out.get(r.template_id) ?? new Map<number, string[]>();
+      byVersion.set(r.version_number, [...(byVersion.get(r.version_number) ?? []), r.label]);
+      out.set(r.template_id, byVersion);
+    }
+    return out;
+  }
+
+  /** Version numbers that the given labels of the named template point at now. */
+  async versionsForLabels(workspaceId: number, name: string, labels: string[]): Promise<number[]> {
+    if (labels.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('prompt_release_labels as l')
+      .innerJoin('prompt_templates as t', 't.id', 'l.template_id')
+      .select('l.version_number')
+      .where('t.workspace_id', '=', workspaceId)
+      .where('t.name', '=', name)
+      .where('l.label', 'in', labels)
+      .execute();
+    return rows.map((r) => r.version_number);
+  }
+
+  /** A page of templates with their latest version (or the version `label` points at; templates without it are skipped). */
+  async list(
+    workspaceId: number,
+    q: { offset: number; limit: number; label?: string; name?: string },
+  ): Promise<{ rows: Array<{ template: PromptTemplateRow; version: PromptTemplateVersionRow }>; total: number }> {
+    let base = this.db.selectFrom('prompt_templates as t').where('t.workspace_id', '=', workspaceId);
+    if (q.name) base = base.where('t.name', '=', q.name);
+    if (q.label) {
+      const label = q.label;
+      base = base.where((eb) => eb.exists(eb.selectFrom('prompt_release_labels as l').select('l.template_id').whereRef('l.template_id', '=', 't.id').where('l.label', '=', label)));
+    }
+    const count = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const templates = await base.selectAll('t').orderBy('t.id', 'asc').limit(q.limit).offset(q.offset).execute();
+    const rows: Array<{ template: PromptTemplateRow; version: PromptTemplateVersionRow }> = [];
+    for (const t of templates) {
+      const n = q.label ? await this.labelVersion(t.id, q.label) : undefined;
+      const version = n !== undefined ? await this.findVersion(t.id, n) : await this.findLatestVersion(t.id);
+      if (version) rows.push({ template: t, version });
+    }
+    return { rows, total: Number(count.n) };
+  }
+}

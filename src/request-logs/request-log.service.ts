@@ -1,0 +1,223 @@
+// Use cases of request logs: ingest (group-committed, acknowledged once durable), track metadata/score/prompt/group,
+// read, search with filters, star.
+import type { DatabaseHandle } from '../db/database.js';
+import type { RequestLogRow, RequestLogStatus } from '../db/schema.js';
+import type { Caller } from '../auth/caller.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import type { PromptTemplateService } from '../prompt-templates/prompt-template.service.js';
+import { blueprintText } from './blueprint-text.js';
+import { GroupCommit } from './group-commit.js';
+import { and, fromFilterGroup, type FilterGroup, type LogFilter } from './log-filter.js';
+import type { LogOrder, NewLogBundle, RequestLogRepository, SortColumn } from './request-log.repository.js';
+
+export interface LogRequestInput {
+  provider: string;
+  model: string;
+  input: Record<string, unknown>;
+  output: Record<string, unknown>;
+  request_start_time: number | string;
+  request_end_time: number | string;
+  parameters?: Record<string, unknown> | null;
+  tags?: string[] | null;
+  metadata?: Record<string, string> | null;
+  prompt_name?: string | null;
+  prompt_id?: number | null;
+  prompt_version_number?: number | null;
+  prompt_input_variables?: Record<string, unknown> | null;
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  price?: number | null;
+  function_name?: string | null;
+  score?: number | null;
+  score_name?: string | null;
+  api_type?: string | null;
+  status?: RequestLogStatus | null;
+  error_type?: string | null;
+  error_message?: string | null;
+  group_id?: number | null;
+}
+
+export interface SearchInput {
+  filter_group?: FilterGroup;
+  q?: string;
+  sort_by?: SortColumn;
+  sort_order?: 'asc' | 'desc';
+  page: number;
+  per_page: number;
+}
+
+/** Largest number of logs written in one group commit. */
+const MAX_COMMIT_BATCH = 256;
+
+/** Unix seconds (fractional allowed, as the SDKs send) or an ISO 8601 string → epoch ms. */
+export function toEpochMs(v: number | string, field: string): number {
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v) || v < 0 || v > 8.64e15) throw new ValidationError(`${field} must be unix seconds or an ISO 8601 date-time`);
+    // Values this large are already milliseconds (year > 5138 in seconds).
+    return v > 1e11 ? Math.round(v) : Math.round(v * 1000);
+  }
+  const ms = Date.parse(v);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(ms)) throw new ValidationError(`${field} must be unix seconds or an ISO 8601 date-time`);
+  return ms;
+}
+
+export class RequestLogService {
+  private readonly commits: GroupCommit<NewLogBundle, number>;
+
+  constructor(
+    private readonly dbh: DatabaseHandle,
+    private readonly repo: RequestLogRepository,
+    private readonly templates: PromptTemplateService,
+  ) {
+    this.commits = new GroupCommit((bundles) => this.dbh.transaction((trx) => this.repo.insertMany(trx, bundles)), MAX_COMMIT_BATCH);
+  }
+
+  /** Validates and stores one log; resolves once its transaction has committed. */
+  async logRequest(caller: Caller, input: LogRequestInput): Promise<RequestLogRow> {
+    const bundle = await this.toBundle(caller.workspaceId, input);
+    const id = await this.commits.submit(bundle);
+    // Built from what was committed, so the hot path needs no read-back.
+    return {
+      ...bundle.log,
+      id,
+      starred: 0,
+      tags: JSON.stringify(bundle.tags),
+      metadata: JSON.stringify(bundle.metadata),
+      scores: JSON.stringify(bundle.scores),
+      score: bundle.scores.default ?? null,
+    };
+  }
+
+  private async toBundle(workspaceId: number, input: LogRequestInput): Promise<NewLogBundle> {
+    const start = toEpochMs(input.request_start_time, 'request_start_time');
+    const end = toEpochMs(input.request_end_time, 'request_end_time');
+    if (end < start) throw new ValidationError('request_end_time must not be before request_start_time');
+    let prompt: { promptId: number; promptName: string; versionNumber: number } | undefined;
+    if (input.prompt_name || (input.prompt_id !== undefined && input.prompt_id !== null)) {
+      prompt = await this.templates.resolve(
+        workspaceId,
+        { name: input.prompt_name, id: input.prompt_id, version: input.prompt_version_number },
+        { name: input.prompt_id !== undefined && input.prompt_id !== null ? 'prompt_id' : 'prompt_name', version: 'prompt_version_number' },
+      );
+    } else if (input.prompt_version_number !== undefined && input.prompt_version_number !== null) {
+      throw new ValidationError('prompt_version_number needs prompt_name or prompt_id');
+    }
+    if (input.group_id !== undefined && input.group_id !== null && !(await this.repo.groupExists(this.dbh.db, workspaceId, input.group_id))) {
+      throw new ValidationError(`group_id: group ${input.group_id} does not exist`);
+    }
+    const scores: Record<string, number> = {};
+    if (input.score !== undefined && input.score !== null) scores[input.score_name?.trim() || 'default'] = input.score;
+    return {
+      log: {
+        workspace_id: workspaceId,
+        provider: input.provider,
+        model: input.model,
+        input: JSON.stringify(input.input),
+        output: JSON.stringify(input.output),
+        input_text: blueprintText(input.input),
+        output_text: blueprintText(input.output),
+        parameters: JSON.stringify(input.parameters ?? {}),
+        request_start_time: start,
+        request_end_time: end,
+        latency_ms: end - start,
+        input_tokens: input.input_tokens ?? 0,
+        output_tokens: input.output_tokens ?? 0,
+        price: input.price ?? 0,
+        status: input.status ?? 'SUCCESS',
+        error_type: input.error_type ?? null,
+        error_message: input.error_message ?? null,
+        function_name: input.function_name ?? null,
+        api_type: input.api_type ?? null,
+        group_id: input.group_id ?? null,
+        prompt_name: prompt?.promptName ?? null,
+        prompt_id: prompt?.promptId ?? null,
+        prompt_version_number: prompt?.versionNumber ?? null,
+        prompt_input_variables: JSON.stringify(input.prompt_input_variables ?? {}),
+        created_at: Date.now(),
+      },
+      tags: [...new Set(input.tags ?? [])],
+      metadata: { ...(input.metadata ?? {}) },
+      scores,
+    };
+  }
+
+  async trackMetadata(caller: Caller, requestId: number, metadata: Record<string, string>): Promise<RequestLogRow> {
+    return this.dbh.transaction(async (trx) => {
+      const log = await this.repo.lockLog(trx, caller.workspaceId, requestId);
+      if (!log) throw new NotFoundError('request log', requestId);
+      const merged = await this.repo.mergeMetadata(trx, log, metadata);
+      return { ...log, metadata: JSON.stringify(merged) };
+    });
+  }
+
+  async trackScore(caller: Caller, requestId: number, score: number, name?: string | null): Promise<void> {
+    await this.dbh.transaction(async (trx) => {
+      const log = await this.repo.lockLog(trx, caller.workspaceId, requestId);
+      if (!log) throw new NotFoundError('request log', requestId);
+      await this.repo.setScore(trx, log, name?.trim() || 'default', score);
+    });
+  }
+
+  /** Links a log to a template version (by version number, label, or latest). */
+  async trackPrompt(
+    caller: Caller,
+    input: { request_id: number; prompt_name: string; prompt_input_variables?: Record<string, unknown> | null; version?: number | null; label?: string | null },
+  ): Promise<void> {
+    const resolved = await this.templates.resolve(
+      caller.workspaceId,
+      { name: input.prompt_name, version: input.version, label: input.label },
+      { name: 'prompt_name', version: 'version' },
+    );
+    await this.dbh.transaction(async (trx) => {
+      const log = await this.repo.lockLog(trx, caller.workspaceId, input.request_id);
+      if (!log) throw new NotFoundError('request log', input.request_id);
+      await this.repo.update(trx, log.id, {
+        prompt_name: resolved.promptName,
+        prompt_id: resolved.promptId,
+        prompt_version_number: resolved.versionNumber,
+        ...(input.prompt_input_variables ? { prompt_input_variables: JSON.stringify(input.prompt_input_variables) } : {}),
+      });
+    });
+  }
+
+  async trackGroup(caller: Caller, requestId: number, groupId: number): Promise<void> {
+    await this.dbh.transaction(async (trx) => {
+      const log = await this.repo.lockLog(trx, caller.workspaceId, requestId);
+      if (!log) throw new NotFoundError('request log', requestId);
+      if (!(await this.repo.groupExists(trx, caller.workspaceId, groupId))) throw new NotFoundError('group', groupId);
+      await this.repo.update(trx, log.id, { group_id: groupId });
+    });
+  }
+
+  async createGroup(caller: Caller): Promise<number> {
+    return this.dbh.transaction((trx) => this.repo.insertGroup(trx, caller.workspaceId));
+  }
+
+  async get(caller: Caller, id: number): Promise<RequestLogRow> {
+    const log = await this.repo.findById(caller.workspaceId, id);
+    if (!log) throw new NotFoundError('request log', id);
+    return log;
+  }
+
+  async setStarred(caller: Caller, id: number, starred: boolean): Promise<RequestLogRow> {
+    return this.dbh.transaction(async (trx) => {
+      const log = await this.repo.lockLog(trx, caller.workspaceId, id);
+      if (!log) throw new NotFoundError('request log', id);
+      await this.repo.update(trx, id, { starred: starred ? 1 : 0 });
+      return { ...log, starred: starred ? 1 : 0 };
+    });
+  }
+
+  async search(caller: Caller, input: SearchInput): Promise<{ items: RequestLogRow[]; total: number }> {
+    const parts: LogFilter[] = [];
+    if (input.filter_group) parts.push(fromFilterGroup(input.filter_group));
+    if (input.q && input.q.trim() !== '') parts.push({ kind: 'q', text: input.q.trim() });
+    const filter = parts.length > 0 ? and(parts) : undefined;
+    const order: LogOrder = { kind: 'column', column: input.sort_by ?? 'request_start_time', direction: input.sort_order ?? 'desc' };
+    const [items, total] = await Promise.all([
+      this.repo.page(caller.workspaceId, filter, order, (input.page - 1) * input.per_page, input.per_page),
+      this.repo.count(caller.workspaceId, filter),
+    ]);
+    return { items, total };
+  }
+}
