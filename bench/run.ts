@@ -4,10 +4,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './support.js';
 import * as fileImport from './file-import.js';
+import * as filter from './filter.js';
+import * as ingest from './ingest.js';
 
 type Scenario = { name: string; run: () => Promise<Record<string, number | string>> };
 
-const scenarios: Scenario[] = [{ name: 'file-import-100mb-csv', run: () => fileImport.run({ rows: Number(process.env.BENCH_ROWS ?? 1_000_000) }) }];
+const scenarios: Scenario[] = [
+  { name: 'file-import-100mb-csv', run: () => fileImport.run({ rows: Number(process.env.BENCH_ROWS ?? 1_000_000) }) },
+  { name: 'log-ingestion', run: () => ingest.run() },
+  { name: 'version-from-filters-1m-logs', run: () => filter.run() },
+];
 
 const only = process.argv[2];
 const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length };

@@ -33,6 +33,12 @@ import { buildFromFilterJob } from './request-logs/build-from-filter.job.js';
 import { promptTemplateRoutes } from './api/promptlayer/prompt-templates.routes.js';
 import { requestLogRoutes } from './api/promptlayer/request-logs.routes.js';
 import { datasetFromLogsRoutes } from './api/promptlayer/dataset-from-logs.routes.js';
+import { nebiusDatasetRoutes } from './api/nebius/datasets.routes.js';
+import { NebiusRepository } from './nebius/nebius.repository.js';
+import { NebiusService } from './nebius/nebius.service.js';
+import { s3ImportJob } from './nebius/s3-import.job.js';
+import { SecretBox } from './security/secret-box.js';
+import { EndpointGuard } from './net/s3-endpoint-guard.js';
 import { uiRoutes } from './http/ui.routes.js';
 
 /** Request bodies of ordinary routes; upload routes allow the file limit in base64. */
@@ -45,6 +51,7 @@ export interface App {
   readonly blobs: BlobStore;
   readonly auth: AuthService;
   readonly datasets: DatasetService;
+  readonly nebius: NebiusService;
   readonly jobs: JobRepository;
   readonly server: FastifyInstance | undefined;
   readonly worker: Worker | undefined;
@@ -67,6 +74,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
   const datasetRepo = new DatasetRepository(dbh.db, dbh.dialect);
   const templateRepo = new PromptTemplateRepository(dbh.db, dbh.dialect);
   const requestLogRepo = new RequestLogRepository(dbh.db, dbh.dialect);
+  const nebiusRepo = new NebiusRepository(dbh.db);
 
   // Services
   const auth = new AuthService(authRepo, { jwtSecret: config.jwtSecret, jwtTtlSeconds: config.jwtTtlSeconds });
@@ -81,12 +89,16 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
   const templates = new PromptTemplateService(dbh, templateRepo);
   const requestLogs = new RequestLogService(dbh, requestLogRepo, templates);
   const fromLogs = new DatasetFromLogsService(dbh, requestLogRepo, datasetRepo, datasets, templates, queue);
+  const secrets = await SecretBox.load(config.secretKey, (k, v) => authRepo.putSettingIfAbsent(k, v));
+  const s3Guard = new EndpointGuard(config.outboundAllowlist);
+  const nebius = new NebiusService(dbh, nebiusRepo, datasetRepo, datasets, queue, events, secrets, s3Guard);
 
   // Jobs
   const handlers: JobHandlers = {
     'dataset.import_file': importFileJob(publisher, blobs),
     'dataset.build_from_filter': buildFromFilterJob(publisher, fromLogs),
     'maintenance.purge': purgeJob(dbh, datasetRepo, jobRepo, config.failedRetentionMs),
+    'nebius.s3_import': s3ImportJob({ dbh, repo: nebiusRepo, publisher, secrets, guard: s3Guard, maxBytes: config.maxFileBytes }),
   };
 
   let worker: Worker | undefined;
@@ -104,6 +116,8 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
             queue.notify();
           },
         },
+        // TEMPORARY Nebius datasets already read as gone once expired; this removes them (and frees their names).
+        { everyMs: 60_000, run: async () => void (await nebius.expireTemporary()) },
       ],
     });
     const w = worker;
@@ -126,6 +140,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     await server.register(promptTemplateRoutes, { templates });
     await server.register(requestLogRoutes, { logs: requestLogs });
     await server.register(datasetFromLogsRoutes, { fromLogs });
+    await server.register(nebiusDatasetRoutes, { nebius, uploadBodyLimit });
     // The web UI: its catch-all GET route serves only paths no API route claims (static routes win in the router).
     await server.register(uiRoutes);
   }
@@ -138,6 +153,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     blobs,
     auth,
     datasets,
+    nebius,
     jobs: jobRepo,
     server,
     worker,

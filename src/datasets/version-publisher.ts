@@ -45,6 +45,8 @@ export interface PublishResult {
   rowCount: number;
   warnings?: string[];
   filterParams?: string | null;
+  /** Extra writes that must commit with the publication (e.g. the group's typed schema). */
+  alsoInTransaction?: (trx: Tx, draft: DatasetRow, version: number) => Promise<void>;
 }
 
 export class VersionPublisher {
@@ -92,6 +94,7 @@ export class VersionPublisher {
         ...(result.filterParams !== undefined ? { filter_params: result.filterParams } : {}),
         finished_at: Date.now(),
       });
+      await result.alsoInTransaction?.(trx, draft, version);
       const e = event(draft, version);
       if (e) await this.events.record(trx, e);
       return version;

@@ -113,6 +113,20 @@ export interface JobsTable {
   finished_at: number | null;
 }
 
+/** An S3 import waiting for (or being run by) its job; removed once the import is finished. */
+export interface NebiusS3ImportsTable {
+  dataset_id: number;
+  service_url: string;
+  region: string;
+  uri: string;
+  key_id: string;
+  /** The secret key, sealed by SecretBox (never plaintext). */
+  secret_sealed: string;
+  /** JSON ColumnSchema[] the files must match, or null to infer it. */
+  schema_json: string | null;
+  created_at: number;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -131,6 +145,7 @@ export interface Database {
   request_log_tags: RequestLogTagsTable;
   request_log_metadata: RequestLogMetadataTable;
   request_log_scores: RequestLogScoresTable;
+  nebius_s3_imports: NebiusS3ImportsTable;
 }
 
 export type WorkspaceRow = Selectable<WorkspacesTable>;

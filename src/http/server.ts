@@ -26,6 +26,9 @@ export const REDACTED_PATHS = [
   '*.api_key',
   '*.password',
   '*.secret',
+  '*.secret_sealed',
+  '*.secretAccessKey',
+  '*.credentials.secretAccessKey',
 ];
 
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {

@@ -9,6 +9,8 @@ export interface JobPayloads {
   'dataset.import_file': { datasetId: number; blobKey: string; format: FileFormat };
   /** Fill a processing draft with the request logs a filter (or an id list) selects, then publish it. */
   'dataset.build_from_filter': { datasetId: number; spec: BuildSpec; warnings: string[] };
+  /** Fetch the object(s) of a Nebius S3 import (source in nebius_s3_imports) into the processing draft, then publish it. */
+  'nebius.s3_import': { datasetId: number };
   /** Hard-delete failed drafts (and finished jobs) older than the retention period. */
   'maintenance.purge': Record<string, never>;
 }

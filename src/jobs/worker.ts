@@ -29,6 +29,8 @@ export class Worker {
   private readonly active = new Set<Promise<void>>();
   private readonly controller = new AbortController();
   private pumping = false;
+  /** The pump pass in progress: stop() waits for it, so a job claimed just as we stop is waited for too. */
+  private pumpPass: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly jobs: JobRepository,
@@ -59,6 +61,7 @@ export class Worker {
     clearTimeout(this.timer);
     for (const t of this.periodicTimers) clearInterval(t);
     this.periodicTimers = [];
+    await this.pumpPass;
     const all = Promise.allSettled([...this.active]);
     const timeout = new Promise((r) => setTimeout(r, graceMs).unref());
     await Promise.race([all, timeout]);
@@ -67,7 +70,9 @@ export class Worker {
 
   private schedule(ms: number): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.pump(), ms);
+    this.timer = setTimeout(() => {
+      this.pumpPass = this.pump();
+    }, ms);
     this.timer.unref();
   }
 

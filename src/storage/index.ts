@@ -2,8 +2,9 @@
 import type { Config } from '../config.js';
 import type { BlobStore } from './blob-store.js';
 import { LocalBlobStore } from './local-blob-store.js';
+import { S3BlobStore } from './s3-blob-store.js';
 
 export function createBlobStore(storage: Config['storage']): BlobStore {
   if (storage.kind === 'local') return new LocalBlobStore(storage.dir);
-  throw new Error('STRATA_STORAGE=s3 is not available in this build');
+  return new S3BlobStore(storage);
 }

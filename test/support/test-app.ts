@@ -3,10 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { EventSink } from '../../src/events/domain-events.js';
+import { REDACTED_PATHS } from '../../src/http/server.js';
 import { createPostgresDatabase, type TestDialect } from './dialects.js';
+import { startS3Server, S3_KEY_ID, S3_SECRET, type TestS3 } from './s3-server.js';
 
 export const TEST_API_KEY = 'sk_strata_test_key_for_the_default_workspace';
 
@@ -18,12 +22,20 @@ export interface TestApp {
   env: Record<string, string>;
   /** In-process HTTP call with the default workspace's API key (override with headers). */
   request(opts: { method: string; url: string; body?: unknown; headers?: Record<string, string>; apiKey?: string | null }): Promise<LightMyRequestResponse>;
+  /** Every log line (JSON text) when started with `captureLogs`. */
+  logLines: string[];
+  /** The s3rver behind STRATA_STORAGE=s3, when the app stores blobs in S3. */
+  s3?: TestS3;
   /** Listens on 127.0.0.1 and returns the base URL (for real HTTP clients such as SDKs and browsers). */
   listen(): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function startTestApp(dialect: TestDialect, env: Record<string, string> = {}, opts: { events?: EventSink } = {}): Promise<TestApp> {
+/**
+ * Blobs go to S3 (a fresh s3rver bucket) when `env.STRATA_STORAGE` is 's3' without an endpoint, or when the suite runs
+ * with STRATA_TEST_STORAGE=s3. `captureLogs` logs at trace level into `logLines`, through the production redaction list.
+ */
+export async function startTestApp(dialect: TestDialect, env: Record<string, string> = {}, opts: { captureLogs?: boolean; events?: EventSink } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-test-'));
   let dropDb: (() => Promise<void>) | undefined;
   const baseEnv: Record<string, string> = {
@@ -40,8 +52,33 @@ export async function startTestApp(dialect: TestDialect, env: Record<string, str
     baseEnv.DATABASE_URL = db.url;
     dropDb = db.drop;
   }
+  let s3: TestS3 | undefined;
+  const wantS3 = env.STRATA_STORAGE === 's3' || (process.env.STRATA_TEST_STORAGE === 's3' && env.STRATA_STORAGE === undefined);
+  if (wantS3 && !env.STRATA_S3_ENDPOINT) {
+    s3 = await startS3Server(['strata-blobs']);
+    Object.assign(baseEnv, {
+      STRATA_STORAGE: 's3',
+      STRATA_S3_ENDPOINT: s3.endpoint,
+      STRATA_S3_BUCKET: 'strata-blobs',
+      STRATA_S3_PREFIX: 'test',
+      STRATA_S3_ACCESS_KEY_ID: S3_KEY_ID,
+      STRATA_S3_SECRET_ACCESS_KEY: S3_SECRET,
+    });
+  }
   const fullEnv = { ...baseEnv, ...env };
-  const app = await createApp(loadConfig(fullEnv), { events: opts.events });
+  const logLines: string[] = [];
+  const logger = opts.captureLogs
+    ? pino(
+        { level: 'trace', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } },
+        new Writable({
+          write(chunk, _enc, cb) {
+            logLines.push(...String(chunk).split('\n').filter(Boolean));
+            cb();
+          },
+        }),
+      )
+    : undefined;
+  const app = await createApp(loadConfig(fullEnv), { logger, events: opts.events });
   await app.bootstrap();
   app.worker?.start();
   await app.server?.ready();
@@ -51,6 +88,8 @@ export async function startTestApp(dialect: TestDialect, env: Record<string, str
     dialect,
     dataDir,
     env: fullEnv,
+    logLines,
+    s3,
     request: ({ method, url, body, headers = {}, apiKey = TEST_API_KEY }) =>
       app.server!.inject({
         method: method as 'GET',
@@ -67,6 +106,7 @@ export async function startTestApp(dialect: TestDialect, env: Record<string, str
       closed = true;
       await app.close();
       await dropDb?.();
+      await s3?.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

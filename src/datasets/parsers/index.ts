@@ -4,7 +4,8 @@ import type { FileFormat } from '../../jobs/job-catalogue.js';
 import { CsvReader } from './csv-reader.js';
 import { JsonReader } from './json-reader.js';
 import { JsonlReader } from './jsonl-reader.js';
-import { FileFormatError, type TableReader } from './table-reader.js';
+import { ParquetReader } from './parquet-reader.js';
+import type { TableReader } from './table-reader.js';
 
 export function openTableReader(format: FileFormat, input: Readable): TableReader {
   switch (format) {
@@ -15,7 +16,7 @@ export function openTableReader(format: FileFormat, input: Readable): TableReade
     case 'jsonl':
       return new JsonlReader(input);
     case 'parquet':
-      throw new FileFormatError('Parquet files are not supported yet');
+      return new ParquetReader(input);
   }
 }
 

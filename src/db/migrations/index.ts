@@ -2,8 +2,10 @@
 import type { Migration } from 'kysely';
 import * as core from './20261122_0001_core.js';
 import * as requestLogs from './20261122_0300_request_logs.js';
+import * as nebiusS3Imports from './20261122_0500_nebius_s3_imports.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122_0001_core': core,
   '20261122_0300_request_logs': requestLogs,
+  '20261122_0500_nebius_s3_imports': nebiusS3Imports,
 };

@@ -1,0 +1,98 @@
+// Parquet (hyparquet): the stream is spooled to a temporary file (Parquet needs random access), then read row group by row group.
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type FileMetaData } from 'hyparquet';
+import type { ColumnSchema } from '../column-types.js';
+import { FileFormatError, type TableReader } from './table-reader.js';
+
+/** Key-value metadata key under which Strata's parquet writer records the typed schema (read back on import). */
+export const STRATA_SCHEMA_KEY = 'strata.schema';
+
+/** Turns hyparquet's decoded values into JSON-safe cells: bigint → number (or string when unsafe), Date → ISO, bytes → base64. */
+export function jsonSafe(v: unknown): unknown {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+  if (typeof v === 'number') return Number.isFinite(v) ? (Object.is(v, -0) ? 0 : v) : null;
+  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  if (Array.isArray(v)) return v.map(jsonSafe);
+  if (typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = jsonSafe(x);
+    return out;
+  }
+  return v;
+}
+
+export class ParquetReader implements TableReader {
+  columns: string[] = [];
+  readonly warnings: string[] = [];
+  /** The schema a Strata export recorded in the file, if any. */
+  declaredSchema: ColumnSchema[] | undefined;
+
+  constructor(private readonly input: Readable) {}
+
+  async *rows(): AsyncIterable<unknown[]> {
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'strata-parquet-'));
+    const file = path.join(dir, `${randomUUID()}.parquet`);
+    try {
+      await pipeline(this.input, fs.createWriteStream(file));
+      const buffer = await asyncBufferFromFile(file);
+      let metadata: FileMetaData;
+      try {
+        metadata = await parquetMetadataAsync(buffer);
+      } catch (err) {
+        throw new FileFormatError(`not a valid Parquet file: ${(err as Error).message}`);
+      }
+      this.columns = topLevelColumns(metadata);
+      this.declaredSchema = declaredSchemaOf(metadata, this.columns);
+      let start = 0;
+      for (const group of metadata.row_groups) {
+        const end = start + Number(group.num_rows);
+        let objects: Array<Record<string, unknown>>;
+        try {
+          objects = await parquetReadObjects({ file: buffer, metadata, rowStart: start, rowEnd: end });
+        } catch (err) {
+          throw new FileFormatError(`Parquet rows ${start + 1}-${end} could not be decoded: ${(err as Error).message}`);
+        }
+        for (const obj of objects) yield this.columns.map((c) => jsonSafe(obj[c]));
+        start = end;
+      }
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+function topLevelColumns(metadata: FileMetaData): string[] {
+  const [root, ...rest] = metadata.schema;
+  const names: string[] = [];
+  // Walk the flattened schema tree: only the root's direct children are columns.
+  let i = 0;
+  const skip = (): void => {
+    const el = rest[i++];
+    for (let c = 0; c < (el?.num_children ?? 0); c++) skip();
+  };
+  for (let c = 0; c < (root?.num_children ?? 0); c++) {
+    names.push(rest[i].name);
+    skip();
+  }
+  return names;
+}
+
+function declaredSchemaOf(metadata: FileMetaData, columns: string[]): ColumnSchema[] | undefined {
+  const kv = metadata.key_value_metadata?.find((k) => k.key === STRATA_SCHEMA_KEY);
+  if (!kv?.value) return undefined;
+  try {
+    const schema = JSON.parse(kv.value) as ColumnSchema[];
+    if (Array.isArray(schema) && schema.length === columns.length && schema.every((c, i) => c?.name === columns[i])) return schema;
+  } catch {
+    // A foreign or damaged value: infer instead.
+  }
+  return undefined;
+}

@@ -1,0 +1,403 @@
+// Use cases of the Nebius face: a Nebius dataset is a Strata dataset group with a typed schema; uploads and imports make versions.
+import type { DatabaseHandle, Tx } from '../db/database.js';
+import type { DatasetGroupRow, DatasetRow } from '../db/schema.js';
+import type { Caller } from '../auth/caller.js';
+import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../errors.js';
+import type { EventSink } from '../events/domain-events.js';
+import type { JobQueue } from '../jobs/job-queue.js';
+import type { DatasetRepository } from '../datasets/dataset.repository.js';
+import type { DatasetService } from '../datasets/dataset.service.js';
+import { cellsOf } from '../datasets/dataset.service.js';
+import { cellsInSchemaOrder, checkRows, SchemaInferrer, type ColumnSchema } from '../datasets/column-types.js';
+import type { SecretBox } from '../security/secret-box.js';
+import { BlockedAddressError, type EndpointGuard } from '../net/s3-endpoint-guard.js';
+import type { NebiusRepository } from './nebius.repository.js';
+import { parseS3Uri } from './s3-source.js';
+
+export type NebiusStatus = 'READY' | 'PENDING' | 'FAILED' | 'TEMPORARY' | 'DRAFT';
+
+/** Everything the presenter needs about one Nebius dataset. */
+export interface NebiusDatasetView {
+  group: DatasetGroupRow;
+  /** The version `current_version` names (see currentOf). */
+  current: DatasetRow | undefined;
+  status: NebiusStatus;
+  schema: ColumnSchema[];
+  error: string | null;
+}
+
+export interface CreateFromRowsInput {
+  name: string;
+  folder: string;
+  schema: ColumnSchema[];
+  rows: Array<Record<string, unknown>>;
+  ai_project_id?: string | null;
+  ttl_seconds?: number;
+}
+
+export interface CreateFromS3Input {
+  name: string;
+  folder: string;
+  s3_service_url: string;
+  s3_region: string;
+  s3_uri: string;
+  s3_key_id: string;
+  s3_secret_key: string;
+  ai_project_id?: string | null;
+  schema?: ColumnSchema[];
+  ttl_seconds?: number;
+}
+
+/** A response lists at most this many bad cells (then one `too_many_errors` entry), so a huge bad upload cannot produce a huger answer. */
+export const MAX_REPORTED_ISSUES = 10_000;
+
+/** Rows sampled to infer a schema for groups made through the PromptLayer face (no stored schema). */
+const SCHEMA_SAMPLE_ROWS = 200;
+
+/**
+ * Which version a Nebius dataset shows: the newest published version if there is one (READY, or TEMPORARY when the
+ * group expires); otherwise the newest import in progress (PENDING), otherwise the newest failed one (FAILED),
+ * otherwise the editable draft (DRAFT).
+ */
+export function currentOf(group: DatasetGroupRow, datasets: DatasetRow[]): { current: DatasetRow | undefined; status: NebiusStatus } {
+  const newest = (status: DatasetRow['status']) => datasets.filter((d) => d.status === status).sort((a, b) => b.version_number - a.version_number || b.id - a.id)[0];
+  const ready = newest('ready');
+  if (ready) return { current: ready, status: group.expires_at !== null ? 'TEMPORARY' : 'READY' };
+  const processing = newest('processing');
+  if (processing) return { current: processing, status: 'PENDING' };
+  const failed = newest('failed');
+  if (failed) return { current: failed, status: 'FAILED' };
+  return { current: newest('draft'), status: 'DRAFT' };
+}
+
+/** PromptLayer-made groups keep "" as their folder; Nebius shows it as the root "/". */
+export const shownFolder = (folder: string) => (folder === '' ? '/' : folder);
+
+export class NebiusService {
+  constructor(
+    private readonly dbh: DatabaseHandle,
+    private readonly repo: NebiusRepository,
+    private readonly datasetRepo: DatasetRepository,
+    private readonly datasets: DatasetService,
+    private readonly jobs: JobQueue,
+    private readonly events: EventSink,
+    private readonly secrets: SecretBox,
+    private readonly guard: EndpointGuard,
+  ) {}
+
+  // ---- create
+
+  /** Rows upload: every cell is checked against the schema (all problems reported at once); a valid upload is version 1, READY. */
+  async createFromRows(caller: Caller, input: CreateFromRowsInput): Promise<NebiusDatasetView> {
+    const issues = checkSchema(input.schema);
+    if (issues.length === 0) {
+      issues.push(...checkRows(input.schema, input.rows, ['body', 'rows'], MAX_REPORTED_ISSUES + 1));
+      if (issues.length > MAX_REPORTED_ISSUES) {
+        issues.splice(MAX_REPORTED_ISSUES, Infinity, {
+          loc: ['body', 'rows'],
+          msg: `more than ${MAX_REPORTED_ISSUES} problems: only the first ${MAX_REPORTED_ISSUES} are listed`,
+          type: 'too_many_errors',
+        });
+      }
+    }
+    if (issues.length > 0) throw new ValidationError('the upload does not match its schema', issues);
+    const workspaceId = caller.workspaceId;
+    const name = checkName(input.name);
+    const columns = input.schema.map((c) => c.name);
+    return this.withUniqueName(name, () =>
+      this.dbh.transaction(async (trx) => {
+        await this.assertNameFree(trx, workspaceId, name);
+        const group = await this.datasetRepo.insertGroup(trx, {
+          workspaceId,
+          name,
+          userId: caller.userId,
+          folder: input.folder,
+          schemaJson: JSON.stringify(input.schema),
+          aiProjectId: input.ai_project_id ?? null,
+          expiresAt: expiryOf(input.ttl_seconds),
+        });
+        const version = await this.datasetRepo.insertDataset(trx, {
+          group_id: group.id,
+          workspace_id: workspaceId,
+          version_number: 1,
+          status: 'ready',
+          origin: 'rows',
+          column_names: JSON.stringify(columns),
+          row_count: input.rows.length,
+          user_id: caller.userId,
+          finished_at: Date.now(),
+        });
+        await this.datasetRepo.insertRows(
+          trx,
+          version.id,
+          0,
+          input.rows.map((r) => ({ data: JSON.stringify(cellsInSchemaOrder(input.schema, r)) })),
+        );
+        await this.events.record(trx, { workspaceId, type: 'dataset_group_created', details: { dataset_group_id: group.id, name }, userId: caller.userId });
+        await this.events.record(trx, {
+          workspaceId,
+          type: 'dataset_version_created_by_file',
+          details: { dataset_id: version.id, dataset_version_number: 1 },
+          userId: caller.userId,
+        });
+        return { group, current: version, status: group.expires_at !== null ? 'TEMPORARY' : 'READY', schema: input.schema, error: null } satisfies NebiusDatasetView;
+      }),
+    );
+  }
+
+  /** S3 import: checks the endpoint and URI, keeps the source with its secret sealed, and queues the import. PENDING at once. */
+  async createFromS3(caller: Caller, input: CreateFromS3Input): Promise<NebiusDatasetView> {
+    const issues: FieldIssue[] = input.schema ? checkSchema(input.schema) : [];
+    try {
+      parseS3Uri(input.s3_uri);
+    } catch (err) {
+      issues.push({ loc: ['body', 's3_uri'], msg: (err as Error).message, type: 'value_error' });
+    }
+    try {
+      await this.guard.check(input.s3_service_url);
+    } catch (err) {
+      if (!(err instanceof BlockedAddressError)) throw err;
+      issues.push({ loc: ['body', 's3_service_url'], msg: err.message, type: 'value_error' });
+    }
+    if (issues.length > 0) throw new ValidationError('the S3 import request is not valid', issues);
+    const workspaceId = caller.workspaceId;
+    const name = checkName(input.name);
+    const sealed = this.secrets.seal(input.s3_secret_key);
+    const view = await this.withUniqueName(name, () =>
+      this.dbh.transaction(async (trx) => {
+        await this.assertNameFree(trx, workspaceId, name);
+        const group = await this.datasetRepo.insertGroup(trx, {
+          workspaceId,
+          name,
+          userId: caller.userId,
+          folder: input.folder,
+          schemaJson: input.schema ? JSON.stringify(input.schema) : null,
+          aiProjectId: input.ai_project_id ?? null,
+          expiresAt: expiryOf(input.ttl_seconds),
+        });
+        const draft = await this.datasetRepo.insertDataset(trx, {
+          group_id: group.id,
+          workspace_id: workspaceId,
+          status: 'processing',
+          origin: 's3',
+          file_name: input.s3_uri.slice(0, 1000),
+          user_id: caller.userId,
+        });
+        await this.repo.insertS3Import(trx, {
+          dataset_id: draft.id,
+          service_url: input.s3_service_url,
+          region: input.s3_region,
+          uri: input.s3_uri,
+          key_id: input.s3_key_id,
+          secret_sealed: sealed,
+          schema_json: input.schema ? JSON.stringify(input.schema) : null,
+        });
+        await this.jobs.enqueue(trx, 'nebius.s3_import', { datasetId: draft.id }, { workspaceId });
+        await this.events.record(trx, { workspaceId, type: 'dataset_group_created', details: { dataset_group_id: group.id, name }, userId: caller.userId });
+        return { group, current: draft, status: 'PENDING', schema: input.schema ?? [], error: null } satisfies NebiusDatasetView;
+      }),
+    );
+    this.jobs.notify();
+    return view;
+  }
+
+  // ---- read
+
+  async get(caller: Caller, externalId: string): Promise<NebiusDatasetView> {
+    const group = await this.findGroup(caller, externalId);
+    const [view] = await this.describe([group]);
+    return view;
+  }
+
+  /** Cursor paging, newest first: `after` is the `last_id` of the previous page. */
+  async list(caller: Caller, q: { limit: number; after?: string; folder?: string }): Promise<{ data: NebiusDatasetView[]; hasMore: boolean }> {
+    let beforeId: number | undefined;
+    if (q.after) {
+      beforeId = await this.repo.groupIdOf(q.after);
+      if (beforeId === undefined) throw new ValidationError('after is not a dataset id', [{ loc: ['query', 'after'], msg: `no dataset with id ${q.after}`, type: 'value_error' }]);
+    }
+    const folders = q.folder === undefined ? undefined : q.folder === '/' || q.folder === '' ? ['', '/'] : [q.folder];
+    const rows = await this.repo.listLiveGroups({ workspaceIds: [caller.workspaceId], folders, beforeId, limit: q.limit + 1, now: Date.now() });
+    const page = rows.slice(0, q.limit);
+    return { data: await this.describe(page), hasMore: rows.length > q.limit };
+  }
+
+  /** A page of rows as objects keyed by column, from the current version or the version named by its 32-hex id. */
+  async readContent(
+    caller: Caller,
+    externalId: string,
+    q: { limit: number; offset: number; version?: string },
+  ): Promise<{ rows: Array<Record<string, unknown>>; version: string }> {
+    const { dataset } = await this.readableVersion(caller, externalId, q.version);
+    const columns = JSON.parse(dataset.column_names) as string[];
+    const stored = await this.datasetRepo.readRows(dataset.id, { offset: q.offset, limit: q.limit });
+    return { rows: stored.map((r) => rowObject(columns, cellsOf(r, columns.length))), version: dataset.external_id };
+  }
+
+  /** The version to export, its typed schema and a row stream (arrays in schema order). */
+  async openExport(
+    caller: Caller,
+    externalId: string,
+    version?: string,
+  ): Promise<{ group: DatasetGroupRow; dataset: DatasetRow; columns: string[]; schema: () => Promise<ColumnSchema[]>; rows: () => AsyncIterable<unknown[]> }> {
+    const { group, dataset } = await this.readableVersion(caller, externalId, version);
+    const columns = JSON.parse(dataset.column_names) as string[];
+    const rows = () => this.rowsOf(dataset.id, columns.length);
+    const stored = storedSchemaFor(group, dataset, columns);
+    // Without a stored schema, infer over every row so the Parquet types hold for all of them.
+    return { group, dataset, columns, schema: async () => stored ?? (await this.inferSchema(dataset.id, columns, Infinity)), rows };
+  }
+
+  // ---- change
+
+  async update(caller: Caller, externalId: string, patch: { name?: string; folder?: string }): Promise<NebiusDatasetView> {
+    const group = await this.findGroup(caller, externalId);
+    const changes: { name?: string; folder?: string } = {};
+    if (patch.folder !== undefined) changes.folder = patch.folder;
+    if (patch.name !== undefined) changes.name = checkName(patch.name);
+    if (Object.keys(changes).length > 0) {
+      await this.withUniqueName(changes.name ?? group.name, () =>
+        this.dbh.transaction(async (trx) => {
+          if (changes.name !== undefined && changes.name !== group.name) await this.assertNameFree(trx, group.workspace_id, changes.name);
+          await this.datasetRepo.updateGroup(trx, group.id, changes);
+        }),
+      );
+    }
+    return this.get(caller, externalId);
+  }
+
+  /** Soft-deletes the group and its versions through the core (same events as the PromptLayer face). */
+  async remove(caller: Caller, externalId: string): Promise<void> {
+    const group = await this.findGroup(caller, externalId);
+    await this.datasets.deleteGroup(caller, group.id);
+  }
+
+  /** Removes TEMPORARY datasets whose time is up (they already read as gone; this frees their names). */
+  async expireTemporary(): Promise<number> {
+    const ids = await this.repo.expiredGroupIds(Date.now());
+    for (const id of ids) {
+      const group = await this.datasetRepo.findGroup(id);
+      if (!group) continue;
+      await this.datasets.deleteGroup({ via: 'api_key', workspaceId: group.workspace_id, workspaceIds: [group.workspace_id], userId: null, apiKeyId: null }, id);
+    }
+    return ids.length;
+  }
+
+  // ---- helpers
+
+  private async findGroup(caller: Caller, externalId: string): Promise<DatasetGroupRow> {
+    const group = /^[0-9a-f]{32}$/.test(externalId) ? await this.repo.findLiveGroup(caller.workspaceIds, externalId, Date.now()) : undefined;
+    if (!group) throw new NotFoundError('dataset', externalId);
+    return group;
+  }
+
+  private async readableVersion(caller: Caller, externalId: string, version?: string): Promise<{ group: DatasetGroupRow; dataset: DatasetRow }> {
+    const group = await this.findGroup(caller, externalId);
+    const all = await this.repo.datasetsOfGroups([group.id]);
+    let dataset: DatasetRow | undefined;
+    if (version !== undefined) {
+      dataset = all.find((d) => d.external_id === version);
+      if (!dataset) throw new NotFoundError(`version ${version} of dataset`, externalId);
+    } else {
+      dataset = currentOf(group, all).current;
+      if (!dataset) throw new NotFoundError('dataset content', externalId);
+    }
+    if (dataset.status === 'processing') throw new ConflictError(`dataset ${externalId} is PENDING: its content is readable once it is READY`);
+    if (dataset.status === 'failed') throw new ConflictError(`dataset ${externalId} version ${dataset.external_id} FAILED: ${dataset.error ?? 'unknown error'}`);
+    return { group, dataset };
+  }
+
+  private async *rowsOf(datasetId: number, columnCount: number): AsyncIterable<unknown[]> {
+    for await (const r of this.datasetRepo.iterateRows(datasetId)) yield cellsOf(r, columnCount);
+  }
+
+  private async inferSchema(datasetId: number, columns: string[], maxRows: number): Promise<ColumnSchema[]> {
+    const inferrer = new SchemaInferrer();
+    let n = 0;
+    const source = maxRows === Infinity ? this.datasetRepo.iterateRows(datasetId) : await this.datasetRepo.readRows(datasetId, { limit: maxRows });
+    for await (const r of source) {
+      inferrer.observe(cellsOf(r, columns.length), columns.length);
+      if (++n >= maxRows) break;
+    }
+    if (n === 0) return columns.map((name) => ({ name, type: { name: 'option', item: { name: 'string' } } }));
+    return inferrer.schema(columns);
+  }
+
+  /** Status, current version and schema of each group (schemas of PromptLayer-made groups inferred from a row sample). */
+  private async describe(groups: DatasetGroupRow[]): Promise<NebiusDatasetView[]> {
+    const all = await this.repo.datasetsOfGroups(groups.map((g) => g.id));
+    return Promise.all(
+      groups.map(async (group) => {
+        const { current, status } = currentOf(
+          group,
+          all.filter((d) => d.group_id === group.id),
+        );
+        let schema: ColumnSchema[] = [];
+        if (current && (current.status === 'ready' || current.status === 'draft')) {
+          const columns = JSON.parse(current.column_names) as string[];
+          schema = storedSchemaFor(group, current, columns) ?? (await this.inferSchema(current.id, columns, SCHEMA_SAMPLE_ROWS));
+        } else if (group.schema_json) {
+          schema = JSON.parse(group.schema_json) as ColumnSchema[];
+        }
+        return { group, current, status, schema, error: status === 'FAILED' ? (current?.error ?? 'import failed') : null };
+      }),
+    );
+  }
+
+  private async assertNameFree(trx: Tx, workspaceId: number, name: string): Promise<void> {
+    if (await this.datasetRepo.findLiveGroupByName(trx, workspaceId, name)) throw nameTaken(name);
+  }
+
+  private async withUniqueName<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (this.dbh.dialect.isUniqueViolation(err)) throw nameTaken(name);
+      throw err;
+    }
+  }
+}
+
+/**
+ * The group's stored schema, for versions made through /v1 (rows upload, S3 import) whose columns it still names.
+ * Versions added through the PromptLayer face carry no types of their own: theirs are inferred from the rows.
+ */
+function storedSchemaFor(group: DatasetGroupRow, version: DatasetRow, columns: string[]): ColumnSchema[] | undefined {
+  if (!group.schema_json || (version.origin !== 'rows' && version.origin !== 's3')) return undefined;
+  const schema = JSON.parse(group.schema_json) as ColumnSchema[];
+  return schema.length === columns.length && schema.every((c, i) => c.name === columns[i]) ? schema : undefined;
+}
+
+function rowObject(columns: string[], cells: unknown[]): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  columns.forEach((c, i) => (row[c] = cells[i] ?? null));
+  return row;
+}
+
+/** Column names must be non-empty and unique. */
+export function checkSchema(schema: ColumnSchema[]): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const seen = new Set<string>();
+  schema.forEach((c, i) => {
+    if (c.name.trim() === '') issues.push({ loc: ['body', 'schema', i, 'name'], msg: 'Column name must not be empty', type: 'value_error' });
+    else if (seen.has(c.name)) issues.push({ loc: ['body', 'schema', i, 'name'], msg: `Duplicate column name "${c.name}"`, type: 'value_error' });
+    seen.add(c.name);
+  });
+  return issues;
+}
+
+function checkName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed === '') throw new ValidationError('name must not be blank', [{ loc: ['body', 'name'], msg: 'Name must not be blank', type: 'value_error' }]);
+  return trimmed;
+}
+
+function nameTaken(name: string): ValidationError {
+  return new ValidationError(`a dataset named "${name}" already exists`, [
+    { loc: ['body', 'name'], msg: `A dataset named "${name}" already exists in this workspace`, type: 'value_error' },
+  ]);
+}
+
+function expiryOf(ttlSeconds: number | undefined): number | null {
+  return ttlSeconds === undefined ? null : Date.now() + ttlSeconds * 1000;
+}
