@@ -39,6 +39,7 @@ import { NebiusService } from './nebius/nebius.service.js';
 import { s3ImportJob } from './nebius/s3-import.job.js';
 import { SecretBox } from './security/secret-box.js';
 import { EndpointGuard } from './net/s3-endpoint-guard.js';
+import { uiRoutes } from './http/ui.routes.js';
 
 /** Request bodies of ordinary routes; upload routes allow the file limit in base64. */
 const SMALL_BODY_LIMIT = 5 * 1024 * 1024;
@@ -140,6 +141,8 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     await server.register(requestLogRoutes, { logs: requestLogs });
     await server.register(datasetFromLogsRoutes, { fromLogs });
     await server.register(nebiusDatasetRoutes, { nebius, uploadBodyLimit });
+    // The web UI: its catch-all GET route serves only paths no API route claims (static routes win in the router).
+    await server.register(uiRoutes);
   }
 
   let closed = false;

@@ -1,0 +1,117 @@
+// The HTTP client of the UI: credentials on every call, errors a person can read, 404 "route missing" detection, upload progress.
+import { session } from './session';
+
+/** Which credentials a call prefers: the JWT, or the pasted API key for routes that accept API keys only. */
+export type AuthPreference = 'jwt' | 'api_key';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    /** The server has no such route (an API not deployed on this server yet). */
+    readonly notAvailable = false,
+    /** The route refuses JWTs: an API key is needed. */
+    readonly apiKeyOnly = false,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Turns a non-2xx response body into an ApiError with the server's message. */
+export function errorFromResponse(status: number, bodyText: string): ApiError {
+  let message = '';
+  try {
+    const body = JSON.parse(bodyText) as { error?: unknown; message?: unknown; detail?: unknown };
+    if (typeof body.error === 'string') message = body.error;
+    else if (typeof body.message === 'string') message = body.message;
+    else if (typeof body.detail === 'string') message = body.detail;
+    else if (Array.isArray(body.detail)) message = body.detail.map((d: { msg?: string; loc?: unknown[] }) => `${(d.loc ?? []).slice(1).join('.')}: ${d.msg ?? ''}`).join('; ');
+  } catch {
+    message = bodyText.slice(0, 300);
+  }
+  const notAvailable = status === 404 && /^no route for /i.test(message);
+  const apiKeyOnly = status === 401 && /api key authentication only/i.test(message);
+  if (!message) message = status === 0 ? 'the server could not be reached' : `request failed with HTTP ${status}`;
+  if (notAvailable) message = 'This feature is not available on this server (its API is not installed).';
+  return new ApiError(status, message, notAvailable, apiKeyOnly);
+}
+
+let onSignedOut: (() => void) | undefined;
+/** Called when the JWT is refused (expired or revoked), so the app can show the sign-in page. */
+export function setSignedOutHandler(fn: () => void): void {
+  onSignedOut = fn;
+}
+
+export function authHeaders(prefer: AuthPreference = 'jwt'): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const key = session.apiKey();
+  const token = session.token();
+  if (prefer === 'api_key' && key) headers['X-API-KEY'] = key;
+  else if (token) headers.Authorization = `Bearer ${token}`;
+  else if (key) headers['X-API-KEY'] = key;
+  const ws = session.workspaceId();
+  if (ws !== null && headers.Authorization) headers['X-Workspace-Id'] = String(ws);
+  return headers;
+}
+
+export function queryString(query: Record<string, string | number | boolean | undefined | null>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+function handleFailure(err: ApiError, usedJwt: boolean): ApiError {
+  if (err.status === 401 && usedJwt && !err.apiKeyOnly) {
+    session.setToken(null);
+    onSignedOut?.();
+  }
+  return err;
+}
+
+export async function api<T>(
+  method: string,
+  path: string,
+  opts: { body?: unknown; query?: Record<string, string | number | boolean | undefined | null>; auth?: AuthPreference; signal?: AbortSignal } = {},
+): Promise<T> {
+  const headers = authHeaders(opts.auth);
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(path + queryString(opts.query ?? {}), {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: opts.signal,
+    });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError(0, 'The server could not be reached. Check your connection and try again.');
+  }
+  const text = await res.text();
+  if (!res.ok) throw handleFailure(errorFromResponse(res.status, text), Boolean(headers.Authorization));
+  return (text ? JSON.parse(text) : {}) as T;
+}
+
+/** POST with upload progress (fetch cannot report it): onProgress receives 0..1 of the request body sent. */
+export function postWithProgress<T>(path: string, bodyText: string, onProgress: (fraction: number) => void, auth: AuthPreference = 'jwt'): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    const headers = authHeaders(auth);
+    for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
+    xhr.setRequestHeader('Content-Type', 'application/json');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        onProgress(1);
+        resolve((xhr.responseText ? JSON.parse(xhr.responseText) : {}) as T);
+      } else reject(handleFailure(errorFromResponse(xhr.status, xhr.responseText), Boolean(headers.Authorization)));
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'The upload was interrupted: the server could not be reached.'));
+    xhr.send(bodyText);
+  });
+}

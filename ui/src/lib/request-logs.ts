@@ -1,0 +1,117 @@
+// Request-log helpers: the search filter_group from the filter bar, and reading a log's fields and prompt blueprints.
+
+export interface LogFilters {
+  q: string;
+  status: '' | 'SUCCESS' | 'WARNING' | 'ERROR';
+  model: string;
+  provider: string;
+  tag: string;
+  promptName: string;
+  /** datetime-local values, read as UTC. */
+  after: string;
+  before: string;
+  metadataKey: string;
+  metadataValue: string;
+}
+
+export const emptyLogFilters = (): LogFilters => ({ q: '', status: '', model: '', provider: '', tag: '', promptName: '', after: '', before: '', metadataKey: '', metadataValue: '' });
+
+const utc = (local: string) => {
+  const d = new Date(local.length === 16 ? `${local}:00Z` : `${local}Z`);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+};
+
+/** The body of POST /requests/search for the filter bar (PromptLayer's structured filter_group). */
+export function buildSearchBody(f: LogFilters, page: number, perPage: number): Record<string, unknown> {
+  const filters: Array<Record<string, unknown>> = [];
+  if (f.status) filters.push({ field: 'status', operator: 'is', value: f.status });
+  if (f.model.trim()) filters.push({ field: 'engine', operator: 'is', value: f.model.trim() });
+  if (f.provider.trim()) filters.push({ field: 'provider_type', operator: 'is', value: f.provider.trim() });
+  if (f.tag.trim()) filters.push({ field: 'tags', operator: 'contains', value: f.tag.trim() });
+  if (f.promptName.trim()) filters.push({ field: 'prompt_name', operator: 'is', value: f.promptName.trim() });
+  const after = f.after ? utc(f.after) : undefined;
+  const before = f.before ? utc(f.before) : undefined;
+  if (after) filters.push({ field: 'request_start_time', operator: 'after', value: after });
+  if (before) filters.push({ field: 'request_start_time', operator: 'before', value: before });
+  if (f.metadataKey.trim()) filters.push({ field: 'metadata', operator: 'key_equals', nested_key: f.metadataKey.trim(), value: f.metadataValue });
+  return {
+    ...(filters.length ? { filter_group: { logic: 'AND', filters } } : {}),
+    ...(f.q.trim() ? { q: f.q.trim() } : {}),
+    sort_by: 'request_start_time',
+    sort_order: 'desc',
+    page,
+    per_page: perPage,
+  };
+}
+
+type Obj = Record<string, unknown>;
+const first = (o: Obj, ...keys: string[]): unknown => keys.map((k) => o[k]).find((v) => v !== undefined && v !== null);
+
+/** A time that may be ISO text or unix seconds/ms, as ISO. */
+export function timeOf(v: unknown): string | null {
+  if (typeof v === 'number') return new Date(v > 1e12 ? v : v * 1000).toISOString();
+  if (typeof v === 'string' && v) return v;
+  return null;
+}
+
+export interface LogSummary {
+  id: number | string;
+  time: string | null;
+  model: string;
+  provider: string;
+  status: string;
+  latencyMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  price: number | null;
+  tags: string[];
+  promptName: string | null;
+}
+
+const numOrNull = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : null);
+
+export function summariseLog(raw: unknown): LogSummary {
+  const o = (raw && typeof raw === 'object' ? raw : {}) as Obj;
+  const start = timeOf(first(o, 'request_start_time', 'start_time', 'created_at'));
+  const end = timeOf(first(o, 'request_end_time', 'end_time'));
+  const latency = numOrNull(first(o, 'latency_ms', 'latency')) ?? (start && end ? new Date(end).getTime() - new Date(start).getTime() : null);
+  const tags = first(o, 'tags');
+  return {
+    id: (first(o, 'id', 'pl_id', 'request_id') as number | string | undefined) ?? '?',
+    time: start,
+    model: String(first(o, 'engine', 'model') ?? ''),
+    provider: String(first(o, 'provider_type', 'provider') ?? ''),
+    status: String(first(o, 'status') ?? ''),
+    latencyMs: latency,
+    inputTokens: numOrNull(first(o, 'input_tokens', 'prompt_tokens')),
+    outputTokens: numOrNull(first(o, 'output_tokens', 'completion_tokens')),
+    price: numOrNull(first(o, 'price', 'cost')),
+    tags: Array.isArray(tags) ? tags.map(String) : [],
+    promptName: (first(o, 'prompt_name', 'prompt_template_name') as string | undefined) ?? null,
+  };
+}
+
+export interface Message {
+  role: string;
+  text: string;
+}
+
+/** Messages of a prompt blueprint (`{type:"chat", messages}` or `{type:"completion", content}`), as role + text. */
+export function messagesOf(blueprint: unknown): Message[] {
+  if (!blueprint || typeof blueprint !== 'object') return typeof blueprint === 'string' ? [{ role: 'text', text: blueprint }] : [];
+  const b = blueprint as Obj;
+  const textOf = (content: unknown): string => {
+    if (typeof content === 'string') return content;
+    if (Array.isArray(content)) return content.map((c) => (c && typeof c === 'object' ? String((c as Obj).text ?? JSON.stringify(c)) : String(c))).join('\n');
+    return content === undefined || content === null ? '' : JSON.stringify(content, null, 2);
+  };
+  if (Array.isArray(b.messages)) {
+    return b.messages.map((m) => {
+      const mo = (m ?? {}) as Obj;
+      const calls = Array.isArray(mo.tool_calls) && mo.tool_calls.length ? `\n[tool calls] ${JSON.stringify(mo.tool_calls, null, 2)}` : '';
+      return { role: String(mo.role ?? 'message'), text: textOf(mo.content) + calls };
+    });
+  }
+  if (b.content !== undefined) return [{ role: String(b.type ?? 'completion'), text: textOf(b.content) }];
+  return [{ role: 'json', text: JSON.stringify(blueprint, null, 2) }];
+}

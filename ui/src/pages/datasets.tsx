@@ -1,0 +1,157 @@
+// Datasets: every dataset group with its latest version's status and row count, grouped by folder; search; create a group.
+import { useEffect, useState } from 'react';
+import { api } from '../lib/api';
+import { groupByFolder } from '../lib/folders';
+import { formatCount, formatDate, versionLabel } from '../lib/format';
+import { latestVersionByGroup } from '../lib/latest';
+import { navigate } from '../lib/router';
+import type { Dataset, DatasetGroup } from '../lib/types';
+import { useApi } from '../lib/use-api';
+import { Empty, ErrorNote, Link, Loading, PageHeader, StatusBadge, errorMessage } from '../components/common';
+
+interface ListData {
+  groups: DatasetGroup[];
+  totalGroups: number;
+  latest: Map<number, Dataset>;
+}
+
+function FolderIcon() {
+  return (
+    <svg className="folder-icon" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
+      <path d="M1.5 3.5h4l1.5 1.5h7.5v8h-13z" fill="currentColor" opacity="0.35" stroke="currentColor" strokeWidth="1" />
+    </svg>
+  );
+}
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
+
+function CreateGroupForm({ onCreated }: { onCreated: (g: DatasetGroup) => void }) {
+  const [name, setName] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <form
+      className="inline-form panel"
+      aria-label="Create a dataset group"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        if (!name.trim()) return;
+        setBusy(true);
+        setError(null);
+        try {
+          const res = await api<{ dataset_group: DatasetGroup }>('POST', '/api/public/v2/dataset-groups', { body: { name: name.trim() } });
+          setName('');
+          onCreated(res.dataset_group);
+        } catch (err) {
+          setError(errorMessage(err));
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <label className="grow">
+        New dataset group
+        <input name="group-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. support/refund-questions" maxLength={255} />
+      </label>
+      <button type="submit" disabled={busy || !name.trim()}>
+        {busy ? 'Creating…' : 'Create group'}
+      </button>
+      <div className="hint muted">A “/” in the name files the group in a folder.</div>
+      {error ? (
+        <div className="error" role="alert">
+          {error}
+        </div>
+      ) : null}
+    </form>
+  );
+}
+
+export function DatasetsPage() {
+  const [search, setSearch] = useState('');
+  const q = useDebounced(search.trim(), 250);
+  const list = useApi<ListData>(
+    async (signal) => {
+      const [groups, versions] = await Promise.all([
+        api<{ dataset_groups: DatasetGroup[]; total: number }>('GET', '/api/public/v2/dataset-groups', { query: { name: q, per_page: 100 }, signal }),
+        api<{ datasets: Dataset[] }>('GET', '/api/public/v2/datasets', { query: { name: q, per_page: 100, include_failed: 'true', sort_by: 'updated_at' }, signal }),
+      ]);
+      return { groups: groups.dataset_groups, totalGroups: groups.total, latest: latestVersionByGroup(versions.datasets) };
+    },
+    [q],
+    { pollMs: 2000, pollWhile: (d) => [...d.latest.values()].some((v) => v.status === 'processing') },
+  );
+
+  const folders = list.data ? groupByFolder(list.data.groups) : [];
+
+  return (
+    <>
+      <PageHeader title="Datasets" subtitle="Dataset groups and their versions in this workspace." />
+      <CreateGroupForm onCreated={(g) => navigate(`/datasets/groups/${g.id}`)} />
+      <div className="toolbar">
+        <label className="search">
+          <span className="visually-hidden">Search dataset groups</span>
+          <input type="search" placeholder="Search by name…" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search dataset groups" />
+        </label>
+        {list.data ? (
+          <span className="muted">
+            {formatCount(list.data.totalGroups)} group{list.data.totalGroups === 1 ? '' : 's'}
+            {list.data.totalGroups > list.data.groups.length ? ` (showing the first ${list.data.groups.length})` : ''}
+          </span>
+        ) : null}
+      </div>
+      {list.error ? <ErrorNote error={list.error} onRetry={list.reload} /> : null}
+      {list.loading ? <Loading what="Loading datasets" /> : null}
+      {list.data && list.data.groups.length === 0 ? (
+        <Empty title={q ? `No dataset group matches “${q}”.` : 'No datasets yet.'}>{q ? 'Try another search.' : 'Create a group above, then upload a file or build a version from request logs.'}</Empty>
+      ) : null}
+      {folders.map((f) => (
+        <section key={f.folder || '(none)'} className="folder">
+          {folders.length > 1 || f.folder ? <h2 className="folder-title">{f.folder ? (
+                <>
+                  <FolderIcon /> {f.folder}
+                </>
+              ) : (
+                'No folder'
+              )}</h2> : null}
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Latest version</th>
+                  <th>Status</th>
+                  <th className="num">Rows</th>
+                  <th>Updated</th>
+                </tr>
+              </thead>
+              <tbody>
+                {f.groups.map((g) => {
+                  const v = list.data!.latest.get(g.id);
+                  const shortName = f.folder && g.name.startsWith(`${f.folder}/`) ? g.name.slice(f.folder.length + 1) : g.name;
+                  return (
+                    <tr key={g.id}>
+                      <td>
+                        <Link to={`/datasets/groups/${g.id}`}>{shortName}</Link>
+                      </td>
+                      <td>{v ? (v.version_number > 0 ? versionLabel(v.version_number) : v.status === 'processing' ? 'new version' : 'no versions yet') : '—'}</td>
+                      <td>{v ? <StatusBadge status={v.status} /> : '—'}</td>
+                      <td className="num">{v && v.version_number > 0 ? formatCount(v.row_count) : '—'}</td>
+                      <td>{formatDate(v?.updated_at ?? g.updated_at ?? g.created_at)}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ))}
+    </>
+  );
+}
