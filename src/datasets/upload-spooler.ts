@@ -172,7 +172,7 @@ export async function spoolJsonUpload(input: Readable, opts: { field: string; ma
   } catch (err) {
     if (out && !out.closed) {
       // Wait for the close: the file is opened asynchronously and must not reappear after the rm.
-      const closed = once(out, 'close');
+      const closed = new Promise<void>((r) => out!.once('close', () => r())); // not events.once: a late 'error' must not reject this
       out.destroy();
       await closed;
     }

@@ -73,7 +73,7 @@ export class Worker {
     this.timer = setTimeout(() => {
       this.pumpPass = this.pump();
     }, ms);
-    this.timer.unref();
+    // Not unref'd: in a worker-only process this timer is what keeps the process alive between jobs.
   }
 
   private async pump(): Promise<void> {
