@@ -12,7 +12,7 @@ import { JobRepository } from './jobs/job.repository.js';
 import { JobQueue } from './jobs/job-queue.js';
 import type { JobHandlers } from './jobs/job-catalogue.js';
 import { Worker } from './jobs/worker.js';
-import { nullEventSink, type EventSink } from './events/domain-events.js';
+import type { EventSink } from './events/domain-events.js';
 import { DatasetRepository } from './datasets/dataset.repository.js';
 import { DatasetService } from './datasets/dataset.service.js';
 import { VersionPublisher } from './datasets/version-publisher.js';
@@ -23,6 +23,11 @@ import { healthRoutes } from './api/health.routes.js';
 import { authRoutes } from './api/promptlayer/auth.routes.js';
 import { jobRoutes } from './api/promptlayer/jobs.routes.js';
 import { promptLayerDatasetRoutes } from './api/promptlayer/datasets.routes.js';
+import { WebhookRepository } from './webhooks/webhook.repository.js';
+import { WebhookService } from './webhooks/webhook.service.js';
+import { OutboxEventSink } from './webhooks/outbox-event-sink.js';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
+import { webhookRoutes } from './api/promptlayer/webhooks.routes.js';
 
 /** Request bodies of ordinary routes; upload routes allow the file limit in base64. */
 const SMALL_BODY_LIMIT = 5 * 1024 * 1024;
@@ -54,12 +59,14 @@ export async function createApp(config: Config, opts: { logger?: Logger } = {}):
   const authRepo = new AuthRepository(dbh.db);
   const jobRepo = new JobRepository(dbh.db, dbh.dialect);
   const datasetRepo = new DatasetRepository(dbh.db, dbh.dialect);
+  const webhookRepo = new WebhookRepository(dbh.db, dbh.dialect);
 
   // Services
   const auth = new AuthService(authRepo, { jwtSecret: config.jwtSecret, jwtTtlSeconds: config.jwtTtlSeconds });
   await auth.init();
   const queue = new JobQueue(jobRepo, config.worker.maxAttempts);
-  const events: EventSink = nullEventSink;
+  const events: EventSink = new OutboxEventSink(webhookRepo);
+  const webhooks = new WebhookService(dbh, webhookRepo, { allowlist: config.outboundAllowlist });
   const publisher = new VersionPublisher(dbh, datasetRepo, events, config.worker.importBatchRows);
   const datasets = new DatasetService(dbh, datasetRepo, blobs, queue, events, {
     maxFileBytes: config.maxFileBytes,
@@ -73,12 +80,17 @@ export async function createApp(config: Config, opts: { logger?: Logger } = {}):
   };
 
   let worker: Worker | undefined;
+  let dispatcher: WebhookDispatcher | undefined;
   if (config.roles.includes('worker')) {
+    const d = new WebhookDispatcher(dbh, webhookRepo, log, { ...config.webhooks, allowlist: config.outboundAllowlist });
+    dispatcher = d;
     worker = new Worker(jobRepo, handlers, log, {
       concurrency: config.worker.concurrency,
       pollMs: config.worker.pollMs,
       leaseMs: config.worker.leaseMs,
       periodic: [
+        // The webhook outbox is polled like the job queue; the dispatcher keeps its own per-endpoint leases.
+        { everyMs: config.worker.pollMs, run: () => d.tick() },
         {
           everyMs: 10 * 60_000,
           run: async () => {
@@ -101,6 +113,7 @@ export async function createApp(config: Config, opts: { logger?: Logger } = {}):
     await server.register(authRoutes, { auth });
     await server.register(jobRoutes, { jobs: jobRepo });
     await server.register(promptLayerDatasetRoutes, { datasets, uploadBodyLimit });
+    await server.register(webhookRoutes, { webhooks });
   }
 
   let closed = false;
@@ -127,6 +140,7 @@ export async function createApp(config: Config, opts: { logger?: Logger } = {}):
       if (closed) return;
       closed = true;
       await server?.close();
+      await dispatcher?.stop();
       await worker?.stop();
       await dbh.close();
     },
