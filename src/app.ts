@@ -28,6 +28,13 @@ import { WebhookService } from './webhooks/webhook.service.js';
 import { OutboxEventSink } from './webhooks/outbox-event-sink.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { webhookRoutes } from './api/promptlayer/webhooks.routes.js';
+import { DraftRepository } from './datasets/draft.repository.js';
+import { DiffRepository } from './datasets/diff.repository.js';
+import { DraftService } from './datasets/draft.service.js';
+import { DatasetExportService } from './datasets/dataset-export.service.js';
+import { DatasetDiffService } from './datasets/dataset-diff.service.js';
+import { copyDraftJob, saveDraftJob } from './datasets/draft.jobs.js';
+import { draftRoutes } from './api/promptlayer/dataset-drafts.routes.js';
 
 /** Request bodies of ordinary routes; upload routes allow the file limit in base64. */
 const SMALL_BODY_LIMIT = 5 * 1024 * 1024;
@@ -60,6 +67,8 @@ export async function createApp(config: Config, opts: { logger?: Logger } = {}):
   const jobRepo = new JobRepository(dbh.db, dbh.dialect);
   const datasetRepo = new DatasetRepository(dbh.db, dbh.dialect);
   const webhookRepo = new WebhookRepository(dbh.db, dbh.dialect);
+  const draftRepo = new DraftRepository(dbh.dialect);
+  const diffRepo = new DiffRepository(dbh.db, dbh.dialect);
 
   // Services
   const auth = new AuthService(authRepo, { jwtSecret: config.jwtSecret, jwtTtlSeconds: config.jwtTtlSeconds });
@@ -72,10 +81,15 @@ export async function createApp(config: Config, opts: { logger?: Logger } = {}):
     maxFileBytes: config.maxFileBytes,
     syncValidateBytes: config.syncValidateBytes,
   });
+  const drafts = new DraftService(dbh, datasetRepo, draftRepo, datasets, queue);
+  const exports = new DatasetExportService(datasetRepo, datasets);
+  const diffs = new DatasetDiffService(datasetRepo, diffRepo, datasets);
 
   // Jobs
   const handlers: JobHandlers = {
     'dataset.import_file': importFileJob(publisher, blobs),
+    'dataset.copy_draft': copyDraftJob(dbh, datasetRepo, draftRepo, publisher),
+    'dataset.save_draft': saveDraftJob(dbh, datasetRepo, draftRepo, publisher),
     'maintenance.purge': purgeJob(dbh, datasetRepo, jobRepo, config.failedRetentionMs),
   };
 
@@ -114,6 +128,11 @@ export async function createApp(config: Config, opts: { logger?: Logger } = {}):
     await server.register(jobRoutes, { jobs: jobRepo });
     await server.register(promptLayerDatasetRoutes, { datasets, uploadBodyLimit });
     await server.register(webhookRoutes, { webhooks });
+    await server.register(draftRoutes, {
+      drafts,
+      exports,
+      diffs,
+    });
   }
 
   let closed = false;

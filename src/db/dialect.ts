@@ -13,6 +13,10 @@ export interface DialectCapabilities {
   readonly maxParams: number;
   /** True when the error is a unique-constraint violation. */
   isUniqueViolation(err: unknown): boolean;
+  /** The JSON text of element `index` of a JSON-array text column, normalised; a missing element reads as `null`. */
+  jsonArrayItem(column: string, index: number): RawBuilder<string>;
+  /** The JSON-array text column without element `index` (later elements move up). */
+  jsonArrayRemove(column: string, index: number): RawBuilder<string>;
 }
 
 export function capabilitiesFor(name: DialectName): DialectCapabilities {
@@ -24,6 +28,8 @@ export function capabilitiesFor(name: DialectName): DialectCapabilities {
       ilike: (e, p) => sql<boolean>`${ref(e)} ILIKE ${p}`,
       maxParams: 60000,
       isUniqueViolation: (err) => (err as { code?: string })?.code === '23505',
+      jsonArrayItem: (c, i) => sql<string>`coalesce((${sql.ref(c)}::jsonb -> ${sql.lit(i)})::text, 'null')`,
+      jsonArrayRemove: (c, i) => sql<string>`(${sql.ref(c)}::jsonb - ${sql.lit(i)})::text`,
     };
   }
   return {
@@ -33,6 +39,9 @@ export function capabilitiesFor(name: DialectName): DialectCapabilities {
     ilike: (e, p) => sql<boolean>`${ref(e)} LIKE ${p} ESCAPE '\\'`,
     maxParams: 30000,
     isUniqueViolation: (err) => /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/.test(String((err as { code?: string })?.code)),
+    // `->` returns minified JSON text (so 1 and "1" differ, objects compare by content).
+    jsonArrayItem: (c, i) => sql<string>`coalesce(${sql.ref(c)} -> ${sql.lit(i)}, 'null')`,
+    jsonArrayRemove: (c, i) => sql<string>`json_remove(${sql.ref(c)}, ${`$[${i}]`})`,
   };
 }
 

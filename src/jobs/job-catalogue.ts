@@ -6,6 +6,10 @@ export type FileFormat = 'csv' | 'json' | 'jsonl' | 'parquet';
 export interface JobPayloads {
   /** Parse an uploaded file blob into a processing draft, then publish it as the next version. */
   'dataset.import_file': { datasetId: number; blobKey: string; format: FileFormat };
+  /** Copy a published version's rows (with their row identity) into a new draft, then make it editable. */
+  'dataset.copy_draft': { datasetId: number; sourceId: number };
+  /** Publish a saved draft as the group's next version. */
+  'dataset.save_draft': { datasetId: number };
   /** Hard-delete failed drafts (and finished jobs) older than the retention period. */
   'maintenance.purge': Record<string, never>;
 }
