@@ -197,6 +197,19 @@ for (const dialect of DIALECTS) {
       await t.request({ method: 'DELETE', url: `/api/public/v2/webhooks/${hook.webhook.id}` });
     });
 
+    it('announces a saved draft as dataset_version_created_from_draft', async () => {
+      const hook = await register(t, { url: `${rx.url}/drafts`, events: ['dataset_version_created_from_draft'] });
+      const g = (await t.request({ method: 'POST', url: '/api/public/v2/dataset-groups', body: { name: 'wh-draft' } })).json();
+      await t.request({ method: 'POST', url: `/api/public/v2/datasets/${g.dataset.id}/rows`, body: { rows: [{ q: 'x' }] } });
+      const save = await t.request({ method: 'POST', url: '/api/public/v2/dataset-versions/save-draft', body: { dataset_group_id: g.dataset_group.id } });
+      assert.equal(save.statusCode, 202, save.body);
+      const got = await waitFor(async () => acked(rx).find((x) => x.path === '/drafts'), 20_000, 'draft event');
+      const body = verifyStandardWebhook(hook.secret, got.headers, got.body) as { event_type: string; details: unknown };
+      assert.equal(body.event_type, 'dataset_version_created_from_draft');
+      assert.deepEqual(body.details, { dataset_id: g.dataset.id, dataset_version_number: 1 });
+      await t.request({ method: 'DELETE', url: `/api/public/v2/webhooks/${hook.webhook.id}` });
+    });
+
     it('refuses private addresses again at delivery time (DNS or allowlist may have changed)', async () => {
       // Simulates a URL that passed registration but now points inside: written straight to the table.
       const now = Date.now();
