@@ -105,6 +105,8 @@ export async function createApp(config: Config, opts: { logger?: Logger } = {}):
       periodic: [
         // The webhook outbox is polled like the job queue; the dispatcher keeps its own per-endpoint leases.
         { everyMs: config.worker.pollMs, run: () => d.tick() },
+        // Finished deliveries are kept for the same retention as failed jobs, then dropped.
+        { everyMs: 10 * 60_000, run: async () => void (await webhookRepo.purgeFinishedDeliveries(Date.now() - config.failedRetentionMs)) },
         {
           everyMs: 10 * 60_000,
           run: async () => {

@@ -97,6 +97,12 @@ export class WebhookRepository {
     return { rows, total: Number(count.n) };
   }
 
+  /** Removes succeeded and failed deliveries last touched before `before` (pending ones are never removed). */
+  async purgeFinishedDeliveries(before: number): Promise<number> {
+    const r = await this.db.deleteFrom('webhook_deliveries').where('status', 'in', ['succeeded', 'failed']).where('updated_at', '<', before).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
   // ---- dispatching
 
   /** Leases one enabled endpoint that has pending deliveries and is not backing off, or returns undefined. */
