@@ -13,7 +13,7 @@ import { JobRepository } from './jobs/job.repository.js';
 import { JobQueue } from './jobs/job-queue.js';
 import type { JobHandlers } from './jobs/job-catalogue.js';
 import { Worker } from './jobs/worker.js';
-import { nullEventSink, type EventSink } from './events/domain-events.js';
+import type { EventSink } from './events/domain-events.js';
 import { DatasetRepository } from './datasets/dataset.repository.js';
 import { DatasetService } from './datasets/dataset.service.js';
 import { VersionPublisher } from './datasets/version-publisher.js';
@@ -40,6 +40,18 @@ import { s3ImportJob } from './nebius/s3-import.job.js';
 import { SecretBox } from './security/secret-box.js';
 import { EndpointGuard } from './net/s3-endpoint-guard.js';
 import { uiRoutes } from './http/ui.routes.js';
+import { WebhookRepository } from './webhooks/webhook.repository.js';
+import { WebhookService } from './webhooks/webhook.service.js';
+import { OutboxEventSink } from './webhooks/outbox-event-sink.js';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
+import { webhookRoutes } from './api/promptlayer/webhooks.routes.js';
+import { DraftRepository } from './datasets/draft.repository.js';
+import { DiffRepository } from './datasets/diff.repository.js';
+import { DraftService } from './datasets/draft.service.js';
+import { DatasetExportService } from './datasets/dataset-export.service.js';
+import { DatasetDiffService } from './datasets/dataset-diff.service.js';
+import { copyDraftJob, saveDraftJob } from './datasets/draft.jobs.js';
+import { draftRoutes } from './api/promptlayer/dataset-drafts.routes.js';
 
 /** Request bodies of ordinary routes; upload routes allow the file limit in base64. */
 const SMALL_BODY_LIMIT = 5 * 1024 * 1024;
@@ -75,12 +87,16 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
   const templateRepo = new PromptTemplateRepository(dbh.db, dbh.dialect);
   const requestLogRepo = new RequestLogRepository(dbh.db, dbh.dialect);
   const nebiusRepo = new NebiusRepository(dbh.db);
+  const webhookRepo = new WebhookRepository(dbh.db, dbh.dialect);
+  const draftRepo = new DraftRepository(dbh.dialect);
+  const diffRepo = new DiffRepository(dbh.db, dbh.dialect);
 
   // Services
   const auth = new AuthService(authRepo, { jwtSecret: config.jwtSecret, jwtTtlSeconds: config.jwtTtlSeconds });
   await auth.init();
   const queue = new JobQueue(jobRepo, config.worker.maxAttempts);
-  const events: EventSink = opts.events ?? nullEventSink;
+  const events: EventSink = opts.events ?? new OutboxEventSink(webhookRepo);
+  const webhooks = new WebhookService(dbh, webhookRepo, { allowlist: config.outboundAllowlist });
   const publisher = new VersionPublisher(dbh, datasetRepo, events, config.worker.importBatchRows);
   const datasets = new DatasetService(dbh, datasetRepo, blobs, queue, events, {
     maxFileBytes: config.maxFileBytes,
@@ -92,22 +108,34 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
   const secrets = await SecretBox.load(config.secretKey, (k, v) => authRepo.putSettingIfAbsent(k, v));
   const s3Guard = new EndpointGuard(config.outboundAllowlist);
   const nebius = new NebiusService(dbh, nebiusRepo, datasetRepo, datasets, queue, events, secrets, s3Guard);
+  const drafts = new DraftService(dbh, datasetRepo, draftRepo, datasets, queue);
+  const exports = new DatasetExportService(datasetRepo, datasets);
+  const diffs = new DatasetDiffService(datasetRepo, diffRepo, datasets);
 
   // Jobs
   const handlers: JobHandlers = {
     'dataset.import_file': importFileJob(publisher, blobs),
     'dataset.build_from_filter': buildFromFilterJob(publisher, fromLogs),
+    'dataset.copy_draft': copyDraftJob(dbh, datasetRepo, draftRepo, publisher),
+    'dataset.save_draft': saveDraftJob(dbh, datasetRepo, draftRepo, publisher),
     'maintenance.purge': purgeJob(dbh, datasetRepo, jobRepo, config.failedRetentionMs),
     'nebius.s3_import': s3ImportJob({ dbh, repo: nebiusRepo, publisher, secrets, guard: s3Guard, maxBytes: config.maxFileBytes }),
   };
 
   let worker: Worker | undefined;
+  let dispatcher: WebhookDispatcher | undefined;
   if (config.roles.includes('worker')) {
+    const d = new WebhookDispatcher(dbh, webhookRepo, log, { ...config.webhooks, allowlist: config.outboundAllowlist });
+    dispatcher = d;
     worker = new Worker(jobRepo, handlers, log, {
       concurrency: config.worker.concurrency,
       pollMs: config.worker.pollMs,
       leaseMs: config.worker.leaseMs,
       periodic: [
+        // The webhook outbox is polled like the job queue; the dispatcher keeps its own per-endpoint leases.
+        { everyMs: config.worker.pollMs, run: () => d.tick() },
+        // Finished deliveries are kept for the same retention as failed jobs, then dropped.
+        { everyMs: 10 * 60_000, run: async () => void (await webhookRepo.purgeFinishedDeliveries(Date.now() - config.failedRetentionMs)) },
         {
           everyMs: 10 * 60_000,
           run: async () => {
@@ -143,6 +171,12 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     await server.register(nebiusDatasetRoutes, { nebius, uploadBodyLimit });
     // The web UI: its catch-all GET route serves only paths no API route claims (static routes win in the router).
     await server.register(uiRoutes);
+    await server.register(webhookRoutes, { webhooks });
+    await server.register(draftRoutes, {
+      drafts,
+      exports,
+      diffs,
+    });
   }
 
   let closed = false;
@@ -170,6 +204,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
       if (closed) return;
       closed = true;
       await server?.close();
+      await dispatcher?.stop();
       await worker?.stop();
       await dbh.close();
     },

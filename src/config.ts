@@ -36,6 +36,11 @@ const envSchema = z.object({
   STRATA_IMPORT_BATCH_ROWS: intFrom(2000, 1),
   STRATA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   STRATA_OUTBOUND_ALLOWLIST: z.string().default(''),
+  STRATA_WEBHOOK_TIMEOUT_MS: intFrom(10_000, 100),
+  STRATA_WEBHOOK_BACKOFF_BASE_MS: intFrom(5_000, 1),
+  STRATA_WEBHOOK_BACKOFF_MAX_MS: intFrom(3600_000, 1),
+  STRATA_WEBHOOK_RETRY_WINDOW_MS: intFrom(24 * 3600_000, 1),
+  STRATA_WEBHOOK_CONCURRENCY: intFrom(4, 1),
   STRATA_SECRET_KEY: optionalString,
   STRATA_STORAGE: z.enum(['local', 's3']).default('local'),
   STRATA_S3_ENDPOINT: optionalString,
@@ -73,6 +78,14 @@ export interface Config {
   readonly failedRetentionMs: number;
   readonly logLevel: string;
   readonly outboundAllowlist: readonly string[];
+  /** Webhook delivery: per-attempt timeout, exponential backoff (base doubling up to max), retry window before giving up. */
+  readonly webhooks: {
+    readonly timeoutMs: number;
+    readonly backoffBaseMs: number;
+    readonly backoffMaxMs: number;
+    readonly retryWindowMs: number;
+    readonly concurrency: number;
+  };
   readonly secretKey?: string;
   readonly storage:
     | { readonly kind: 'local'; readonly dir: string }
@@ -145,6 +158,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         .map((s) => s.trim())
         .filter(Boolean),
     ),
+    webhooks: Object.freeze({
+      timeoutMs: e.STRATA_WEBHOOK_TIMEOUT_MS,
+      backoffBaseMs: e.STRATA_WEBHOOK_BACKOFF_BASE_MS,
+      backoffMaxMs: e.STRATA_WEBHOOK_BACKOFF_MAX_MS,
+      retryWindowMs: e.STRATA_WEBHOOK_RETRY_WINDOW_MS,
+      concurrency: e.STRATA_WEBHOOK_CONCURRENCY,
+    }),
     secretKey: e.STRATA_SECRET_KEY,
     storage: Object.freeze(storage),
   });

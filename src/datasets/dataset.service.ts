@@ -25,6 +25,8 @@ export interface DatasetServiceOptions {
 export interface RowPage {
   columns: string[];
   rows: unknown[][];
+  /** Each row's id (its row_index), for editing a draft's rows. */
+  rowIds: number[];
   total: number;
   nextCursor: string | null;
 }
@@ -232,6 +234,7 @@ export class DatasetService {
       dataset,
       columns,
       rows: stored.map((r) => cellsOf(r, columns.length)),
+      rowIds: stored.map((r) => r.row_index),
       total,
       nextCursor: stored.length === q.perPage && last ? encodeCursor(last.row_index) : null,
     };

@@ -21,6 +21,10 @@ export interface DialectCapabilities {
   bulkInsert(trx: Kysely<any>, table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void>;
   /** The value at `path` inside a JSON text column, as text (null when absent). */
   jsonText(expr: RawBuilder<unknown>, path: string[]): RawBuilder<string | null>;
+  /** The JSON text of element `index` of a JSON-array text column, normalised; a missing element reads as `null`. */
+  jsonArrayItem(column: string, index: number): RawBuilder<string>;
+  /** The JSON-array text column without element `index` (later elements move up). */
+  jsonArrayRemove(column: string, index: number): RawBuilder<string>;
 }
 
 const ROWS_PER_STATEMENT = 64;
@@ -56,6 +60,8 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
         }
       },
       jsonText: (e, path) => sql<string | null>`(${e}::jsonb #>> ${path})`,
+      jsonArrayItem: (c, i) => sql<string>`coalesce((${sql.ref(c)}::jsonb -> ${sql.lit(i)})::text, 'null')`,
+      jsonArrayRemove: (c, i) => sql<string>`(${sql.ref(c)}::jsonb - ${sql.lit(i)})::text`,
     };
   }
   const statements = new Map<string, BetterSqlite3.Statement>();
@@ -95,6 +101,9 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
       for (; i < rows.length; i++) statementFor(1).run(rows[i] as unknown[]);
     },
     jsonText: (e, path) => sql<string | null>`CAST(json_extract(${e}, ${'$' + path.map((k) => `.${JSON.stringify(k)}`).join('')}) AS TEXT)`,
+    // `->` returns minified JSON text (so 1 and "1" differ, objects compare by content).
+    jsonArrayItem: (c, i) => sql<string>`coalesce(${sql.ref(c)} -> ${sql.lit(i)}, 'null')`,
+    jsonArrayRemove: (c, i) => sql<string>`json_remove(${sql.ref(c)}, ${`$[${i}]`})`,
   };
 }
 

@@ -127,6 +127,47 @@ export interface NebiusS3ImportsTable {
   created_at: number;
 }
 
+export interface WebhookEndpointsTable {
+  id: Id;
+  workspace_id: number;
+  url: string;
+  description: string | null;
+  /** JSON array of event types; empty means every event. */
+  events: string;
+  secret: string;
+  enabled: ColumnType<number, number | undefined, number>;
+  disabled_reason: string | null;
+  consecutive_failures: ColumnType<number, number | undefined, number>;
+  retry_at: number | null;
+  lease_until: number | null;
+  locked_by: string | null;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+  disabled_at: number | null;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  id: Id;
+  endpoint_id: number;
+  workspace_id: number;
+  event_id: string;
+  event_type: string;
+  payload: string;
+  status: WebhookDeliveryStatus;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_status_code: number | null;
+  last_error: string | null;
+  first_attempt_at: number | null;
+  last_attempt_at: number | null;
+  next_attempt_at: number | null;
+  delivered_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -146,6 +187,8 @@ export interface Database {
   request_log_metadata: RequestLogMetadataTable;
   request_log_scores: RequestLogScoresTable;
   nebius_s3_imports: NebiusS3ImportsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type WorkspaceRow = Selectable<WorkspacesTable>;
@@ -258,3 +301,5 @@ export type RequestLogRow = Selectable<RequestLogsTable>;
 export type NewRequestLog = Insertable<RequestLogsTable>;
 export type PromptTemplateRow = Selectable<PromptTemplatesTable>;
 export type PromptTemplateVersionRow = Selectable<PromptTemplateVersionsTable>;
+export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;

@@ -214,6 +214,7 @@ export async function promptLayerDatasetRoutes(app: FastifyInstance, opts: Datas
           pages: z.number(),
           total: z.number(),
           next_cursor: z.string().nullable(),
+          row_ids: z.array(z.number().int()).describe('Strata: each row\'s id, aligned with rows (for editing a draft)'),
         }),
         ...errorResponses(400, 403, 404, 409),
       },
@@ -231,6 +232,7 @@ export async function promptLayerDatasetRoutes(app: FastifyInstance, opts: Datas
         pages: pages(page.total, q.per_page),
         total: page.total,
         next_cursor: page.nextCursor,
+        row_ids: page.rowIds,
       };
     },
   });

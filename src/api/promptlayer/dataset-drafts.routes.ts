@@ -1,0 +1,207 @@
+// PromptLayer's draft flow (create-draft, save-draft) plus Strata's draft editing, export and version diff routes.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import { callerOf } from '../../http/auth-hook.js';
+import type { DatasetDiffService } from '../../datasets/dataset-diff.service.js';
+import type { DatasetExportService } from '../../datasets/dataset-export.service.js';
+import type { DraftService } from '../../datasets/draft.service.js';
+import { MAX_ROWS_PER_CALL } from '../../datasets/draft.service.js';
+import { EXPORT_FORMATS } from '../../datasets/export/index.js';
+import { Dataset, errorResponses, IdParam } from './common.schemas.js';
+import { presentDataset } from './dataset.presenter.js';
+
+const V2 = '/api/public/v2';
+
+const Ok = z.object({ success: z.boolean(), message: z.string() });
+const Columns = Ok.extend({ columns: z.array(z.string()) });
+const RowParams = z.object({ id: z.coerce.number().int().min(1), row_id: z.coerce.number().int().min(0) });
+const ColumnName = z.string().min(1).max(1000);
+const Values = z.record(z.string(), z.unknown());
+
+const DiffRowOut = z.object({ row_id: z.number().int(), row_uid: z.string().nullable(), values: Values });
+
+export async function draftRoutes(
+  app: FastifyInstance,
+  opts: { drafts: DraftService; exports: DatasetExportService; diffs: DatasetDiffService },
+): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { drafts, exports, diffs } = opts;
+
+  r.post(`${V2}/dataset-versions/create-draft`, {
+    schema: {
+      tags: ['drafts'],
+      summary: 'Create a draft: empty (201), or copied from a version of the group (202 while rows are copied)',
+      body: z.object({ dataset_group_id: z.number().int().min(1), source_dataset_id: z.number().int().min(1).optional() }),
+      response: { 201: Ok.extend({ draft_dataset_id: z.number().int(), dataset: Dataset }), 202: Ok.extend({ draft_dataset_id: z.number().int(), dataset: Dataset }), ...errorResponses(400, 403, 404, 409) },
+    },
+    handler: async (req, reply) => {
+      const { draft, group, copying } = await drafts.createDraft(callerOf(req), req.body);
+      return reply.code(copying ? 202 : 201).send({
+        success: true,
+        message: copying ? 'Draft created; rows are being copied from the source version' : 'Draft created',
+        draft_dataset_id: draft.id,
+        dataset: presentDataset(draft, group),
+      });
+    },
+  });
+
+  r.post(`${V2}/dataset-versions/save-draft`, {
+    schema: {
+      tags: ['drafts'],
+      summary: "Save the group's draft as its next version (async)",
+      body: z.object({ dataset_group_id: z.number().int().min(1) }),
+      response: { 202: Ok.extend({ draft_dataset_id: z.number().int() }), ...errorResponses(400, 403, 404, 409) },
+    },
+    handler: async (req, reply) => {
+      const draft = await drafts.saveDraft(callerOf(req), req.body);
+      return reply.code(202).send({ success: true, message: 'Draft is being saved as the next version', draft_dataset_id: draft.id });
+    },
+  });
+
+  r.post(`${V2}/datasets/:id/rows`, {
+    schema: {
+      tags: ['drafts'],
+      summary: 'Add rows to a draft ({column: value} objects; new keys become columns)',
+      params: IdParam,
+      body: z.object({ rows: z.array(Values).min(1).max(MAX_ROWS_PER_CALL) }),
+      response: { 201: Columns.extend({ row_ids: z.array(z.number().int()) }), ...errorResponses(400, 403, 404, 409) },
+    },
+    handler: async (req, reply) => {
+      const { rowIds, columns } = await drafts.addRows(callerOf(req), req.params.id, req.body.rows);
+      return reply.code(201).send({ success: true, message: `${rowIds.length} row(s) added`, columns, row_ids: rowIds });
+    },
+  });
+
+  r.patch(`${V2}/datasets/:id/rows/:row_id`, {
+    schema: {
+      tags: ['drafts'],
+      summary: "Update some cells of a draft's row",
+      params: RowParams,
+      body: z.object({ values: Values.refine((v) => Object.keys(v).length > 0, 'give at least one column') }),
+      response: { 200: Ok.extend({ row: z.object({ row_id: z.number().int(), values: Values }) }), ...errorResponses(400, 403, 404, 409) },
+    },
+    handler: async (req) => {
+      const row = await drafts.updateRow(callerOf(req), req.params.id, req.params.row_id, req.body.values);
+      return { success: true, message: 'Row updated', row: { row_id: row.rowId, values: row.values } };
+    },
+  });
+
+  r.delete(`${V2}/datasets/:id/rows/:row_id`, {
+    schema: { tags: ['drafts'], summary: "Delete one of a draft's rows", params: RowParams, response: { 200: Ok, ...errorResponses(403, 404, 409) } },
+    handler: async (req) => {
+      const { deleted } = await drafts.deleteRows(callerOf(req), req.params.id, [req.params.row_id]);
+      if (deleted.length === 0) return { success: true, message: `row ${req.params.row_id} did not exist` };
+      return { success: true, message: 'Row deleted' };
+    },
+  });
+
+  r.post(`${V2}/datasets/:id/rows/delete`, {
+    schema: {
+      tags: ['drafts'],
+      summary: "Delete several of a draft's rows",
+      params: IdParam,
+      body: z.object({ row_ids: z.array(z.number().int().min(0)).min(1).max(10_000) }),
+      response: { 200: Ok.extend({ deleted: z.array(z.number().int()), missing: z.array(z.number().int()) }), ...errorResponses(400, 403, 404, 409) },
+    },
+    handler: async (req) => {
+      const { deleted, missing } = await drafts.deleteRows(callerOf(req), req.params.id, req.body.row_ids);
+      return { success: true, message: `${deleted.length} row(s) deleted`, deleted, missing };
+    },
+  });
+
+  r.post(`${V2}/datasets/:id/columns`, {
+    schema: {
+      tags: ['drafts'],
+      summary: 'Add a column to a draft (existing rows get default_value, or null)',
+      params: IdParam,
+      body: z.object({ name: ColumnName, default_value: z.unknown().optional() }),
+      response: { 201: Columns, ...errorResponses(400, 403, 404, 409) },
+    },
+    handler: async (req, reply) => {
+      const columns = await drafts.addColumn(callerOf(req), req.params.id, req.body.name, req.body.default_value ?? null);
+      return reply.code(201).send({ success: true, message: 'Column added', columns });
+    },
+  });
+
+  r.post(`${V2}/datasets/:id/columns/rename`, {
+    schema: { tags: ['drafts'], summary: "Rename a draft's column", params: IdParam, body: z.object({ from: ColumnName, to: ColumnName }), response: { 200: Columns, ...errorResponses(400, 403, 404, 409) } },
+    handler: async (req) => ({ success: true, message: 'Column renamed', columns: await drafts.renameColumn(callerOf(req), req.params.id, req.body.from, req.body.to) }),
+  });
+
+  r.post(`${V2}/datasets/:id/columns/remove`, {
+    schema: { tags: ['drafts'], summary: "Remove a draft's column and its cells", params: IdParam, body: z.object({ name: ColumnName }), response: { 200: Columns, ...errorResponses(400, 403, 404, 409) } },
+    handler: async (req) => ({ success: true, message: 'Column removed', columns: await drafts.removeColumn(callerOf(req), req.params.id, req.body.name) }),
+  });
+
+  r.get(`${V2}/datasets/:id/export`, {
+    schema: {
+      tags: ['datasets'],
+      summary: 'Download a whole version (or draft) as CSV, JSON Lines or JSON (streamed)',
+      params: IdParam,
+      querystring: z.object({ format: z.enum(EXPORT_FORMATS).default('csv') }),
+      response: { 200: z.any().describe('The file: text/csv, application/x-ndjson or application/json'), ...errorResponses(400, 403, 404, 409) },
+    },
+    handler: async (req, reply) => {
+      const out = await exports.exportDataset(callerOf(req), req.params.id, req.query.format);
+      reply
+        .type(out.writer.contentType)
+        .header('content-disposition', `attachment; filename="${out.fileName}"; filename*=UTF-8''${encodeURIComponent(out.utf8FileName)}`);
+      return reply.send(Readable.from(out.body));
+    },
+  });
+
+  r.get(`${V2}/datasets/:id/diff`, {
+    schema: {
+      tags: ['datasets'],
+      summary: 'What changed from version `against` to this one: columns, and rows added/removed/changed (paged)',
+      params: IdParam,
+      querystring: z.object({
+        against: z.coerce.number().int().min(1),
+        page: z.coerce.number().int().min(1).default(1),
+        per_page: z.coerce.number().int().min(1).max(100).default(20),
+      }),
+      response: {
+        200: z.object({
+          success: z.boolean(),
+          dataset_id: z.number().int(),
+          against_dataset_id: z.number().int(),
+          match_by: z.enum(['row_identity', 'content']),
+          columns: z.object({ added: z.array(z.string()), removed: z.array(z.string()), unchanged: z.array(z.string()) }),
+          counts: z.object({ added: z.number().int(), removed: z.number().int(), changed: z.number().int(), unchanged: z.number().int() }),
+          rows: z.object({
+            added: z.array(DiffRowOut),
+            removed: z.array(DiffRowOut),
+            changed: z.array(z.object({ row_id: z.number().int(), against_row_id: z.number().int(), row_uid: z.string(), changed_columns: z.array(z.string()), before: Values, after: Values })),
+          }),
+          page: z.number().int(),
+          per_page: z.number().int(),
+          pages: z.number().int(),
+        }),
+        ...errorResponses(400, 403, 404, 409),
+      },
+    },
+    handler: async (req) => {
+      const q = req.query;
+      const d = await diffs.diff(callerOf(req), req.params.id, q.against, { page: q.page, perPage: q.per_page });
+      const most = Math.max(d.counts.added, d.counts.removed, d.counts.changed);
+      return {
+        success: true,
+        dataset_id: d.dataset.id,
+        against_dataset_id: d.against.id,
+        match_by: d.matchBy,
+        columns: { added: d.columns.added, removed: d.columns.removed, unchanged: d.columns.common },
+        counts: d.counts,
+        rows: {
+          added: d.added.map((x) => ({ row_id: x.rowId, row_uid: x.rowUid, values: x.values })),
+          removed: d.removed.map((x) => ({ row_id: x.rowId, row_uid: x.rowUid, values: x.values })),
+          changed: d.changed.map((x) => ({ row_id: x.rowId, against_row_id: x.againstRowId, row_uid: x.rowUid, changed_columns: x.changedColumns, before: x.before, after: x.after })),
+        },
+        page: q.page,
+        per_page: q.per_page,
+        pages: Math.max(1, Math.ceil(most / q.per_page)),
+      };
+    },
+  });
+}

@@ -1,0 +1,30 @@
+// What an export format provides: its media type, file extension, and a streaming encoder of columns + rows.
+export type ExportFormat = 'csv' | 'jsonl' | 'json';
+
+export interface ExportWriter {
+  readonly format: string;
+  readonly contentType: string;
+  readonly extension: string;
+  /** Encodes the rows as they arrive; must not hold more than a chunk of rows at once (exports stream in constant memory). */
+  encode(columns: string[], rows: AsyncIterable<unknown[]>): AsyncIterable<string | Uint8Array>;
+}
+
+/** Rows become {column: value} objects for JSON formats; short rows read as null. */
+export function rowObject(columns: string[], cells: unknown[]): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (let i = 0; i < columns.length; i++) o[columns[i]] = cells[i] ?? null;
+  return o;
+}
+
+/** Groups small strings into larger chunks so a stream is not one write per row. */
+export async function* batched(parts: AsyncIterable<string>, size = 64 * 1024): AsyncIterable<string> {
+  let buf = '';
+  for await (const p of parts) {
+    buf += p;
+    if (buf.length >= size) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf !== '') yield buf;
+}
