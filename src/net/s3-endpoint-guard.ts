@@ -1,77 +1,40 @@
-// Minimal private-address guard for user-given S3 endpoints (SSRF). To be unified with src/net/outbound-guard.ts (webhooks).
+// The outbound (SSRF) guard applied to clients Strata does not drive itself (the AWS SDK for S3 imports):
+// the URL is vetted by src/net/outbound-guard.ts, and every connection re-checks the address it resolves to.
 import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import ipaddr from 'ipaddr.js';
+import { assertOutboundAllowed, forbiddenRange, OutboundAllowlist, OutboundRefusedError } from './outbound-guard.js';
 
-export class BlockedAddressError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BlockedAddressError';
-  }
-}
+export { OutboundRefusedError as BlockedAddressError };
 
-/**
- * Allowlist entries (STRATA_OUTBOUND_ALLOWLIST) are host names, IP addresses or CIDR ranges; a listed host or address
- * is reachable even when private. Everything else must resolve to public unicast addresses only.
- */
 export class EndpointGuard {
-  private readonly hosts = new Set<string>();
-  private readonly ranges: Array<[ipaddr.IPv4 | ipaddr.IPv6, number]> = [];
+  private readonly list: OutboundAllowlist;
 
   constructor(allowlist: readonly string[]) {
-    for (const entry of allowlist) {
-      const e = entry.trim().toLowerCase();
-      if (e.includes('/')) {
-        try {
-          this.ranges.push(ipaddr.parseCIDR(e));
-          continue;
-        } catch {
-          // not a CIDR: treat as a host name
-        }
-      }
-      if (ipaddr.isValid(e)) this.ranges.push([ipaddr.process(e), ipaddr.process(e).kind() === 'ipv4' ? 32 : 128]);
-      else this.hosts.add(e);
-    }
-  }
-
-  private addressAllowed(address: string): boolean {
-    if (!ipaddr.isValid(address)) return false;
-    const ip = ipaddr.process(address);
-    if (this.ranges.some(([net, bits]) => net.kind() === ip.kind() && ip.match([net, bits] as never))) return true;
-    return ip.range() === 'unicast';
+    this.list = new OutboundAllowlist(allowlist);
   }
 
   /** Checks the URL's scheme and every address its host resolves to; throws BlockedAddressError with a readable reason. */
   async check(url: string): Promise<URL> {
-    let u: URL;
-    try {
-      u = new URL(url);
-    } catch {
-      throw new BlockedAddressError(`"${url}" is not a valid URL`);
-    }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new BlockedAddressError(`only http and https endpoints are allowed, not ${u.protocol}`);
-    if (u.username || u.password) throw new BlockedAddressError('the endpoint URL must not carry credentials');
-    const host = u.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (this.hosts.has(host)) return u;
-    const addresses = ipaddr.isValid(host) ? [host] : (await dns.promises.lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
-    if (addresses.length === 0) throw new BlockedAddressError(`cannot resolve host ${host}`);
-    for (const a of addresses) {
-      if (!this.addressAllowed(a)) throw new BlockedAddressError(`${host} resolves to ${a}, a private or reserved address (add it to STRATA_OUTBOUND_ALLOWLIST to allow it)`);
-    }
-    return u;
+    const target = await assertOutboundAllowed(url, this.list);
+    if (target.url.username || target.url.password) throw new OutboundRefusedError('the endpoint URL must not carry credentials');
+    return target.url;
+  }
+
+  private addressAllowed(address: string): boolean {
+    return forbiddenRange(address) === null || this.list.permitsAddress(address);
   }
 
   /** A DNS lookup for http(s) agents that re-checks the address actually connected to (defeats DNS rebinding). */
   lookupFor(host: string): LookupFunction {
-    const allowedHost = this.hosts.has(host.toLowerCase());
+    const allowedHost = this.list.permitsHost(host);
     return (hostname, options, callback) => {
       dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
         if (err) return callback(err, '', 4);
         const list = addresses as dns.LookupAddress[];
         const bad = allowedHost ? undefined : list.find((a) => !this.addressAllowed(a.address));
-        if (bad) return callback(new BlockedAddressError(`${hostname} resolves to ${bad.address}, a private or reserved address`), '', 4);
+        if (bad) return callback(new OutboundRefusedError(`${hostname} resolves to ${bad.address}, a private or reserved address`), '', 4);
         if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
         return callback(null, list[0].address, list[0].family);
       });
