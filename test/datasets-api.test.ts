@@ -251,3 +251,31 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+for (const dialect of DIALECTS) {
+  describe(`Parquet export on the PromptLayer face [${dialect}]`, () => {
+    it('exports a version as Parquet that re-imports through from-file with the same rows', async () => {
+      const t = await startTestApp(dialect);
+      try {
+        const g = await createGroup(t, 'pq');
+        const first = await upload(t, g.dataset_group.id, 'src.jsonl', '{"q":"a, b","n":1,"j":{"x":[1]}}\n{"q":"c","n":null,"j":null}\n');
+        const v1 = await waitReady(t, first.json().dataset_id);
+        const res = await t.request({ method: 'GET', url: `/api/public/v2/datasets/${v1.id}/export?format=parquet` });
+        assert.equal(res.statusCode, 200, res.body);
+        assert.match(String(res.headers['content-type']), /parquet/);
+        assert.match(String(res.headers['content-disposition']), /\.parquet/);
+        const again = await upload(t, g.dataset_group.id, 'back.parquet', res.rawPayload);
+        assert.equal(again.statusCode, 201, again.body);
+        const v2 = await waitReady(t, again.json().dataset_id);
+        assert.deepEqual(v2.column_names, ['q', 'n', 'j']);
+        const rows = (await t.request({ method: 'GET', url: `/api/public/v2/datasets/${v2.id}/rows` })).json();
+        assert.deepEqual(rows.rows.map((r: Array<{ value: unknown }>) => r.map((c) => c.value)), [
+          ['a, b', 1, { x: [1] }],
+          ['c', null, null],
+        ]);
+      } finally {
+        await t.close();
+      }
+    });
+  });
+}

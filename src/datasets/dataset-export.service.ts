@@ -4,6 +4,7 @@ import { ConflictError, ValidationError } from '../errors.js';
 import type { DatasetRepository } from './dataset.repository.js';
 import { cellsOf, type DatasetService } from './dataset.service.js';
 import { EXPORT_FORMATS, EXPORT_WRITERS, type ExportWriter } from './export/index.js';
+import { inferVersionSchema } from './schema-inference.js';
 
 export interface DatasetExport {
   writer: ExportWriter;
@@ -32,6 +33,8 @@ export class DatasetExportService {
       for await (const r of repo.iterateRows(id, 1000)) yield cellsOf(r, columns.length);
     })();
     const base = `${group.name}-${dataset.version_number > 0 ? `v${dataset.version_number}` : `draft-${dataset.id}`}.${writer.extension}`;
-    return { writer, fileName: base.replace(/[^A-Za-z0-9._-]+/g, '_'), utf8FileName: base, body: writer.encode(columns, rows) };
+    // Typed formats take their column types from the data (a first streamed pass over the rows).
+    const schema = writer.needsSchema ? await inferVersionSchema(repo, id, columns) : undefined;
+    return { writer, fileName: base.replace(/[^A-Za-z0-9._-]+/g, '_'), utf8FileName: base, body: writer.encode(columns, rows, schema) };
   }
 }

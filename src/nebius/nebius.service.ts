@@ -1,4 +1,5 @@
 // Use cases of the Nebius face: a Nebius dataset is a Strata dataset group with a typed schema; uploads and imports make versions.
+import { inferVersionSchema } from '../datasets/schema-inference.js';
 import type { DatabaseHandle, Tx } from '../db/database.js';
 import type { DatasetGroupRow, DatasetRow } from '../db/schema.js';
 import type { Caller } from '../auth/caller.js';
@@ -8,7 +9,7 @@ import type { JobQueue } from '../jobs/job-queue.js';
 import type { DatasetRepository } from '../datasets/dataset.repository.js';
 import type { DatasetService } from '../datasets/dataset.service.js';
 import { cellsOf } from '../datasets/dataset.service.js';
-import { cellsInSchemaOrder, checkRows, SchemaInferrer, type ColumnSchema } from '../datasets/column-types.js';
+import { cellsInSchemaOrder, checkRows, type ColumnSchema } from '../datasets/column-types.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { BlockedAddressError, type EndpointGuard } from '../net/s3-endpoint-guard.js';
 import type { NebiusRepository } from './nebius.repository.js';
@@ -311,16 +312,8 @@ export class NebiusService {
     for await (const r of this.datasetRepo.iterateRows(datasetId)) yield cellsOf(r, columnCount);
   }
 
-  private async inferSchema(datasetId: number, columns: string[], maxRows: number): Promise<ColumnSchema[]> {
-    const inferrer = new SchemaInferrer();
-    let n = 0;
-    const source = maxRows === Infinity ? this.datasetRepo.iterateRows(datasetId) : await this.datasetRepo.readRows(datasetId, { limit: maxRows });
-    for await (const r of source) {
-      inferrer.observe(cellsOf(r, columns.length), columns.length);
-      if (++n >= maxRows) break;
-    }
-    if (n === 0) return columns.map((name) => ({ name, type: { name: 'option', item: { name: 'string' } } }));
-    return inferrer.schema(columns);
+  private inferSchema(datasetId: number, columns: string[], maxRows: number): Promise<ColumnSchema[]> {
+    return inferVersionSchema(this.datasetRepo, datasetId, columns, maxRows);
   }
 
   /** Status, current version and schema of each group (schemas of PromptLayer-made groups inferred from a row sample). */
