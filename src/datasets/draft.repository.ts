@@ -40,15 +40,6 @@ export class DraftRepository {
     return Number(r.numAffectedRows ?? 0);
   }
 
-  async nextRowIndex(ex: Executor, datasetId: number): Promise<number> {
-    const row = await ex
-      .selectFrom('dataset_rows')
-      .select((eb) => eb.fn.max('row_index').as('m'))
-      .where('dataset_id', '=', datasetId)
-      .executeTakeFirst();
-    return row?.m === null || row?.m === undefined ? 0 : Number(row.m) + 1;
-  }
-
   async findRow(ex: Executor, datasetId: number, rowIndex: number): Promise<StoredRow | undefined> {
     return ex.selectFrom('dataset_rows').select(['row_index', 'row_uid', 'data']).where('dataset_id', '=', datasetId).where('row_index', '=', rowIndex).executeTakeFirst();
   }

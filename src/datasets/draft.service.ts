@@ -83,7 +83,7 @@ export class DraftService {
     if (rows.length > MAX_ROWS_PER_CALL) throw new ValidationError(`at most ${MAX_ROWS_PER_CALL} rows per call`);
     return this.edit(caller, id, async (trx, draft, columns) => {
       for (const row of rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(checkColumnName(key, columns, true));
-      const first = await this.drafts.nextRowIndex(trx, id);
+      const first = await this.datasets.nextRowIndex(trx, id);
       const stored = rows.map((row) => ({ data: JSON.stringify(columns.map((c) => (Object.hasOwn(row, c) ? (row[c] ?? null) : null))) }));
       await this.datasets.insertRows(trx, id, first, stored);
       await this.datasets.updateDataset(trx, id, { column_names: JSON.stringify(columns), row_count: draft.row_count + rows.length });

@@ -1,16 +1,9 @@
 // SQL specific to the Nebius face: dataset groups by external id and folder, cursor listing, expiry, and pending S3 imports.
 import type { Db, Executor } from '../db/database.js';
-import type { DatasetGroupRow, DatasetRow } from '../db/schema.js';
+import type { Selectable } from 'kysely';
+import type { DatasetGroupRow, DatasetRow, NebiusS3ImportsTable } from '../db/schema.js';
 
-export interface S3ImportSource {
-  dataset_id: number;
-  service_url: string;
-  region: string;
-  uri: string;
-  key_id: string;
-  secret_sealed: string;
-  schema_json: string | null;
-}
+export type S3ImportSource = Omit<Selectable<NebiusS3ImportsTable>, 'created_at'>;
 
 export class NebiusRepository {
   constructor(private readonly db: Db) {}
