@@ -5,7 +5,9 @@ import Papa from 'papaparse';
 import { FileFormatError, uniqueColumnNames, type TableReader } from './table-reader.js';
 
 /** Chunks parsed ahead of the consumer before the input is paused. */
-const MAX_PENDING_CHUNKS = 4;
+const MAX_PENDING_CHUNKS = 2;
+/** Text handed to papaparse at a time: small pieces keep the rows parsed ahead (and their garbage) small. */
+const PIECE_CHARS = 256 * 1024;
 
 interface Chunk {
   rows: string[][];
@@ -119,16 +121,19 @@ async function detectNewline(input: Readable): Promise<{ source: Readable; newli
   }
   const lf = sample.indexOf('\n');
   const newline = lf > 0 && sample[lf - 1] === '\r' ? '\r\n' : '\n';
+  async function* pieces(text: string) {
+    for (let i = 0; i < text.length; i += PIECE_CHARS) yield text.slice(i, i + PIECE_CHARS);
+  }
   async function* rest() {
-    if (sample) yield sample;
+    if (sample) yield* pieces(sample);
     if (ended) return;
     for (;;) {
       const next = await it.next();
       if (next.done) return;
-      yield next.value;
+      yield* pieces(next.value);
     }
   }
-  return { source: Readable.from(rest()), newline };
+  return { source: Readable.from(rest(), { highWaterMark: 1 }), newline };
 }
 
 function countNewlines(record: string[]): number {
