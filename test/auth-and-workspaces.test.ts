@@ -129,3 +129,31 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+for (const dialect of DIALECTS) {
+  describe(`hostile input [${dialect}]`, () => {
+    it('answers NUL characters, huge ids and huge pages with 4xx on every face, never 500', async () => {
+      const t = await startTestApp(dialect);
+      try {
+        const cases: Array<[string, string, unknown?]> = [
+          ['POST', '/api/public/v2/dataset-groups', { name: 'a\u0000b' }],
+          ['POST', '/api/public/v2/dataset-groups', { name: 'ok', workspace_id: 1e20 }],
+          ['GET', '/api/public/v2/datasets/100000000000000000000'],
+          ['GET', '/api/public/v2/datasets?page=100000000000000000000'],
+          ['GET', '/api/public/v2/datasets?name=%00'],
+          ['POST', '/api/public/v2/dataset-versions/from-file', { dataset_group_id: 1e20, file_name: 'a.csv', file_content_base64: b64('a\n1\n') }],
+          ['POST', '/v1/datasets', { name: 'n\u0000', folder: '/', schema: [{ name: 'a', type: { name: 'string' } }], rows: [] }],
+        ];
+        for (const [method, url, body] of cases) {
+          const r = await t.request({ method, url, body });
+          assert.ok(r.statusCode >= 400 && r.statusCode < 500, `${method} ${url}: ${r.statusCode} ${r.body}`);
+        }
+        const nebius = await t.request({ method: 'POST', url: '/v1/datasets', body: { name: 'n\u0000', folder: '/', schema: [], rows: [] } });
+        assert.equal(nebius.statusCode, 422);
+        assert.deepEqual(nebius.json().detail[0].loc, ['body']);
+      } finally {
+        await t.close();
+      }
+    });
+  });
+}

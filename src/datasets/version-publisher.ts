@@ -107,7 +107,9 @@ export class VersionPublisher {
       const draft = await this.repo.findDataset(datasetId, trx);
       if (!draft || draft.status !== 'processing') return;
       await this.repo.deleteRows(trx, datasetId);
-      await this.repo.updateDataset(trx, datasetId, { status: 'failed', error: message, row_count: 0, finished_at: Date.now() });
+      // Messages may quote file content; PostgreSQL text cannot hold NUL.
+      const error = message.replace(/\u0000/g, '\\u0000');
+      await this.repo.updateDataset(trx, datasetId, { status: 'failed', error, row_count: 0, finished_at: Date.now() });
       const e = event(draft);
       if (e) await this.events.record(trx, e);
     });

@@ -7,6 +7,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } fro
 import type { AuthService } from '../auth/auth.service.js';
 import { installAuthHook } from './auth-hook.js';
 import { installErrorHandlers } from './error-handler.js';
+import { rejectNulCharacters } from './reject-nul.js';
 
 export interface ServerOptions {
   logger: FastifyBaseLogger;
@@ -72,5 +73,6 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
 
   installErrorHandlers(app);
   installAuthHook(app, opts.auth);
+  rejectNulCharacters(app);
   return app;
 }

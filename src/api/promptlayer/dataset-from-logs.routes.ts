@@ -4,7 +4,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerOf } from '../../http/auth-hook.js';
-import { rejectNulCharacters } from '../../http/reject-nul.js';
 import type { DatasetFromLogsService, FromFilterInput } from '../../request-logs/dataset-from-logs.service.js';
 import { errorResponses } from './common.schemas.js';
 
@@ -135,7 +134,6 @@ function toInput(b: Body): FromFilterInput {
 }
 
 export async function datasetFromLogsRoutes(app: FastifyInstance, opts: { fromLogs: DatasetFromLogsService }): Promise<void> {
-  rejectNulCharacters(app);
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { fromLogs } = opts;
 

@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerOf } from '../../http/auth-hook.js';
-import { rejectNulCharacters } from '../../http/reject-nul.js';
 import { renderTemplate, type PromptTemplateService, type TemplateVersion } from '../../prompt-templates/prompt-template.service.js';
 import { errorResponses } from './common.schemas.js';
 
@@ -76,7 +75,6 @@ function presentTemplate(t: TemplateVersion, inputVariables?: Record<string, unk
 
 // These paths sit outside /api and /rest, so each route names its auth mode; 'any' lets the web UI (JWT) use them too.
 export async function promptTemplateRoutes(app: FastifyInstance, opts: { templates: PromptTemplateService }): Promise<void> {
-  rejectNulCharacters(app);
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { templates } = opts;
 

@@ -4,7 +4,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerOf } from '../../http/auth-hook.js';
-import { rejectNulCharacters } from '../../http/reject-nul.js';
 import type { RequestLogService } from '../../request-logs/request-log.service.js';
 import { errorResponses, IdParam } from './common.schemas.js';
 import { presentPromptVersion, presentRequestLog } from './request-log.presenter.js';
@@ -103,7 +102,6 @@ const SearchBody = z.object({
 });
 
 export async function requestLogRoutes(app: FastifyInstance, opts: { logs: RequestLogService }): Promise<void> {
-  rejectNulCharacters(app);
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { logs } = opts;
 
