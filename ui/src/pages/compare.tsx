@@ -29,6 +29,22 @@ function ChangeRow({ change, columns }: { change: RowChange; columns: string[] }
   );
 }
 
+/** One of the two version selects; its accessible name is "<label> version". */
+function VersionPicker({ label, versions, value, onPick }: { label: string; versions: Dataset[]; value?: number; onPick: (id: number) => void }) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => onPick(Number(e.target.value))} aria-label={`${label} version`}>
+        {versions.map((v) => (
+          <option key={v.id} value={v.id}>
+            {versionLabel(v.version_number)} · {formatCount(v.row_count)} rows
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function ComparePage({ groupId, a, b }: { groupId: number; a?: number; b?: number }) {
   const group = useApi((signal) => api<{ dataset_group: DatasetGroup; datasets: Dataset[] }>('GET', `/api/public/v2/dataset-groups/${groupId}`, { signal }), [groupId]);
   const versions = (group.data?.datasets ?? []).filter((d) => d.version_number > 0 && d.status === 'ready').sort((x, y) => x.version_number - y.version_number);
@@ -70,27 +86,9 @@ export function ComparePage({ groupId, a, b }: { groupId: number; a?: number; b?
       ) : (
         <>
           <div className="toolbar compare-pickers">
-            <label>
-              Base
-              <select value={base?.id} onChange={(e) => pick('a', Number(e.target.value))} aria-label="Base version">
-                {versions.map((v) => (
-                  <option key={v.id} value={v.id}>
-                    {versionLabel(v.version_number)} · {formatCount(v.row_count)} rows
-                  </option>
-                ))}
-              </select>
-            </label>
+            <VersionPicker label="Base" versions={versions} value={base?.id} onPick={(id) => pick('a', id)} />
             <span aria-hidden="true">→</span>
-            <label>
-              Compared
-              <select value={other?.id} onChange={(e) => pick('b', Number(e.target.value))} aria-label="Compared version">
-                {versions.map((v) => (
-                  <option key={v.id} value={v.id}>
-                    {versionLabel(v.version_number)} · {formatCount(v.row_count)} rows
-                  </option>
-                ))}
-              </select>
-            </label>
+            <VersionPicker label="Compared" versions={versions} value={other?.id} onPick={(id) => pick('b', id)} />
           </div>
           {!ready ? <Empty title="Pick two different versions." /> : null}
           {ready && diff.loading ? <Loading what="Comparing" /> : null}
