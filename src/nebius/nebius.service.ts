@@ -108,15 +108,7 @@ export class NebiusService {
     return this.withUniqueName(name, () =>
       this.dbh.transaction(async (trx) => {
         await this.assertNameFree(trx, workspaceId, name);
-        const group = await this.datasetRepo.insertGroup(trx, {
-          workspaceId,
-          name,
-          userId: caller.userId,
-          folder: input.folder,
-          schemaJson: JSON.stringify(input.schema),
-          aiProjectId: input.ai_project_id ?? null,
-          expiresAt: expiryOf(input.ttl_seconds),
-        });
+        const group = await this.insertTypedGroup(trx, caller, workspaceId, name, input);
         const version = await this.datasetRepo.insertDataset(trx, {
           group_id: group.id,
           workspace_id: workspaceId,
@@ -167,15 +159,7 @@ export class NebiusService {
     const view = await this.withUniqueName(name, () =>
       this.dbh.transaction(async (trx) => {
         await this.assertNameFree(trx, workspaceId, name);
-        const group = await this.datasetRepo.insertGroup(trx, {
-          workspaceId,
-          name,
-          userId: caller.userId,
-          folder: input.folder,
-          schemaJson: input.schema ? JSON.stringify(input.schema) : null,
-          aiProjectId: input.ai_project_id ?? null,
-          expiresAt: expiryOf(input.ttl_seconds),
-        });
+        const group = await this.insertTypedGroup(trx, caller, workspaceId, name, input);
         const draft = await this.datasetRepo.insertDataset(trx, {
           group_id: group.id,
           workspace_id: workspaceId,
@@ -310,6 +294,25 @@ export class NebiusService {
 
   private async *rowsOf(datasetId: number, columnCount: number): AsyncIterable<unknown[]> {
     for await (const r of this.datasetRepo.iterateRows(datasetId)) yield cellsOf(r, columnCount);
+  }
+
+  /** The dataset group behind a Nebius dataset: its folder, typed schema (when given), project and expiry. */
+  private insertTypedGroup(
+    trx: Tx,
+    caller: Caller,
+    workspaceId: number,
+    name: string,
+    input: Pick<CreateFromS3Input, 'folder' | 'schema' | 'ai_project_id' | 'ttl_seconds'>,
+  ) {
+    return this.datasetRepo.insertGroup(trx, {
+      workspaceId,
+      name,
+      userId: caller.userId,
+      folder: input.folder,
+      schemaJson: input.schema ? JSON.stringify(input.schema) : null,
+      aiProjectId: input.ai_project_id ?? null,
+      expiresAt: expiryOf(input.ttl_seconds),
+    });
   }
 
   private inferSchema(datasetId: number, columns: string[], maxRows: number): Promise<ColumnSchema[]> {
