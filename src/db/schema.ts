@@ -274,6 +274,9 @@ export interface RequestLogsTable {
   /** The score named "default" (what `sort_by: score` sorts on). */
   score: number | null;
   created_at: number;
+  /** OpenTelemetry ids (32 and 16 lowercase hex characters) linking the log to a trace and span, when known. */
+  trace_id: ColumnType<string | null, string | null | undefined, string | null>;
+  span_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RequestLogTagsTable {

@@ -7,7 +7,7 @@ import type { RequestLogRow } from '../db/schema.js';
 import type { Cmp, LogColumn, LogFilter, TextColumn } from './log-filter.js';
 
 export interface NewLogBundle {
-  log: Omit<RequestLogRow, 'id' | 'tags' | 'metadata' | 'scores' | 'score' | 'starred'>;
+  log: Omit<RequestLogRow, 'id' | 'tags' | 'metadata' | 'scores' | 'score' | 'starred' | 'trace_id' | 'span_id'> & Partial<Pick<RequestLogRow, 'trace_id' | 'span_id'>>;
   tags: string[];
   metadata: Record<string, string>;
   scores: Record<string, number>;

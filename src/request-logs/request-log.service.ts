@@ -85,6 +85,8 @@ export class RequestLogService {
       metadata: JSON.stringify(bundle.metadata),
       scores: JSON.stringify(bundle.scores),
       score: bundle.scores.default ?? null,
+      trace_id: bundle.log.trace_id ?? null,
+      span_id: bundle.log.span_id ?? null,
     };
   }
 
