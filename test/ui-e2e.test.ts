@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DIALECTS } from './support/dialects.js';
-import { startTestApp, waitFor, type TestApp } from './support/test-app.js';
+import { TEST_API_KEY, startTestApp, waitFor, type TestApp } from './support/test-app.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RESULTS = path.join(ROOT, 'test-results');
@@ -78,6 +78,7 @@ for (const dialect of DIALECTS) {
 
     it('refuses a wrong password, then signs in', async () => {
       await page.goto(`${base}/`);
+      await page.getByRole('tab', { name: 'Email and password' }).click();
       await page.getByLabel('Email').fill(EMAIL);
       await page.getByLabel('Password').fill('not the password');
       await page.getByRole('button', { name: 'Sign in' }).click();
@@ -105,8 +106,15 @@ for (const dialect of DIALECTS) {
     it('uploads a CSV, asks for an API key (from-file takes API keys only), and watches it become ready', async () => {
       await page.getByTestId('file-input').setInputFiles({ name: 'questions.csv', mimeType: 'text/csv', buffer: Buffer.from(csv()) });
       await page.getByText('questions.csv').waitFor();
+      const uploads: string[] = [];
+      const onRequest = (r: { url(): string; method(): string }) => {
+        if (r.url().endsWith('/dataset-versions/from-file')) uploads.push(r.method());
+      };
+      page.on('request', onRequest);
       await page.getByRole('button', { name: 'Upload', exact: true }).click();
       await page.getByRole('dialog', { name: 'This action needs an API key' }).waitFor();
+      // Asked before the file is read or sent, so it travels once.
+      assert.deepEqual(uploads, []);
       await shot('upload-needs-key');
       await page.getByRole('button', { name: 'Create a key for this session' }).click();
       await page.getByText(`v1 is ready with ${ROWS.toLocaleString('en-US')} rows.`).waitFor({ timeout: 60_000 });
@@ -115,6 +123,8 @@ for (const dialect of DIALECTS) {
       assert.equal((await row.locator('td.num').textContent())?.trim(), '1,000');
       assert.equal(await row.getByRole('button', { name: /^(CSV|JSONL|JSON|PARQUET)$/ }).count(), 4);
       await shot('group');
+      page.off('request', onRequest);
+      assert.deepEqual(uploads, ['POST']);
       const keys = await t.request({ method: 'GET', url: '/api/public/v2/api-keys' });
       assert.ok(keys.json().api_keys.some((k: { name: string }) => k.name.startsWith('web UI session')));
     });
@@ -437,6 +447,47 @@ for (const dialect of DIALECTS) {
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByRole('button', { name: 'Sign in' }).waitFor();
       assert.equal(await page.evaluate(() => sessionStorage.getItem('strata.token')), null);
+    });
+
+    it('signs in with the API key npm start prints, and uploads with it in one request', async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+      const p = await context.newPage();
+      p.setDefaultTimeout(20_000);
+      const uploads: string[] = [];
+      p.on('request', (r) => {
+        if (r.url().endsWith('/dataset-versions/from-file')) uploads.push(r.method());
+      });
+      try {
+        await p.goto(`${base}/`);
+        // The API key is the first way offered: a newcomer has the key from the terminal, not an account.
+        await p.getByLabel('API key').fill('sk_strata_not_a_real_key');
+        await p.getByRole('button', { name: 'Sign in' }).click();
+        await p.getByRole('alert').getByText('That API key is not valid (or it was revoked).').waitFor();
+        await p.getByLabel('API key').fill(TEST_API_KEY);
+        await shot('sign-in-api-key', p);
+        await p.getByRole('button', { name: 'Sign in' }).click();
+        await p.getByRole('heading', { name: 'Datasets' }).waitFor();
+        await p.getByLabel('New dataset group').fill('signed-in-with-a-key');
+        await p.getByRole('button', { name: 'Create group' }).click();
+        await p.getByRole('heading', { name: 'signed-in-with-a-key' }).waitFor();
+        await p.getByTestId('file-input').setInputFiles({ name: 'k.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n') });
+        await p.getByRole('button', { name: 'Upload', exact: true }).click();
+        await p.getByText('v1 is ready with 1 rows.').waitFor({ timeout: 60_000 });
+        assert.equal(await p.getByRole('dialog', { name: 'This action needs an API key' }).count(), 0);
+        assert.deepEqual(uploads, ['POST']);
+        // A revoked key ends the session with a message instead of failing every call.
+        const keys = await t.request({ method: 'POST', url: '/api/public/v2/api-keys', body: { name: 'to revoke' } });
+        const { key, api_key } = keys.json() as { key: string; api_key: { id: number } };
+        await p.getByRole('button', { name: 'Sign out' }).click();
+        await p.getByLabel('API key').fill(key);
+        await p.getByRole('button', { name: 'Sign in' }).click();
+        await p.getByRole('button', { name: 'Sign out' }).waitFor();
+        await t.request({ method: 'DELETE', url: `/api/public/v2/api-keys/${api_key.id}` });
+        await p.reload();
+        await p.getByText('The API key was refused (revoked or not valid). Sign in again.').waitFor();
+      } finally {
+        await context.close();
+      }
     });
   });
 }

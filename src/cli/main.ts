@@ -54,6 +54,19 @@ async function promptPassword(): Promise<string> {
   return answer;
 }
 
+/** What a newcomer reads after `npm start`: where to go and which credential gets them in. */
+function startBanner(url: string, newKey: string | null | undefined): string {
+  const lines = ['', `Strata is serving on ${url}  (web UI at /, API docs at /docs)`, ''];
+  if (newKey) {
+    lines.push('Workspace "default" was created. Its API key (shown once, keep it safe):', '', `  ${newKey}`, '');
+    lines.push(`Open ${url}/ and sign in with this key (the "API key" tab), or use it as X-API-KEY / PROMPTLAYER_API_KEY.`);
+  } else {
+    lines.push(`Open ${url}/ and sign in with an API key of your workspace (a new one: npx strata api-keys create)`);
+    lines.push('or with a user made by: npx strata users create --email you@example.com');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 const program = new Command();
 program.name('strata').description('Strata: datasets for LLM teams');
 
@@ -65,12 +78,9 @@ program
     const app = await createApp(cfg);
     const newKey = await app.bootstrap();
     const address = await app.start();
-    if (newKey) {
-      console.log('\nWorkspace "default" created. Its API key (shown once, keep it safe):\n');
-      console.log(`  ${newKey}\n`);
-    }
     app.log.info({ address, roles: cfg.roles, database: cfg.database.kind, storage: cfg.storage.kind }, 'strata started');
-    if (address) console.log(`Strata is serving on ${address.replace('0.0.0.0', 'localhost')} (API docs at /docs)`);
+    if (address) console.log(startBanner(address.replace('0.0.0.0', 'localhost'), newKey));
+    else if (newKey) console.log(`\nWorkspace "default" created. Its API key (shown once, keep it safe):\n\n  ${newKey}\n`);
     const shutdown = (signal: string) => {
       app.log.info({ signal }, 'shutting down');
       app.close().then(
@@ -100,7 +110,7 @@ const apiKeys = program.command('api-keys').description('manage API keys');
 apiKeys
   .command('create')
   .description('create an API key (creating the workspace if needed); the key is printed alone on the last line')
-  .requiredOption('--workspace <name>', 'workspace name')
+  .option('--workspace <name>', 'workspace name (created if needed)', 'default')
   .option('--name <name>', 'a label for the key', 'cli')
   .action(async (opts: { workspace: string; name: string }) => {
     const key = await withAuth(async (auth) => (await auth.createApiKeyInWorkspace(opts.workspace, opts.name)).key);
@@ -113,7 +123,7 @@ users
   .command('create')
   .description('create a user in a workspace (prompts for the password when --password is not given)')
   .requiredOption('--email <email>', 'sign-in email')
-  .requiredOption('--workspace <name>', 'workspace name (created if needed)')
+  .option('--workspace <name>', 'workspace name (created if needed)', 'default')
   .option('--password <password>', 'password (at least 8 characters)')
   .action(async (opts: { email: string; workspace: string; password?: string }) => {
     const password = opts.password ?? (await promptPassword());

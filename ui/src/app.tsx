@@ -53,7 +53,9 @@ const NAV: Array<{ label: string; to: string; match: Route['name'][] }> = [
 
 export function App() {
   const route = useRoute();
-  const [signedIn, setSignedIn] = useState(() => session.token() !== null);
+  // Signed in with a JWT (email and password) or with an API key alone.
+  const [signedIn, setSignedIn] = useState(() => session.token() !== null || session.apiKey() !== null);
+  const [signInNotice, setSignInNotice] = useState<string | null>(null);
   const [me, setMe] = useState<Me | null>(null);
   const [meError, setMeError] = useState<unknown>(null);
   // Changing workspace remounts the page so everything reloads with the new X-Workspace-Id.
@@ -65,7 +67,15 @@ export function App() {
     setSignedIn(false);
   }, []);
 
-  useEffect(() => setSignedOutHandler(() => setSignedIn(false)), []);
+  useEffect(
+    () =>
+      setSignedOutHandler((notice) => {
+        setSignInNotice(notice);
+        setMe(null);
+        setSignedIn(false);
+      }),
+    [],
+  );
 
   useEffect(() => {
     if (!signedIn) return;
@@ -90,7 +100,9 @@ export function App() {
   if (!signedIn) {
     return (
       <SignInPage
+        notice={signInNotice}
         onSignedIn={() => {
+          setSignInNotice(null);
           setSignedIn(true);
           if (route.name === 'signin') navigate('/datasets', { replace: true });
         }}

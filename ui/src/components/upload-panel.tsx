@@ -4,6 +4,7 @@ import { ApiError, api, postWithProgress } from '../lib/api';
 import { ACCEPTED_EXTENSIONS, formatOfFileName, readFileAsBase64 } from '../lib/files';
 import { formatBytes, formatCount, versionLabel } from '../lib/format';
 import type { Dataset } from '../lib/types';
+import { session } from '../lib/session';
 import { ApiKeyPrompt } from './api-key-prompt';
 import { Link, ProgressBar, errorMessage } from './common';
 
@@ -70,6 +71,11 @@ export function UploadPanel({ groupId, onChanged }: { groupId: number; onChanged
 
   const upload = async () => {
     if (!file || !formatOfFileName(file.name)) return;
+    // from-file takes API keys only: ask for one before reading, so the file is read and sent once.
+    if (!session.apiKey()) {
+      setPhase({ kind: 'needs-key' });
+      return;
+    }
     try {
       setPhase({ kind: 'reading', fraction: 0 });
       const base64 = await readFileAsBase64(file, (fraction) => setPhase({ kind: 'reading', fraction }));

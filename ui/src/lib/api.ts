@@ -37,9 +37,9 @@ export function errorFromResponse(status: number, bodyText: string): ApiError {
   return new ApiError(status, message, notAvailable, apiKeyOnly);
 }
 
-let onSignedOut: (() => void) | undefined;
-/** Called when the JWT is refused (expired or revoked), so the app can show the sign-in page. */
-export function setSignedOutHandler(fn: () => void): void {
+let onSignedOut: ((notice: string) => void) | undefined;
+/** Called when the session's credential is refused (JWT expired, API key revoked), so the app can show the sign-in page. */
+export function setSignedOutHandler(fn: (notice: string) => void): void {
   onSignedOut = fn;
 }
 
@@ -62,10 +62,24 @@ export function queryString(query: Record<string, string | number | boolean | un
   return s ? `?${s}` : '';
 }
 
-function handleFailure(err: ApiError, usedJwt: boolean): ApiError {
-  if (err.status === 401 && usedJwt && !err.apiKeyOnly) {
+/** Which credential a call carried: the JWT, an API key, or none. */
+type UsedCredential = 'jwt' | 'api_key' | 'none';
+
+function credentialOf(headers: Record<string, string>): UsedCredential {
+  if (headers.Authorization) return 'jwt';
+  return headers['X-API-KEY'] ? 'api_key' : 'none';
+}
+
+function handleFailure(err: ApiError, used: UsedCredential): ApiError {
+  if (err.status !== 401 || err.apiKeyOnly) return err;
+  if (used === 'jwt') {
     session.setToken(null);
-    onSignedOut?.();
+    onSignedOut?.('Your session has expired. Sign in again.');
+  } else if (used === 'api_key') {
+    session.setApiKey(null);
+    // Signed in with the key itself: without it there is no session. Otherwise the key was one pasted for an
+    // API-key-only route; forgetting it makes the UI ask again.
+    if (session.token() === null) onSignedOut?.('The API key was refused (revoked or not valid). Sign in again.');
   }
   return err;
 }
@@ -73,7 +87,14 @@ function handleFailure(err: ApiError, usedJwt: boolean): ApiError {
 export async function api<T>(
   method: string,
   path: string,
-  opts: { body?: unknown; query?: Record<string, string | number | boolean | undefined | null>; auth?: AuthPreference; signal?: AbortSignal } = {},
+  opts: {
+    body?: unknown;
+    query?: Record<string, string | number | boolean | undefined | null>;
+    auth?: AuthPreference;
+    signal?: AbortSignal;
+    /** A refused credential is the caller's to report (the sign-in page checking a key), not a lost session. */
+    checkingCredential?: boolean;
+  } = {},
 ): Promise<T> {
   const headers = authHeaders(opts.auth);
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -90,7 +111,10 @@ export async function api<T>(
     throw new ApiError(0, 'The server could not be reached. Check your connection and try again.');
   }
   const text = await res.text();
-  if (!res.ok) throw handleFailure(errorFromResponse(res.status, text), Boolean(headers.Authorization));
+  if (!res.ok) {
+    const err = errorFromResponse(res.status, text);
+    throw opts.checkingCredential ? err : handleFailure(err, credentialOf(headers));
+  }
   return (text ? JSON.parse(text) : {}) as T;
 }
 
@@ -109,7 +133,7 @@ export function postWithProgress<T>(path: string, bodyText: string, onProgress: 
       if (xhr.status >= 200 && xhr.status < 300) {
         onProgress(1);
         resolve((xhr.responseText ? JSON.parse(xhr.responseText) : {}) as T);
-      } else reject(handleFailure(errorFromResponse(xhr.status, xhr.responseText), Boolean(headers.Authorization)));
+      } else reject(handleFailure(errorFromResponse(xhr.status, xhr.responseText), credentialOf(headers)));
     };
     xhr.onerror = () => reject(new ApiError(0, 'The upload was interrupted: the server could not be reached.'));
     xhr.send(bodyText);
