@@ -34,9 +34,20 @@ describe('windowFor', () => {
   });
   it('centres a page-aligned window on the target row of a huge version', () => {
     expect(windowFor(0, 1_000_000)).toEqual({ start: 0, count: 200_000 });
-    expect(windowFor(500_050, 1_000_000)).toEqual({ start: 400_000, count: 200_000 });
+    expect(windowFor(500_050, 1_000_000)).toEqual({ start: 400_000, count: 200_050 });
     expect(windowFor(999_999, 1_000_000)).toEqual({ start: 800_000, count: 200_000 });
-    expect(windowFor(333_333, 1_000_000, 1000)).toEqual({ start: 332_800, count: 1000 });
+    expect(windowFor(333_333, 1_000_000, 1000)).toEqual({ start: 332_800, count: 1033 });
+  });
+  it('reaches the last row when the total is not a multiple of the page size', () => {
+    // 236,626 rows: the window used to stop at row 236,600 (start rounded down to a page, size capped).
+    for (const target of [236_625, 236_600, 150_000, 120_000]) {
+      const w = windowFor(target, 236_626);
+      expect(w.start % 100).toBe(0);
+      expect(w.start).toBeLessThanOrEqual(target);
+      expect(w.start + w.count).toBeGreaterThan(target);
+      expect(w.start + w.count).toBeLessThanOrEqual(236_626);
+    }
+    expect(windowFor(236_625, 236_626)).toEqual({ start: 36_600, count: 200_026 });
   });
 });
 

@@ -37,8 +37,9 @@ export function windowFor(target: number, total: number, size = WINDOW_ROWS): { 
   if (total <= size) return { start: 0, count: Math.max(0, total) };
   const clamped = Math.max(0, Math.min(total - 1, target));
   const start = Math.min(Math.max(0, clamped - Math.floor(size / 2)), total - size);
+  // Aligning the start down to a page must not pull the end up: the window still reaches start + size (the last row).
   const aligned = start - (start % PAGE_SIZE);
-  return { start: aligned, count: Math.min(size, total - aligned) };
+  return { start: aligned, count: Math.min(total - aligned, size + (start - aligned)) };
 }
 
 /** New column widths after dragging (or arrow-keying) one column's edge, clamped to [min, max]. */
