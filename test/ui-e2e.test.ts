@@ -1,17 +1,13 @@
 // End-to-end tests of the web UI in Debian's Chromium (playwright-core) against the real server, on every dialect.
 // Screenshots of each page go to test-results/ui-<dialect>-*.png.
 import assert from 'node:assert/strict';
-import { execSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { browserSkip, ensureUiBuilt, launchBrowser, screenshot } from './support/browser.js';
 import { DIALECTS } from './support/dialects.js';
 import { TEST_API_KEY, startTestApp, waitFor, type TestApp } from './support/test-app.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-const RESULTS = path.join(ROOT, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
 const EMAIL = 'ui-tester@example.com';
 const PASSWORD = 'correct horse battery staple';
 const ROWS = 1000;
@@ -32,10 +28,6 @@ function csv(edit: (i: number) => { name: string; skip?: boolean } = (i) => ({ n
   return `${lines.join('\n')}\n`;
 }
 
-function ensureUiBuilt(): void {
-  if (fs.existsSync(path.join(ROOT, 'ui', 'dist', 'index.html'))) return;
-  execSync('npm run build:ui', { cwd: ROOT, stdio: 'inherit' });
-}
 
 async function routeExists(t: TestApp, method: string, url: string, body?: unknown): Promise<boolean> {
   const res = await t.request({ method, url, body });
@@ -43,30 +35,21 @@ async function routeExists(t: TestApp, method: string, url: string, body?: unkno
 }
 
 for (const dialect of DIALECTS) {
-  describe(`web UI end to end [${dialect}]`, { skip: fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)` }, () => {
+  describe(`web UI end to end [${dialect}]`, { skip: browserSkip }, () => {
     let t: TestApp;
     let base: string;
     let browser: Browser;
     let page: Page;
     let groupId = 0;
-    const shot = async (name: string, p: Page = page) => {
-      const file = path.join(RESULTS, `ui-${dialect}-${name}.png`);
-      await p.screenshot({ path: file, fullPage: true });
-      return file;
-    };
+    const shot = (name: string, p: Page = page) => screenshot(p, `ui-${dialect}-${name}`);
 
     before(async () => {
       ensureUiBuilt();
-      fs.mkdirSync(RESULTS, { recursive: true });
       // Webhook endpoints on loopback are allowed for the webhooks page test (the SSRF guard refuses them otherwise).
       t = await startTestApp(dialect, { STRATA_OUTBOUND_ALLOWLIST: '127.0.0.1' });
       base = await t.listen();
       await t.app.auth.createUser(EMAIL, PASSWORD, 'default');
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      });
+      browser = await launchBrowser();
       const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
       page = await context.newPage();
       page.setDefaultTimeout(20_000);
