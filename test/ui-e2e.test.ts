@@ -430,6 +430,12 @@ for (const dialect of DIALECTS) {
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByRole('button', { name: 'Sign in' }).waitFor();
       assert.equal(await page.evaluate(() => sessionStorage.getItem('strata.token')), null);
+      // The key the upload step created for this session ends with it.
+      await waitFor(async () => {
+        const keys = (await t.request({ method: 'GET', url: '/api/public/v2/api-keys' })).json().api_keys as Array<{ name: string; revoked: boolean }>;
+        const minted = keys.filter((k) => k.name.startsWith('web UI session'));
+        return minted.length > 0 && minted.every((k) => k.revoked);
+      }, 10_000, 'the session key to be revoked at sign-out');
     });
 
     it('signs in with the API key npm start prints, and uploads with it in one request', async () => {

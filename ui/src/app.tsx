@@ -62,6 +62,9 @@ export function App() {
   const [workspaceEpoch, setWorkspaceEpoch] = useState(0);
 
   const signOut = useCallback(() => {
+    // A key this session minted for API-key-only routes ends with the session (best effort: sign-out never waits).
+    const minted = session.mintedKeyId();
+    if (minted !== null) void api('DELETE', `/api/public/v2/api-keys/${minted}`).catch(() => undefined);
     session.clear();
     setMe(null);
     setSignedIn(false);

@@ -16,6 +16,7 @@ export function ApiKeyPrompt({ onReady, onCancel }: { onReady: () => void; onCan
     try {
       const res = await api<{ api_key: ApiKey; key: string }>('POST', '/api/public/v2/api-keys', { body: { name: `web UI session ${new Date().toISOString().slice(0, 16).replace('T', ' ')}` } });
       session.setApiKey(res.key);
+      session.setMintedKeyId(res.api_key.id);
       onReady();
     } catch (e) {
       setError(errorMessage(e));
@@ -29,7 +30,7 @@ export function ApiKeyPrompt({ onReady, onCancel }: { onReady: () => void; onCan
       <h3 id="api-key-prompt-title">This action needs an API key</h3>
       <p className="muted">
         The server accepts only API keys (not your sign-in) for this endpoint, as PromptLayer does. Paste a key of this workspace, or create one for this
-        browser session. It is kept in this tab only, and you can revoke it in Settings → API keys.
+        browser session. It is kept in this tab only; a key created here is revoked when you sign out.
       </p>
       <form
         className="inline-form"

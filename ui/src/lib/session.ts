@@ -2,6 +2,7 @@
 const TOKEN = 'strata.token';
 const WORKSPACE = 'strata.workspaceId';
 const API_KEY = 'strata.apiKey';
+const MINTED_KEY_ID = 'strata.mintedKeyId';
 
 function read(key: string): string | null {
   try {
@@ -30,9 +31,16 @@ export const session = {
   setWorkspaceId: (id: number | null) => write(WORKSPACE, id === null ? null : String(id)),
   apiKey: () => read(API_KEY),
   setApiKey: (k: string | null) => write(API_KEY, k),
+  /** Id of the API key this UI session created for itself (revoked at sign-out), if any. */
+  mintedKeyId: (): number | null => {
+    const v = Number(read(MINTED_KEY_ID));
+    return Number.isInteger(v) && v > 0 ? v : null;
+  },
+  setMintedKeyId: (id: number | null) => write(MINTED_KEY_ID, id === null ? null : String(id)),
   clear: () => {
     write(TOKEN, null);
     write(WORKSPACE, null);
     write(API_KEY, null);
+    write(MINTED_KEY_ID, null);
   },
 };
