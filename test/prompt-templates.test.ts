@@ -2,10 +2,17 @@
 // fake OpenAI / Anthropic server on loopback (what the provider receives is asserted exactly), the Python SDK's fetch
 // body is sent as it sends it, and every documented PromptLayer shape of the registry routes is checked field by field.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
+import { Migrator, type Kysely } from 'kysely';
 import type { PromptLayer as PromptLayerClass } from 'promptlayer';
-import { DIALECTS } from './support/dialects.js';
+import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/database.js';
+import { migrations } from '../src/db/migrations/index.js';
+import { createPostgresDatabase, DIALECTS } from './support/dialects.js';
 import { startFakeProviders, type FakeProviders, type ProviderCall } from './support/fake-llm-providers.js';
 import { startTestApp, TEST_API_KEY, type TestApp } from './support/test-app.js';
 
@@ -483,6 +490,48 @@ for (const dialect of DIALECTS) {
       const completion = (await api('POST', '/prompt-templates/legacy', { version: 4, input_variables: { name: 'Ann' } })).json();
       assert.deepEqual(completion.llm_kwargs, { prompt: 'Hi Ann', model: 'gpt-3.5-turbo-instruct' });
       assert.deepEqual((await api('POST', '/prompt-templates/legacy', { version: 1 })).json().llm_kwargs, { messages: [], model: 'gpt-4o' });
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`prompt registry migration 20261201_0620 [${dialect}]`, () => {
+    it('gives existing release labels ids without moving them, and migrates back down', async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-mig-pt-'));
+      let env: Record<string, string> = { STRATA_DATA_DIR: dataDir, STRATA_LOG_LEVEL: 'silent' };
+      let drop = async () => {};
+      if (dialect === 'postgres') {
+        const pgDb = await createPostgresDatabase();
+        drop = pgDb.drop;
+        env = { ...env, DATABASE_URL: pgDb.url };
+      }
+      const dbh = openDatabase(loadConfig(env).database);
+      try {
+        const migrator = new Migrator({ db: dbh.db, provider: { getMigrations: async () => migrations } });
+        assert.equal((await migrator.migrateTo('20261201_0600_request_log_traces')).error, undefined);
+        const db = dbh.db as unknown as Kysely<any>;
+        const ws = await db.insertInto('workspaces').values({ name: 'old', created_at: 1 }).returning('id').executeTakeFirstOrThrow();
+        const tpl = await db.insertInto('prompt_templates').values({ workspace_id: ws.id, name: 'old', tags: '[]', created_at: 1, updated_at: 2 }).returning('id').executeTakeFirstOrThrow();
+        for (const n of [1, 2]) await db.insertInto('prompt_template_versions').values({ template_id: tpl.id, version_number: n, prompt_template: '{"type":"chat","messages":[]}', created_at: n }).execute();
+        await db.insertInto('prompt_release_labels').values([{ template_id: tpl.id, label: 'prod', version_number: 1, updated_at: 5 }, { template_id: tpl.id, label: 'dev', version_number: 2, updated_at: 6 }]).execute();
+
+        assert.equal((await migrator.migrateToLatest()).error, undefined);
+        const labels = await db.selectFrom('prompt_release_labels').selectAll().orderBy('label').execute();
+        assert.deepEqual(labels.map((l) => [l.label, l.version_number, l.created_at === l.updated_at]), [['dev', 2, true], ['prod', 1, true]]);
+        assert.ok(labels.every((l) => typeof l.id === 'number' || typeof l.id === 'string'), 'labels have ids');
+        // New labels get fresh ids; (template, label) stays unique.
+        const added = await db.insertInto('prompt_release_labels').values({ template_id: tpl.id, label: 'qa', version_number: 2, created_at: 7, updated_at: 7 }).returning('id').executeTakeFirstOrThrow();
+        assert.ok(!labels.some((l) => Number(l.id) === Number(added.id)));
+        await assert.rejects(db.insertInto('prompt_release_labels').values({ template_id: tpl.id, label: 'qa', version_number: 1, created_at: 8, updated_at: 8 }).execute());
+
+        assert.equal((await migrator.migrateTo('20261201_0600_request_log_traces')).error, undefined);
+        const back = await db.selectFrom('prompt_release_labels').selectAll().orderBy('label').execute();
+        assert.deepEqual(back.map((l) => [l.label, l.version_number]), [['dev', 2], ['prod', 1], ['qa', 2]]);
+      } finally {
+        await dbh.close();
+        await drop();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
     });
   });
 }
