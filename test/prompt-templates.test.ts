@@ -267,6 +267,10 @@ for (const dialect of DIALECTS) {
       const encoded = await t.request({ method: 'POST', url: '/prompt-templates/ns%3Agreet', body: { api_key: TEST_API_KEY }, headers: { 'x-api-key': TEST_API_KEY } });
       assert.equal(encoded.statusCode, 200, encoded.body);
       assert.equal(encoded.json().llm_kwargs, null, 'no metadata.model and no provider: no llm_kwargs');
+      assert.deepEqual(encoded.json().warnings, ['llm_kwargs: the template has no metadata.model.provider and the request named no provider']);
+      const mistral = (await api('POST', '/prompt-templates/greet', { provider: 'mistral' })).json();
+      assert.equal(mistral.llm_kwargs, null);
+      assert.deepEqual(mistral.warnings, ['llm_kwargs: Strata builds llm_kwargs for openai, openai.azure and anthropic; not for provider "mistral"']);
       const list = await api('GET', '/prompt-templates?page=1&per_page=30&label=prod');
       assert.equal(list.statusCode, 200, list.body);
       assert.deepEqual(list.json().items.map((i: Json) => i.prompt_name), ['greet']);

@@ -38,6 +38,8 @@ export interface RenderedTemplate extends TemplateVersion {
   provider_base_url: ProviderBaseUrlRow | null;
   /** PromptLayer's one-line `warning` (the SDKs print it): missing input variables, an unrenderable stored template. */
   warning: string | null;
+  /** Why llm_kwargs is null or incomplete (no provider, a provider Strata builds no requests for). */
+  notes: string[];
 }
 
 /** PromptLayer's PATCH /rest/prompt-templates/{identifier} body (the fields Strata applies). */
@@ -154,11 +156,13 @@ export class PromptTemplateService {
     const warnings: string[] = [];
     let template = stored;
     let llmKwargs: Record<string, unknown> | null = null;
+    const notes: string[] = [];
     try {
       const report = newRenderReport();
       if (!req.skip_input_variable_rendering) template = renderPromptTemplate(stored, variables, report);
       const built = buildLlmKwargs({ template, model, provider: req.provider, modelName: req.model, parameterOverrides: req.model_parameter_overrides }, variables);
       llmKwargs = built.llm_kwargs;
+      notes.push(...built.notes.map((n) => `llm_kwargs: ${n}`));
       if (req.input_variables !== undefined && report.missing.size > 0) warnings.push(`Missing input variables: ${[...report.missing].sort().join(', ')}`);
       warnings.push(...report.notes);
     } catch (err) {
@@ -170,7 +174,7 @@ export class PromptTemplateService {
     const provider = req.provider ?? model?.provider;
     const baseUrl = await this.baseUrlFor(caller.workspaceId, found.version.provider_base_url_name, provider);
     if (found.version.provider_base_url_name && !baseUrl) warnings.push(`provider base URL "${found.version.provider_base_url_name}" is not configured in this workspace`);
-    return { ...found, prompt_template: template, metadata, llm_kwargs: llmKwargs, provider_base_url: baseUrl ?? null, warning: warnings.length > 0 ? warnings.join('; ') : null };
+    return { ...found, prompt_template: template, metadata, llm_kwargs: llmKwargs, provider_base_url: baseUrl ?? null, warning: warnings.length > 0 ? warnings.join('; ') : null, notes };
   }
 
   /** A version's named entry, else the workspace's default entry for the provider. */

@@ -97,10 +97,3 @@ export function renderPromptTemplate(template: unknown, variables: Record<string
   }
   return copy;
 }
-
-/** The variables a template refers to (for the missing-variable warning), found by rendering against nothing. */
-export function variablesOf(template: unknown): Set<string> {
-  const report = newRenderReport();
-  renderPromptTemplate(template, {}, report);
-  return report.missing;
-}

@@ -44,7 +44,7 @@ export function presentRendered(r: RenderedTemplate, warnings: string[]) {
     provider_base_url: r.provider_base_url ? presentBaseUrl(r.provider_base_url) : null,
     snippets: [],
     warning: r.warning,
-    warnings,
+    warnings: [...warnings, ...r.notes],
   };
 }
 
