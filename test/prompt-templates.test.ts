@@ -262,6 +262,18 @@ for (const dialect of DIALECTS) {
       hasFields(got, FETCH_FIELDS, 'template fetch (Python body)');
       assert.deepEqual(got.llm_kwargs, { ...EXPECTED_OPENAI_CHAT, model: 'gpt-3.5-turbo' });
       assert.deepEqual(got.warnings, []);
+      // What the Python SDK's run() sends (_prepare_get_prompt_template_params) and reads (llm_kwargs,
+      // metadata.model.{provider, name, api_type}, prompt_template.type, provider_base_url, id, version).
+      const runBody = { api_key: TEST_API_KEY, label: 'prod', input_variables: VARS, metadata_filters: { user: 'u1' }, model_parameter_overrides: { temperature: 0 } };
+      const run = (await t.request({ method: 'POST', url: '/prompt-templates/greet', body: runBody, headers: { 'x-api-key': TEST_API_KEY } })).json();
+      assert.deepEqual(run.llm_kwargs, { ...EXPECTED_OPENAI_CHAT, temperature: 0 });
+      assert.deepEqual(run.metadata.model, openAiModel);
+      assert.equal(run.prompt_template.type, 'chat');
+      assert.equal(run.provider_base_url, null);
+      assert.equal(run.id, ids.greet);
+      assert.equal(run.version, 1);
+      assert.equal(run.warning, null);
+      assert.deepEqual(run.warnings, ['metadata_filters: A/B release labels are not supported by Strata; the version was chosen by version, label or latest']);
       // quote(prompt_name, safe='') percent-encodes names such as "a:b".
       await api('POST', '/rest/prompt-templates', { prompt_template: { prompt_name: 'ns:greet' }, prompt_version: { prompt_template: chatTemplate } });
       const encoded = await t.request({ method: 'POST', url: '/prompt-templates/ns%3Agreet', body: { api_key: TEST_API_KEY }, headers: { 'x-api-key': TEST_API_KEY } });
