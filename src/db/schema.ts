@@ -181,6 +181,7 @@ export interface Database {
   prompt_templates: PromptTemplatesTable;
   prompt_template_versions: PromptTemplateVersionsTable;
   prompt_release_labels: PromptReleaseLabelsTable;
+  provider_base_urls: ProviderBaseUrlsTable;
   log_groups: LogGroupsTable;
   request_logs: RequestLogsTable;
   request_log_tags: RequestLogTagsTable;
@@ -221,12 +222,30 @@ export interface PromptTemplateVersionsTable {
   metadata: string | null;
   commit_message: string | null;
   created_at: number;
+  /** PromptLayer's `provider_base_url_name`: a provider_base_urls entry of the workspace, by name. */
+  provider_base_url_name: string | null;
 }
 
 export interface PromptReleaseLabelsTable {
+  /** PromptLayer's `prompt_label_id`. */
+  id: Id;
   template_id: number;
   label: string;
   version_number: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Where run() sends a provider's requests (the SDKs read `provider_base_url.url` from the template fetch). */
+export interface ProviderBaseUrlsTable {
+  id: Id;
+  workspace_id: number;
+  name: string;
+  provider: string;
+  url: string;
+  /** 1 for the workspace's default entry of this provider (used when a version names none). */
+  is_default: ColumnType<number, number | undefined, number>;
+  created_at: number;
   updated_at: number;
 }
 
@@ -304,5 +323,7 @@ export type RequestLogRow = Selectable<RequestLogsTable>;
 export type NewRequestLog = Insertable<RequestLogsTable>;
 export type PromptTemplateRow = Selectable<PromptTemplatesTable>;
 export type PromptTemplateVersionRow = Selectable<PromptTemplateVersionsTable>;
+export type PromptReleaseLabelRow = Selectable<PromptReleaseLabelsTable>;
+export type ProviderBaseUrlRow = Selectable<ProviderBaseUrlsTable>;
 export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;

@@ -1,7 +1,27 @@
-// All SQL of the prompt registry: templates, their numbered versions and release labels.
+// All SQL of the prompt registry: templates, their numbered versions, release labels and provider base URLs.
 import type { Db, Executor } from '../db/database.js';
 import type { DialectCapabilities } from '../db/dialect.js';
-import type { PromptTemplateRow, PromptTemplateVersionRow } from '../db/schema.js';
+import type { PromptReleaseLabelRow, PromptTemplateRow, PromptTemplateVersionRow, ProviderBaseUrlRow } from '../db/schema.js';
+
+/** The list filters of GET /prompt-templates that Strata evaluates in SQL. */
+export interface TemplateListQuery {
+  offset: number;
+  limit: number;
+  label?: string;
+  /** Case-insensitive partial match. */
+  name?: string;
+  /** Every one must be among the template's tags. */
+  tags?: string[];
+  createdAfter?: number;
+  createdBefore?: number;
+  updatedAfter?: number;
+  updatedBefore?: number;
+  sortBy?: 'created_at' | 'updated_at' | 'name' | 'id';
+  sortOrder?: 'asc' | 'desc';
+}
+
+/** `%`, `_` and the escape character itself, escaped for LIKE … ESCAPE '\\'. */
+const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export class PromptTemplateRepository {
   constructor(
@@ -43,7 +63,7 @@ export class PromptTemplateRepository {
 
   async insertVersion(
     ex: Executor,
-    v: { templateId: number; versionNumber: number; promptTemplate: unknown; metadata: unknown; commitMessage: string | null },
+    v: { templateId: number; versionNumber: number; promptTemplate: unknown; metadata: unknown; commitMessage: string | null; providerBaseUrlName?: string | null },
   ): Promise<PromptTemplateVersionRow> {
     return ex
       .insertInto('prompt_template_versions')
@@ -53,6 +73,7 @@ export class PromptTemplateRepository {
         prompt_template: JSON.stringify(v.promptTemplate),
         metadata: v.metadata === undefined || v.metadata === null ? null : JSON.stringify(v.metadata),
         commit_message: v.commitMessage,
+        provider_base_url_name: v.providerBaseUrlName ?? null,
         created_at: Date.now(),
       })
       .returningAll()
@@ -92,7 +113,7 @@ export class PromptTemplateRepository {
     for (const label of labels) {
       await ex
         .insertInto('prompt_release_labels')
-        .values({ template_id: templateId, label, version_number: versionNumber, updated_at: now })
+        .values({ template_id: templateId, label, version_number: versionNumber, created_at: now, updated_at: now })
         .onConflict((oc) => oc.columns(['template_id', 'label']).doUpdateSet({ version_number: versionNumber, updated_at: now }))
         .execute();
     }
@@ -136,18 +157,24 @@ export class PromptTemplateRepository {
   }
 
   /** A page of templates with their latest version (or the version `label` points at; templates without it are skipped). */
-  async list(
-    workspaceId: number,
-    q: { offset: number; limit: number; label?: string; name?: string },
-  ): Promise<{ rows: Array<{ template: PromptTemplateRow; version: PromptTemplateVersionRow }>; total: number }> {
+  async list(workspaceId: number, q: TemplateListQuery): Promise<{ rows: Array<{ template: PromptTemplateRow; version: PromptTemplateVersionRow }>; total: number }> {
     let base = this.db.selectFrom('prompt_templates as t').where('t.workspace_id', '=', workspaceId);
-    if (q.name) base = base.where('t.name', '=', q.name);
+    if (q.name) base = base.where(this.dialect.ilike('t.name', `%${likeLiteral(q.name)}%`));
+    // Tags are a JSON array of strings: an element matches as its quoted JSON text.
+    for (const tag of q.tags ?? []) base = base.where(this.dialect.ilike('t.tags', `%${likeLiteral(JSON.stringify(tag))}%`));
+    if (q.createdAfter !== undefined) base = base.where('t.created_at', '>=', q.createdAfter);
+    if (q.createdBefore !== undefined) base = base.where('t.created_at', '<=', q.createdBefore);
+    if (q.updatedAfter !== undefined) base = base.where('t.updated_at', '>=', q.updatedAfter);
+    if (q.updatedBefore !== undefined) base = base.where('t.updated_at', '<=', q.updatedBefore);
     if (q.label) {
       const label = q.label;
       base = base.where((eb) => eb.exists(eb.selectFrom('prompt_release_labels as l').select('l.template_id').whereRef('l.template_id', '=', 't.id').where('l.label', '=', label)));
     }
     const count = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const templates = await base.selectAll('t').orderBy('t.id', 'asc').limit(q.limit).offset(q.offset).execute();
+    const order = q.sortOrder ?? 'desc';
+    let page = base.selectAll('t');
+    page = q.sortBy ? page.orderBy(`t.${q.sortBy}`, order).orderBy('t.id', order) : page.orderBy('t.id', 'asc');
+    const templates = await page.limit(q.limit).offset(q.offset).execute();
     const rows: Array<{ template: PromptTemplateRow; version: PromptTemplateVersionRow }> = [];
     for (const t of templates) {
       const n = q.label ? await this.labelVersion(t.id, q.label) : undefined;
@@ -155,5 +182,99 @@ export class PromptTemplateRepository {
       if (version) rows.push({ template: t, version });
     }
     return { rows, total: Number(count.n) };
+  }
+
+  // ---- release labels by id (PromptLayer's prompt_label_id)
+
+  async labelRows(templateId: number): Promise<PromptReleaseLabelRow[]> {
+    return this.db.selectFrom('prompt_release_labels').selectAll().where('template_id', '=', templateId).orderBy('label').execute();
+  }
+
+  /** A label of a template of the workspace. */
+  async findLabel(workspaceId: number, labelId: number): Promise<PromptReleaseLabelRow | undefined> {
+    return this.db
+      .selectFrom('prompt_release_labels as l')
+      .innerJoin('prompt_templates as t', 't.id', 'l.template_id')
+      .selectAll('l')
+      .where('t.workspace_id', '=', workspaceId)
+      .where('l.id', '=', labelId)
+      .executeTakeFirst();
+  }
+
+  async findLabelByName(templateId: number, label: string): Promise<PromptReleaseLabelRow | undefined> {
+    return this.db.selectFrom('prompt_release_labels').selectAll().where('template_id', '=', templateId).where('label', '=', label).executeTakeFirst();
+  }
+
+  async insertLabel(templateId: number, label: string, versionNumber: number): Promise<PromptReleaseLabelRow> {
+    const now = Date.now();
+    return this.db
+      .insertInto('prompt_release_labels')
+      .values({ template_id: templateId, label, version_number: versionNumber, created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async moveLabel(labelId: number, versionNumber: number): Promise<PromptReleaseLabelRow> {
+    return this.db
+      .updateTable('prompt_release_labels')
+      .set({ version_number: versionNumber, updated_at: Date.now() })
+      .where('id', '=', labelId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async deleteLabel(labelId: number): Promise<void> {
+    await this.db.deleteFrom('prompt_release_labels').where('id', '=', labelId).execute();
+  }
+
+  /** Version ids by number, for presenting labels with PromptLayer's prompt_version_id. */
+  async versionIds(templateId: number, numbers: number[]): Promise<Map<number, number>> {
+    if (numbers.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('prompt_template_versions')
+      .select(['id', 'version_number'])
+      .where('template_id', '=', templateId)
+      .where('version_number', 'in', numbers)
+      .execute();
+    return new Map(rows.map((r) => [r.version_number, r.id]));
+  }
+
+  // ---- provider base URLs
+
+  async listBaseUrls(workspaceId: number): Promise<ProviderBaseUrlRow[]> {
+    return this.db.selectFrom('provider_base_urls').selectAll().where('workspace_id', '=', workspaceId).orderBy('name').execute();
+  }
+
+  async findBaseUrl(workspaceId: number, name: string): Promise<ProviderBaseUrlRow | undefined> {
+    return this.db.selectFrom('provider_base_urls').selectAll().where('workspace_id', '=', workspaceId).where('name', '=', name).executeTakeFirst();
+  }
+
+  async findDefaultBaseUrl(workspaceId: number, provider: string): Promise<ProviderBaseUrlRow | undefined> {
+    return this.db
+      .selectFrom('provider_base_urls')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('provider', '=', provider)
+      .where('is_default', '=', 1)
+      .executeTakeFirst();
+  }
+
+  /** Creates or replaces the named entry; making it the default clears the provider's previous default. */
+  async upsertBaseUrl(trx: Executor, workspaceId: number, v: { name: string; provider: string; url: string; isDefault: boolean }): Promise<ProviderBaseUrlRow> {
+      const now = Date.now();
+      if (v.isDefault) {
+        await trx.updateTable('provider_base_urls').set({ is_default: 0 }).where('workspace_id', '=', workspaceId).where('provider', '=', v.provider).where('name', '!=', v.name).execute();
+      }
+      return trx
+        .insertInto('provider_base_urls')
+        .values({ workspace_id: workspaceId, name: v.name, provider: v.provider, url: v.url, is_default: v.isDefault ? 1 : 0, created_at: now, updated_at: now })
+        .onConflict((oc) => oc.columns(['workspace_id', 'name']).doUpdateSet({ provider: v.provider, url: v.url, is_default: v.isDefault ? 1 : 0, updated_at: now }))
+        .returningAll()
+        .executeTakeFirstOrThrow();
+  }
+
+  async deleteBaseUrl(workspaceId: number, name: string): Promise<boolean> {
+    const res = await this.db.deleteFrom('provider_base_urls').where('workspace_id', '=', workspaceId).where('name', '=', name).executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
   }
 }
