@@ -222,8 +222,11 @@ for (const dialect of DIALECTS) {
         assert.equal((await post(path, body)).statusCode, 401, `${path} without any key`);
       }
       assert.equal((await post('/rest/create-group', { api_key: TEST_API_KEY })).statusCode, 200);
+      // The reference types request_id as integer or string.
+      assert.equal((await post('/rest/track-metadata', { api_key: TEST_API_KEY, request_id: String(ids[0]), metadata: { as_text: 'yes' } })).statusCode, 200);
+      assert.equal((await post('/rest/track-metadata', { api_key: TEST_API_KEY, request_id: 'abc', metadata: { a: 'b' } })).statusCode, 400);
       const log = (await ok('GET', `/api/public/v2/requests/${ids[0]}`)).request;
-      assert.deepEqual([log.metadata.via, log.scores.body, log.prompt_name, log.group_id], ['body-key', 33, 'greet', group]);
+      assert.deepEqual([log.metadata.via, log.metadata.as_text, log.scores.body, log.prompt_name, log.group_id], ['body-key', 'yes', 33, 'greet', group]);
     });
 
     it('stores a log naming an unknown template, id or version unlinked, with a warning', async () => {
