@@ -153,6 +153,15 @@ for (const dialect of DIALECTS) {
       assert.equal(warned.warnings.length, 2, JSON.stringify(warned.warnings));
       assert.ok(warned.warnings.some((w: string) => w.includes('"tagz"')));
       assert.ok(warned.warnings.some((w: string) => w.includes('metadata_cost_breakdown_key')));
+      const inGroup = await ok('POST', '/api/public/v2/requests/search', {
+        filter_group: { logic: 'AND', combinator: 'x', filters: [{ field: 'engine', operator: 'is', value: 'gpt-4o', negate: true }, { filters: [{ field: 'cost', operator: 'gte', value: 0, unit: 'usd' }] }] },
+      });
+      assert.equal(inGroup.total, 2);
+      assert.deepEqual(inGroup.warnings, [
+        '"filter_group.combinator" is not a field of a filter group; ignored',
+        '"filter_group.filters.0.negate" is not a field of a filter; ignored',
+        '"filter_group.filters.1.filters.0.unit" is not a field of a filter; ignored',
+      ]);
       for (const field of ['is_json', 'tool_names', 'user_intent']) {
         const bad = await api('POST', '/api/public/v2/requests/search', { filter_group: { filters: [{ field, operator: 'is_true' }] } });
         assert.equal(bad.statusCode, 400);

@@ -170,10 +170,27 @@ const SearchBody = z.looseObject({
 });
 const SEARCH_FIELDS = new Set(Object.keys(SearchBody.shape));
 
+const GROUP_KEYS = new Set(['logic', 'filters']);
+const CONDITION_KEYS = new Set(['field', 'operator', 'value', 'nested_key']);
+
+/** Unknown keys inside an (already validated, so at most 8 deep) filter_group, by path. */
+function filterGroupWarnings(group: unknown, path: string, out: string[]): void {
+  if (!group || typeof group !== 'object') return;
+  for (const key of Object.keys(group)) if (!GROUP_KEYS.has(key)) out.push(`"${path}.${key}" is not a field of a filter group; ignored`);
+  const filters = (group as { filters?: unknown }).filters;
+  if (!Array.isArray(filters)) return;
+  filters.forEach((f, i) => {
+    if (!f || typeof f !== 'object') return;
+    if ('filters' in f) return filterGroupWarnings(f, `${path}.filters.${i}`, out);
+    for (const key of Object.keys(f)) if (!CONDITION_KEYS.has(key)) out.push(`"${path}.filters.${i}.${key}" is not a field of a filter; ignored`);
+  });
+}
+
 /** Body fields the search cannot honour, one sentence each (never silently ignored). */
 function searchWarnings(body: Record<string, unknown>): string[] {
   const warnings: string[] = [];
   for (const key of Object.keys(body)) if (!SEARCH_FIELDS.has(key)) warnings.push(`"${key}" is not a field of /requests/search; ignored`);
+  filterGroupWarnings(body.filter_group, 'filter_group', warnings);
   if (body.metadata_cost_breakdown_key !== undefined && body.metadata_cost_breakdown_key !== null) {
     warnings.push('"metadata_cost_breakdown_key" applies to /requests/analytics, which Strata does not serve; ignored');
   }
