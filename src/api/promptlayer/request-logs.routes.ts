@@ -126,7 +126,7 @@ const SearchItem = RequestLog.omit({ metadata: true, scores: true }).extend({
 });
 
 /** PromptLayer documents request_id as an integer or a string (of digits). */
-const RequestId = z.union([z.number().int().min(1), z.string().regex(/^[1-9]\d{0,15}$/, 'must be a request id').transform(Number)]);
+const RequestId = z.union([z.number().int().min(1), z.string().regex(/^[1-9]\d{0,14}$/, 'must be a request id').transform(Number)]);
 const BodyKey = { api_key: z.string().optional().describe('The SDK sends its API key here') };
 const TrackMetadataBody = z.object({ request_id: RequestId, metadata: Metadata });
 const TrackScoreBody = z.object({ request_id: RequestId, score: z.number().min(0).max(100), name: z.string().min(1).max(256).nullish() });
