@@ -200,9 +200,17 @@ for (const dialect of DIALECTS) {
       assert.equal(one.request_start_time, new Date(logs[5].start).toISOString());
     });
 
-    it('refuses bad logs with 400 and links by latest version when none is given', async () => {
-      await assert.rejects(() => pl.logRequest({ provider: 'openai', model: 'm', input: chat('x'), output: chat('y'), request_start_time: 1, request_end_time: 2, prompt_name: 'missing' }), /prompt_name/);
-      await assert.rejects(() => pl.logRequest({ provider: 'openai', model: 'm', input: chat('x'), output: chat('y'), request_start_time: 1, request_end_time: 2, prompt_name: 'summarize', prompt_version_number: 9 }), /prompt_version_number/);
+    it('refuses bad logs with 400 and stores logs naming an unknown template unlinked, with a warning', async () => {
+      // In a workspace of their own, so the model of this suite's logs stays exact.
+      const { key } = await t.app.auth.createApiKeyInWorkspace('unlinked-logs', 'sdk');
+      const side = new PromptLayer({ apiKey: key, baseURL: baseUrl });
+      await side.templates.publish({ prompt_name: 'summarize', prompt_template: chat('Summarize {topic}') });
+      const unknownName = (await side.logRequest({ provider: 'openai', model: 'm', input: chat('x'), output: chat('y'), request_start_time: 1, request_end_time: 2, prompt_name: 'missing' })) as unknown as Record<string, unknown>;
+      assert.equal(unknownName.prompt_name, null);
+      assert.match((unknownName.warnings as string[])[0], /prompt_name.*"missing".*stored without a prompt template/);
+      const unknownVersion = (await side.logRequest({ provider: 'openai', model: 'm', input: chat('x'), output: chat('y'), request_start_time: 1, request_end_time: 2, prompt_name: 'summarize', prompt_version_number: 9 })) as unknown as Record<string, unknown>;
+      assert.equal(unknownVersion.prompt_version_number, null);
+      assert.match((unknownVersion.warnings as string[])[0], /prompt_version_number/);
       const bad = await api('POST', '/log-request', { provider: 'openai', model: 'm', input: chat('x'), output: chat('y'), request_start_time: 5, request_end_time: 2 });
       assert.equal(bad.statusCode, 400);
       const badStatus = await api('POST', '/log-request', { provider: 'openai', model: 'm', input: chat('x'), output: chat('y'), request_start_time: 1, request_end_time: 2, status: 'OK' });
@@ -513,7 +521,10 @@ for (const dialect of DIALECTS) {
       assert.equal((await as('/api/public/v2/requests/search', 'POST', { per_page: 100 })).json().total, 1);
       await assert.rejects(() => other.track.metadata({ request_id: logs[0].id, metadata: { a: 'b' } }), /not found/);
       await assert.rejects(() => other.templates.get('summarize'), /not found/);
-      await assert.rejects(() => other.logRequest({ provider: 'o', model: 'm', input: chat('x'), output: chat('y'), request_start_time: 1, request_end_time: 2, prompt_name: 'summarize' }), /prompt_name/);
+      // Another workspace's template name is unknown here: the log is stored unlinked, with a warning.
+      const unlinked = (await other.logRequest({ provider: 'o', model: 'm', input: chat('x'), output: chat('y'), request_start_time: 1, request_end_time: 2, prompt_name: 'summarize' })) as unknown as Record<string, unknown>;
+      assert.equal(unlinked.prompt_name, null);
+      assert.match((unlinked.warnings as string[])[0], /prompt_name/);
       assert.equal((await as('/api/public/v2/dataset-versions/from-filter-params', 'POST', { dataset_group_id: groupId })).statusCode, 403);
       const g = (await as('/api/public/v2/dataset-groups', 'POST', { name: 'theirs' })).json();
       const preview = await as('/api/public/v2/dataset-versions/from-filter-params/preview', 'POST', { dataset_group_id: g.dataset_group.id, q: 'needle' });

@@ -25,6 +25,13 @@ export interface DatasetListQuery {
   workspaceIds: number[];
   groupId?: number;
   groupName?: string;
+  /** Creator's email, matched case-insensitively. */
+  createdByEmail?: string;
+  /** Epoch ms bounds, inclusive. */
+  createdAfter?: number;
+  createdBefore?: number;
+  updatedAfter?: number;
+  updatedBefore?: number;
   deleted: 'active' | 'deleted' | 'all';
   includeFailed: boolean;
   sortBy: 'created_at' | 'updated_at' | 'name' | 'id';
@@ -182,6 +189,14 @@ export class DatasetRepository {
       .where('d.workspace_id', 'in', q.workspaceIds);
     if (q.groupId !== undefined) base = base.where('d.group_id', '=', q.groupId);
     if (q.groupName) base = base.where(this.dialect.ilike(sql.ref('g.name'), likeContains(q.groupName)));
+    if (q.createdByEmail !== undefined) {
+      const email = q.createdByEmail.trim().toLowerCase();
+      base = base.where('d.user_id', 'in', (eb) => eb.selectFrom('users').select('id').where(sql<string>`lower(email)`, '=', email));
+    }
+    if (q.createdAfter !== undefined) base = base.where('d.created_at', '>=', q.createdAfter);
+    if (q.createdBefore !== undefined) base = base.where('d.created_at', '<=', q.createdBefore);
+    if (q.updatedAfter !== undefined) base = base.where('d.updated_at', '>=', q.updatedAfter);
+    if (q.updatedBefore !== undefined) base = base.where('d.updated_at', '<=', q.updatedBefore);
     if (q.deleted === 'active') base = base.where('d.is_deleted', '=', 0);
     else if (q.deleted === 'deleted') base = base.where('d.is_deleted', '=', 1);
     if (!q.includeFailed) base = base.where('d.status', '!=', 'failed');

@@ -213,8 +213,10 @@ export class DatasetService {
     return { dataset, group };
   }
 
-  async listDatasets(caller: Caller, q: Omit<DatasetListQuery, 'workspaceIds'>) {
-    return this.repo.listDatasets({ ...q, workspaceIds: [caller.workspaceId] });
+  /** Versions of one workspace: the caller's, or another it may access (`workspaceId`). */
+  async listDatasets(caller: Caller, q: Omit<DatasetListQuery, 'workspaceIds'> & { workspaceId?: number }) {
+    const { workspaceId, ...rest } = q;
+    return this.repo.listDatasets({ ...rest, workspaceIds: [resolveWorkspace(caller, workspaceId)] });
   }
 
   /** A page of rows, by page number or by keyset cursor. Processing versions are not readable yet. */

@@ -20,6 +20,10 @@ export class DraftRepository {
       .executeTakeFirst();
   }
 
+  async hasRows(ex: Executor, datasetId: number): Promise<boolean> {
+    return (await ex.selectFrom('dataset_rows').select('row_index').where('dataset_id', '=', datasetId).limit(1).executeTakeFirst()) !== undefined;
+  }
+
   /** Locks the dataset row for the rest of the transaction (PostgreSQL; SQLite transactions are exclusive already). */
   async lockDataset(ex: Executor, id: number): Promise<DatasetRow | undefined> {
     let q = ex.selectFrom('datasets').selectAll().where('id', '=', id);

@@ -22,7 +22,8 @@ export class DraftService {
 
   /**
    * Creates the group's draft: empty (copying=false), or processing while a job copies `source_dataset_id`'s rows
-   * (copying=true). 409 when the group already has a draft being edited, copied or saved.
+   * (copying=true). A copy replaces the group's draft while that draft is untouched (no rows, no columns, not a copy);
+   * otherwise 409 when the group already has a draft being edited, copied or saved.
    */
   async createDraft(caller: Caller, input: { dataset_group_id: number; source_dataset_id?: number }): Promise<{ draft: DatasetRow; group: DatasetGroupRow; copying: boolean }> {
     const group = await this.access.getGroup(caller, input.dataset_group_id);
@@ -35,6 +36,12 @@ export class DraftService {
     const draft = await this.dbh.transaction(async (trx) => {
       await this.datasets.lockGroup(trx, group.id);
       const existing = await this.drafts.findDraftInProgress(trx, group.id);
+      // The empty draft every group starts with stands in for "no draft yet": a copy takes its place (same id).
+      if (existing && source && (await this.isUntouched(trx, existing))) {
+        await this.datasets.updateDataset(trx, existing.id, { status: 'processing', source_dataset_id: source.id, column_names: source.column_names });
+        await this.jobs.enqueue(trx, 'dataset.copy_draft', { datasetId: existing.id, sourceId: source.id }, { workspaceId: group.workspace_id });
+        return { ...existing, status: 'processing' as const, source_dataset_id: source.id, column_names: source.column_names };
+      }
       if (existing) {
         throw new ConflictError(
           existing.status === 'draft'
@@ -56,6 +63,12 @@ export class DraftService {
     });
     if (source) this.jobs.notify();
     return { draft, group, copying: source !== undefined };
+  }
+
+  /** An editable draft nobody has filled yet: no columns, no rows, not copied from a version. */
+  private async isUntouched(ex: Tx, d: DatasetRow): Promise<boolean> {
+    if (d.status !== 'draft' || d.source_dataset_id !== null || (JSON.parse(d.column_names) as string[]).length > 0) return false;
+    return !(await this.drafts.hasRows(ex, d.id));
   }
 
   /** Queues the group's draft to become the next version; the draft id is returned at once (202). */

@@ -78,11 +78,13 @@ export function planColumns(matches: Array<{ prompt_input_variables: string; met
   return nameColumns(sources);
 }
 
-/** Columns that one log brings (add-request-log): its input variables, sorted, and `output`. */
-export function columnsOfLog(log: RequestLogRow): string[] {
-  return [...Object.keys(JSON.parse(log.prompt_input_variables) as object).sort(), 'output'];
+/**
+ * Columns that one log brings (add-request-log): its input variables, sorted, then `output`, named as a build names
+ * them (a variable called `output` keeps that name and the log's output becomes `output_2`, with a warning).
+ */
+export function planLogColumns(log: RequestLogRow): ColumnPlan {
+  return planColumns([log], { includeFields: [], transposeMetadata: false });
 }
-
 function nameColumns(sources: Source[]): ColumnPlan {
   const taken = new Set<string>();
   const columns: string[] = [];
@@ -116,11 +118,10 @@ export function cellsFor(plan: ColumnPlan, log: RequestLogRow): unknown[] {
   });
 }
 
-/** A cell for a named column of an existing draft (add-request-log): variables, output, metadata.<key>, include fields. */
-export function cellForColumn(column: string, log: RequestLogRow): unknown {
-  const vars = JSON.parse(log.prompt_input_variables) as Record<string, unknown>;
-  if (column in vars) return vars[column] ?? null;
-  if (column === 'output') return log.output_text;
+/** A cell for a named column of an existing draft (add-request-log): the log's own columns, metadata.<key>, include fields. */
+export function cellForColumn(column: string, log: RequestLogRow, own: ColumnPlan): unknown {
+  const i = own.columns.indexOf(column);
+  if (i >= 0) return cellsFor({ ...own, sources: [own.sources[i]] }, log)[0];
   if (column.startsWith('metadata.')) return (JSON.parse(log.metadata) as Record<string, string>)[column.slice('metadata.'.length)] ?? null;
   const field = INCLUDE_FIELDS[column];
   return field ? field(log) : null;

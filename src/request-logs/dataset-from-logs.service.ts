@@ -9,7 +9,7 @@ import type { DatasetService } from '../datasets/dataset.service.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { PromptTemplateService } from '../prompt-templates/prompt-template.service.js';
 import type { BuildSpec } from './build-spec.js';
-import { cellForColumn, cellsFor, columnsOfLog, INCLUDE_FIELDS, planColumns, type ColumnPlan } from './dataset-columns.js';
+import { cellForColumn, cellsFor, INCLUDE_FIELDS, planLogColumns, planColumns, type ColumnPlan } from './dataset-columns.js';
 import { and, fromFilterGroup, fromLegacy, usesMetadata, type FilterGroup, type LegacyFilter, type LogFilter } from './log-filter.js';
 import type { LogOrder, MatchRow, RequestLogRepository, SortColumn } from './request-log.repository.js';
 
@@ -208,9 +208,10 @@ export class DatasetFromLogsService {
       const draft = await this.datasetRepo.findEditableDraft(trx, group.id);
       if (!draft) throw new NotFoundError(`a draft of dataset group ${group.id} (create one first)`);
       const columns = JSON.parse(draft.column_names) as string[];
-      for (const c of columnsOfLog(log)) if (!columns.includes(c)) columns.push(c);
+      const own = planLogColumns(log);
+      for (const c of own.columns) if (!columns.includes(c)) columns.push(c);
       const index = await this.datasetRepo.nextRowIndex(trx, draft.id);
-      await this.datasetRepo.insertRows(trx, draft.id, index, [{ data: JSON.stringify(columns.map((c) => cellForColumn(c, log))) }]);
+      await this.datasetRepo.insertRows(trx, draft.id, index, [{ data: JSON.stringify(columns.map((c) => cellForColumn(c, log, own))) }]);
       await this.datasetRepo.updateDataset(trx, draft.id, { column_names: JSON.stringify(columns), row_count: index + 1 });
       return { ...draft, column_names: JSON.stringify(columns), row_count: index + 1 };
     });

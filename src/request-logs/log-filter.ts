@@ -1,6 +1,7 @@
 // The one filter language over request logs: an AST that seed 003's legacy fields and the newer `filter_group` both
 // compile to, and that the repository turns into SQL. No SQL here.
 import { ValidationError } from '../errors.js';
+import { parseIsoTime } from '../iso-time.js';
 
 export type Cmp = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte';
 
@@ -96,8 +97,8 @@ async function templateMatch(t: TemplateRef, resolveLabels: LabelResolver): Prom
 /** Every legacy field present becomes one conjunct. `starred: false` means "no starred filter", as in PromptLayer. */
 export async function fromLegacy(f: LegacyFilter, resolveLabels: LabelResolver): Promise<LogFilter[]> {
   const parts: LogFilter[] = [];
-  if (f.start_time !== undefined) parts.push({ kind: 'cmp', column: 'request_start_time', op: 'gte', value: Date.parse(f.start_time) });
-  if (f.end_time !== undefined) parts.push({ kind: 'cmp', column: 'request_start_time', op: 'lte', value: Date.parse(f.end_time) });
+  if (f.start_time !== undefined) parts.push({ kind: 'cmp', column: 'request_start_time', op: 'gte', value: parseIsoTime(f.start_time) });
+  if (f.end_time !== undefined) parts.push({ kind: 'cmp', column: 'request_start_time', op: 'lte', value: parseIsoTime(f.end_time) });
   if (f.q !== undefined && f.q.trim() !== '') parts.push({ kind: 'q', text: f.q.trim() });
   if (f.id !== undefined) parts.push({ kind: 'cmp', column: 'id', op: 'eq', value: f.id });
   if (f.starred === true) parts.push({ kind: 'cmp', column: 'starred', op: 'eq', value: 1 });
@@ -168,6 +169,13 @@ const FIELDS: Record<string, { type: FieldType; column?: LogColumn; text?: TextC
   scores: { type: 'nested', target: 'scores' },
 };
 
+/**
+ * Fields PromptLayer documents that Strata does not index (output classification, tool names, flattened JSON
+ * output and variable keys, intent). A condition on one is a 400 naming it: dropping it would change which logs match.
+ */
+const UNSUPPORTED_FIELDS = new Set(['is_json', 'is_tool_call', 'is_plain_text', 'tool_names', 'output_keys', 'input_variable_keys', 'user_intent', 'agent_intent']);
+const NESTED_OPERATORS = new Set(['key_equals', 'key_not_equals', 'key_contains', 'in', 'not_in', 'is_empty', 'is_not_empty']);
+
 const OPERATORS: Record<FieldType, string[]> = {
   string: ['is', 'is_not', 'in', 'not_in', 'contains', 'not_contains', 'is_null', 'is_not_null'],
   text: ['contains', 'not_contains', 'starts_with', 'ends_with', 'is', 'is_not'],
@@ -200,10 +208,11 @@ function asList(v: unknown, path: string): unknown[] {
   if (v.length > 1000) throw bad(path, 'must have at most 1000 items');
   return v;
 }
-/** ISO 8601 string, or a number of unix seconds (as the SDKs send times). */
+/** ISO 8601 string (UTC when it has no offset), or a number of unix seconds (as the SDKs send times). */
 export function asTime(v: unknown, path: string): number {
   if (typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 8.64e12) return Math.round(v * 1000);
-  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v))) return Date.parse(v);
+  const ms = typeof v === 'string' ? parseIsoTime(v) : Number.NaN;
+  if (!Number.isNaN(ms)) return ms;
   throw bad(path, 'must be an ISO 8601 date-time or unix seconds');
 }
 
@@ -231,6 +240,10 @@ function columnNumber(column: LogColumn, v: unknown, path: string): number {
 
 function condition(c: FilterCondition, path: string): LogFilter {
   if (!c || typeof c !== 'object' || typeof c.field !== 'string') throw bad(`${path}.field`, 'is required');
+  if (UNSUPPORTED_FIELDS.has(c.field)) throw bad(`${path}.field`, `"${c.field}" is a PromptLayer field that Strata does not support yet`);
+  if (c.field === 'output' && typeof c.nested_key === 'string' && NESTED_OPERATORS.has(String(c.operator))) {
+    throw bad(`${path}.field`, '"output" with nested_key (flattened JSON output) is not supported by Strata; filter output_text or use q');
+  }
   const spec = FIELDS[c.field];
   if (!spec) throw bad(`${path}.field`, `unknown field "${c.field}"; known fields: ${Object.keys(FIELDS).join(', ')}`);
   if (typeof c.operator !== 'string' || !OPERATORS[spec.type].includes(c.operator)) {

@@ -4,6 +4,7 @@ import type { DatabaseHandle } from '../db/database.js';
 import type { RequestLogRow, RequestLogStatus } from '../db/schema.js';
 import type { Caller } from '../auth/caller.js';
 import { NotFoundError, ValidationError } from '../errors.js';
+import { parseIsoTime } from '../iso-time.js';
 import type { PromptTemplateService } from '../prompt-templates/prompt-template.service.js';
 import { blueprintText } from './blueprint-text.js';
 import { GroupCommit } from './group-commit.js';
@@ -37,6 +38,11 @@ export interface LogRequestInput {
   group_id?: number | null;
 }
 
+type ResolvedPrompt = Awaited<ReturnType<PromptTemplateService['resolve']>>;
+
+/** A stored log and what the caller should know about it (e.g. a template link that could not be made). */
+export type LoggedRequest = RequestLogRow & { warnings: string[] };
+
 export interface SearchInput {
   filter_group?: FilterGroup;
   q?: string;
@@ -49,15 +55,15 @@ export interface SearchInput {
 /** Largest number of logs written in one group commit. */
 const MAX_COMMIT_BATCH = 256;
 
-/** Unix seconds (fractional allowed, as the SDKs send) or an ISO 8601 string → epoch ms. */
+/** Unix seconds (fractional allowed, as the SDKs send) or an ISO 8601 string (UTC when it has no offset) → epoch ms. */
 export function toEpochMs(v: number | string, field: string): number {
   if (typeof v === 'number') {
     if (!Number.isFinite(v) || v < 0 || v > 8.64e15) throw new ValidationError(`${field} must be unix seconds or an ISO 8601 date-time`);
     // Values this large are already milliseconds (year > 5138 in seconds).
     return v > 1e11 ? Math.round(v) : Math.round(v * 1000);
   }
-  const ms = Date.parse(v);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(ms)) throw new ValidationError(`${field} must be unix seconds or an ISO 8601 date-time`);
+  const ms = parseIsoTime(v);
+  if (Number.isNaN(ms)) throw new ValidationError(`${field} must be unix seconds or an ISO 8601 date-time`);
   return ms;
 }
 
@@ -72,12 +78,17 @@ export class RequestLogService {
     this.commits = new GroupCommit((bundles) => this.dbh.transaction((trx) => this.repo.insertMany(trx, bundles)), MAX_COMMIT_BATCH);
   }
 
-  /** Validates and stores one log; resolves once its transaction has committed. */
-  async logRequest(caller: Caller, input: LogRequestInput): Promise<RequestLogRow> {
-    const bundle = await this.toBundle(caller.workspaceId, input);
+  /**
+   * Validates and stores one log; resolves once its transaction has committed. A template reference that names no
+   * template or version of this workspace does not refuse the log: it is stored unlinked, with a warning.
+   */
+  async logRequest(caller: Caller, input: LogRequestInput): Promise<LoggedRequest> {
+    const warnings: string[] = [];
+    const bundle = await this.toBundle(caller.workspaceId, input, warnings);
     const id = await this.commits.submit(bundle);
     // Built from what was committed, so the hot path needs no read-back.
     return {
+      warnings,
       ...bundle.log,
       id,
       starred: 0,
@@ -90,20 +101,11 @@ export class RequestLogService {
     };
   }
 
-  private async toBundle(workspaceId: number, input: LogRequestInput): Promise<NewLogBundle> {
+  private async toBundle(workspaceId: number, input: LogRequestInput, warnings: string[]): Promise<NewLogBundle> {
     const start = toEpochMs(input.request_start_time, 'request_start_time');
     const end = toEpochMs(input.request_end_time, 'request_end_time');
     if (end < start) throw new ValidationError('request_end_time must not be before request_start_time');
-    let prompt: { promptId: number; promptName: string; versionNumber: number } | undefined;
-    if (input.prompt_name || (input.prompt_id !== undefined && input.prompt_id !== null)) {
-      prompt = await this.templates.resolve(
-        workspaceId,
-        { name: input.prompt_name, id: input.prompt_id, version: input.prompt_version_number },
-        { name: input.prompt_id !== undefined && input.prompt_id !== null ? 'prompt_id' : 'prompt_name', version: 'prompt_version_number' },
-      );
-    } else if (input.prompt_version_number !== undefined && input.prompt_version_number !== null) {
-      throw new ValidationError('prompt_version_number needs prompt_name or prompt_id');
-    }
+    const prompt = await this.linkTemplate(workspaceId, input, warnings);
     if (input.group_id !== undefined && input.group_id !== null && !(await this.repo.groupExists(this.dbh.db, workspaceId, input.group_id))) {
       throw new ValidationError(`group_id: group ${input.group_id} does not exist`);
     }
@@ -141,6 +143,28 @@ export class RequestLogService {
       metadata: { ...(input.metadata ?? {}) },
       scores,
     };
+  }
+
+  /** The template version a log names, or undefined (with a warning) when it names one this workspace lacks. */
+  private async linkTemplate(workspaceId: number, input: LogRequestInput, warnings: string[]): Promise<ResolvedPrompt | undefined> {
+    const hasId = input.prompt_id !== undefined && input.prompt_id !== null;
+    if (!input.prompt_name && !hasId) {
+      if (input.prompt_version_number !== undefined && input.prompt_version_number !== null) {
+        warnings.push('prompt_version_number: ignored without prompt_name or prompt_id; the log is stored without a prompt template');
+      }
+      return undefined;
+    }
+    try {
+      return await this.templates.resolve(
+        workspaceId,
+        { name: input.prompt_name, id: input.prompt_id, version: input.prompt_version_number },
+        { name: hasId ? 'prompt_id' : 'prompt_name', version: 'prompt_version_number' },
+      );
+    } catch (err) {
+      if (!(err instanceof ValidationError || err instanceof NotFoundError)) throw err;
+      warnings.push(`${err.message}; the log is stored without a prompt template`);
+      return undefined;
+    }
   }
 
   async trackMetadata(caller: Caller, requestId: number, metadata: Record<string, string>): Promise<RequestLogRow> {

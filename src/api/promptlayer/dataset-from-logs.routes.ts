@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerOf } from '../../http/auth-hook.js';
+import { isIsoTime, parseIsoTime } from '../../iso-time.js';
 import type { DatasetFromLogsService, FromFilterInput } from '../../request-logs/dataset-from-logs.service.js';
 import { errorResponses } from './common.schemas.js';
 
@@ -11,9 +12,9 @@ const V2 = '/api/public/v2';
 
 const DateTime = z
   .string()
-  .refine((s) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date-time, e.g. 2026-04-22T17:00:00Z');
+  .refine(isIsoTime, 'must be an ISO 8601 date-time, e.g. 2026-04-22T17:00:00Z (UTC when no offset is given)');
 const MetaValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v)).describe('Compared as a string');
-const MetaPair = z.looseObject({ key: z.string().min(1).max(256), value: MetaValue });
+const MetaPair = z.looseObject({ key: z.string().min(1).max(1024), value: MetaValue });
 const TemplateRef = z.looseObject({
   name: z.string().min(1).max(512),
   version_numbers: z.array(z.number().int().min(1).max(2_147_483_647)).max(1000).optional(),
@@ -59,7 +60,7 @@ const FromFilterBody = z
     if (b.transpose_metadata_columns === true && !hasMetadata && !b.filter_group && !b.request_log_ids) {
       ctx.addIssue({ code: 'custom', path: ['transpose_metadata_columns'], message: 'transpose_metadata_columns requires metadata_and or metadata_or to be set' });
     }
-    if (b.start_time !== undefined && b.end_time !== undefined && Date.parse(b.start_time) > Date.parse(b.end_time)) {
+    if (b.start_time !== undefined && b.end_time !== undefined && parseIsoTime(b.start_time) > parseIsoTime(b.end_time)) {
       ctx.addIssue({ code: 'custom', path: ['end_time'], message: 'end_time must not be before start_time' });
     }
   });

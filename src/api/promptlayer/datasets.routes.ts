@@ -3,9 +3,11 @@ import fsp from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ValidationError } from '../../errors.js';
 import { callerOf } from '../../http/auth-hook.js';
 import type { DatasetService } from '../../datasets/dataset.service.js';
 import { spoolJsonUpload, type SpooledFile } from '../../datasets/upload-spooler.js';
+import { isIsoTime, parseIsoTime } from '../../iso-time.js';
 import { Dataset, DatasetGroup, errorResponses, IdParam } from './common.schemas.js';
 import { presentDataset, presentGroup, presentRows } from './dataset.presenter.js';
 
@@ -22,8 +24,24 @@ const FromFileBody = z.object({
   file_content_base64: z.string().min(1).describe('Base64 of the file; at most 100 MB decoded'),
 });
 
-const ListDatasetsQuery = z.object({
+const QueryTime = z.string().refine(isIsoTime, 'must be an ISO 8601 date-time (UTC when no offset is given)');
+const QueryId = z.coerce.number().int().min(1).max(2_147_483_647);
+
+/** PromptLayer's documented list filters (and Strata's include_failed); unknown keys pass through to be named in warnings. */
+const ListDatasetsQuery = z.looseObject({
   dataset_group_id: z.coerce.number().int().min(1).optional(),
+  prompt_id: QueryId.optional().describe('Strata links no dataset to a prompt: matches none (with a warning)'),
+  prompt_version_id: QueryId.optional().describe('Strata links no dataset to a prompt version: matches none (with a warning)'),
+  prompt_label_id: QueryId.optional().describe('Strata links no dataset to a prompt label: matches none (with a warning)'),
+  report_id: QueryId.optional().describe('Strata has no reports: matches none (with a warning)'),
+  workspace_id: QueryId.optional().describe('A workspace you can access; default your own'),
+  created_by_email: z.string().min(1).max(320).optional().describe("The creator's email (case-insensitive)"),
+  created_after: QueryTime.optional(),
+  created_before: QueryTime.optional(),
+  updated_after: QueryTime.optional(),
+  updated_before: QueryTime.optional(),
+  external_source: z.string().min(1).max(128).optional().describe('With external_id; Strata stores no external ids: matches none (with a warning)'),
+  external_id: z.string().min(1).max(512).optional(),
   name: z.string().optional().describe('Partial, case-insensitive match on the dataset group name'),
   status: z.enum(['active', 'deleted', 'all']).default('active'),
   include_failed: z.enum(['true', 'false']).default('false').describe('Strata: also list failed drafts'),
@@ -47,6 +65,30 @@ const GroupListQuery = z.object({
 });
 
 const pages = (total: number, perPage: number) => Math.max(1, Math.ceil(total / perPage));
+
+const LIST_FIELDS = new Set(Object.keys(ListDatasetsQuery.shape));
+/** Documented filters on links Strata does not keep: honoured literally (no dataset has such a link), and said so. */
+const UNLINKED_FILTERS: Record<string, string> = {
+  prompt_id: 'prompt templates',
+  prompt_version_id: 'prompt versions',
+  prompt_label_id: 'prompt labels',
+  report_id: 'reports',
+  external_source: 'external ids',
+  external_id: 'external ids',
+};
+
+function listWarnings(q: Record<string, unknown>): { warnings: string[]; matchesNone: boolean } {
+  const warnings: string[] = [];
+  let matchesNone = false;
+  for (const key of Object.keys(q)) {
+    if (!LIST_FIELDS.has(key)) warnings.push(`"${key}" is not a filter of /datasets; ignored`);
+    else if (key in UNLINKED_FILTERS && q[key] !== undefined) {
+      matchesNone = true;
+      warnings.push(`"${key}": Strata does not link datasets to ${UNLINKED_FILTERS[key]}, so no dataset matches`);
+    }
+  }
+  return { warnings, matchesNone };
+}
 
 export interface DatasetRouteOptions {
   datasets: DatasetService;
@@ -155,28 +197,55 @@ export async function promptLayerDatasetRoutes(app: FastifyInstance, opts: Datas
       tags: ['datasets'],
       summary: 'List dataset versions',
       querystring: ListDatasetsQuery,
-      response: { 200: z.object({ success: z.boolean(), message: z.string(), datasets: z.array(Dataset), page: z.number(), per_page: z.number(), total: z.number(), pages: z.number() }) },
+      response: {
+        200: z.object({
+          success: z.boolean(),
+          message: z.string(),
+          datasets: z.array(Dataset.extend({ external_ids: z.array(z.object({ source: z.string(), external_id: z.string() })) })),
+          page: z.number(),
+          per_page: z.number(),
+          total: z.number(),
+          pages: z.number(),
+          warnings: z.array(z.string()).describe('Strata: filters it could not honour as PromptLayer does, and why'),
+        }),
+        ...errorResponses(400),
+      },
     },
     handler: async (req) => {
       const q = req.query;
-      const { rows, total } = await datasets.listDatasets(callerOf(req), {
-        groupId: q.dataset_group_id,
-        groupName: q.name,
-        deleted: q.status,
-        includeFailed: q.include_failed === 'true',
-        sortBy: q.sort_by,
-        sortOrder: q.sort_order,
-        offset: (q.page - 1) * q.per_page,
-        limit: q.per_page,
-      });
+      if ((q.external_source === undefined) !== (q.external_id === undefined)) throw new ValidationError('external_source and external_id must be given together');
+      const { warnings, matchesNone } = listWarnings(q);
+      const time = (v: string | undefined) => (v === undefined ? undefined : parseIsoTime(v));
+      const { rows, total } = matchesNone
+        ? { rows: [], total: 0 }
+        : await datasets.listDatasets(callerOf(req), {
+            workspaceId: q.workspace_id,
+            groupId: q.dataset_group_id,
+            groupName: q.name,
+            createdByEmail: q.created_by_email,
+            createdAfter: time(q.created_after),
+            createdBefore: time(q.created_before),
+            updatedAfter: time(q.updated_after),
+            updatedBefore: time(q.updated_before),
+            deleted: q.status,
+            includeFailed: q.include_failed === 'true',
+            sortBy: q.sort_by,
+            sortOrder: q.sort_order,
+            offset: (q.page - 1) * q.per_page,
+            limit: q.per_page,
+          });
       return {
         success: true,
         message: 'Datasets retrieved successfully',
-        datasets: rows.map((d) => presentDataset(d, { id: d.group_id, name: d.group_name, workspace_id: d.workspace_id, is_deleted: d.group_is_deleted })),
+        datasets: rows.map((d) => ({
+          ...presentDataset(d, { id: d.group_id, name: d.group_name, workspace_id: d.workspace_id, is_deleted: d.group_is_deleted }),
+          external_ids: [],
+        })),
         page: q.page,
         per_page: q.per_page,
         total,
         pages: pages(total, q.per_page),
+        warnings,
       };
     },
   });

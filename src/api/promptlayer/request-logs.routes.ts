@@ -4,9 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerOf } from '../../http/auth-hook.js';
+import type { SortColumn } from '../../request-logs/request-log.repository.js';
 import type { RequestLogService } from '../../request-logs/request-log.service.js';
 import { errorResponses, IdParam } from './common.schemas.js';
-import { presentPromptVersion, presentRequestLog } from './request-log.presenter.js';
+import { presentPromptVersion, presentRequestDetail, presentRequestLog, presentSearchItem } from './request-log.presenter.js';
 
 const V2 = '/api/public/v2';
 /** PostgreSQL `integer` columns (tokens, version numbers) hold at most this. */
@@ -15,6 +16,14 @@ const INT32 = 2_147_483_647;
 const Blueprint = z.looseObject({ type: z.enum(['chat', 'completion']) }).describe('Prompt blueprint: {type:"chat", messages} or {type:"completion", content}');
 const Time = z.union([z.number().min(0), z.string().min(1).max(64)]).describe('Unix seconds (fractional allowed) or ISO 8601');
 const Status = z.enum(['SUCCESS', 'WARNING', 'ERROR']);
+/** Metadata keys of up to 1,024 characters; the UTF-8 bound keeps a key plus its value inside one PostgreSQL btree entry. */
+const MAX_METADATA_KEY = 1024;
+const MetadataKey = z
+  .string()
+  .min(1)
+  .max(MAX_METADATA_KEY)
+  .refine((k) => Buffer.byteLength(k, 'utf8') <= MAX_METADATA_KEY, `metadata keys must be at most ${MAX_METADATA_KEY} bytes of UTF-8 (${MAX_METADATA_KEY} ASCII characters)`);
+const Metadata = z.record(MetadataKey, z.string().max(10_000)).describe('String keys (up to 1,024 characters) and string values');
 
 const LogRequestBody = z.object({
   provider: z.string().min(1).max(256),
@@ -25,7 +34,7 @@ const LogRequestBody = z.object({
   request_end_time: Time,
   parameters: z.record(z.string(), z.unknown()).nullish(),
   tags: z.array(z.string().min(1).max(256)).max(100).nullish(),
-  metadata: z.record(z.string().min(1).max(256), z.string().max(10_000)).nullish().describe('String keys and string values'),
+  metadata: Metadata.nullish(),
   prompt_name: z.string().min(1).max(512).nullish(),
   prompt_id: z.number().int().min(1).nullish(),
   prompt_version_number: z.number().int().min(1).max(INT32).nullish(),
@@ -75,12 +84,51 @@ const RequestLog = z
     prompt_version_number: z.number().nullable(),
     prompt_input_variables: z.record(z.string(), z.unknown()),
     created_at: z.string(),
+    trace_id: z.string().nullable(),
+    span_id: z.string().nullable(),
   })
   .meta({ id: 'RequestLog' });
 
-const RequestId = z.number().int().min(1);
+const PromptBlueprint = z.object({
+  prompt_template: z.record(z.string(), z.unknown()),
+  metadata: z.object({ model: z.object({ provider: z.string(), name: z.string(), parameters: z.record(z.string(), z.unknown()) }) }),
+  inference_client_name: z.string().nullable(),
+});
+
+/** PromptLayer's RequestLogDetailResponse, plus Strata's full log as `request`. */
+const RequestDetail = z.object({
+  success: z.literal(true),
+  prompt_blueprint: PromptBlueprint,
+  request_id: z.number().int(),
+  provider: z.string(),
+  model: z.string(),
+  input_tokens: z.number().int(),
+  output_tokens: z.number().int(),
+  tokens: z.number().int(),
+  price: z.number(),
+  request_start_time: z.string().describe('ISO 8601 date-time'),
+  request_end_time: z.string().describe('ISO 8601 date-time'),
+  latency_ms: z.number(),
+  trace_id: z.string().nullable(),
+  request: RequestLog.describe('Strata: the full log'),
+});
+
+/** PromptLayer's RequestLogSearchResult over Strata's log; `metadata`/`scores` take the documented list form. */
+const SearchItem = RequestLog.omit({ metadata: true, scores: true }).extend({
+  engine: z.string(),
+  provider_type: z.string(),
+  latency: z.number().describe('Seconds'),
+  tags_array: z.array(z.string()),
+  metadata: z.array(z.record(z.string(), z.string())).describe('One object holding every metadata key, or [] without metadata'),
+  scores: z.array(z.object({ name: z.string(), score: z.number() })),
+  metadata_map: z.record(z.string(), z.string()).describe('Strata: metadata as one object'),
+  scores_map: z.record(z.string(), z.number()).describe('Strata: scores by name'),
+});
+
+/** PromptLayer documents request_id as an integer or a string (of digits). */
+const RequestId = z.union([z.number().int().min(1), z.string().regex(/^[1-9]\d{0,14}$/, 'must be a request id').transform(Number)]);
 const BodyKey = { api_key: z.string().optional().describe('The SDK sends its API key here') };
-const TrackMetadataBody = z.object({ request_id: RequestId, metadata: z.record(z.string().min(1).max(256), z.string().max(10_000)) });
+const TrackMetadataBody = z.object({ request_id: RequestId, metadata: Metadata });
 const TrackScoreBody = z.object({ request_id: RequestId, score: z.number().min(0).max(100), name: z.string().min(1).max(256).nullish() });
 const TrackPromptBody = z.object({
   request_id: RequestId,
@@ -92,14 +140,62 @@ const TrackPromptBody = z.object({
 const TrackGroupBody = z.object({ request_id: RequestId, group_id: z.number().int().min(1) });
 const Ok = z.object({ success: z.boolean(), message: z.string().optional() });
 
-const SearchBody = z.object({
-  filter_group: z.looseObject({ logic: z.enum(['AND', 'OR']).optional(), filters: z.array(z.unknown()) }).optional(),
-  q: z.string().max(1000).optional(),
-  sort_by: z.enum(['request_start_time', 'input_tokens', 'output_tokens', 'price', 'score', 'latency', 'prompt_name', 'status', 'id']).optional(),
-  sort_order: z.enum(['asc', 'desc']).optional(),
-  page: z.number().int().min(1).default(1),
-  per_page: z.number().int().min(1).max(100).default(20),
+/** Sort names PromptLayer documents, mapped onto Strata's; Strata's own names stay accepted. */
+const SORTS: Record<string, SortColumn> = {
+  request_start_time: 'request_start_time',
+  input_tokens: 'input_tokens',
+  output_tokens: 'output_tokens',
+  cost: 'price',
+  latency_ms: 'latency',
+  status: 'status',
+  price: 'price',
+  latency: 'latency',
+  score: 'score',
+  prompt_name: 'prompt_name',
+  id: 'id',
+};
+/** PromptLayer's default page size, and the largest Strata serves (PromptLayer's own maximum is 25). */
+const SEARCH_PER_PAGE = 10;
+const SEARCH_MAX_PER_PAGE = 100;
+
+const SearchBody = z.looseObject({
+  filter_group: z.looseObject({ logic: z.enum(['AND', 'OR']).optional(), filters: z.array(z.unknown()) }).nullish(),
+  q: z.string().max(1000).nullish(),
+  sort_by: z.enum(Object.keys(SORTS) as [string, ...string[]]).nullish().describe('PromptLayer: request_start_time, input_tokens, output_tokens, cost, latency_ms, status; Strata also: price, latency, score, prompt_name, id'),
+  sort_order: z.enum(['asc', 'desc']).nullish(),
+  page: z.number().int().min(1).nullish().describe('Default 1'),
+  per_page: z.number().int().min(1).max(SEARCH_MAX_PER_PAGE).nullish().describe(`Default ${SEARCH_PER_PAGE}; PromptLayer allows up to 25, Strata up to ${SEARCH_MAX_PER_PAGE}`),
+  include_prompt_name: z.boolean().nullish().describe('Accepted; Strata always includes prompt_name'),
+  metadata_cost_breakdown_key: z.string().nullish().describe('Analytics only: ignored here, with a warning'),
 });
+const SEARCH_FIELDS = new Set(Object.keys(SearchBody.shape));
+
+const GROUP_KEYS = new Set(['logic', 'filters']);
+const CONDITION_KEYS = new Set(['field', 'operator', 'value', 'nested_key']);
+
+/** Unknown keys inside an (already validated, so at most 8 deep) filter_group, by path. */
+function filterGroupWarnings(group: unknown, path: string, out: string[]): void {
+  if (!group || typeof group !== 'object') return;
+  for (const key of Object.keys(group)) if (!GROUP_KEYS.has(key)) out.push(`"${path}.${key}" is not a field of a filter group; ignored`);
+  const filters = (group as { filters?: unknown }).filters;
+  if (!Array.isArray(filters)) return;
+  filters.forEach((f, i) => {
+    if (!f || typeof f !== 'object') return;
+    if ('filters' in f) return filterGroupWarnings(f, `${path}.filters.${i}`, out);
+    for (const key of Object.keys(f)) if (!CONDITION_KEYS.has(key)) out.push(`"${path}.filters.${i}.${key}" is not a field of a filter; ignored`);
+  });
+}
+
+/** Body fields the search cannot honour, one sentence each (never silently ignored). */
+function searchWarnings(body: Record<string, unknown>): string[] {
+  const warnings: string[] = [];
+  for (const key of Object.keys(body)) if (!SEARCH_FIELDS.has(key)) warnings.push(`"${key}" is not a field of /requests/search; ignored`);
+  filterGroupWarnings(body.filter_group, 'filter_group', warnings);
+  if (body.metadata_cost_breakdown_key !== undefined && body.metadata_cost_breakdown_key !== null) {
+    warnings.push('"metadata_cost_breakdown_key" applies to /requests/analytics, which Strata does not serve; ignored');
+  }
+  return warnings;
+}
 
 export async function requestLogRoutes(app: FastifyInstance, opts: { logs: RequestLogService }): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -111,21 +207,24 @@ export async function requestLogRoutes(app: FastifyInstance, opts: { logs: Reque
       tags: ['request logs'],
       summary: 'Log one LLM request; answered 201 once it is durably stored',
       body: LogRequestBody,
-      response: { 201: RequestLog.extend({ success: z.boolean(), request_id: z.number(), prompt_version: z.unknown() }), ...errorResponses(400, 401) },
+      response: {
+        201: RequestLog.extend({ success: z.boolean(), request_id: z.number(), prompt_version: z.unknown(), warnings: z.array(z.string()).describe('E.g. a prompt template that does not exist: the log is stored unlinked') }),
+        ...errorResponses(400, 401),
+      },
     },
     handler: async (req, reply) => {
       const log = await logs.logRequest(callerOf(req), req.body);
-      return reply.code(201).send({ success: true, ...presentRequestLog(log), request_id: log.id, prompt_version: presentPromptVersion(log) });
+      return reply.code(201).send({ success: true, ...presentRequestLog(log), request_id: log.id, prompt_version: presentPromptVersion(log), warnings: log.warnings });
     },
   });
 
-  // The SDK's track calls (API key in the body) and the documented REST twins (X-API-KEY), one handler each.
+  // The SDK's track calls and their documented REST twins, one handler each: both take the API key in the body
+  // (as the SDKs and PromptLayer's examples send it) or in X-API-KEY.
   const twin = <S extends z.ZodObject>(paths: [string, string], summary: string, body: S, handle: (req: { body: z.infer<S> } & Parameters<typeof callerOf>[0]) => Promise<unknown>) => {
     for (const path of paths) {
-      const viaBody = !path.startsWith('/rest/');
       r.post(path, {
-        config: { auth: viaBody ? 'body_api_key' : 'api_key' },
-        schema: { tags: ['request logs'], summary, body: viaBody ? body.extend(BodyKey) : body, response: { 200: Ok, ...errorResponses(400, 401, 404) } },
+        config: { auth: 'body_api_key' },
+        schema: { tags: ['request logs'], summary, body: body.extend(BodyKey), response: { 200: Ok, ...errorResponses(400, 401, 404) } },
         handler: async (req) => {
           await handle(req as never);
           return { success: true, message: 'ok' };
@@ -146,15 +245,15 @@ export async function requestLogRoutes(app: FastifyInstance, opts: { logs: Reque
 
   for (const path of ['/create-group', '/rest/create-group']) {
     r.post(path, {
-      config: { auth: path.startsWith('/rest/') ? 'api_key' : 'body_api_key' },
+      config: { auth: 'body_api_key' },
       schema: { tags: ['request logs'], summary: 'Create a group of logs', body: z.object(BodyKey).optional(), response: { 200: z.object({ success: z.boolean(), id: z.number() }), ...errorResponses(401) } },
       handler: async (req) => ({ success: true, id: await logs.createGroup(callerOf(req)) }),
     });
   }
 
   r.get(`${V2}/requests/:id`, {
-    schema: { tags: ['request logs'], summary: 'One request log', params: IdParam, response: { 200: z.object({ success: z.boolean(), request: RequestLog }), ...errorResponses(401, 404) } },
-    handler: async (req) => ({ success: true, request: presentRequestLog(await logs.get(callerOf(req), req.params.id)) }),
+    schema: { tags: ['request logs'], summary: "One request log: PromptLayer's documented fields, plus Strata's full log as `request`", params: IdParam, response: { 200: RequestDetail, ...errorResponses(401, 404) } },
+    handler: async (req) => presentRequestDetail(await logs.get(callerOf(req), req.params.id)),
   });
 
   r.post(`${V2}/requests/search`, {
@@ -165,22 +264,46 @@ export async function requestLogRoutes(app: FastifyInstance, opts: { logs: Reque
       response: {
         200: z.object({
           success: z.boolean(),
-          items: z.array(RequestLog),
+          items: z.array(SearchItem),
           page: z.number(),
           per_page: z.number(),
           pages: z.number(),
           total: z.number(),
           has_next: z.boolean(),
           has_prev: z.boolean(),
+          next_num: z.number().nullable(),
+          prev_num: z.number().nullable(),
+          warnings: z.array(z.string()).describe('Strata: body fields it could not honour'),
         }),
         ...errorResponses(400, 401),
       },
     },
     handler: async (req) => {
       const b = req.body;
-      const { items, total } = await logs.search(callerOf(req), { ...b, filter_group: b.filter_group as never });
-      const pages = Math.max(1, Math.ceil(total / b.per_page));
-      return { success: true, items: items.map(presentRequestLog), page: b.page, per_page: b.per_page, pages, total, has_next: b.page < pages, has_prev: b.page > 1 };
+      const page = b.page ?? 1;
+      const perPage = b.per_page ?? SEARCH_PER_PAGE;
+      const { items, total } = await logs.search(callerOf(req), {
+        filter_group: (b.filter_group ?? undefined) as never,
+        q: b.q ?? undefined,
+        sort_by: b.sort_by ? SORTS[b.sort_by] : undefined,
+        sort_order: b.sort_order ?? undefined,
+        page,
+        per_page: perPage,
+      });
+      const pages = Math.max(1, Math.ceil(total / perPage));
+      return {
+        success: true,
+        items: items.map(presentSearchItem),
+        page,
+        per_page: perPage,
+        pages,
+        total,
+        has_next: page < pages,
+        has_prev: page > 1,
+        next_num: page < pages ? page + 1 : null,
+        prev_num: page > 1 ? page - 1 : null,
+        warnings: searchWarnings(b),
+      };
     },
   });
 
