@@ -21,6 +21,8 @@ const { PromptLayer } = require('promptlayer') as { PromptLayer: typeof PromptLa
 type Sent = { url: string; body: Record<string, unknown> };
 type ChatMsg = { role: string; content: Array<{ type: string; text?: string }>; tool_calls?: Array<{ id: string; type: string; function: { name: string; arguments: string } }>; tool_call_id?: string };
 
+/** Provider params plus the wrapper's own options (pl_tags, return_pl_id), which the provider types do not know. */
+const withPl = (params: Record<string, unknown>) => params as never;
 const userSays = (text: string) => ({ role: 'user', content: [{ type: 'text', text }] });
 const assistantSays = (text: string) => ({ role: 'assistant', content: [{ type: 'text', text }] });
 
@@ -93,7 +95,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('openai chat.completions.create: the call resolves to [response, pl_id]; the log holds blueprints, tokens, tags', async () => {
-      const [response, plId] = (await openai.chat.completions.create({
+      const [response, plId] = (await openai.chat.completions.create(withPl({
         model: 'gpt-4o-mini',
         messages: [
           { role: 'system', content: 'Be brief.' },
@@ -101,10 +103,9 @@ for (const dialect of DIALECTS) {
         ],
         temperature: 0.2,
         max_tokens: 50,
-        // @ts-expect-error PromptLayer's wrapper options
         pl_tags: ['sdk', 'chat'],
         return_pl_id: true,
-      })) as unknown as [OpenAIClient.Chat.ChatCompletion, number];
+      }))) as unknown as [OpenAIClient.Chat.ChatCompletion, number];
       assert.equal(response.choices[0].message.content, REPLY, 'the app gets the provider response');
       assert.ok(Number.isInteger(plId) && plId > 0, 'pl_id returned');
       assert.deepEqual(llm.requests.at(-1)?.body, { model: 'gpt-4o-mini', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say hello' }], temperature: 0.2, max_tokens: 50 }, 'wrapper options not sent to the provider');
@@ -142,14 +143,13 @@ for (const dialect of DIALECTS) {
     });
 
     it('openai chat.completions streamed: the stream ends without throwing and the assembled reply is logged', async () => {
-      const stream = (await openai.chat.completions.create({
+      const stream = (await openai.chat.completions.create(withPl({
         model: 'gpt-4o-mini',
         messages: [{ role: 'user', content: 'Stream hello' }],
         stream: true,
         stream_options: { include_usage: true },
-        // @ts-expect-error PromptLayer's wrapper option
         return_pl_id: true,
-      })) as unknown as AsyncIterable<[OpenAIClient.Chat.ChatCompletionChunk, number | null]>;
+      }))) as unknown as AsyncIterable<[OpenAIClient.Chat.ChatCompletionChunk, number | null]>;
       let text = '';
       let plId: number | null = null;
       let items = 0;
@@ -174,7 +174,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('openai chat.completions with tools: the tool call is an assistant tool_calls entry; tool results are tool messages', async () => {
-      const [, plId] = (await openai.chat.completions.create({
+      const [, plId] = (await openai.chat.completions.create(withPl({
         model: 'gpt-4o',
         messages: [
           { role: 'user', content: 'Weather in Paris?' },
@@ -182,9 +182,8 @@ for (const dialect of DIALECTS) {
           { role: 'tool', tool_call_id: 'call_0', content: 'sunny' },
         ],
         tools: [{ type: 'function', function: { name: 'weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
-        // @ts-expect-error PromptLayer's wrapper option
         return_pl_id: true,
-      })) as unknown as [unknown, number];
+      }))) as unknown as [unknown, number];
       const log = await row(plId);
       const input = JSON.parse(log.input) as { messages: ChatMsg[] };
       assert.deepEqual(input.messages[1], { role: 'assistant', content: [], tool_calls: [{ id: 'call_0', type: 'function', function: { name: 'weather', arguments: '{"city":"Rome"}' } }] });
@@ -197,14 +196,13 @@ for (const dialect of DIALECTS) {
     });
 
     it('openai responses.create, plain and streamed', async () => {
-      const [plain, plainId] = (await openai.responses.create({
+      const [plain, plainId] = (await openai.responses.create(withPl({
         model: 'gpt-4.1',
         instructions: 'Be kind.',
         input: 'Hi there',
         max_output_tokens: 64,
-        // @ts-expect-error PromptLayer's wrapper option
         return_pl_id: true,
-      })) as unknown as [OpenAIClient.Responses.Response, number];
+      }))) as unknown as [OpenAIClient.Responses.Response, number];
       assert.equal(plain.output_text, REPLY);
       let sent = lastSent('/track-request');
       assert.equal(sent.function_name, 'openai.responses.create');
@@ -214,13 +212,12 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(JSON.parse(log.output), { type: 'chat', messages: [assistantSays(REPLY)] });
       assert.deepEqual(JSON.parse(log.parameters), { max_output_tokens: 64 });
 
-      const stream = (await openai.responses.create({
+      const stream = (await openai.responses.create(withPl({
         model: 'gpt-4.1',
         input: [{ role: 'user', content: [{ type: 'input_text', text: 'Stream please' }] }],
         stream: true,
-        // @ts-expect-error PromptLayer's wrapper option
         return_pl_id: true,
-      })) as unknown as AsyncIterable<[{ type: string; delta?: string }, number | null]>;
+      }))) as unknown as AsyncIterable<[{ type: string; delta?: string }, number | null]>;
       let text = '';
       let streamedId: number | null = null;
       for await (const [event, id] of stream) {
@@ -237,15 +234,14 @@ for (const dialect of DIALECTS) {
     });
 
     it('anthropic messages.create, plain and streamed', async () => {
-      const [plain, plainId] = (await anthropic.messages.create({
+      const [plain, plainId] = (await anthropic.messages.create(withPl({
         model: 'claude-sonnet-4-5',
         system: 'Answer in English.',
         max_tokens: 100,
         messages: [{ role: 'user', content: 'Bonjour' }],
-        // @ts-expect-error PromptLayer's wrapper options
         pl_tags: ['claude'],
         return_pl_id: true,
-      })) as unknown as [AnthropicClient.Message, number];
+      }))) as unknown as [AnthropicClient.Message, number];
       assert.equal((plain.content[0] as { text: string }).text, REPLY);
       let sent = lastSent('/track-request');
       assert.equal(sent.function_name, 'anthropic.messages.create');
@@ -257,14 +253,13 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(JSON.parse(log.parameters), { max_tokens: 100 });
       assert.deepEqual(JSON.parse(log.tags), ['claude']);
 
-      const stream = (await anthropic.messages.create({
+      const stream = (await anthropic.messages.create(withPl({
         model: 'claude-sonnet-4-5',
         max_tokens: 100,
         messages: [{ role: 'user', content: [{ type: 'text', text: 'Stream it' }] }],
         stream: true,
-        // @ts-expect-error PromptLayer's wrapper option
         return_pl_id: true,
-      })) as unknown as AsyncIterable<[{ type: string; delta?: { text?: string } }, number | null]>;
+      }))) as unknown as AsyncIterable<[{ type: string; delta?: { text?: string } }, number | null]>;
       let text = '';
       let streamedId: number | null = null;
       for await (const [event, id] of stream) {
@@ -281,17 +276,16 @@ for (const dialect of DIALECTS) {
 
     it('without return_pl_id the app gets the plain response; group.create + track.group put the log in a group', async () => {
       const before = rec.sent.length;
-      const response = (await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'plain' }] })) as OpenAIClient.Chat.ChatCompletion;
+      const response = (await openai.chat.completions.create(withPl({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'plain' }] }))) as OpenAIClient.Chat.ChatCompletion;
       assert.equal(response.choices[0].message.content, REPLY);
       assert.equal(rec.sent.length, before + 1, 'one /track-request');
       const groupId = await pl.group.create();
       assert.ok(typeof groupId === 'number' && groupId > 0);
-      const [, plId] = (await openai.chat.completions.create({
+      const [, plId] = (await openai.chat.completions.create(withPl({
         model: 'gpt-4o-mini',
         messages: [{ role: 'user', content: 'grouped' }],
-        // @ts-expect-error PromptLayer's wrapper option
         return_pl_id: true,
-      })) as unknown as [unknown, number];
+      }))) as unknown as [unknown, number];
       assert.equal(await pl.track.group({ request_id: plId, group_id: groupId }), true);
       assert.equal((await row(plId)).group_id, groupId);
     });

@@ -37,7 +37,7 @@ function chatCompletions(body: Body, res: http.ServerResponse): void {
     return;
   }
   const chunk = (delta: Body, finish: string | null = null) => ({ data: { ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] } });
-  const events = [chunk({ role: 'assistant', content: '' }), ...PIECES.map((p) => chunk({ content: p })), chunk({}, 'stop')];
+  const events: Array<{ data: unknown }> = [chunk({ role: 'assistant', content: '' }), ...PIECES.map((p) => chunk({ content: p })), chunk({}, 'stop')];
   if ((body.stream_options as { include_usage?: boolean } | undefined)?.include_usage) events.push({ data: { ...base, object: 'chat.completion.chunk', choices: [], usage } });
   sse(res, events, true);
 }
