@@ -57,6 +57,7 @@ import { TraceService } from './traces/trace.service.js';
 import { TrackRequestService } from './request-logs/track-request.service.js';
 import { trackRequestRoutes } from './api/promptlayer/track-request.routes.js';
 import { spanRoutes } from './api/promptlayer/spans.routes.js';
+import { otlpRoutes } from './api/promptlayer/otlp.routes.js';
 
 /** Request bodies of ordinary routes; upload routes allow the file limit in base64. */
 const SMALL_BODY_LIMIT = 5 * 1024 * 1024;
@@ -177,6 +178,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     await server.register(requestLogRoutes, { logs: requestLogs });
     await server.register(trackRequestRoutes, { tracking });
     await server.register(spanRoutes, { traces });
+    await server.register(otlpRoutes, { traces, bodyLimit: SMALL_BODY_LIMIT });
     await server.register(datasetFromLogsRoutes, { fromLogs });
     await server.register(nebiusDatasetRoutes, { nebius, uploadBodyLimit });
     // The web UI: its catch-all GET route serves only paths no API route claims (static routes win in the router).

@@ -5,6 +5,7 @@
 // span before log, idempotent re-export, bounds, and GET /api/public/v2/traces/{trace_id}.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -12,6 +13,19 @@ import type { RequestLogRow, SpanRow } from '../src/db/schema.js';
 import { DIALECTS } from './support/dialects.js';
 import { startFakeLlm, REPLY, type FakeLlm } from './support/fake-llm-server.js';
 import { startTestApp, TEST_API_KEY, type TestApp } from './support/test-app.js';
+
+// OpenTelemetry's own OTLP/HTTP exporters (the wire formats the Python SDK's OTLPSpanExporter posts to /v1/traces);
+// installed with the promptlayer SDK, loaded as CommonJS.
+const require = createRequire(import.meta.url);
+type OtlpExporter = { export(spans: unknown[], cb: (r: { code: number; error?: Error }) => void): void; shutdown(): Promise<void> };
+const { OTLPTraceExporter: ProtoExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as { OTLPTraceExporter: new (o: object) => OtlpExporter };
+const { OTLPTraceExporter: JsonExporter } = require('@opentelemetry/exporter-trace-otlp-http') as { OTLPTraceExporter: new (o: object) => OtlpExporter };
+const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base') as {
+  BasicTracerProvider: new (o: object) => { getTracer(n: string): { startSpan(n: string, o?: object, ctx?: unknown): { spanContext(): { traceId: string; spanId: string }; setAttribute(k: string, v: unknown): void; addEvent(n: string): void; setStatus(s: object): void; end(): void } }; forceFlush(): Promise<void> };
+  InMemorySpanExporter: new () => { getFinishedSpans(): unknown[] };
+  SimpleSpanProcessor: new (e: unknown) => unknown;
+};
+const otelApi = require('@opentelemetry/api') as { trace: { setSpan(ctx: unknown, span: unknown): unknown }; context: { active(): unknown } };
 
 const CLIENT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support', 'sdk-tracing-client.cjs');
 const hex = (n: number, seed: number) => Array.from({ length: n }, (_, i) => ((seed * 7 + i * 3) % 16).toString(16)).join('');
@@ -173,6 +187,61 @@ for (const dialect of DIALECTS) {
       const missing = await t.request({ method: 'GET', url: `/api/public/v2/traces/${hex(32, 9)}` });
       assert.equal(missing.statusCode, 404);
       assert.equal(missing.json().success, false);
+    });
+
+    it('OTLP/HTTP at /v1/traces (protobuf, JSON, gzip) from OpenTelemetry\'s exporters: stored and linked like /spans-bulk', async () => {
+      // Real spans: a parent and a child with attributes of every type, an event and an error status.
+      const memory = new InMemorySpanExporter();
+      const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] });
+      const tracer = provider.getTracer('otlp-test');
+      const parent = tracer.startSpan('agent-turn');
+      const child = tracer.startSpan('openai.OpenAI.chat.completions.create', { kind: 2 /* api SpanKind.CLIENT */ }, otelApi.trace.setSpan(otelApi.context.active(), parent));
+      child.setAttribute('gen_ai.request.model', 'gpt-4o');
+      child.setAttribute('gen_ai.usage.input_tokens', 25);
+      child.setAttribute('ratio', 0.5);
+      child.setAttribute('ok', true);
+      child.setAttribute('tags', ['a', 'b']);
+      child.addEvent('first-token');
+      child.setStatus({ code: 2, message: 'boom' });
+      child.end();
+      parent.end();
+      const spans = memory.getFinishedSpans();
+      const traceId = parent.spanContext().traceId;
+      const childId = child.spanContext().spanId;
+
+      // A log tracked with the child's span id first (as the Python wrapper does), then the export links it.
+      const tracked = await t.request({
+        method: 'POST',
+        url: '/track-request',
+        apiKey: null,
+        body: { api_key: TEST_API_KEY, function_name: 'openai.OpenAI.chat.completions.create', kwargs: { model: 'gpt-4o', messages: [] }, request_response: {}, request_start_time: 1, request_end_time: 2, span_id: childId },
+      });
+      assert.equal(tracked.statusCode, 200, tracked.body);
+
+      for (const [Exporter, compression] of [[ProtoExporter, 'none'], [JsonExporter, 'gzip'], [ProtoExporter, 'gzip'], [JsonExporter, 'none']] as const) {
+        const exporter = new Exporter({ url: `${baseUrl}/v1/traces`, headers: { 'X-Api-Key': TEST_API_KEY }, compression });
+        const result = await new Promise<{ code: number; error?: Error }>((resolve) => exporter.export(spans, resolve));
+        assert.equal(result.code, 0, `${Exporter === ProtoExporter ? 'protobuf' : 'json'}/${compression}: ${result.error?.message}`);
+        await exporter.shutdown();
+      }
+      const stored = await spanRows(traceId);
+      assert.equal(stored.length, 2, 'four exports of the same two spans: stored once');
+      const c = stored.find((s) => s.span_id === childId)!;
+      assert.equal(c.name, 'openai.OpenAI.chat.completions.create');
+      assert.equal(c.parent_id, parent.spanContext().spanId);
+      assert.equal(c.kind, 'SpanKind.CLIENT');
+      assert.equal(c.status_code, 'StatusCode.ERROR');
+      assert.equal(c.status_description, 'boom');
+      assert.deepEqual(JSON.parse(c.attributes), { 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 25, ratio: 0.5, ok: true, tags: ['a', 'b'] });
+      assert.deepEqual((JSON.parse(c.events) as Array<{ name: string }>).map((e) => e.name), ['first-token']);
+      assert.match(c.start_time_ns, /^\d{19}$/);
+      assert.equal(typeof (JSON.parse(c.resource) as { attributes: Record<string, unknown> }).attributes['service.name'], 'string');
+      assert.equal((await logRow(tracked.json().request_id as number)).trace_id, traceId);
+
+      const bad = await t.request({ method: 'POST', url: '/v1/traces', body: Buffer.from([0x0a, 0xff, 0xff]), headers: { 'content-type': 'application/x-protobuf' } });
+      assert.ok(bad.statusCode === 400 || bad.statusCode === 422, bad.body);
+      const noKey = await t.request({ method: 'POST', url: '/v1/traces', body: { resourceSpans: [] }, apiKey: null });
+      assert.equal(noKey.statusCode, 401);
     });
 
     it('bounds and bad bodies: clear 4xx', async () => {

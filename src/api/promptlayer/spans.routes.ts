@@ -13,7 +13,7 @@ export const MAX_SPANS_PER_REQUEST = 1000;
 const Hex = (len: number) => z.string().regex(new RegExp(`^[0-9a-fA-F]{${len}}$`), `must be ${len} hexadecimal characters`);
 const Nanos = z.union([z.string().regex(/^\d{1,22}$/, 'must be nanoseconds since the epoch'), z.number().min(0)]);
 
-const Span = z.looseObject({
+export const Span = z.looseObject({
   name: z.string().min(1).max(1024),
   context: z.looseObject({ trace_id: Hex(32), span_id: Hex(16), trace_state: z.string().max(4096).nullish() }),
   kind: z.string().max(64).nullish(),
