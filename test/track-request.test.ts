@@ -411,7 +411,6 @@ for (const dialect of DIALECTS) {
         [{ ...good, request_start_time: 5, request_end_time: 4 }, /request_end_time/],
         [{ ...good, span_id: 'not-hex' }, /span_id/],
         [{ ...good, tags: [1] }, /tags/],
-        [{ ...good, request_response: [1, 2] }, /request_response/],
         [{ ...good, group_id: 999_999 }, /group/],
       ];
       for (const [body, message] of cases) {
@@ -426,6 +425,15 @@ for (const dialect of DIALECTS) {
       assert.equal(none.statusCode, 401);
       const notJson = await t.request({ method: 'POST', url: '/track-request', body: '{"function_name": ', apiKey: null });
       assert.equal(notJson.statusCode, 400);
+
+      // A response Strata cannot read is logged without output (refusing it would make the SDK throw in the app).
+      for (const response of ['', [1, 2], null]) {
+        const odd = await post('/track-request', { ...good, request_response: response, kwargs: undefined });
+        assert.equal(odd.statusCode, 200, odd.body);
+        const oddLog = await row(odd.json().request_id as number);
+        assert.deepEqual(JSON.parse(oddLog.output), { type: 'chat', messages: [] });
+        assert.equal(oddLog.model, 'unknown');
+      }
 
       const legacy = await post('/track-request', {
         ...good,

@@ -9,7 +9,7 @@ import type { RequestLogService } from './request-log.service.js';
 export interface TrackRequestInput {
   function_name: string;
   provider_type?: string | null;
-  kwargs: Record<string, unknown>;
+  kwargs?: Record<string, unknown>;
   request_response?: unknown;
   request_start_time: number | string;
   request_end_time: number | string;

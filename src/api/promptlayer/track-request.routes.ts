@@ -17,8 +17,10 @@ const TrackRequestBody = z.looseObject({
   function_name: z.string().min(1).max(512).describe('e.g. openai.chat.completions.create, openai.responses.create, anthropic.messages.create'),
   provider_type: z.string().min(1).max(256).nullish(),
   args: z.array(z.unknown()).nullish(),
-  kwargs: z.record(z.string(), z.unknown()).describe('The provider request'),
-  request_response: z.union([z.record(z.string(), z.unknown()), z.null()]).optional().describe('The provider response (for a stream, what the SDK assembled)'),
+  kwargs: z.record(z.string(), z.unknown()).default({}).describe('The provider request (a call made without arguments sends none)'),
+  // Any JSON: a response Strata cannot read (e.g. "" from the JS SDK for a stream it could not assemble) is logged
+  // without output rather than refused, because a refusal makes the SDK throw in the app after the model answered.
+  request_response: z.unknown().optional().describe('The provider response (for a stream, what the SDK assembled)'),
   request_start_time: Time,
   request_end_time: Time,
   tags: z.array(z.string().min(1).max(256)).max(100).nullish(),
