@@ -37,6 +37,9 @@ export function utcTime(v: number | string): number | string {
   return m ? `${m[1]}T${m[2]}Z` : v;
 }
 
+/** OpenTelemetry's invalid ids are all zeros (what an SDK sends from a non-recording span when tracing is off). */
+const realId = (id: string | null | undefined): string | null => (id && !/^0+$/.test(id) ? id.toLowerCase() : null);
+
 /** The PromptLayer blueprint of a tracked call: its messages with the reply appended, and the model that ran it. */
 function promptBlueprint(p: ProviderLog, provider: string) {
   const template = p.input.type === 'chat' ? { ...p.input, messages: [...p.input.messages, ...p.output.messages] } : p.input;
@@ -78,8 +81,8 @@ export class TrackRequestService {
       error_type: input.error_type,
       error_message: input.error_message,
       group_id: input.group_id,
-      span_id: input.span_id?.toLowerCase() ?? null,
-      trace_id: input.trace_id?.toLowerCase() ?? null,
+      span_id: realId(input.span_id),
+      trace_id: realId(input.trace_id),
     });
     if (log.span_id && !log.trace_id) {
       const traceId = await this.traces.linkLog(caller.workspaceId, log.id, log.span_id);
