@@ -1,6 +1,7 @@
 // Scenario: request-log ingestion through the real POST /log-request route of a Strata server process on loopback
 // (SQLite, every log acknowledged only after a durable commit), against raw better-sqlite3 INSERTs of the same rows in
-// the same run (one durable commit per log, as an acknowledging service without group commit would do).
+// the same run (one durable commit per log, as an acknowledging service without group commit would do); and the same
+// number of SDK-wrapper calls through POST /track-request (OpenAI chat-completions kwargs + response, mapped server-side).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,6 +28,30 @@ export function logBody(i: number) {
     price: 0.0004,
     score: i % 101,
     status: i % 50 === 0 ? 'ERROR' : 'SUCCESS',
+  };
+}
+
+/** What the JS SDK's pl.OpenAI wrapper posts after one chat.completions.create call (API key in the body). */
+export function trackBody(i: number) {
+  const start = new Date(Date.UTC(2026, 3, 12) + i * 1000);
+  return {
+    api_key: KEY,
+    provider_type: 'openai',
+    function_name: 'openai.chat.completions.create',
+    request_start_time: start.toISOString(),
+    request_end_time: new Date(start.getTime() + 800).toISOString(),
+    kwargs: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `Summarise ticket ${i}: the printer on floor ${i % 9} is out of toner again` }], temperature: 0.2 },
+    request_response: {
+      id: `chatcmpl-${i}`,
+      object: 'chat.completion',
+      created: 1_776_000_000,
+      model: 'gpt-4o-mini',
+      choices: [{ index: 0, message: { role: 'assistant', content: `Ticket ${i}: replace the toner on floor ${i % 9}.` }, finish_reason: 'stop', logprobs: null }],
+      usage: { prompt_tokens: 40 + (i % 13), completion_tokens: 12 + (i % 7), total_tokens: 52 + (i % 20) },
+    },
+    tags: ['bench', `shard-${i % 8}`],
+    return_pl_id: true,
+    span_id: (i + 1).toString(16).padStart(16, '0'),
   };
 }
 
@@ -91,23 +116,28 @@ export async function run(opts: { logs?: number; concurrency?: number } = {}): P
     const baselineSeconds = baseline(path.join(dir, 'baseline.db'), count);
     const server = await startServer(path.join(dir, 'data'));
     let httpSeconds: number;
+    let trackSeconds: number;
     let ceiling: number;
     try {
-      const bodies = Array.from({ length: count }, (_, i) => JSON.stringify(logBody(i)));
-      const post = async (body: string) => {
-        const r = await fetch(`${server.url}/log-request`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body });
-        if (r.status !== 201) throw new Error(`log-request answered ${r.status}: ${await r.text()}`);
-        await r.arrayBuffer();
+      /** Posts every body with `concurrency` clients (the first 50 one by one, to warm up); returns the timed seconds. */
+      const measure = async (route: string, bodies: string[], headers: Record<string, string>, okStatus: number) => {
+        const post = async (body: string) => {
+          const r = await fetch(`${server.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+          if (r.status !== okStatus) throw new Error(`${route} answered ${r.status}: ${await r.text()}`);
+          await r.arrayBuffer();
+        };
+        for (let i = 0; i < 50; i++) await post(bodies[i]); // warm-up (JIT, connections); counted in the stored total
+        let next = 50;
+        const t0 = performance.now();
+        await Promise.all(
+          Array.from({ length: concurrency }, async () => {
+            while (next < bodies.length) await post(bodies[next++]);
+          }),
+        );
+        return (performance.now() - t0) / 1000;
       };
-      for (let i = 0; i < 50; i++) await post(bodies[i]); // warm-up (JIT, connections); counted in the stored total
-      let next = 50;
-      const t0 = performance.now();
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          while (next < count) await post(bodies[next++]);
-        }),
-      );
-      httpSeconds = (performance.now() - t0) / 1000;
+      httpSeconds = await measure('/log-request', Array.from({ length: count }, (_, i) => JSON.stringify(logBody(i))), { 'x-api-key': KEY }, 201);
+      trackSeconds = await measure('/track-request', Array.from({ length: count }, (_, i) => JSON.stringify(trackBody(i))), {}, 200);
       // The loopback HTTP ceiling of this machine (client and server share its cores): an empty GET.
       let probes = 0;
       const p0 = performance.now();
@@ -123,11 +153,12 @@ export async function run(opts: { logs?: number; concurrency?: number } = {}): P
       const stored = await (
         await fetch(`${server.url}/api/public/v2/requests/search`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body: JSON.stringify({ per_page: 1 }) })
       ).json();
-      if (stored.total !== count) throw new Error(`stored ${stored.total} logs, expected ${count}`);
+      if (stored.total !== 2 * count) throw new Error(`stored ${stored.total} logs, expected ${2 * count}`);
     } finally {
       await server.stop();
     }
     const httpRate = (count - 50) / httpSeconds;
+    const trackRate = (count - 50) / trackSeconds;
     const baselineRate = count / baselineSeconds;
     return {
       logs: count,
@@ -135,6 +166,8 @@ export async function run(opts: { logs?: number; concurrency?: number } = {}): P
       http_logs_per_s: Math.round(httpRate),
       baseline_raw_insert_logs_per_s: Math.round(baselineRate),
       ratio_http_to_baseline: Math.round((httpRate / baselineRate) * 100) / 100,
+      track_request_logs_per_s: Math.round(trackRate),
+      ratio_track_to_log_request: Math.round((trackRate / httpRate) * 100) / 100,
       loopback_ceiling_empty_get_per_s: Math.round(ceiling),
       durability: 'synchronous=FULL, 201 only after commit (group commit)',
     };

@@ -52,6 +52,12 @@ import { DatasetExportService } from './datasets/dataset-export.service.js';
 import { DatasetDiffService } from './datasets/dataset-diff.service.js';
 import { copyDraftJob, saveDraftJob } from './datasets/draft.jobs.js';
 import { draftRoutes } from './api/promptlayer/dataset-drafts.routes.js';
+import { TraceRepository } from './traces/trace.repository.js';
+import { TraceService } from './traces/trace.service.js';
+import { TrackRequestService } from './request-logs/track-request.service.js';
+import { trackRequestRoutes } from './api/promptlayer/track-request.routes.js';
+import { spanRoutes } from './api/promptlayer/spans.routes.js';
+import { otlpRoutes } from './api/promptlayer/otlp.routes.js';
 
 /** Request bodies of ordinary routes; upload routes allow the file limit in base64. */
 const SMALL_BODY_LIMIT = 5 * 1024 * 1024;
@@ -90,6 +96,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
   const webhookRepo = new WebhookRepository(dbh.db, dbh.dialect);
   const draftRepo = new DraftRepository(dbh.dialect);
   const diffRepo = new DiffRepository(dbh.db, dbh.dialect);
+  const traceRepo = new TraceRepository(dbh.db);
 
   // Services
   const auth = new AuthService(authRepo, { jwtSecret: config.jwtSecret, jwtTtlSeconds: config.jwtTtlSeconds });
@@ -104,6 +111,8 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
   });
   const templates = new PromptTemplateService(dbh, templateRepo);
   const requestLogs = new RequestLogService(dbh, requestLogRepo, templates);
+  const traces = new TraceService(dbh, traceRepo);
+  const tracking = new TrackRequestService(requestLogs, traces);
   const fromLogs = new DatasetFromLogsService(dbh, requestLogRepo, datasetRepo, datasets, templates, queue);
   const secrets = await SecretBox.load(config.secretKey, (k, v) => authRepo.putSettingIfAbsent(k, v));
   const s3Guard = new EndpointGuard(config.outboundAllowlist);
@@ -167,6 +176,9 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     });
     await server.register(promptTemplateRoutes, { templates });
     await server.register(requestLogRoutes, { logs: requestLogs });
+    await server.register(trackRequestRoutes, { tracking });
+    await server.register(spanRoutes, { traces });
+    await server.register(otlpRoutes, { traces, bodyLimit: SMALL_BODY_LIMIT });
     await server.register(datasetFromLogsRoutes, { fromLogs });
     await server.register(nebiusDatasetRoutes, { nebius, uploadBodyLimit });
     // The web UI: its catch-all GET route serves only paths no API route claims (static routes win in the router).

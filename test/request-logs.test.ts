@@ -145,7 +145,8 @@ for (const dialect of DIALECTS) {
           start,
           tags,
           metadata,
-          scores: { default: (i * 7) % 101 },
+          // Score 0 without a score_name is the Python SDK's default and leaves the log unscored (docs/request-logs.md).
+          scores: (i * 7) % 101 === 0 ? {} : { default: (i * 7) % 101 },
           status,
           prompt,
           vars: prompt ? { topic, n: String(i) } : {},
@@ -168,7 +169,7 @@ for (const dialect of DIALECTS) {
               request_end_time: m.start / 1000 + (m.i % 7) * 0.5,
               tags: m.tags,
               metadata: m.metadata,
-              score: m.scores.default,
+              score: (m.i * 7) % 101, // 0 for log 0: sent, and stored as "not scored"
               status: m.status,
               ...(m.status === 'ERROR' ? { error_type: 'PROVIDER_ERROR', error_message: 'boom' } : {}),
               ...(m.prompt ? { prompt_name: m.prompt.name, prompt_version_number: m.prompt.version, prompt_input_variables: m.vars } : {}),

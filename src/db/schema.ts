@@ -187,6 +187,7 @@ export interface Database {
   request_log_tags: RequestLogTagsTable;
   request_log_metadata: RequestLogMetadataTable;
   request_log_scores: RequestLogScoresTable;
+  spans: SpansTable;
   nebius_s3_imports: NebiusS3ImportsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
@@ -319,6 +320,30 @@ export interface RequestLogScoresTable {
   value: number;
 }
 
+/** One tracing span as the SDK exported it (JSON columns hold the SDK's objects). */
+export interface SpansTable {
+  id: Id;
+  workspace_id: number;
+  trace_id: string;
+  span_id: string;
+  parent_id: string | null;
+  name: string;
+  kind: string;
+  start_time_ns: string;
+  end_time_ns: string;
+  start_time: number;
+  end_time: number;
+  status_code: string;
+  status_description: string | null;
+  attributes: string;
+  events: string;
+  links: string;
+  resource: string;
+  created_at: number;
+}
+
+export type SpanRow = Selectable<SpansTable>;
+export type NewSpan = Insertable<SpansTable>;
 export type RequestLogRow = Selectable<RequestLogsTable>;
 export type NewRequestLog = Insertable<RequestLogsTable>;
 export type PromptTemplateRow = Selectable<PromptTemplatesTable>;

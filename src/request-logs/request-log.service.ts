@@ -7,6 +7,7 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import { parseIsoTime } from '../iso-time.js';
 import type { PromptTemplateService } from '../prompt-templates/prompt-template.service.js';
 import { blueprintText } from './blueprint-text.js';
+import { isDefaultScore } from './score-default.js';
 import { GroupCommit } from './group-commit.js';
 import { and, fromFilterGroup, type FilterGroup, type LogFilter } from './log-filter.js';
 import type { LogOrder, NewLogBundle, RequestLogRepository, SortColumn } from './request-log.repository.js';
@@ -36,6 +37,9 @@ export interface LogRequestInput {
   error_type?: string | null;
   error_message?: string | null;
   group_id?: number | null;
+  /** OpenTelemetry ids of the call (set by /track-request). */
+  span_id?: string | null;
+  trace_id?: string | null;
 }
 
 type ResolvedPrompt = Awaited<ReturnType<PromptTemplateService['resolve']>>;
@@ -110,7 +114,7 @@ export class RequestLogService {
       throw new ValidationError(`group_id: group ${input.group_id} does not exist`);
     }
     const scores: Record<string, number> = {};
-    if (input.score !== undefined && input.score !== null) scores[input.score_name?.trim() || 'default'] = input.score;
+    if (input.score !== undefined && input.score !== null && !isDefaultScore(input.score, input.score_name)) scores[input.score_name?.trim() || 'default'] = input.score;
     return {
       log: {
         workspace_id: workspaceId,
@@ -138,6 +142,8 @@ export class RequestLogService {
         prompt_version_number: prompt?.versionNumber ?? null,
         prompt_input_variables: JSON.stringify(input.prompt_input_variables ?? {}),
         created_at: Date.now(),
+        trace_id: input.trace_id ?? null,
+        span_id: input.span_id ?? null,
       },
       tags: [...new Set(input.tags ?? [])],
       metadata: { ...(input.metadata ?? {}) },

@@ -1,0 +1,93 @@
+// The SDK wrappers' /track-request: a provider call (kwargs + response, as the SDK sent them) becomes the same request
+// log /log-request stores, through RequestLogService; a log tracked with a span id is then linked to that span's trace.
+import type { Caller } from '../auth/caller.js';
+import type { RequestLogRow, RequestLogStatus } from '../db/schema.js';
+import type { TraceService } from '../traces/trace.service.js';
+import { providerLogOf, type ProviderLog } from './provider-payloads/index.js';
+import type { RequestLogService } from './request-log.service.js';
+
+export interface TrackRequestInput {
+  function_name: string;
+  provider_type?: string | null;
+  kwargs?: Record<string, unknown>;
+  request_response?: unknown;
+  request_start_time: number | string;
+  request_end_time: number | string;
+  tags?: string[] | null;
+  metadata?: Record<string, string> | null;
+  prompt_id?: number | null;
+  prompt_version?: number | null;
+  prompt_input_variables?: Record<string, unknown> | null;
+  group_id?: number | null;
+  span_id?: string | null;
+  trace_id?: string | null;
+  score?: number | null;
+  score_name?: string | null;
+  api_type?: string | null;
+  price?: number | null;
+  status?: RequestLogStatus | null;
+  error_type?: string | null;
+  error_message?: string | null;
+}
+
+/** An ISO date-time without an offset is UTC (the SDKs' clocks, not this server's timezone). */
+export function utcTime(v: number | string): number | string {
+  if (typeof v !== 'string') return v;
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/.exec(v.trim());
+  return m ? `${m[1]}T${m[2]}Z` : v;
+}
+
+/** OpenTelemetry's invalid ids are all zeros (what an SDK sends from a non-recording span when tracing is off). */
+const realId = (id: string | null | undefined): string | null => (id && !/^0+$/.test(id) ? id.toLowerCase() : null);
+
+/** The PromptLayer blueprint of a tracked call: its messages with the reply appended, and the model that ran it. */
+function promptBlueprint(p: ProviderLog, provider: string) {
+  const template = p.input.type === 'chat' ? { ...p.input, messages: [...p.input.messages, ...p.output.messages] } : p.input;
+  return { prompt_template: template, metadata: { model: { provider, name: p.model, parameters: p.parameters } } };
+}
+
+export class TrackRequestService {
+  constructor(
+    private readonly logs: RequestLogService,
+    private readonly traces: TraceService,
+  ) {}
+
+  async track(caller: Caller, input: TrackRequestInput): Promise<{ log: RequestLogRow; promptBlueprint: ReturnType<typeof promptBlueprint> }> {
+    const mapped = providerLogOf(input.function_name, input.kwargs, input.request_response);
+    const provider = input.provider_type?.trim() || input.function_name.split('.')[0] || 'unknown';
+    const failed = input.status === 'ERROR' || Boolean(input.error_type || input.error_message);
+    const log = await this.logs.logRequest(caller, {
+      provider,
+      model: mapped.model,
+      input: mapped.input as unknown as Record<string, unknown>,
+      output: mapped.output as unknown as Record<string, unknown>,
+      request_start_time: utcTime(input.request_start_time),
+      request_end_time: utcTime(input.request_end_time),
+      parameters: mapped.parameters,
+      tags: input.tags,
+      metadata: input.metadata,
+      prompt_id: input.prompt_id,
+      prompt_version_number: input.prompt_id !== undefined && input.prompt_id !== null ? input.prompt_version : undefined,
+      prompt_input_variables: input.prompt_input_variables,
+      input_tokens: mapped.input_tokens,
+      output_tokens: mapped.output_tokens,
+      price: input.price,
+      function_name: input.function_name,
+      // The SDK default score (0 without a name) is dropped by RequestLogService, as on /log-request.
+      score: input.score,
+      score_name: input.score_name,
+      api_type: input.api_type ?? mapped.api_type,
+      status: input.status ?? (failed ? 'ERROR' : 'SUCCESS'),
+      error_type: input.error_type,
+      error_message: input.error_message,
+      group_id: input.group_id,
+      span_id: realId(input.span_id),
+      trace_id: realId(input.trace_id),
+    });
+    if (log.span_id && !log.trace_id) {
+      const traceId = await this.traces.linkLog(caller.workspaceId, log.id, log.span_id);
+      if (traceId) log.trace_id = traceId;
+    }
+    return { log, promptBlueprint: promptBlueprint(mapped, provider) };
+  }
+}
