@@ -3,7 +3,7 @@
 import type { Caller } from '../auth/caller.js';
 import type { RequestLogRow, RequestLogStatus } from '../db/schema.js';
 import type { TraceService } from '../traces/trace.service.js';
-import { providerLogOf, type ProviderLog } from './provider-payloads/index.js';
+import { providerLogOf } from './provider-payloads/index.js';
 import type { RequestLogService } from './request-log.service.js';
 
 export interface TrackRequestInput {
@@ -30,21 +30,8 @@ export interface TrackRequestInput {
   error_message?: string | null;
 }
 
-/** An ISO date-time without an offset is UTC (the SDKs' clocks, not this server's timezone). */
-export function utcTime(v: number | string): number | string {
-  if (typeof v !== 'string') return v;
-  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/.exec(v.trim());
-  return m ? `${m[1]}T${m[2]}Z` : v;
-}
-
 /** OpenTelemetry's invalid ids are all zeros (what an SDK sends from a non-recording span when tracing is off). */
 const realId = (id: string | null | undefined): string | null => (id && !/^0+$/.test(id) ? id.toLowerCase() : null);
-
-/** The PromptLayer blueprint of a tracked call: its messages with the reply appended, and the model that ran it. */
-function promptBlueprint(p: ProviderLog, provider: string) {
-  const template = p.input.type === 'chat' ? { ...p.input, messages: [...p.input.messages, ...p.output.messages] } : p.input;
-  return { prompt_template: template, metadata: { model: { provider, name: p.model, parameters: p.parameters } } };
-}
 
 export class TrackRequestService {
   constructor(
@@ -52,7 +39,7 @@ export class TrackRequestService {
     private readonly traces: TraceService,
   ) {}
 
-  async track(caller: Caller, input: TrackRequestInput): Promise<{ log: RequestLogRow; promptBlueprint: ReturnType<typeof promptBlueprint> }> {
+  async track(caller: Caller, input: TrackRequestInput): Promise<RequestLogRow> {
     const mapped = providerLogOf(input.function_name, input.kwargs, input.request_response);
     const provider = input.provider_type?.trim() || input.function_name.split('.')[0] || 'unknown';
     const failed = input.status === 'ERROR' || Boolean(input.error_type || input.error_message);
@@ -61,8 +48,9 @@ export class TrackRequestService {
       model: mapped.model,
       input: mapped.input as unknown as Record<string, unknown>,
       output: mapped.output as unknown as Record<string, unknown>,
-      request_start_time: utcTime(input.request_start_time),
-      request_end_time: utcTime(input.request_end_time),
+      // Offset-less ISO times are UTC: RequestLogService parses every time with the one ISO parser.
+      request_start_time: input.request_start_time,
+      request_end_time: input.request_end_time,
       parameters: mapped.parameters,
       tags: input.tags,
       metadata: input.metadata,
@@ -88,6 +76,6 @@ export class TrackRequestService {
       const traceId = await this.traces.linkLog(caller.workspaceId, log.id, log.span_id);
       if (traceId) log.trace_id = traceId;
     }
-    return { log, promptBlueprint: promptBlueprint(mapped, provider) };
+    return log;
   }
 }

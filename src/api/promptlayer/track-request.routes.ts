@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { callerOf } from '../../http/auth-hook.js';
 import type { TrackRequestService } from '../../request-logs/track-request.service.js';
 import { errorResponses } from './common.schemas.js';
+import { presentPromptBlueprint } from './request-log.presenter.js';
 
 const INT32 = 2_147_483_647;
 const Time = z.union([z.number().min(0), z.string().min(1).max(64)]).describe('Unix seconds (the Python SDK) or ISO 8601 (the JS SDK); no offset means UTC');
@@ -60,8 +61,8 @@ export async function trackRequestRoutes(app: FastifyInstance, opts: { tracking:
       response: { 200: TrackRequestReply, ...errorResponses(400, 401) },
     },
     handler: async (req) => {
-      const { log, promptBlueprint } = await opts.tracking.track(callerOf(req), req.body);
-      return { success: true, request_id: log.id, prompt_blueprint: promptBlueprint, trace_id: log.trace_id, span_id: log.span_id };
+      const log = await opts.tracking.track(callerOf(req), req.body);
+      return { success: true, request_id: log.id, prompt_blueprint: presentPromptBlueprint(log), trace_id: log.trace_id, span_id: log.span_id };
     },
   });
 }
