@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { openDatabase, migrateToLatest } from '../src/db/database.js';
-import { foldText } from '../src/db/text-fold.js';
+import { FOLDS_TO_ASCII, foldText } from '../src/db/text-fold.js';
 import type { LogFilter } from '../src/request-logs/log-filter.js';
 import { RequestLogRepository } from '../src/request-logs/request-log.repository.js';
 import { DIALECTS, createPostgresDatabase } from './support/dialects.js';
@@ -26,6 +26,7 @@ const CORPUS: Array<[string, string]> = [
   ['100% sure_thing', 'a_b'],
   ['Ǆungla Ǉudi', 'ǆ ǉ'],
   ['ＦＵＬＬＷＩＤＴＨ', '𐐀 deseret'],
+  ['273 \u212aelvin', 'İZMIR'],
 ];
 
 /** PostgreSQL's lower() under a UTF-8 libc collation, written independently of src/db/text-fold.ts: per code point. */
@@ -49,6 +50,9 @@ const SEARCHES: Array<[Op, 'input_text' | 'output_text' | null, string]> = [
   ['q', null, 'ｆｕｌｌ'],
   ['q', null, '𐐨'],
   ['q', null, 'needle'],
+  ['q', null, 'kelvin'],
+  ['q', null, 'izmir'],
+  ['q', null, 'İzmir'],
   ['contains', 'input_text', 'É A'],
   ['not_contains', 'input_text', 'café'],
   ['starts_with', 'input_text', 'caf'],
@@ -192,6 +196,16 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(expected('q', null, 'CAFÉ'), [0, 1]);
       assert.deepEqual(expected('q', null, 'οδοσ'), [3]);
       assert.deepEqual(expected('q', null, 'ß'), [6]);
+      assert.deepEqual(expected('q', null, 'kelvin'), [11]);
+    });
+
+    it('knows every non-ASCII letter that folds to ASCII (the SQLite fast path for ASCII patterns relies on it)', () => {
+      const found: string[] = [];
+      for (let cp = 0x80; cp <= 0x10ffff; cp++) {
+        if (cp >= 0xd800 && cp <= 0xdfff) continue;
+        if (/^[\x00-\x7f]+$/.test(foldText(String.fromCodePoint(cp)))) found.push(String.fromCodePoint(cp));
+      }
+      assert.deepEqual(found, [...FOLDS_TO_ASCII]);
     });
 
     it('keeps the text index in step with new logs', async () => {

@@ -1,7 +1,7 @@
 // The few places where SQLite and PostgreSQL differ, behind named capabilities (see STYLE.md §6).
 import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
-import { FOLD_FUNCTION, foldText } from './text-fold.js';
+import { FOLD_FUNCTION, FOLDS_TO_ASCII, foldText, isAscii } from './text-fold.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -81,7 +81,18 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
     name,
     supportsSkipLocked: false,
     // SQLite's own LIKE folds ASCII only; both sides are folded first (the pattern here, once).
-    ilike: (e, p) => sql<boolean>`${sql.raw(FOLD_FUNCTION)}(${ref(e)}) LIKE ${foldText(p)} ESCAPE '\\'`,
+    ilike: (e, p) => {
+      const pattern = foldText(p);
+      const folded = sql<boolean>`${sql.raw(FOLD_FUNCTION)}(${ref(e)}) LIKE ${pattern} ESCAPE '\\'`;
+      if (!isAscii(pattern)) return folded;
+      // An ASCII pattern can only match ASCII letters, where SQLite's own LIKE (in C, ~3x faster than calling into
+      // JavaScript per row) already agrees with the fold, unless the text holds a non-ASCII letter folding to ASCII.
+      const special = sql.join(
+        FOLDS_TO_ASCII.map((c) => sql`instr(${ref(e)}, ${c}) > 0`),
+        sql` OR `,
+      );
+      return sql<boolean>`(CASE WHEN ${special} THEN ${folded} ELSE ${ref(e)} LIKE ${pattern} ESCAPE '\\' END)`;
+    },
     logTextCandidates: (id, columns, text) => {
       const folded = foldText(text);
       // The trigram tokenizer matches nothing for a phrase under three characters.

@@ -9,8 +9,13 @@ export const FOLD_FUNCTION = 'strata_fold';
 const CONTEXTUAL = /[\u03a3\u0130]/g;
 const ASCII = /^[\x00-\x7f]*$/;
 
+/** The only non-ASCII characters foldText maps to ASCII (İ → i, Kelvin sign → k); test/search-index.test.ts checks. */
+export const FOLDS_TO_ASCII = ['\u0130', '\u212a'] as const;
+
+export const isAscii = (text: string): boolean => ASCII.test(text);
+
 /** Lower-cases text one code point at a time, as PostgreSQL's lower() does with a libc UTF-8 collation. */
 export function foldText(text: string): string {
-  if (ASCII.test(text)) return text.toLowerCase();
+  if (isAscii(text)) return text.toLowerCase();
   return text.replace(CONTEXTUAL, (c) => (c === '\u03a3' ? '\u03c3' : 'i')).toLowerCase();
 }
