@@ -9,6 +9,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { createApp } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
+import { registerSqliteFunctions } from '../src/db/database.js';
 
 const KEY = 'sk_strata_bench_filter_key_0000000000000';
 const DAY = 86_400_000;
@@ -16,6 +17,8 @@ const BASE = Date.UTC(2026, 0, 1);
 
 export function seed(file: string, count: number): void {
   const db = new SQLite(file);
+  // The triggers filling the text-search index call strata_fold.
+  registerSqliteFunctions(db);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
   // A large page cache keeps the secondary indexes in memory while they are filled.
@@ -150,6 +153,26 @@ async function sqliteRun(count: number, wanted: number): Promise<Record<string, 
   }
 }
 
+/** The same logs as `seed`, on PostgreSQL (workspace 1), set-wise by generate_series. */
+export async function seedPostgres(client: pg.Client, count: number): Promise<void> {
+  const start = `(${BASE}::bigint + (i::bigint * ${Math.floor((100 * DAY) / count)}))`;
+  await client.query(`INSERT INTO request_logs (id, workspace_id, provider, model, input, output, input_text, output_text, parameters, request_start_time,
+      request_end_time, latency_ms, input_tokens, output_tokens, price, status, prompt_input_variables, tags, metadata, scores, score, created_at)
+    SELECT i, 1, 'openai', CASE WHEN i % 2 = 1 THEN 'gpt-4o' ELSE 'gpt-4o-mini' END,
+      '{"type":"chat","messages":[{"role":"user","content":[{"type":"text","text":"What is the status of order ' || i || '?"}]}]}',
+      '{"type":"chat","messages":[{"role":"assistant","content":[{"type":"text","text":"Order ' || i || ' shipped on day ' || i % 28 || '."}]}]}',
+      'What is the status of order ' || i || '?', 'Order ' || i || ' shipped on day ' || i % 28 || '.', '{}', ${start}, ${start} + 700, 700,
+      30 + i % 50, 10 + i % 20, 0.0003, CASE WHEN i % 40 = 0 THEN 'ERROR' ELSE 'SUCCESS' END,
+      '{"question":"What is the status of order ' || i || '?","order":"' || i || '"}', '["shard-' || i % 5 || '","team-' || i % 3 || '"]',
+      '{"app":"app-' || i % 4 || '","env":"' || CASE WHEN i % 10 < 7 THEN 'prod' ELSE 'dev' END || '"}', '{"default":' || i % 101 || '}', i % 101, ${start}
+    FROM generate_series(0, ${count - 1}) AS i`);
+  await client.query(`SELECT setval(pg_get_serial_sequence('request_logs', 'id'), ${count})`);
+  await client.query(`INSERT INTO request_log_tags SELECT i, 1, t, ${start} FROM generate_series(0, ${count - 1}) AS i, LATERAL (VALUES ('shard-' || i % 5), ('team-' || i % 3)) AS v(t)`);
+  await client.query(`INSERT INTO request_log_metadata SELECT i, 1, k, val, ${start} FROM generate_series(0, ${count - 1}) AS i,
+    LATERAL (VALUES ('app', 'app-' || i % 4), ('env', CASE WHEN i % 10 < 7 THEN 'prod' ELSE 'dev' END)) AS v(k, val)`);
+  await client.query(`INSERT INTO request_log_scores SELECT i, 'default', i % 101 FROM generate_series(0, ${count - 1}) AS i`);
+}
+
 /** The same data on PostgreSQL, seeded set-wise by generate_series. */
 async function postgresRun(adminUrl: string, count: number, wanted: number): Promise<Record<string, number | string>> {
   const name = `strata_bench_${Date.now()}`;
@@ -168,22 +191,7 @@ async function postgresRun(adminUrl: string, count: number, wanted: number): Pro
     await client.connect();
     try {
       const s0 = performance.now();
-      const start = `(${BASE}::bigint + (i::bigint * ${Math.floor((100 * DAY) / count)}))`;
-      await client.query(`INSERT INTO request_logs (id, workspace_id, provider, model, input, output, input_text, output_text, parameters, request_start_time,
-          request_end_time, latency_ms, input_tokens, output_tokens, price, status, prompt_input_variables, tags, metadata, scores, score, created_at)
-        SELECT i, 1, 'openai', CASE WHEN i % 2 = 1 THEN 'gpt-4o' ELSE 'gpt-4o-mini' END,
-          '{"type":"chat","messages":[{"role":"user","content":[{"type":"text","text":"What is the status of order ' || i || '?"}]}]}',
-          '{"type":"chat","messages":[{"role":"assistant","content":[{"type":"text","text":"Order ' || i || ' shipped on day ' || i % 28 || '."}]}]}',
-          'What is the status of order ' || i || '?', 'Order ' || i || ' shipped on day ' || i % 28 || '.', '{}', ${start}, ${start} + 700, 700,
-          30 + i % 50, 10 + i % 20, 0.0003, CASE WHEN i % 40 = 0 THEN 'ERROR' ELSE 'SUCCESS' END,
-          '{"question":"What is the status of order ' || i || '?","order":"' || i || '"}', '["shard-' || i % 5 || '","team-' || i % 3 || '"]',
-          '{"app":"app-' || i % 4 || '","env":"' || CASE WHEN i % 10 < 7 THEN 'prod' ELSE 'dev' END || '"}', '{"default":' || i % 101 || '}', i % 101, ${start}
-        FROM generate_series(0, ${count - 1}) AS i`);
-      await client.query(`SELECT setval(pg_get_serial_sequence('request_logs', 'id'), ${count})`);
-      await client.query(`INSERT INTO request_log_tags SELECT i, 1, t, ${start} FROM generate_series(0, ${count - 1}) AS i, LATERAL (VALUES ('shard-' || i % 5), ('team-' || i % 3)) AS v(t)`);
-      await client.query(`INSERT INTO request_log_metadata SELECT i, 1, k, val, ${start} FROM generate_series(0, ${count - 1}) AS i,
-        LATERAL (VALUES ('app', 'app-' || i % 4), ('env', CASE WHEN i % 10 < 7 THEN 'prod' ELSE 'dev' END)) AS v(k, val)`);
-      await client.query(`INSERT INTO request_log_scores SELECT i, 'default', i % 101 FROM generate_series(0, ${count - 1}) AS i`);
+      await seedPostgres(client, count);
       const seedSeconds = (performance.now() - s0) / 1000;
       const f = filtersFor(wanted);
       const b0 = performance.now();

@@ -6,6 +6,7 @@ import { ROOT } from './support.js';
 import * as fileImport from './file-import.js';
 import * as filter from './filter.js';
 import * as ingest from './ingest.js';
+import * as search from './search.js';
 
 type Scenario = { name: string; run: () => Promise<Record<string, number | string>> };
 
@@ -13,6 +14,7 @@ const scenarios: Scenario[] = [
   { name: 'file-import-100mb-csv', run: () => fileImport.run({ rows: Number(process.env.BENCH_ROWS ?? 1_000_000) }) },
   { name: 'log-ingestion', run: () => ingest.run() },
   { name: 'version-from-filters-1m-logs', run: () => filter.run() },
+  { name: 'search-1m-logs', run: () => search.run() },
 ];
 
 const only = process.argv[2];

@@ -127,7 +127,11 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     'dataset.build_from_filter': buildFromFilterJob(publisher, fromLogs),
     'dataset.copy_draft': copyDraftJob(dbh, datasetRepo, draftRepo, publisher),
     'dataset.save_draft': saveDraftJob(dbh, datasetRepo, draftRepo, publisher),
-    'maintenance.purge': purgeJob(dbh, datasetRepo, jobRepo, config.failedRetentionMs),
+    'maintenance.purge': purgeJob(dbh, datasetRepo, jobRepo, {
+      retentionMs: config.failedRetentionMs,
+      deletedRowsGraceMs: config.deletedRowsGraceMs,
+      batchRows: config.worker.importBatchRows,
+    }),
     'nebius.s3_import': s3ImportJob({ dbh, repo: nebiusRepo, publisher, secrets, guard: s3Guard, maxBytes: config.maxFileBytes }),
   };
 

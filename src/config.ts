@@ -34,6 +34,7 @@ const envSchema = z.object({
   STRATA_JOB_MAX_ATTEMPTS: intFrom(5, 1),
   STRATA_FAILED_RETENTION_HOURS: z.coerce.number().min(0).default(24 * 7),
   STRATA_IMPORT_BATCH_ROWS: intFrom(2000, 1),
+  STRATA_DELETED_ROWS_GRACE_MINUTES: z.coerce.number().min(0).default(15),
   STRATA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   STRATA_OUTBOUND_ALLOWLIST: z.string().default(''),
   STRATA_WEBHOOK_TIMEOUT_MS: intFrom(10_000, 100),
@@ -76,6 +77,8 @@ export interface Config {
     readonly importBatchRows: number;
   };
   readonly failedRetentionMs: number;
+  /** Rows of a deleted version are purged once it has been deleted this long (reads already under way finish). */
+  readonly deletedRowsGraceMs: number;
   readonly logLevel: string;
   readonly outboundAllowlist: readonly string[];
   /** Webhook delivery: per-attempt timeout, exponential backoff (base doubling up to max), retry window before giving up. */
@@ -152,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       importBatchRows: e.STRATA_IMPORT_BATCH_ROWS,
     }),
     failedRetentionMs: e.STRATA_FAILED_RETENTION_HOURS * 3600_000,
+    deletedRowsGraceMs: e.STRATA_DELETED_ROWS_GRACE_MINUTES * 60_000,
     logLevel: e.STRATA_LOG_LEVEL,
     outboundAllowlist: Object.freeze(
       e.STRATA_OUTBOUND_ALLOWLIST.split(',')

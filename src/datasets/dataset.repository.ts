@@ -251,6 +251,30 @@ export class DatasetRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Deleted versions and drafts, deleted before `before`, that still have rows. */
+  async deletedDatasetsWithRows(before: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('datasets as d')
+      .select('d.id')
+      .where('d.is_deleted', '=', 1)
+      .where('d.deleted_at', '<', before)
+      .where((eb) => eb.exists(eb.selectFrom('dataset_rows as r').select('r.row_index').whereRef('r.dataset_id', '=', 'd.id')))
+      .orderBy('d.id')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Deletes up to `limit` rows of a dataset (the lowest indexes, by the primary key); returns how many went. */
+  async deleteRowBatch(ex: Executor, datasetId: number, limit: number): Promise<number> {
+    const result = await ex
+      .deleteFrom('dataset_rows')
+      .where('dataset_id', '=', datasetId)
+      .where('row_index', 'in', (eb) => eb.selectFrom('dataset_rows').select('row_index').where('dataset_id', '=', datasetId).orderBy('row_index').limit(limit))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /** Removes the dataset and any rows it still has (purge.job.ts deletes a large one's rows in batches first). */
   async hardDeleteDataset(ex: Executor, id: number): Promise<void> {
     await ex.deleteFrom('dataset_rows').where('dataset_id', '=', id).execute();
     await ex.deleteFrom('datasets').where('id', '=', id).execute();

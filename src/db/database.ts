@@ -7,6 +7,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Config } from '../config.js';
 import { capabilitiesFor, type DialectCapabilities } from './dialect.js';
 import { migrations } from './migrations/index.js';
+import { FOLD_FUNCTION, foldText } from './text-fold.js';
 import type { Database } from './schema.js';
 
 // int8 (bigint) columns hold epoch-ms times and ids that fit a JS number safely.
@@ -52,6 +53,7 @@ export function openDatabase(database: Config['database'], opts: { poolSize?: nu
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
+  registerSqliteFunctions(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
     db,
@@ -75,6 +77,14 @@ export function openDatabase(database: Config['database'], opts: { poolSize?: nu
       }),
     close: () => db.destroy(),
   };
+}
+
+/**
+ * SQL functions Strata's SQLite schema relies on: search SQL and the triggers filling request_logs_fts call
+ * strata_fold, so every connection that writes request logs (the app, the bench seeders) must register it.
+ */
+export function registerSqliteFunctions(sqlite: SQLite.Database): void {
+  sqlite.function(FOLD_FUNCTION, { deterministic: true }, (v: unknown) => (typeof v === 'string' ? foldText(v) : v));
 }
 
 /** Brings the schema up to date; safe to call from several processes at once (Kysely takes a lock). */

@@ -168,6 +168,16 @@ export interface WebhookDeliveriesTable {
   updated_at: number;
 }
 
+/**
+ * SQLite only: contentless FTS5 trigram index of request logs' folded input/output text (rowid = request_logs.id),
+ * kept by triggers; read only through MATCH as a search prefilter (its columns read back as NULL).
+ */
+export interface RequestLogsFtsTable {
+  rowid: number;
+  input_text: string | null;
+  output_text: string | null;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   users: UsersTable;
@@ -188,6 +198,7 @@ export interface Database {
   request_log_metadata: RequestLogMetadataTable;
   request_log_scores: RequestLogScoresTable;
   spans: SpansTable;
+  request_logs_fts: RequestLogsFtsTable;
   nebius_s3_imports: NebiusS3ImportsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;

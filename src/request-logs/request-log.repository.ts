@@ -147,7 +147,7 @@ export class RequestLogRepository {
     if (order.kind === 'random' || NULLABLE_SORT.has(order.column)) {
       const result = await sql<MatchRow>`
         SELECT r.id, r.prompt_input_variables, r.metadata FROM request_logs r
-        WHERE r.workspace_id = ${workspaceId} AND ${this.where(filter)}
+        WHERE r.workspace_id = ${workspaceId} AND ${this.where(workspaceId, filter)}
         ORDER BY ${this.orderBy(order)}
         LIMIT ${limit}`.execute(this.db);
       return result.rows.map((r) => ({ ...r, id: Number(r.id) }));
@@ -165,7 +165,7 @@ export class RequestLogRepository {
       const keyset = after ? sql`AND ${col} ${cmpEq} ${after.key} AND (${col} ${cmp} ${after.key} OR r.id ${cmp} ${after.id})` : sql``;
       const result = await sql<MatchRow & { sort_key: unknown }>`
         SELECT r.id, r.prompt_input_variables, r.metadata, ${col} AS sort_key FROM request_logs r
-        WHERE r.workspace_id = ${workspaceId} AND ${this.where(filter)} ${keyset}
+        WHERE r.workspace_id = ${workspaceId} AND ${this.where(workspaceId, filter)} ${keyset}
         ORDER BY ${this.orderBy(order)}
         LIMIT ${take}`.execute(this.db);
       for (const r of result.rows) out.push({ id: Number(r.id), prompt_input_variables: r.prompt_input_variables, metadata: r.metadata });
@@ -188,14 +188,14 @@ export class RequestLogRepository {
   }
 
   async count(workspaceId: number, filter: LogFilter | undefined): Promise<number> {
-    const result = await sql<{ n: number | string }>`SELECT COUNT(*) AS n FROM request_logs r WHERE r.workspace_id = ${workspaceId} AND ${this.where(filter)}`.execute(this.db);
+    const result = await sql<{ n: number | string }>`SELECT COUNT(*) AS n FROM request_logs r WHERE r.workspace_id = ${workspaceId} AND ${this.where(workspaceId, filter)}`.execute(this.db);
     return Number(result.rows[0]?.n ?? 0);
   }
 
   async page(workspaceId: number, filter: LogFilter | undefined, order: LogOrder, offset: number, limit: number): Promise<RequestLogRow[]> {
     const result = await sql<RequestLogRow>`
       SELECT r.* FROM request_logs r
-      WHERE r.workspace_id = ${workspaceId} AND ${this.where(filter)}
+      WHERE r.workspace_id = ${workspaceId} AND ${this.where(workspaceId, filter)}
       ORDER BY ${this.orderBy(order)}
       LIMIT ${limit} OFFSET ${offset}`.execute(this.db);
     return result.rows.map(normaliseRow);
@@ -203,8 +203,16 @@ export class RequestLogRepository {
 
   // ---- the filter compiler
 
-  private where(filter: LogFilter | undefined): RawBuilder<SqlBool> {
-    return filter ? this.compile(filter) : sql<SqlBool>`1 = 1`;
+  /**
+   * The WHERE condition a filter compiles to over `request_logs r` (for EXPLAIN in the tests and the bench);
+   * `bareFilter` leaves out the `r.workspace_id` bound, to see which index answers the filter itself.
+   */
+  filterSql(workspaceId: number, filter: LogFilter | undefined, opts: { bareFilter?: boolean } = {}): RawBuilder<SqlBool> {
+    return opts.bareFilter ? this.where(workspaceId, filter) : sql<SqlBool>`r.workspace_id = ${workspaceId} AND ${this.where(workspaceId, filter)}`;
+  }
+
+  private where(workspaceId: number, filter: LogFilter | undefined): RawBuilder<SqlBool> {
+    return filter ? this.compile(filter, workspaceId) : sql<SqlBool>`1 = 1`;
   }
 
   private orderBy(order: LogOrder): RawBuilder<unknown> {
@@ -216,16 +224,21 @@ export class RequestLogRepository {
     return sql`${nulls}${col} ${dir}, r.id ${dir}`;
   }
 
-  private compile(f: LogFilter): RawBuilder<SqlBool> {
+  /**
+   * Tag and metadata tests are `r.id IN (child rows of this workspace matching)`: the workspace bound lets the
+   * planner answer them from request_log_tags_ws_tag / request_log_metadata_ws_kv (a semi-join or a rowid probe)
+   * instead of one primary-key lookup per candidate log. `ws` is the workspace every caller already filters on.
+   */
+  private compile(f: LogFilter, ws: number): RawBuilder<SqlBool> {
     const col = (c: LogColumn | TextColumn) => sql.ref(`r.${c}`);
     switch (f.kind) {
       case 'and':
       case 'or':
         if (f.items.length === 0) return f.kind === 'and' ? sql`1 = 1` : sql`1 = 0`;
-        return sql<SqlBool>`(${sql.join(f.items.map((i) => this.compile(i)), sql.raw(f.kind === 'and' ? ' AND ' : ' OR '))})`;
+        return sql<SqlBool>`(${sql.join(f.items.map((i) => this.compile(i, ws)), sql.raw(f.kind === 'and' ? ' AND ' : ' OR '))})`;
       case 'not':
         // NULL-safe negation: a log without the value does not match the positive test, so it matches its negation.
-        return sql<SqlBool>`NOT COALESCE(${this.compile(f.item)}, FALSE)`;
+        return sql<SqlBool>`NOT COALESCE(${this.compile(f.item, ws)}, FALSE)`;
       case 'const':
         return f.value ? sql`1 = 1` : sql`1 = 0`;
       case 'cmp':
@@ -235,28 +248,26 @@ export class RequestLogRepository {
       case 'is_null':
         return sql<SqlBool>`${col(f.column)} IS NULL`;
       case 'text':
-        return this.textTest(col(f.column), f.op, f.value);
+        return this.textTest(f.column, f.op, f.value);
       case 'q':
-        return sql<SqlBool>`(${this.dialect.ilike(sql.ref('r.input_text'), likeContains(f.text))} OR ${this.dialect.ilike(sql.ref('r.output_text'), likeContains(f.text))})`;
+        return this.searchText(['input_text', 'output_text'], likeContains(f.text), f.text);
       case 'tag':
-        return sql<SqlBool>`EXISTS (SELECT 1 FROM request_log_tags t WHERE t.request_log_id = r.id AND ${
-          f.tags.length === 1 ? sql`t.tag = ${f.tags[0]}` : sql`t.tag IN (${sql.join(f.tags)})`
-        })`;
+        return this.childIn('request_log_tags', ws, f.tags.length === 1 ? sql`c.tag = ${f.tags[0]}` : sql`c.tag IN (${sql.join(f.tags)})`);
       case 'any_tag':
-        return sql<SqlBool>`EXISTS (SELECT 1 FROM request_log_tags t WHERE t.request_log_id = r.id)`;
+        return this.childIn('request_log_tags', ws);
       case 'meta': {
         const test =
           f.op === 'eq'
-            ? sql`m.value = ${f.values[0]}`
+            ? sql`c.value = ${f.values[0]}`
             : f.op === 'in'
-              ? sql`m.value IN (${sql.join(f.values)})`
-              : this.dialect.ilike(sql.ref('m.value'), likeContains(f.values[0]));
-        return sql<SqlBool>`EXISTS (SELECT 1 FROM request_log_metadata m WHERE m.request_log_id = r.id AND m.key = ${f.key} AND ${test})`;
+              ? sql`c.value IN (${sql.join(f.values)})`
+              : this.dialect.ilike(sql.ref('c.value'), likeContains(f.values[0]));
+        return this.childIn('request_log_metadata', ws, sql`c.key = ${f.key} AND ${test}`);
       }
       case 'meta_key':
-        return sql<SqlBool>`EXISTS (SELECT 1 FROM request_log_metadata m WHERE m.request_log_id = r.id AND m.key IN (${sql.join(f.keys)}))`;
+        return this.childIn('request_log_metadata', ws, sql`c.key IN (${sql.join(f.keys)})`);
       case 'any_meta':
-        return sql<SqlBool>`EXISTS (SELECT 1 FROM request_log_metadata m WHERE m.request_log_id = r.id)`;
+        return this.childIn('request_log_metadata', ws);
       case 'score':
         return sql<SqlBool>`EXISTS (SELECT 1 FROM request_log_scores s WHERE s.request_log_id = r.id AND s.name = ${f.name} AND s.value ${sql.raw(CMP_SQL[f.op])} ${f.value})`;
       case 'input_var': {
@@ -269,11 +280,26 @@ export class RequestLogRepository {
     }
   }
 
-  private textTest(expr: RawBuilder<unknown>, op: 'contains' | 'starts_with' | 'ends_with' | 'equals', value: string): RawBuilder<SqlBool> {
-    if (op === 'equals') return sql<SqlBool>`${expr} = ${value}`;
+  private childIn(table: 'request_log_tags' | 'request_log_metadata', ws: number, test?: RawBuilder<unknown>): RawBuilder<SqlBool> {
+    return sql<SqlBool>`r.id IN (SELECT c.request_log_id FROM ${sql.table(table)} c WHERE c.workspace_id = ${ws}${test ? sql` AND ${test}` : sql``})`;
+  }
+
+  private textTest(column: TextColumn, op: 'contains' | 'starts_with' | 'ends_with' | 'equals', value: string): RawBuilder<SqlBool> {
+    if (op === 'equals') return sql<SqlBool>`${sql.ref(`r.${column}`)} = ${value}`;
     const contains = likeContains(value);
     const pattern = op === 'contains' ? contains : op === 'starts_with' ? contains.slice(1) : contains.slice(0, -1);
-    return this.dialect.ilike(expr, pattern);
+    if (column === 'input_text' || column === 'output_text') return this.searchText([column], pattern, value);
+    return this.dialect.ilike(sql.ref(`r.${column}`), pattern);
+  }
+
+  /** Case-insensitive LIKE over the logs' input/output text, behind the text index where the dialect needs one. */
+  private searchText(columns: Array<'input_text' | 'output_text'>, pattern: string, literal: string): RawBuilder<SqlBool> {
+    const exact = sql<SqlBool>`(${sql.join(
+      columns.map((c) => this.dialect.ilike(sql.ref(`r.${c}`), pattern)),
+      sql.raw(' OR '),
+    )})`;
+    const candidates = this.dialect.logTextCandidates(sql.ref('r.id'), columns, literal);
+    return candidates ? sql<SqlBool>`(${candidates} AND ${exact})` : exact;
   }
 }
 
