@@ -57,7 +57,8 @@ export function RowsPage({ id }: { id: number }) {
 }
 
 function DraftOrVersion({ d, search, setSearch, q, reloadDataset }: { d: Dataset; search: string; setSearch: (s: string) => void; q: string; reloadDataset: () => void }) {
-  const [saving, setSaving] = useState<'sent' | 'done' | null>(null);
+  // 'sent': save-draft accepted, the draft not yet seen being saved; 'saving': seen processing; 'done': published.
+  const [saving, setSaving] = useState<{ phase: 'sent' | 'saving' | 'done'; errorBefore: string | null } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [actionError, setActionError] = useState<{ where: string; message: string } | null>(null);
   const [reloadKey, setReloadKey] = useState(0);
@@ -66,13 +67,14 @@ function DraftOrVersion({ d, search, setSearch, q, reloadDataset }: { d: Dataset
   const [columnDialog, setColumnDialog] = useState<ColumnDialogMode | null>(null);
   const [confirmDiscard, setConfirmDiscard] = useState(false);
   const [busy, setBusy] = useState(false);
-  const editable = d.status === 'draft';
+  const editable = d.status === 'draft' && saving === null;
 
-  // A save in flight ends when the draft is a published version (or back to a draft with an error).
+  // A save ends when the draft is a published version, or back to a draft with a new error (its edits kept).
   useEffect(() => {
-    if (saving !== 'sent') return;
-    if (d.status === 'ready' && d.version_number > 0) setSaving('done');
-    if (d.status === 'draft') {
+    if (!saving || saving.phase === 'done') return;
+    if (d.status === 'ready' && d.version_number > 0) setSaving({ ...saving, phase: 'done' });
+    else if (d.status === 'processing' && saving.phase === 'sent') setSaving({ ...saving, phase: 'saving' });
+    else if (d.status === 'draft' && (saving.phase === 'saving' || d.error !== saving.errorBefore)) {
       setSaving(null);
       setActionError({ where: 'save', message: d.error ? `Saving failed: ${d.error}` : 'Saving did not finish; the draft is unchanged.' });
     }
@@ -134,7 +136,7 @@ function DraftOrVersion({ d, search, setSearch, q, reloadDataset }: { d: Dataset
     },
   };
 
-  if (d.status === 'processing') {
+  if (d.status === 'processing' || saving?.phase === 'sent' || saving?.phase === 'saving') {
     return (
       <div data-testid="draft-progress">
         <Loading what={saving ? `Saving as the next version (${formatCount(d.row_count)} rows)` : d.origin === 'draft' && d.version_number < 0 ? 'Preparing the draft (copying rows from the source version)' : 'This version is still being processed'} />
@@ -144,7 +146,7 @@ function DraftOrVersion({ d, search, setSearch, q, reloadDataset }: { d: Dataset
 
   return (
     <>
-      {saving === 'done' ? (
+      {saving?.phase === 'done' ? (
         <div className="notice success" role="status" data-testid="saved-notice">
           The draft is saved as <Link to={`/datasets/versions/${d.id}`}>{versionLabel(d.version_number)}</Link> ({formatCount(d.row_count)} rows), now read-only.{' '}
           <Link to={`/datasets/groups/${d.dataset_group_id}`}>Back to the group</Link>
@@ -163,7 +165,7 @@ function DraftOrVersion({ d, search, setSearch, q, reloadDataset }: { d: Dataset
               onClick={() =>
                 void act('save', async () => {
                   await api('POST', `${V2}/dataset-versions/save-draft`, { body: { dataset_group_id: d.dataset_group_id } });
-                  setSaving('sent');
+                  setSaving({ phase: 'sent', errorBefore: d.error });
                   reloadDataset();
                 })
               }
