@@ -520,7 +520,7 @@ export function RowsGrid({
             return (
               <div
                 key={item.key}
-                className={`grid-row${abs % 2 ? ' odd' : ''}${selected ? ' selected' : ''}`}
+                className={`grid-row${abs % 2 ? ' odd' : ''}${selected ? ' selected' : ''}${edit?.row === abs ? ' has-editor' : ''}`}
                 role="row"
                 aria-rowindex={abs + 1}
                 aria-selected={editing ? Boolean(selected) : undefined}
