@@ -283,6 +283,28 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(list.map((x) => x.version_number).sort(), [1, 2]);
     });
 
+    it('the draft editor fits a phone screen (390×844)', async () => {
+      const created = await t.request({ method: 'POST', url: `${V2}/dataset-versions/create-draft`, body: { dataset_group_id: groupId, source_dataset_id: draftId } });
+      assert.ok([201, 202].includes(created.statusCode), created.body);
+      const id = created.json().draft_dataset_id as number;
+      await page.setViewportSize({ width: 390, height: 844 });
+      try {
+        await page.goto(`${base}/datasets/versions/${id}`);
+        await page.getByRole('region', { name: 'Draft editing' }).waitFor();
+        await page.locator('[role="row"][aria-rowindex="1"]').getByText('edited-1').waitFor();
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 1, `page overflows by ${overflow}px`);
+        for (const name of ['Save as next version', 'Discard draft', 'Add row', 'Add column']) {
+          const b = (await page.getByRole('button', { name }).boundingBox())!;
+          assert.ok(b.x >= 0 && b.x + b.width <= 391, `${name} at ${b.x}..${b.x + b.width}`);
+        }
+        await shot('draft-phone');
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 860 });
+        assert.equal((await t.request({ method: 'DELETE', url: `${V2}/datasets/${id}` })).statusCode, 200);
+      }
+    });
+
     it('grid: sticky row numbers, arrows scroll the active cell into view sideways, announced to screen readers', async () => {
       const header = ['n', ...Array.from({ length: WIDE_COLUMNS - 1 }, (_, i) => `c${i + 1}`)];
       const lines = [header.join(',')];
