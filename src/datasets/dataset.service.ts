@@ -242,7 +242,11 @@ export class DatasetService {
     const offset = (q.page - 1) * q.perPage;
     const [stored, total] = await Promise.all(
       view
-        ? [this.repo.readRowsInView(id, search, view, { afterIndex, offset, limit: q.perPage }), this.repo.countRowsInView(id, search, view)]
+        ? [
+            this.repo.readRowsInView(id, search, view, { afterIndex, offset, limit: q.perPage }),
+            // Sorting alone keeps every row: no need to count them.
+            search || view.filters.length ? this.repo.countRowsInView(id, search, view) : Promise.resolve(dataset.row_count),
+          ]
         : [this.repo.readRows(id, { q: search, afterIndex, offset, limit: q.perPage }), search ? this.repo.countRows(id, search) : Promise.resolve(dataset.row_count)],
     );
     const last = stored[stored.length - 1];
