@@ -63,3 +63,17 @@ describe('RowDialog', () => {
     expect(onMove).toHaveBeenCalledWith(1);
   });
 });
+
+describe('Modal focus', () => {
+  it('returns focus to where it was when the dialog closes', () => {
+    const opener = document.createElement('button');
+    opener.textContent = 'open';
+    document.body.appendChild(opener);
+    opener.focus();
+    const { unmount } = render(<RowDialog rowNumber={1} total={1} columns={['a']} values={['x']} onMove={() => undefined} onClose={() => undefined} />);
+    expect(document.activeElement?.textContent).toBe('Close');
+    unmount();
+    expect(document.activeElement).toBe(opener);
+    opener.remove();
+  });
+});

@@ -1,10 +1,16 @@
-// A modal dialog for the draft editor and the row view: backdrop, Escape closes, Tab stays inside, focus starts on `initialFocus`.
+// A modal dialog for the draft editor and the row view: backdrop, Escape closes, Tab stays inside, focus starts on
+// `initialFocus` and returns where it was.
 import { useEffect, useRef, type ReactNode, type RefObject } from 'react';
 
 export function Modal({ label, onClose, children, initialFocus, role = 'dialog', wide }: { label: string; onClose: () => void; children: ReactNode; initialFocus?: RefObject<HTMLElement | null>; role?: 'dialog' | 'alertdialog'; wide?: boolean }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     (initialFocus?.current ?? box.current?.querySelector<HTMLElement>('input, textarea, button'))?.focus();
+    // Focus goes back where it was (the button that opened the dialog), unless the closer moved it elsewhere.
+    return () => {
+      if (before?.isConnected && (document.activeElement === document.body || document.activeElement === null)) before.focus();
+    };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   return (
