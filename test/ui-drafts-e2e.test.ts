@@ -146,6 +146,7 @@ for (const dialect of DIALECTS) {
       await page.keyboard.press('Enter');
       await page.getByLabel(`Edit row ${ROWS + 1}, name`).fill('a new row');
       await page.keyboard.press('Enter');
+      await page.getByLabel(`Edit row ${ROWS + 1}, name`).waitFor({ state: 'detached' });
       await page.getByTestId('grid-status').getByText(`${ROWS + 1} rows`).waitFor();
       let rows = await allRows(t, draftId);
       assert.equal(rows.rows.length, ROWS + 1);
@@ -267,6 +268,7 @@ for (const dialect of DIALECTS) {
       await page.getByRole('button', { name: 'Add row' }).click();
       await page.getByLabel('Edit row 1, only').fill('scratch');
       await page.keyboard.press('Enter');
+      await page.getByLabel('Edit row 1, only').waitFor({ state: 'detached' });
       await page.getByTestId('grid-status').getByText('1 row').waitFor();
 
       await page.getByRole('button', { name: 'Discard draft' }).click();
