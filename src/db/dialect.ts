@@ -74,12 +74,15 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
       jsonArrayRemove: (c, i) => sql<string>`(${sql.ref(c)}::jsonb - ${sql.lit(i)})::text`,
       jsonArrayItemText: (c, i) => sql<string | null>`(${sql.ref(c)}::jsonb ->> ${sql.lit(i)})`,
       jsonArraySortKeys: (c, i) => {
-        const v = sql`(${sql.ref(c)}::jsonb -> ${sql.lit(i)})`;
-        const s = sql`(${sql.ref(c)}::jsonb ->> ${sql.lit(i)})`;
+        // One key, a record computed by a subquery that parses the row's JSON once (OFFSET 0 keeps PostgreSQL from
+        // inlining it, which would parse it once per use: ~3x slower on 200k rows). bytea compares by code point.
+        const v = sql.ref('k.v');
+        const s = sql`(${v} #>> '{}')`;
         const numeric = sql`(jsonb_typeof(${v}) = 'number' OR (jsonb_typeof(${v}) = 'string' AND ${s} ~ '^-?[0-9]+([.][0-9]+)?$'))`;
         const rank = sql`CASE WHEN ${v} IS NULL OR jsonb_typeof(${v}) = 'null' THEN ${sql.lit(SORT_RANK.null)} WHEN ${numeric} THEN ${sql.lit(SORT_RANK.number)}
           WHEN jsonb_typeof(${v}) = 'string' THEN ${sql.lit(SORT_RANK.text)} WHEN jsonb_typeof(${v}) = 'boolean' THEN ${sql.lit(SORT_RANK.boolean)} ELSE ${sql.lit(SORT_RANK.json)} END`;
-        return [rank, sql`CASE WHEN ${numeric} THEN ${s}::numeric END`, sql`(${s} COLLATE "C")`];
+        const key = sql`ROW(${rank}, CASE WHEN ${numeric} THEN ${s}::numeric END, convert_to(${s}, 'UTF8'))`;
+        return [sql`(SELECT ${key} FROM (SELECT ${sql.ref(c)}::jsonb -> ${sql.lit(i)} AS v OFFSET 0) AS k)`];
       },
     };
   }
