@@ -224,9 +224,19 @@ for (const dialect of DIALECTS) {
     });
 
     it('saves the draft as v2 with progress, then links to it; v2 is read-only and holds every edit', async () => {
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+        new MutationObserver(() => {
+          const p = document.querySelector('[data-testid="draft-progress"]');
+          if (p) seen.push(p.textContent ?? '');
+        }).observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
       await page.getByRole('button', { name: 'Save as next version' }).click();
       const saved = page.getByTestId('saved-notice');
       await saved.waitFor({ timeout: 60_000 });
+      const progress = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
+      assert.ok(progress.some((x) => /Saving as the next version \(249 rows\)/.test(x)), progress.join(' | '));
       assert.match((await saved.textContent()) ?? '', /saved as v2/);
       await saved.getByRole('link', { name: 'v2' }).waitFor();
       await shot('saved');
