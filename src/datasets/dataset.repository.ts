@@ -1,9 +1,9 @@
 // All SQL for dataset groups, dataset versions and their rows.
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Db, Executor } from '../db/database.js';
 import { likeContains, type DialectCapabilities } from '../db/dialect.js';
-import type { DatasetGroupRow, DatasetRow, DatasetStatus, NewDataset } from '../db/schema.js';
+import type { DatasetGroupRow, DatasetRow, DatasetStatus, Database, NewDataset } from '../db/schema.js';
 
 /** Nebius-style identifier: 32 lower-case hex characters. */
 export function newExternalId(): string {
@@ -46,6 +46,13 @@ export interface RowPageQuery {
   afterIndex?: number;
   offset?: number;
   limit: number;
+}
+
+/** A sorted and/or per-column filtered view of a version's rows (cells addressed by column position). */
+export interface RowView {
+  sort?: { index: number; order: 'asc' | 'desc' };
+  /** Case-insensitive substring of each cell's text; every filter must match. */
+  filters: Array<{ index: number; text: string }>;
 }
 
 export interface StoredRow {
@@ -320,6 +327,35 @@ export class DatasetRepository {
     query = query.orderBy('row_index').limit(page.limit);
     if (page.afterIndex === undefined && page.offset) query = query.offset(page.offset);
     return query.execute();
+  }
+
+  // ---- rows in a view (sort and per-column filters); kept apart from readRows/countRows, which serve `q` alone
+
+  async countRowsInView(datasetId: number, q: string | undefined, view: RowView): Promise<number> {
+    const row = await this.whereInView(this.db.selectFrom('dataset_rows').where('dataset_id', '=', datasetId), q, view)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** A page of the view: sorted by the column (row order breaks ties), or in row order with `afterIndex` keyset paging. */
+  async readRowsInView(datasetId: number, q: string | undefined, view: RowView, page: { afterIndex?: number; offset: number; limit: number }): Promise<StoredRow[]> {
+    let query = this.whereInView(this.db.selectFrom('dataset_rows').where('dataset_id', '=', datasetId), q, view).select(['row_index', 'row_uid', 'data']);
+    if (view.sort) {
+      for (const key of this.dialect.jsonArraySortKeys('data', view.sort.index)) query = query.orderBy(key, view.sort.order);
+    } else if (page.afterIndex !== undefined) {
+      query = query.where('row_index', '>', page.afterIndex);
+    }
+    query = query.orderBy('row_index').limit(page.limit);
+    if (page.afterIndex === undefined && page.offset) query = query.offset(page.offset);
+    return query.execute();
+  }
+
+  private whereInView<Q extends SelectQueryBuilder<Database, 'dataset_rows', object>>(query: Q, q: string | undefined, view: RowView): Q {
+    let out = query;
+    if (q) out = out.where(this.dialect.ilike('data', likeContains(q))) as Q;
+    for (const f of view.filters) out = out.where(this.dialect.ilike(this.dialect.jsonArrayItemText('data', f.index), likeContains(f.text))) as Q;
+    return out;
   }
 
   /** Streams every row in order, in chunks of `chunk`, by keyset (constant memory). */

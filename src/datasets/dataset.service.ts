@@ -11,7 +11,7 @@ import type { EventSink } from '../events/domain-events.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { decodeBase64Upload } from './base64.js';
-import type { DatasetListQuery, DatasetRepository, StoredRow } from './dataset.repository.js';
+import type { DatasetListQuery, DatasetRepository, RowView, StoredRow } from './dataset.repository.js';
 import { FileFormatError, formatFromFileName, openTableReader, SUPPORTED_EXTENSIONS } from './parsers/index.js';
 import type { SpooledFile } from './upload-spooler.js';
 import type { FileFormat } from '../jobs/job-catalogue.js';
@@ -29,6 +29,18 @@ export interface RowPage {
   rowIds: number[];
   total: number;
   nextCursor: string | null;
+}
+
+export interface RowReadQuery {
+  page: number;
+  perPage: number;
+  q?: string;
+  cursor?: string;
+  /** Column to sort by (then by row order). */
+  sort?: string;
+  order?: 'asc' | 'desc';
+  /** Column name → case-insensitive substring its cell must contain. */
+  filters?: Record<string, string>;
 }
 
 /** How many records of a large file are checked before the upload is accepted. */
@@ -220,17 +232,25 @@ export class DatasetService {
   }
 
   /** A page of rows, by page number or by keyset cursor. Processing versions are not readable yet. */
-  async readRows(caller: Caller, id: number, q: { page: number; perPage: number; q?: string; cursor?: string }): Promise<RowPage & { dataset: DatasetRow }> {
+  async readRows(caller: Caller, id: number, q: RowReadQuery): Promise<RowPage & { dataset: DatasetRow }> {
     const { dataset } = await this.getDataset(caller, id);
     if (dataset.status === 'processing') throw new ConflictError(`dataset ${id} is still processing; its rows are readable once it is ready`);
     if (dataset.status === 'failed') throw new ConflictError(`dataset ${id} failed: ${dataset.error ?? 'unknown error'}`);
     const columns = JSON.parse(dataset.column_names) as string[];
     const search = q.q?.trim() || undefined;
     const afterIndex = q.cursor ? decodeCursor(q.cursor) : undefined;
-    const [stored, total] = await Promise.all([
-      this.repo.readRows(id, { q: search, afterIndex, offset: (q.page - 1) * q.perPage, limit: q.perPage }),
-      search ? this.repo.countRows(id, search) : Promise.resolve(dataset.row_count),
-    ]);
+    const view = rowViewOf(columns, q);
+    if (view?.sort && afterIndex !== undefined) throw new ValidationError('cursor cannot be combined with sort: page through a sorted view with page');
+    const offset = (q.page - 1) * q.perPage;
+    const [stored, total] = await Promise.all(
+      view
+        ? [
+            this.repo.readRowsInView(id, search, view, { afterIndex, offset, limit: q.perPage }),
+            // Sorting alone keeps every row: no need to count them.
+            search || view.filters.length ? this.repo.countRowsInView(id, search, view) : Promise.resolve(dataset.row_count),
+          ]
+        : [this.repo.readRows(id, { q: search, afterIndex, offset, limit: q.perPage }), search ? this.repo.countRows(id, search) : Promise.resolve(dataset.row_count)],
+    );
     const last = stored[stored.length - 1];
     return {
       dataset,
@@ -238,7 +258,8 @@ export class DatasetService {
       rows: stored.map((r) => cellsOf(r, columns.length)),
       rowIds: stored.map((r) => r.row_index),
       total,
-      nextCursor: stored.length === q.perPage && last ? encodeCursor(last.row_index) : null,
+      // A sorted view has no keyset order to resume from: it is paged by number.
+      nextCursor: !view?.sort && stored.length === q.perPage && last ? encodeCursor(last.row_index) : null,
     };
   }
 
@@ -259,6 +280,20 @@ export class DatasetService {
     });
     return { ...dataset, is_deleted: 1 };
   }
+}
+
+/** The sort and per-column filters of a rows query, by column position; undefined when there are none. */
+function rowViewOf(columns: string[], q: RowReadQuery): RowView | undefined {
+  const indexOf = (name: string, what: string) => {
+    const i = columns.indexOf(name);
+    if (i < 0) throw new ValidationError(`${what}: no column "${name}" (columns: ${columns.join(', ') || 'none'})`);
+    return i;
+  };
+  const filters = Object.entries(q.filters ?? {})
+    .filter(([, text]) => text !== '')
+    .map(([name, text]) => ({ index: indexOf(name, 'filter'), text }));
+  const sort = q.sort ? { index: indexOf(q.sort, 'sort'), order: q.order ?? 'asc' } : undefined;
+  return sort || filters.length ? { sort, filters } : undefined;
 }
 
 function duplicateName(name: string): ValidationError {

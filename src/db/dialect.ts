@@ -36,7 +36,17 @@ export interface DialectCapabilities {
   jsonArrayItem(column: string, index: number): RawBuilder<string>;
   /** The JSON-array text column without element `index` (later elements move up). */
   jsonArrayRemove(column: string, index: number): RawBuilder<string>;
+  /** Element `index` of a JSON-array text column as text, for substring filters (null when absent or JSON null). */
+  jsonArrayItemText(column: string, index: number): RawBuilder<string | null>;
+  /**
+   * ORDER BY keys that sort element `index` of a JSON-array text column the same way on both dialects: null first,
+   * then numbers (numeric text such as CSV's "10" included) by value, then text by code point, booleans, JSON.
+   */
+  jsonArraySortKeys(column: string, index: number): RawBuilder<unknown>[];
 }
+
+/** Rank of a cell's kind in a sort (see jsonArraySortKeys). */
+const SORT_RANK = { null: 0, number: 1, text: 2, boolean: 3, json: 4 } as const;
 
 const ROWS_PER_STATEMENT = 64;
 
@@ -74,6 +84,18 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
       jsonText: (e, path) => sql<string | null>`(${e}::jsonb #>> ${path})`,
       jsonArrayItem: (c, i) => sql<string>`coalesce((${sql.ref(c)}::jsonb -> ${sql.lit(i)})::text, 'null')`,
       jsonArrayRemove: (c, i) => sql<string>`(${sql.ref(c)}::jsonb - ${sql.lit(i)})::text`,
+      jsonArrayItemText: (c, i) => sql<string | null>`(${sql.ref(c)}::jsonb ->> ${sql.lit(i)})`,
+      jsonArraySortKeys: (c, i) => {
+        // One key, a record computed by a subquery that parses the row's JSON once (OFFSET 0 keeps PostgreSQL from
+        // inlining it, which would parse it once per use: ~3x slower on 200k rows). bytea compares by code point.
+        const v = sql.ref('k.v');
+        const s = sql`(${v} #>> '{}')`;
+        const numeric = sql`(jsonb_typeof(${v}) = 'number' OR (jsonb_typeof(${v}) = 'string' AND ${s} ~ '^-?[0-9]+([.][0-9]+)?$'))`;
+        const rank = sql`CASE WHEN ${v} IS NULL OR jsonb_typeof(${v}) = 'null' THEN ${sql.lit(SORT_RANK.null)} WHEN ${numeric} THEN ${sql.lit(SORT_RANK.number)}
+          WHEN jsonb_typeof(${v}) = 'string' THEN ${sql.lit(SORT_RANK.text)} WHEN jsonb_typeof(${v}) = 'boolean' THEN ${sql.lit(SORT_RANK.boolean)} ELSE ${sql.lit(SORT_RANK.json)} END`;
+        const key = sql`ROW(${rank}, CASE WHEN ${numeric} THEN ${s}::numeric END, convert_to(${s}, 'UTF8'))`;
+        return [sql`(SELECT ${key} FROM (SELECT ${sql.ref(c)}::jsonb -> ${sql.lit(i)} AS v OFFSET 0) AS k)`];
+      },
     };
   }
   const statements = new Map<string, BetterSqlite3.Statement>();
@@ -134,6 +156,18 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
     // `->` returns minified JSON text (so 1 and "1" differ, objects compare by content).
     jsonArrayItem: (c, i) => sql<string>`coalesce(${sql.ref(c)} -> ${sql.lit(i)}, 'null')`,
     jsonArrayRemove: (c, i) => sql<string>`json_remove(${sql.ref(c)}, ${`$[${i}]`})`,
+    jsonArrayItemText: (c, i) => sql<string | null>`CAST(json_extract(${sql.ref(c)}, ${`$[${i}]`}) AS TEXT)`,
+    jsonArraySortKeys: (c, i) => {
+      const v = sql`json_extract(${sql.ref(c)}, ${`$[${i}]`})`;
+      const t = sql`json_type(${sql.ref(c)}, ${`$[${i}]`})`;
+      // SQLite has no regular expressions: GLOBs spell PostgreSQL's ^-?[0-9]+(\.[0-9]+)?$ for numeric text.
+      const u = sql`(CASE WHEN ${v} GLOB '-*' THEN substr(${v}, 2) ELSE ${v} END)`;
+      const numericText = sql`(${u} GLOB '[0-9]*' AND ${u} GLOB '*[0-9]' AND ${u} NOT GLOB '*[^0-9.]*' AND ${u} NOT GLOB '*.*.*')`;
+      const numeric = sql`(${t} IN ('integer', 'real') OR (${t} = 'text' AND ${numericText}))`;
+      const rank = sql`CASE WHEN ${t} IS NULL OR ${t} = 'null' THEN ${sql.lit(SORT_RANK.null)} WHEN ${numeric} THEN ${sql.lit(SORT_RANK.number)}
+        WHEN ${t} = 'text' THEN ${sql.lit(SORT_RANK.text)} WHEN ${t} IN ('true', 'false') THEN ${sql.lit(SORT_RANK.boolean)} ELSE ${sql.lit(SORT_RANK.json)} END`;
+      return [rank, sql`CASE WHEN ${numeric} THEN CAST(${v} AS REAL) END`, sql`CAST(${v} AS TEXT)`];
+    },
   };
 }
 

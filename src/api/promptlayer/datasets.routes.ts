@@ -56,7 +56,21 @@ const RowsQuery = z.object({
   per_page: z.coerce.number().int().min(1).max(100).default(10),
   q: z.string().max(1000).optional().describe('Case-insensitive search in cell values'),
   cursor: z.string().max(100).optional().describe('Strata: keyset cursor from next_cursor; page is ignored when given'),
-});
+  sort: z.string().min(1).max(1000).optional().describe('Strata: column to sort by (null first, numbers and numeric text by value, then text); a sorted view is paged by page, next_cursor is null'),
+  order: z.enum(['asc', 'desc']).default('asc').describe('Strata: sort order'),
+})
+  // `filter[<column>]=text`: rows whose cell in that column contains the text (case-insensitive); several must all match.
+  .catchall(z.string().max(1000));
+
+/** The `filter[<column>]` parameters of a rows query, as column → text. */
+function filtersOf(query: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(query)) {
+    const m = /^filter\[(.+)\]$/s.exec(k);
+    if (m && typeof v === 'string') out[m[1]!] = v;
+  }
+  return out;
+}
 
 const GroupListQuery = z.object({
   name: z.string().optional(),
@@ -290,7 +304,15 @@ export async function promptLayerDatasetRoutes(app: FastifyInstance, opts: Datas
     },
     handler: async (req) => {
       const q = req.query;
-      const page = await datasets.readRows(callerOf(req), req.params.id, { page: q.page, perPage: q.per_page, q: q.q, cursor: q.cursor });
+      const page = await datasets.readRows(callerOf(req), req.params.id, {
+        page: q.page,
+        perPage: q.per_page,
+        q: q.q,
+        cursor: q.cursor,
+        sort: q.sort,
+        order: q.order,
+        filters: filtersOf(q),
+      });
       return {
         success: true,
         message: 'Rows retrieved successfully',

@@ -37,6 +37,8 @@ export interface RowsPage {
   rows: Array<Array<{ type: string; value: unknown }>>;
   total: number;
   next_cursor: string | null;
+  /** Each row's id (for editing a draft), aligned with rows. */
+  row_ids?: number[];
 }
 
 export interface Me {

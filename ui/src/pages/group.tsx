@@ -8,6 +8,8 @@ import type { Dataset, DatasetGroup } from '../lib/types';
 import { useApi } from '../lib/use-api';
 import { Empty, ErrorNote, Link, Loading, PageHeader, StatusBadge, errorMessage } from '../components/common';
 import { UploadPanel } from '../components/upload-panel';
+import { NewDraftButtons } from '../components/draft-actions';
+import { draftOf, isBlankDraft } from '../lib/draft-edit';
 
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'json', 'parquet'] as const;
 
@@ -84,6 +86,8 @@ export function GroupPage({ id }: { id: number }) {
   const { dataset_group: g, datasets } = group.data!;
   const versions = [...datasets].filter((d) => !(d.version_number < 0 && d.status === 'draft' && d.row_count === 0 && !d.filter_params)).sort((a, b) => (b.version_number > 0 ? b.version_number : 1e9 + b.id) - (a.version_number > 0 ? a.version_number : 1e9 + a.id));
   const published = datasets.filter((d) => d.version_number > 0 && d.status === 'ready');
+  const draft = draftOf(datasets);
+  const latest = [...published].sort((a, b) => b.version_number - a.version_number)[0];
 
   const remove = async (what: 'group' | Dataset) => {
     const label = what === 'group' ? `the dataset group “${g.name}” and all its versions` : `${versionLabel(what.version_number)} of “${g.name}”`;
@@ -110,6 +114,13 @@ export function GroupPage({ id }: { id: number }) {
         subtitle={`${published.length} published version${published.length === 1 ? '' : 's'}`}
         actions={
           <>
+            {draft && !isBlankDraft(draft) ? (
+              <Link className="button" to={`/datasets/versions/${draft.id}`}>
+                Open draft
+              </Link>
+            ) : (
+              <NewDraftButtons groupId={g.id} source={latest} />
+            )}
             <Link className="button secondary" to={`/datasets/groups/${g.id}/build`}>
               Build from request logs
             </Link>
@@ -177,7 +188,7 @@ export function GroupPage({ id }: { id: number }) {
                     <td className="row-actions">
                       {v.status === 'ready' || v.status === 'draft' ? (
                         <Link className="button small" to={`/datasets/versions/${v.id}`}>
-                          Rows
+                          {v.status === 'draft' ? 'Edit' : 'Rows'}
                         </Link>
                       ) : null}
                       {v.status === 'ready' ? <ExportButtons dataset={v} onError={setNotice} /> : null}
