@@ -16,7 +16,19 @@ const MAX_PARALLEL = 4;
 
 type Row = unknown[];
 
-export function RowsGrid({ datasetId, q }: { datasetId: number; q: string }) {
+export function RowsGrid({
+  datasetId,
+  q,
+  initialRow = 0,
+  onTopRowChange,
+}: {
+  datasetId: number;
+  q: string;
+  /** Row (0-based) to scroll to once the first page is in: the position restored from the URL. */
+  initialRow?: number;
+  /** Told (debounced) which row is at the top, so the page can keep it in the URL. */
+  onTopRowChange?: (row: number) => void;
+}) {
   const queryKey = `${datasetId}\u0000${q}`;
   const [meta, setMeta] = useState<{ key: string; total: number | null; columns: string[]; error: string | null }>({ key: queryKey, total: null, columns: [], error: null });
   const [, setVersion] = useState(0);
@@ -146,6 +158,22 @@ export function RowsGrid({ datasetId, q }: { datasetId: number; q: string }) {
     }
     virtualizer.scrollToIndex(r - win.start, { align });
   };
+
+  // ---- scroll position kept in the URL (item 7): restore it once per version/search, then report the top row.
+  const restored = useRef<string | null>(null);
+  useEffect(() => {
+    if (total === null || restored.current === queryKey) return;
+    restored.current = queryKey;
+    if (initialRow > 0 && initialRow < total) move(initialRow, 0, 'start');
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [total, queryKey]);
+  const topRowRef = useRef(onTopRowChange);
+  topRowRef.current = onTopRowChange;
+  useEffect(() => {
+    if (total === null || restored.current !== queryKey) return;
+    const t = setTimeout(() => topRowRef.current?.(firstVisible), 250);
+    return () => clearTimeout(t);
+  }, [firstVisible, total, queryKey]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (!total) return;

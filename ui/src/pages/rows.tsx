@@ -1,18 +1,26 @@
 // Rows of one version: header with its facts, search, and the virtualised grid.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../lib/api';
 import { formatCount, formatDate, versionLabel } from '../lib/format';
+import { queryParam, replaceQuery } from '../lib/router';
 import type { Dataset } from '../lib/types';
 import { useApi } from '../lib/use-api';
 import { ErrorNote, Loading, PageHeader, StatusBadge } from '../components/common';
 import { RowsGrid } from '../components/rows-grid';
 
 export function RowsPage({ id }: { id: number }) {
-  const [search, setSearch] = useState('');
-  const [q, setQ] = useState('');
+  // Search text and the top row live in the URL (?q=…&row=N, row 1-based) so Back and shared links restore them.
+  const [search, setSearch] = useState(() => queryParam('q') ?? '');
+  const [q, setQ] = useState(() => (queryParam('q') ?? '').trim());
+  // The row from the URL applies to the search it was saved with.
+  const initial = useRef({ q, row: Math.max(0, Number(queryParam('row') ?? 0) - 1) || 0 });
   useEffect(() => {
-    const t = setTimeout(() => setQ(search.trim()), 300);
+    const t = setTimeout(() => {
+      setQ(search.trim());
+      if (search.trim() !== q) replaceQuery({ q: search.trim(), row: null });
+    }, 300);
     return () => clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [search]);
   const ds = useApi((signal) => api<{ dataset: Dataset }>('GET', `/api/public/v2/datasets/${id}`, { signal }), [id], {
     pollMs: 1000,
@@ -44,7 +52,7 @@ export function RowsPage({ id }: { id: number }) {
             <input type="search" className="grow" placeholder="Search cell values…" aria-label="Search rows" value={search} onChange={(e) => setSearch(e.target.value)} />
             <span className="muted hint">↑↓←→ move · Enter expands a cell · drag a header edge to resize</span>
           </div>
-          <RowsGrid datasetId={d.id} q={q} />
+          <RowsGrid datasetId={d.id} q={q} initialRow={q === initial.current.q ? initial.current.row : 0} onTopRowChange={(row) => replaceQuery({ row: row > 0 ? row + 1 : null })} />
         </>
       ) : null}
     </div>
