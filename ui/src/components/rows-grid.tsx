@@ -171,7 +171,8 @@ export function RowsGrid({
   topRowRef.current = onTopRowChange;
   useEffect(() => {
     if (total === null || restored.current !== queryKey) return;
-    const t = setTimeout(() => topRowRef.current?.(firstVisible), 250);
+    // The row under the top edge (the virtualizer's first item is an overscan row above it).
+    const t = setTimeout(() => topRowRef.current?.(win.start + Math.floor((scrollRef.current?.scrollTop ?? 0) / ROW_HEIGHT)), 250);
     return () => clearTimeout(t);
   }, [firstVisible, total, queryKey]);
 

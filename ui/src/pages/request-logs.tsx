@@ -35,26 +35,33 @@ interface SearchResult {
   has_prev?: boolean;
 }
 
+/** An output that is only tool calls, as "ƒ name(args)" (its text preview would be empty). */
+function toolCallPreview(output: unknown): string {
+  const calls = (chatOf(output) ?? []).flatMap((m) => m.toolCalls);
+  return previewText(calls.map((c) => `ƒ ${c.name}(${c.args.replace(/\s+/g, ' ')})`).join(' '), 60);
+}
+
 /** Existing values for a filter input (debounced); [] when the server has no suggestions API. */
 function useSuggestions(field: string | undefined, prefix: string, metadataKey: string): { values: string[]; loaded: boolean } {
-  const [state, setState] = useState<{ values: string[]; loaded: boolean }>({ values: [], loaded: false });
+  // `for` is the prefix the values answer, so a stale answer never judges newer text.
+  const [state, setState] = useState<{ values: string[]; for: string | null }>({ values: [], for: null });
   useEffect(() => {
     if (!field || (field === 'metadata_values' && !metadataKey.trim())) {
-      setState({ values: [], loaded: false });
+      setState({ values: [], for: null });
       return;
     }
     const ctl = new AbortController();
     const t = setTimeout(() => {
       api<{ values: string[] }>('GET', '/api/public/v2/requests/suggestions', { query: { field, prefix: prefix.trim(), metadata_key: field === 'metadata_values' ? metadataKey.trim() : undefined, limit: 20 }, signal: ctl.signal })
-        .then((r) => setState({ values: r.values, loaded: true }))
-        .catch(() => !ctl.signal.aborted && setState({ values: [], loaded: false }));
+        .then((r) => setState({ values: r.values, for: `${field}\u0000${metadataKey}\u0000${prefix}` }))
+        .catch(() => !ctl.signal.aborted && setState({ values: [], for: null }));
     }, 200);
     return () => {
       clearTimeout(t);
       ctl.abort();
     };
   }, [field, prefix, metadataKey]);
-  return state;
+  return { values: state.values, loaded: state.for === `${field}\u0000${metadataKey}\u0000${prefix}` };
 }
 
 /** A filter input offering the values that exist, and saying so when what is typed matches none (a typo). */
@@ -235,7 +242,7 @@ export function RequestLogsPage() {
                         {previewText(raw.input_text ?? messagesOf(raw.input).map((m) => m.text).join(' '), 60) || '—'}
                       </td>
                       <td className="preview-cell" title={typeof raw.output_text === 'string' ? raw.output_text : undefined}>
-                        {previewText(raw.output_text ?? messagesOf(raw.output).map((m) => m.text).join(' '), 60) || '—'}
+                        {previewText(raw.output_text ?? messagesOf(raw.output).map((m) => m.text).join(' '), 60) || toolCallPreview(raw.output) || '—'}
                       </td>
                       <td className="scores-cell">{scores.length ? scores.map(([k, v]) => `${k} ${v}`).join(', ') : '—'}</td>
                       <td className="num">{l.latencyMs === null ? '—' : `${formatCount(Math.round(l.latencyMs))} ms`}</td>
