@@ -75,6 +75,10 @@ for (const dialect of DIALECTS) {
       }
       chatVersionId = (await api('POST', '/api/public/v2/dataset-versions/from-file', { dataset_group_id: chatGroupId, file_name: 'chat.csv', file_content_base64: b64(`${lines.join('\n')}\n`) })).dataset_id;
       await waitFor(async () => (await api('GET', `/api/public/v2/datasets/${chatVersionId}`)).dataset.status === 'ready', 30_000, 'chat version ready');
+      // A second version (a few rows changed), so the compare page has a diff to lay out on a phone.
+      const v2 = lines.map((l, i) => (i > 0 && i <= 5 ? l.replace(`,row-${i},`, `,row-${i}-changed,`) : l));
+      const v2Id = (await api('POST', '/api/public/v2/dataset-versions/from-file', { dataset_group_id: chatGroupId, file_name: 'chat-v2.csv', file_content_base64: b64(`${v2.join('\n')}\n`) })).dataset_id;
+      await waitFor(async () => (await api('GET', `/api/public/v2/datasets/${v2Id}`)).dataset.status === 'ready', 30_000, 'chat v2 ready');
       // A version built from filter params, to show them readably.
       filterGroupId = (await api('POST', '/api/public/v2/dataset-groups', { name: 'explore/from-logs' })).dataset_group.id;
       const built = await api('POST', '/api/public/v2/dataset-versions/from-filter-params', {
@@ -328,6 +332,10 @@ for (const dialect of DIALECTS) {
       const p = await phone.newPage();
       p.setDefaultTimeout(20_000);
       try {
+        await p.goto(`${base}/`);
+        await p.getByRole('button', { name: 'Sign in' }).waitFor();
+        assert.ok((await overflow(p)) <= 1, `the sign-in page overflows by ${await overflow(p)}px`);
+        await shot('phone-sign-in', p);
         await signIn(p);
         const pages: Array<[string, string, RegExp | string]> = [
           ['datasets', '/datasets', 'Datasets'],
@@ -345,6 +353,7 @@ for (const dialect of DIALECTS) {
         for (const [name, path, heading] of pages) {
           await p.goto(`${base}${path}`);
           await p.getByRole('heading', { name: heading, level: 1 }).waitFor();
+          if (name === 'compare') await p.getByTestId('diff-summary').waitFor();
           if (name === 'build') {
             // The rows of the list editors (three inputs each) were what made this page 1,031 px wide.
             for (const legend of ['Metadata (all of)', 'Prompt templates to include', 'Scores']) await p.locator('fieldset', { hasText: legend }).getByRole('button', { name: 'Add' }).click();
