@@ -33,6 +33,9 @@ import { buildFromFilterJob } from './request-logs/build-from-filter.job.js';
 import { promptTemplateRoutes } from './api/promptlayer/prompt-templates.routes.js';
 import { requestLogRoutes } from './api/promptlayer/request-logs.routes.js';
 import { datasetFromLogsRoutes } from './api/promptlayer/dataset-from-logs.routes.js';
+import { requestSuggestionRoutes } from './api/promptlayer/request-suggestions.routes.js';
+import { RequestSuggestionRepository } from './request-logs/request-suggestion.repository.js';
+import { RequestSuggestionService } from './request-logs/request-suggestion.service.js';
 import { nebiusDatasetRoutes } from './api/nebius/datasets.routes.js';
 import { NebiusRepository } from './nebius/nebius.repository.js';
 import { NebiusService } from './nebius/nebius.service.js';
@@ -113,6 +116,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
   const requestLogs = new RequestLogService(dbh, requestLogRepo, templates);
   const traces = new TraceService(dbh, traceRepo);
   const tracking = new TrackRequestService(requestLogs, traces);
+  const suggestions = new RequestSuggestionService(new RequestSuggestionRepository(dbh.db, dbh.dialect));
   const fromLogs = new DatasetFromLogsService(dbh, requestLogRepo, datasetRepo, datasets, templates, queue);
   const secrets = await SecretBox.load(config.secretKey, (k, v) => authRepo.putSettingIfAbsent(k, v));
   const s3Guard = new EndpointGuard(config.outboundAllowlist);
@@ -184,6 +188,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     await server.register(spanRoutes, { traces });
     await server.register(otlpRoutes, { traces, bodyLimit: SMALL_BODY_LIMIT });
     await server.register(datasetFromLogsRoutes, { fromLogs });
+    await server.register(requestSuggestionRoutes, { suggestions });
     await server.register(nebiusDatasetRoutes, { nebius, uploadBodyLimit });
     // The web UI: its catch-all GET route serves only paths no API route claims (static routes win in the router).
     await server.register(uiRoutes);

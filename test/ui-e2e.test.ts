@@ -72,7 +72,7 @@ for (const dialect of DIALECTS) {
       await page.getByRole('heading', { name: 'Datasets' }).waitFor();
       await page.getByText('No datasets yet.').waitFor();
       assert.equal(await page.locator('.workspace-switcher select option').first().textContent(), 'default');
-      assert.match(await page.evaluate(() => sessionStorage.getItem('strata.token') ?? ''), /^[\w-]+\.[\w-]+\.[\w-]+$/);
+      assert.match(await page.evaluate(() => localStorage.getItem('strata.token') ?? ''), /^[\w-]+\.[\w-]+\.[\w-]+$/);
     });
 
     it('creates a dataset group', async () => {
@@ -429,7 +429,7 @@ for (const dialect of DIALECTS) {
     it('signs out', async () => {
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByRole('button', { name: 'Sign in' }).waitFor();
-      assert.equal(await page.evaluate(() => sessionStorage.getItem('strata.token')), null);
+      assert.equal(await page.evaluate(() => localStorage.getItem('strata.token')), null);
       // The key the upload step created for this session ends with it.
       await waitFor(async () => {
         const keys = (await t.request({ method: 'GET', url: '/api/public/v2/api-keys' })).json().api_keys as Array<{ name: string; revoked: boolean }>;

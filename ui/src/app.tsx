@@ -2,9 +2,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, setSignedOutHandler } from './lib/api';
 import { hrefOf, navigate, useRoute, type Route } from './lib/router';
-import { session } from './lib/session';
+import { isExpired, onSessionChange, session } from './lib/session';
 import type { Me } from './lib/types';
-import { ErrorNote, Link, Loading } from './components/common';
+import { ErrorNote, Link, Loading, useDocumentTitle } from './components/common';
 import { SignInPage } from './pages/sign-in';
 import { DatasetsPage } from './pages/datasets';
 import { GroupPage } from './pages/group';
@@ -13,6 +13,18 @@ import { BuildFromLogsPage } from './pages/build-from-logs';
 import { ComparePage } from './pages/compare';
 import { RequestLogsPage, RequestLogDetailPage } from './pages/request-logs';
 import { SettingsPage } from './pages/settings';
+
+function NotFound({ path }: { path: string }) {
+  useDocumentTitle('Not found');
+  return (
+    <div className="state empty">
+      <strong>No page at {path}</strong>
+      <div>
+        <Link to="/datasets">Go to datasets</Link>
+      </div>
+    </div>
+  );
+}
 
 function Page({ route }: { route: Route }) {
   switch (route.name) {
@@ -34,14 +46,7 @@ function Page({ route }: { route: Route }) {
     case 'settings':
       return <SettingsPage tab={route.tab} />;
     case 'notfound':
-      return (
-        <div className="state empty">
-          <strong>No page at {route.path}</strong>
-          <div>
-            <Link to="/datasets">Go to datasets</Link>
-          </div>
-        </div>
-      );
+      return <NotFound path={route.path} />;
   }
 }
 
@@ -54,8 +59,15 @@ const NAV: Array<{ label: string; to: string; match: Route['name'][] }> = [
 export function App() {
   const route = useRoute();
   // Signed in with a JWT (email and password) or with an API key alone.
+  // A JWT whose `exp` has passed (the tab was closed for a while) is dropped before any call, and the page says why.
+  const [startNotice] = useState(() => {
+    const token = session.token();
+    if (token === null || !isExpired(token)) return null;
+    session.setToken(null);
+    return 'Your session has expired. Sign in again.';
+  });
   const [signedIn, setSignedIn] = useState(() => session.token() !== null || session.apiKey() !== null);
-  const [signInNotice, setSignInNotice] = useState<string | null>(null);
+  const [signInNotice, setSignInNotice] = useState<string | null>(startNotice);
   const [me, setMe] = useState<Me | null>(null);
   const [meError, setMeError] = useState<unknown>(null);
   // Changing workspace remounts the page so everything reloads with the new X-Workspace-Id.
@@ -76,6 +88,21 @@ export function App() {
         setSignInNotice(notice);
         setMe(null);
         setSignedIn(false);
+      }),
+    [],
+  );
+
+  // The session is shared by the tabs: signing out (or in) in one tab does the same in the others.
+  useEffect(
+    () =>
+      onSessionChange(() => {
+        const now = session.token() !== null || session.apiKey() !== null;
+        setSignedIn((was) => {
+          if (was && !now) setSignInNotice('You were signed out (in another tab).');
+          if (!was && now) setSignInNotice(null);
+          return now;
+        });
+        if (!now) setMe(null);
       }),
     [],
   );

@@ -30,7 +30,7 @@ export function ApiKeyPrompt({ onReady, onCancel }: { onReady: () => void; onCan
       <h3 id="api-key-prompt-title">This action needs an API key</h3>
       <p className="muted">
         The server accepts only API keys (not your sign-in) for this endpoint, as PromptLayer does. Paste a key of this workspace, or create one for this
-        browser session. It is kept in this tab only; a key created here is revoked when you sign out.
+        browser session. It is kept in this browser until you sign out; a key created here is revoked then.
       </p>
       <form
         className="inline-form"

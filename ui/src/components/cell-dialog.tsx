@@ -1,6 +1,8 @@
 // The expanded view of one cell: full text, JSON pretty-printed, copy; Escape closes and focus returns to the grid.
 import { useEffect, useRef } from 'react';
 import { cellKind, fullCell } from '../lib/format';
+import { chatOf } from '../lib/chat';
+import { ChatMessages } from './chat-messages';
 
 export function CellDialog({ column, rowNumber, value, onClose }: { column: string; rowNumber: number; value: unknown; onClose: () => void }) {
   const closeRef = useRef<HTMLButtonElement>(null);
@@ -9,6 +11,7 @@ export function CellDialog({ column, rowNumber, value, onClose }: { column: stri
   }, []);
   const text = fullCell(value);
   const kind = cellKind(value);
+  const chat = chatOf(value);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div
@@ -36,7 +39,18 @@ export function CellDialog({ column, rowNumber, value, onClose }: { column: stri
             Close
           </button>
         </div>
-        <pre className={`cell-full cell-${kind}`}>{text}</pre>
+        {/* Chat rendering (issue 12 item 12): messages-style cells as role bubbles, the raw text one click away. */}
+        {chat ? (
+          <div className="cell-full">
+            <ChatMessages messages={chat} label={`${column} messages`} />
+            <details>
+              <summary>Raw</summary>
+              <pre className={`cell-${kind}`}>{text}</pre>
+            </details>
+          </div>
+        ) : (
+          <pre className={`cell-full cell-${kind}`}>{text}</pre>
+        )}
       </div>
     </div>
   );

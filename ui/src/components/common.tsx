@@ -1,5 +1,5 @@
 // Small shared pieces: links, loading / empty / error states, status badges, the page header.
-import type { AnchorHTMLAttributes, ReactNode } from 'react';
+import { isValidElement, useEffect, type AnchorHTMLAttributes, type ReactNode } from 'react';
 import { ApiError } from '../lib/api';
 import { navigate } from '../lib/router';
 import type { VersionStatus } from '../lib/types';
@@ -70,7 +70,24 @@ export function StatusBadge({ status }: { status: VersionStatus | string }) {
   return <span className={`badge badge-${status}`}>{status === 'processing' ? 'processing…' : status}</span>;
 }
 
+/** The text of a React node (strings and numbers of it and its children), for the document title. */
+export function textOf(node: ReactNode): string {
+  if (node === null || node === undefined || typeof node === 'boolean') return '';
+  if (typeof node === 'string' || typeof node === 'number') return String(node);
+  if (Array.isArray(node)) return node.map(textOf).join('');
+  if (isValidElement(node)) return textOf((node.props as { children?: ReactNode }).children);
+  return '';
+}
+
+/** Sets the tab's title to "<page> · Strata" (every page has a PageHeader, so every page has its own title). */
+export function useDocumentTitle(title: string): void {
+  useEffect(() => {
+    document.title = title.trim() ? `${title.trim()} · Strata` : 'Strata';
+  }, [title]);
+}
+
 export function PageHeader({ title, subtitle, actions, crumbs }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode; crumbs?: Array<{ label: string; to: string }> }) {
+  useDocumentTitle(textOf(title).replace(/\s+/g, ' '));
   return (
     <div className="page-header">
       {crumbs?.length ? (

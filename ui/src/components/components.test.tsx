@@ -9,7 +9,7 @@ import { UploadPanel } from './upload-panel';
 
 afterEach(() => {
   cleanup();
-  sessionStorage.clear();
+  localStorage.clear();
 });
 
 describe('CellDialog', () => {
@@ -25,7 +25,7 @@ describe('CellDialog', () => {
 });
 
 describe('ApiKeyPrompt', () => {
-  it('stores a pasted key for this tab and continues', () => {
+  it('stores a pasted key for this browser and continues', () => {
     const onReady = vi.fn();
     render(<ApiKeyPrompt onReady={onReady} />);
     const use = screen.getByRole('button', { name: 'Use this key' });

@@ -51,6 +51,8 @@ export function RowsGrid({
   columnsHint,
   editing,
   goToEnd = 0,
+  initialRow = 0,
+  onTopRowChange,
 }: {
   datasetId: number;
   q: string;
@@ -61,6 +63,10 @@ export function RowsGrid({
   editing?: GridEditing;
   /** Changing it moves to the last row and edits its first cell once loaded (after "Add row"). */
   goToEnd?: number;
+  /** Row (0-based) to scroll to once the first page is in: the position restored from the URL. */
+  initialRow?: number;
+  /** Told (debounced) which row is at the top, so the page can keep it in the URL. */
+  onTopRowChange?: (row: number) => void;
 }) {
   const gridId = useId();
   const [sort, setSort] = useState<GridSort | null>(null);
@@ -253,6 +259,23 @@ export function RowsGrid({
     }
     virtualizer.scrollToIndex(r - win.start, { align });
   };
+
+  // ---- scroll position kept in the URL: restore it once per version/search/view, then report the top row.
+  const restored = useRef<string | null>(null);
+  useEffect(() => {
+    if (total === null || restored.current === baseKey) return;
+    restored.current = baseKey;
+    if (initialRow > 0 && initialRow < total) move(initialRow, 0, 'start');
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [total, baseKey]);
+  const topRowRef = useRef(onTopRowChange);
+  topRowRef.current = onTopRowChange;
+  useEffect(() => {
+    if (total === null || restored.current !== baseKey) return;
+    // The row under the top edge (the virtualizer's first item is an overscan row above it).
+    const t = setTimeout(() => topRowRef.current?.(win.start + Math.floor((scrollRef.current?.scrollTop ?? 0) / ROW_HEIGHT)), 250);
+    return () => clearTimeout(t);
+  }, [firstVisible, total, baseKey]);
 
   const startEdit = (row: number, col: number, text?: string) => {
     const entry = entryAt(row);

@@ -90,9 +90,29 @@ describe('helpers', () => {
 
   it('describes stored filter params without the group id or empty lists', () => {
     expect(describeFilterParams({ dataset_group_id: 3, limit: 5, tags_and: [], metadata_and: [{ key: 'a', value: 'b' }], q: 'hi' })).toEqual([
-      ['limit', '5'],
-      ['metadata_and', '[{"key":"a","value":"b"}]'],
-      ['q', 'hi'],
+      ['Limit', '5'],
+      ['Metadata (all of)', 'a = b'],
+      ['Text contains', 'hi'],
+    ]);
+    expect(
+      describeFilterParams({
+        tags_or: ['x', 'y'],
+        prompt_templates_include: [{ name: 'qa', version_numbers: [1, 3], labels: ['prod'] }, { name: 'other' }],
+        scores: [{ name: 'default', operator: '>=', value: 80 }],
+        status: ['SUCCESS', 'ERROR'],
+        starred: true,
+        order_by_random: false,
+        sort_order: 'asc',
+        custom_thing: { a: 1 },
+      }),
+    ).toEqual([
+      ['Tags (any of)', 'x or y'],
+      ['Prompt templates', 'qa v1, v3 (prod); other'],
+      ['Scores', 'default >= 80'],
+      ['Status', 'SUCCESS, ERROR'],
+      ['Starred only', 'yes'],
+      ['Order', 'ascending'],
+      ['custom thing', '{"a":1}'],
     ]);
     expect(describeFilterParams(null)).toEqual([]);
   });

@@ -196,10 +196,57 @@ export function buildFilterBody(form: FilterForm, datasetGroupId: number): { bod
   return { body, errors };
 }
 
-/** A stored version's filter_params as "field: value" lines for display. */
+/** Readable labels of the stored filter_params fields. */
+const PARAM_LABELS: Record<string, string> = {
+  start_time: 'From',
+  end_time: 'Until',
+  limit: 'Limit',
+  q: 'Text contains',
+  id: 'Request log id',
+  starred: 'Starred only',
+  order_by_random: 'Random sample',
+  metadata_and: 'Metadata (all of)',
+  metadata_or: 'Metadata (any of)',
+  tags_and: 'Tags (all of)',
+  tags_or: 'Tags (any of)',
+  prompt_templates_include: 'Prompt templates',
+  prompt_templates_exclude: 'Excluding templates',
+  scores: 'Scores',
+  status: 'Status',
+  sort_by: 'Sorted by',
+  sort_order: 'Order',
+  variables_to_parse: 'Variables as columns',
+  include_fields: 'Extra columns',
+  transpose_metadata_columns: 'Metadata keys as columns',
+};
+
+type AnyObj = Record<string, unknown>;
+const asObj = (v: unknown): AnyObj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as AnyObj) : {});
+
+/** One filter value as text a person reads: lists joined, pairs as "key = value", templates with versions and labels. */
+function readableValue(key: string, v: unknown): string {
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  if (typeof v === 'string' || typeof v === 'number') return key === 'sort_order' ? (v === 'asc' ? 'ascending' : 'descending') : String(v);
+  if (!Array.isArray(v)) return JSON.stringify(v);
+  if (key === 'metadata_and' || key === 'metadata_or') return v.map((p) => `${String(asObj(p).key)} = ${String(asObj(p).value)}`).join(key === 'metadata_and' ? ' and ' : ' or ');
+  if (key === 'prompt_templates_include' || key === 'prompt_templates_exclude') {
+    return v
+      .map((t) => {
+        const o = asObj(t);
+        const versions = Array.isArray(o.version_numbers) && o.version_numbers.length ? ` v${o.version_numbers.join(', v')}` : '';
+        const labels = Array.isArray(o.labels) && o.labels.length ? ` (${o.labels.join(', ')})` : '';
+        return `${String(o.name)}${versions}${labels}`;
+      })
+      .join('; ');
+  }
+  if (key === 'scores') return v.map((c) => `${String(asObj(c).name)} ${String(asObj(c).operator)} ${String(asObj(c).value)}`).join(' and ');
+  return v.map((x) => (typeof x === 'string' || typeof x === 'number' ? String(x) : JSON.stringify(x))).join(key === 'tags_or' ? ' or ' : ', ');
+}
+
+/** A stored version's filter_params as readable "label: value" lines for display (not raw JSON). */
 export function describeFilterParams(params: Record<string, unknown> | null | undefined): Array<[string, string]> {
   if (!params) return [];
   return Object.entries(params)
-    .filter(([k, v]) => k !== 'dataset_group_id' && v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0))
-    .map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
+    .filter(([k, v]) => k !== 'dataset_group_id' && v !== undefined && v !== null && v !== false && !(Array.isArray(v) && v.length === 0))
+    .map(([k, v]) => [PARAM_LABELS[k] ?? k.replace(/_/g, ' '), readableValue(k, v)]);
 }

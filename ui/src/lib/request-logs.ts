@@ -115,3 +115,68 @@ export function messagesOf(blueprint: unknown): Message[] {
   if (b.content !== undefined) return [{ role: String(b.type ?? 'completion'), text: textOf(b.content) }];
   return [{ role: 'json', text: JSON.stringify(blueprint, null, 2) }];
 }
+
+// ---- filters and page in the URL (kept on Back, shareable)
+
+/** URL parameter of each filter. */
+const PARAM_OF: Record<keyof LogFilters, string> = {
+  q: 'q',
+  status: 'status',
+  model: 'model',
+  provider: 'provider',
+  tag: 'tag',
+  promptName: 'prompt',
+  after: 'after',
+  before: 'before',
+  metadataKey: 'mkey',
+  metadataValue: 'mvalue',
+};
+
+/** The query-string updates for filters and page (empty filters and page 1 are left out). */
+export function logQueryOf(f: LogFilters, page: number): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const [k, p] of Object.entries(PARAM_OF) as Array<[keyof LogFilters, string]>) out[p] = f[k] || null;
+  out.page = page > 1 ? String(page) : null;
+  return out;
+}
+
+/** Filters and page read back from a query string; unknown or invalid values fall back to empty / page 1. */
+export function logFiltersFromQuery(search: string): { filters: LogFilters; page: number } {
+  const params = new URLSearchParams(search);
+  const filters = emptyLogFilters();
+  for (const [k, p] of Object.entries(PARAM_OF) as Array<[keyof LogFilters, string]>) {
+    const v = params.get(p);
+    if (v !== null) (filters as unknown as Record<string, string>)[k] = v;
+  }
+  if (!['', 'SUCCESS', 'WARNING', 'ERROR'].includes(filters.status)) filters.status = '';
+  const page = Number(params.get('page'));
+  return { filters, page: Number.isInteger(page) && page > 1 ? page : 1 };
+}
+
+/** How many filters are set (shown on the collapsed filter toggle). */
+export const activeFilterCount = (f: LogFilters): number => Object.entries(f).filter(([k, v]) => v !== '' && k !== 'metadataValue').length;
+
+/** One line of text for a table cell: whitespace collapsed, cut at `max` characters with an ellipsis. */
+export function previewText(text: unknown, max = 80): string {
+  const t = (typeof text === 'string' ? text : text === null || text === undefined ? '' : JSON.stringify(text)).replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+/** Scores of a log as "name value" pairs: `scores`, else the single `score` (named by score_name or "default"). */
+export function scoresOf(o: Record<string, unknown>): Array<[string, number]> {
+  if (o.scores && typeof o.scores === 'object' && !Array.isArray(o.scores)) {
+    const entries = Object.entries(o.scores as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === 'number');
+    if (entries.length) return entries;
+  }
+  return typeof o.score === 'number' ? [[String(o.score_name ?? 'default'), o.score]] : [];
+}
+
+/** The suggestions field (GET /requests/suggestions) behind each filter input that has one. */
+export const SUGGESTION_FIELD_OF: Partial<Record<keyof LogFilters, string>> = {
+  model: 'engine',
+  provider: 'provider_type',
+  tag: 'tags',
+  promptName: 'prompt',
+  metadataKey: 'metadata_keys',
+  metadataValue: 'metadata_values',
+};

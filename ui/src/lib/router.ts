@@ -97,3 +97,30 @@ export function useRoute(): Route {
   }, []);
   return route;
 }
+
+// ---- page state kept in the URL (search text, filters, page, scroll row), so Back and a shared link restore it
+
+/** A query parameter of the current URL. */
+export function queryParam(name: string): string | null {
+  return new URLSearchParams(window.location.search).get(name);
+}
+
+/** `search` with `updates` applied (null/undefined/'' removes a parameter), as "?a=1" or "". */
+export function withQuery(search: string, updates: Record<string, string | number | null | undefined>): string {
+  const params = new URLSearchParams(search);
+  for (const [k, v] of Object.entries(updates)) {
+    if (v === null || v === undefined || v === '') params.delete(k);
+    else params.set(k, String(v));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+/**
+ * Rewrites query parameters of the current history entry in place: no new entry and no re-render, so typing or
+ * scrolling does not flood the history, and Back to this entry finds the state again.
+ */
+export function replaceQuery(updates: Record<string, string | number | null | undefined>): void {
+  const next = window.location.pathname + withQuery(window.location.search, updates) + window.location.hash;
+  if (next !== window.location.pathname + window.location.search + window.location.hash) window.history.replaceState(window.history.state, '', next);
+}

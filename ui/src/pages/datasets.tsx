@@ -4,7 +4,7 @@ import { api } from '../lib/api';
 import { groupByFolder } from '../lib/folders';
 import { formatCount, formatDate, versionLabel } from '../lib/format';
 import { latestVersionByGroup } from '../lib/latest';
-import { navigate } from '../lib/router';
+import { navigate, queryParam, replaceQuery } from '../lib/router';
 import type { Dataset, DatasetGroup } from '../lib/types';
 import { useApi } from '../lib/use-api';
 import { Empty, ErrorNote, Link, Loading, PageHeader, StatusBadge, errorMessage } from '../components/common';
@@ -12,7 +12,23 @@ import { Empty, ErrorNote, Link, Loading, PageHeader, StatusBadge, errorMessage 
 interface ListData {
   groups: DatasetGroup[];
   totalGroups: number;
+  pages: number;
   latest: Map<number, Dataset>;
+}
+
+/** Groups per page of the list (the API allows at most 100 per request). */
+const GROUPS_PER_PAGE = 50;
+
+/** The latest version of each listed group: one request for the recent versions, then one per group it missed. */
+async function latestOf(groups: DatasetGroup[], q: string, signal: AbortSignal): Promise<Map<number, Dataset>> {
+  const recent = await api<{ datasets: Dataset[] }>('GET', '/api/public/v2/datasets', { query: { name: q, per_page: 100, include_failed: 'true', sort_by: 'updated_at' }, signal });
+  const found = latestVersionByGroup(recent.datasets);
+  const missing = groups.filter((g) => !found.has(g.id));
+  const more = await Promise.all(
+    missing.map((g) => api<{ datasets: Dataset[] }>('GET', '/api/public/v2/datasets', { query: { dataset_group_id: g.id, per_page: 20, include_failed: 'true', sort_by: 'updated_at' }, signal })),
+  );
+  for (const [id, d] of latestVersionByGroup(more.flatMap((m) => m.datasets))) found.set(id, d);
+  return found;
 }
 
 function FolderIcon() {
@@ -74,17 +90,23 @@ function CreateGroupForm({ onCreated }: { onCreated: (g: DatasetGroup) => void }
 }
 
 export function DatasetsPage() {
-  const [search, setSearch] = useState('');
+  // Search-as-you-type and the page live in the URL (?q=…&page=N), so Back from a group restores them.
+  const [search, setSearch] = useState(() => queryParam('q') ?? '');
   const q = useDebounced(search.trim(), 250);
+  const [page, setPage] = useState(() => Math.max(1, Number(queryParam('page')) || 1));
+  const [lastQ, setLastQ] = useState(q);
+  if (q !== lastQ) {
+    setLastQ(q);
+    setPage(1);
+  }
+  useEffect(() => replaceQuery({ q: q || null, page: page > 1 ? page : null }), [q, page]);
   const list = useApi<ListData>(
     async (signal) => {
-      const [groups, versions] = await Promise.all([
-        api<{ dataset_groups: DatasetGroup[]; total: number }>('GET', '/api/public/v2/dataset-groups', { query: { name: q, per_page: 100 }, signal }),
-        api<{ datasets: Dataset[] }>('GET', '/api/public/v2/datasets', { query: { name: q, per_page: 100, include_failed: 'true', sort_by: 'updated_at' }, signal }),
-      ]);
-      return { groups: groups.dataset_groups, totalGroups: groups.total, latest: latestVersionByGroup(versions.datasets) };
+      const groups = await api<{ dataset_groups: DatasetGroup[]; total: number; pages: number }>('GET', '/api/public/v2/dataset-groups', { query: { name: q, per_page: GROUPS_PER_PAGE, page }, signal });
+      const latest = await latestOf(groups.dataset_groups, q, signal);
+      return { groups: groups.dataset_groups, totalGroups: groups.total, pages: groups.pages, latest };
     },
-    [q],
+    [q, page],
     { pollMs: 2000, pollWhile: (d) => [...d.latest.values()].some((v) => v.status === 'processing') },
   );
 
@@ -102,7 +124,7 @@ export function DatasetsPage() {
         {list.data ? (
           <span className="muted">
             {formatCount(list.data.totalGroups)} group{list.data.totalGroups === 1 ? '' : 's'}
-            {list.data.totalGroups > list.data.groups.length ? ` (showing the first ${list.data.groups.length})` : ''}
+            {list.data.pages > 1 ? ` · page ${page} of ${list.data.pages}` : ''}
           </span>
         ) : null}
       </div>
@@ -121,7 +143,15 @@ export function DatasetsPage() {
                 'No folder'
               )}</h2> : null}
           <div className="table-wrap">
-            <table className="table">
+            <table className="table groups-table">
+              {/* The same column widths in every folder's table, so the columns line up down the page. */}
+              <colgroup>
+                <col className="col-name" />
+                <col className="col-version" />
+                <col className="col-status" />
+                <col className="col-rows" />
+                <col className="col-updated" />
+              </colgroup>
               <thead>
                 <tr>
                   <th>Name</th>
@@ -152,6 +182,19 @@ export function DatasetsPage() {
           </div>
         </section>
       ))}
+      {list.data && list.data.pages > 1 ? (
+        <nav className="pager" aria-label="Dataset group pages">
+          <button type="button" className="secondary small" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>
+            ← Previous
+          </button>
+          <span className="muted">
+            Page {page} of {list.data.pages}
+          </span>
+          <button type="button" className="secondary small" disabled={page >= list.data.pages} onClick={() => setPage((p) => p + 1)}>
+            Next →
+          </button>
+        </nav>
+      ) : null}
     </>
   );
 }

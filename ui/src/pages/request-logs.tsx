@@ -1,16 +1,33 @@
-// Request logs: a filtered, paged table (POST /requests/search) and a detail view of one log (GET /requests/{id}).
-import { useState } from 'react';
-import { api } from '../lib/api';
+// Request logs: a filtered, paged table (POST /requests/search) whose filters and page live in the URL, with previews,
+// scores, stars and filter-value suggestions; and the detail view of one log (chat, template, variables, add to dataset).
+import { useEffect, useState } from 'react';
+import { ApiError, api } from '../lib/api';
+import { chatOf } from '../lib/chat';
 import { formatCount, formatDate } from '../lib/format';
-import { buildSearchBody, emptyLogFilters, messagesOf, summariseLog, timeOf, type LogFilters } from '../lib/request-logs';
-import { navigate } from '../lib/router';
+import {
+  SUGGESTION_FIELD_OF,
+  activeFilterCount,
+  buildSearchBody,
+  emptyLogFilters,
+  logFiltersFromQuery,
+  logQueryOf,
+  messagesOf,
+  previewText,
+  scoresOf,
+  summariseLog,
+  timeOf,
+  type LogFilters,
+} from '../lib/request-logs';
+import { navigate, replaceQuery } from '../lib/router';
+import type { DatasetGroup } from '../lib/types';
 import { useApi } from '../lib/use-api';
-import { Empty, ErrorNote, Link, Loading, PageHeader, StatusBadge } from '../components/common';
+import { ChatMessages } from '../components/chat-messages';
+import { Empty, ErrorNote, Link, Loading, PageHeader, StatusBadge, errorMessage } from '../components/common';
 
 const PER_PAGE = 25;
 
 interface SearchResult {
-  items: unknown[];
+  items: Array<Record<string, unknown>>;
   page: number;
   pages: number;
   total: number;
@@ -18,10 +35,102 @@ interface SearchResult {
   has_prev?: boolean;
 }
 
+/** An output that is only tool calls, as "ƒ name(args)" (its text preview would be empty). */
+function toolCallPreview(output: unknown): string {
+  const calls = (chatOf(output) ?? []).flatMap((m) => m.toolCalls);
+  return previewText(calls.map((c) => `ƒ ${c.name}(${c.args.replace(/\s+/g, ' ')})`).join(' '), 60);
+}
+
+/** Existing values for a filter input (debounced); [] when the server has no suggestions API. */
+function useSuggestions(field: string | undefined, prefix: string, metadataKey: string): { values: string[]; loaded: boolean } {
+  // `for` is the prefix the values answer, so a stale answer never judges newer text.
+  const [state, setState] = useState<{ values: string[]; for: string | null }>({ values: [], for: null });
+  useEffect(() => {
+    if (!field || (field === 'metadata_values' && !metadataKey.trim())) {
+      setState({ values: [], for: null });
+      return;
+    }
+    const ctl = new AbortController();
+    const t = setTimeout(() => {
+      api<{ values: string[] }>('GET', '/api/public/v2/requests/suggestions', { query: { field, prefix: prefix.trim(), metadata_key: field === 'metadata_values' ? metadataKey.trim() : undefined, limit: 20 }, signal: ctl.signal })
+        .then((r) => setState({ values: r.values, for: `${field}\u0000${metadataKey}\u0000${prefix}` }))
+        .catch(() => !ctl.signal.aborted && setState({ values: [], for: null }));
+    }, 200);
+    return () => {
+      clearTimeout(t);
+      ctl.abort();
+    };
+  }, [field, prefix, metadataKey]);
+  return { values: state.values, loaded: state.for === `${field}\u0000${metadataKey}\u0000${prefix}` };
+}
+
+/** A filter input offering the values that exist, and saying so when what is typed matches none (a typo). */
+function SuggestInput({ name, label, value, onChange, metadataKey = '' }: { name: keyof LogFilters; label: string; value: string; onChange: (v: string) => void; metadataKey?: string }) {
+  const field = SUGGESTION_FIELD_OF[name];
+  const { values, loaded } = useSuggestions(field, value, metadataKey);
+  const listId = `suggest-${name}`;
+  const unknown = loaded && value.trim() !== '' && !values.some((v) => v.toLowerCase() === value.trim().toLowerCase());
+  return (
+    <div className="suggest-field">
+      <label>
+        {label}
+        <input list={listId} value={value} onChange={(e) => onChange(e.target.value)} autoComplete="off" aria-describedby={unknown ? `${listId}-note` : undefined} />
+      </label>
+      <datalist id={listId}>
+        {values.map((v) => (
+          <option key={v} value={v} />
+        ))}
+      </datalist>
+      {unknown ? (
+        <span id={`${listId}-note`} className="field-warning" role="status">
+          {values.length ? `No log has exactly “${value.trim()}”; did you mean ${values.slice(0, 3).map((v) => `“${v}”`).join(', ')}?` : `No log has “${value.trim()}”.`}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+/** The star toggle of one log (POST / DELETE /requests/{id}/star). */
+function StarButton({ id, starred, onChange }: { id: number | string; starred: boolean; onChange?: (starred: boolean) => void }) {
+  const [on, setOn] = useState(starred);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => setOn(starred), [starred]);
+  return (
+    <button
+      type="button"
+      className={`star-button${on ? ' on' : ''}`}
+      aria-pressed={on}
+      aria-label={`Star request ${String(id)}`}
+      title={on ? 'Starred (click to unstar)' : 'Star this log'}
+      disabled={busy}
+      onClick={async (e) => {
+        e.stopPropagation();
+        setBusy(true);
+        try {
+          const res = await api<{ request: { is_starred: boolean } }>(on ? 'DELETE' : 'POST', `/api/public/v2/requests/${id}/star`);
+          setOn(res.request.is_starred);
+          onChange?.(res.request.is_starred);
+        } catch (err) {
+          window.alert(`Could not change the star: ${errorMessage(err)}`);
+        } finally {
+          setBusy(false);
+        }
+      }}
+      onKeyDown={(e) => e.stopPropagation()}
+    >
+      {on ? '★' : '☆'}
+    </button>
+  );
+}
+
 export function RequestLogsPage() {
-  const [draft, setDraft] = useState<LogFilters>(emptyLogFilters);
-  const [filters, setFilters] = useState<LogFilters>(emptyLogFilters);
-  const [page, setPage] = useState(1);
+  const [initial] = useState(() => logFiltersFromQuery(window.location.search));
+  const [draft, setDraft] = useState<LogFilters>(initial.filters);
+  const [filters, setFilters] = useState<LogFilters>(initial.filters);
+  const [page, setPage] = useState(initial.page);
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  // Filters and page are written into this history entry, so Back from a log's detail finds them again.
+  useEffect(() => replaceQuery(logQueryOf(filters, page)), [filters, page]);
   const result = useApi((signal) => api<SearchResult>('POST', '/api/public/v2/requests/search', { body: buildSearchBody(filters, page, PER_PAGE), signal }), [JSON.stringify(filters), page]);
   const set = (k: keyof LogFilters, v: string) => setDraft((d) => ({ ...d, [k]: v }));
   const text = (k: keyof LogFilters, label: string, type = 'text') => (
@@ -30,17 +139,25 @@ export function RequestLogsPage() {
       <input type={type} value={draft[k]} onChange={(e) => set(k, e.target.value)} />
     </label>
   );
+  const suggest = (k: keyof LogFilters, label: string) => <SuggestInput name={k} label={label} value={draft[k]} onChange={(v) => set(k, v)} metadataKey={draft.metadataKey} />;
+  const active = activeFilterCount(filters);
 
   return (
     <>
       <PageHeader title="Request logs" subtitle="LLM requests logged through the PromptLayer-compatible API." />
+      <button type="button" className="secondary filter-toggle" aria-expanded={filtersOpen} aria-controls="log-filters" onClick={() => setFiltersOpen((o) => !o)}>
+        {filtersOpen ? 'Hide filters' : 'Filters'}
+        {active ? ` (${active} active)` : ''}
+      </button>
       <form
-        className="panel filter-bar"
+        id="log-filters"
+        className={`panel filter-bar${filtersOpen ? ' open' : ''}`}
         aria-label="Filter request logs"
         onSubmit={(e) => {
           e.preventDefault();
           setPage(1);
           setFilters(draft);
+          setFiltersOpen(false);
         }}
       >
         {text('q', 'Search text', 'search')}
@@ -53,14 +170,14 @@ export function RequestLogsPage() {
             <option>ERROR</option>
           </select>
         </label>
-        {text('model', 'Model')}
-        {text('provider', 'Provider')}
-        {text('tag', 'Tag')}
-        {text('promptName', 'Prompt template')}
+        {suggest('model', 'Model')}
+        {suggest('provider', 'Provider')}
+        {suggest('tag', 'Tag')}
+        {suggest('promptName', 'Prompt template')}
         {text('after', 'After (UTC)', 'datetime-local')}
         {text('before', 'Before (UTC)', 'datetime-local')}
-        {text('metadataKey', 'Metadata key')}
-        {text('metadataValue', 'Metadata value')}
+        {suggest('metadataKey', 'Metadata key')}
+        {suggest('metadataValue', 'Metadata value')}
         <div className="form-actions">
           <button type="submit">Apply filters</button>
           <button
@@ -81,14 +198,20 @@ export function RequestLogsPage() {
       {result.data && result.data.items.length === 0 ? <Empty title="No request logs match.">Send logs with the PromptLayer SDK pointed at this server, or change the filters.</Empty> : null}
       {result.data && result.data.items.length > 0 ? (
         <>
-          <div className="table-wrap">
-            <table className="table clickable">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Request logs table">
+            <table className="table clickable logs-table">
               <thead>
                 <tr>
                   <th>Id</th>
+                  <th>
+                    <span className="visually-hidden">Starred</span>
+                  </th>
                   <th>Time</th>
                   <th>Model</th>
                   <th>Status</th>
+                  <th>Input</th>
+                  <th>Output</th>
+                  <th>Scores</th>
                   <th className="num">Latency</th>
                   <th className="num">Tokens in / out</th>
                   <th className="num">Price</th>
@@ -99,10 +222,15 @@ export function RequestLogsPage() {
               <tbody>
                 {result.data.items.map((raw) => {
                   const l = summariseLog(raw);
+                  const scores = scoresOf(raw);
+                  const version = typeof raw.prompt_version_number === 'number' ? ` v${raw.prompt_version_number}` : '';
                   return (
                     <tr key={String(l.id)} tabIndex={0} onClick={() => navigate(`/requests/${l.id}`)} onKeyDown={(e) => e.key === 'Enter' && navigate(`/requests/${l.id}`)}>
                       <td>
                         <Link to={`/requests/${l.id}`}>{String(l.id)}</Link>
+                      </td>
+                      <td>
+                        <StarButton id={l.id} starred={raw.is_starred === true} />
                       </td>
                       <td>{formatDate(l.time)}</td>
                       <td>
@@ -110,12 +238,19 @@ export function RequestLogsPage() {
                         {l.provider ? <span className="muted"> · {l.provider}</span> : null}
                       </td>
                       <td>{l.status ? <StatusBadge status={l.status.toLowerCase()} /> : '—'}</td>
+                      <td className="preview-cell" title={typeof raw.input_text === 'string' ? raw.input_text : undefined}>
+                        {previewText(raw.input_text ?? messagesOf(raw.input).map((m) => m.text).join(' '), 60) || '—'}
+                      </td>
+                      <td className="preview-cell" title={typeof raw.output_text === 'string' ? raw.output_text : undefined}>
+                        {previewText(raw.output_text ?? messagesOf(raw.output).map((m) => m.text).join(' '), 60) || toolCallPreview(raw.output) || '—'}
+                      </td>
+                      <td className="scores-cell">{scores.length ? scores.map(([k, v]) => `${k} ${v}`).join(', ') : '—'}</td>
                       <td className="num">{l.latencyMs === null ? '—' : `${formatCount(Math.round(l.latencyMs))} ms`}</td>
                       <td className="num">
                         {formatCount(l.inputTokens)} / {formatCount(l.outputTokens)}
                       </td>
                       <td className="num">{l.price === null ? '—' : `$${l.price.toFixed(5)}`}</td>
-                      <td>{l.promptName ?? '—'}</td>
+                      <td>{l.promptName ? `${l.promptName}${version}` : '—'}</td>
                       <td>{l.tags.join(', ')}</td>
                     </tr>
                   );
@@ -161,6 +296,114 @@ function KeyValues({ title, data }: { title: string; data: unknown }) {
   );
 }
 
+/** Input or output: chat bubbles when it is a chat, else the blueprint's text. */
+function Blueprint({ title, value }: { title: string; value: unknown }) {
+  const chat = chatOf(value);
+  return (
+    <section className="panel">
+      <h2>{title}</h2>
+      {chat ? (
+        <ChatMessages messages={chat} label={`${title} messages`} />
+      ) : (
+        messagesOf(value).map((m, i) => (
+          <div key={i} className="message">
+            <div className="message-role">{m.role}</div>
+            <pre>{m.text}</pre>
+          </div>
+        ))
+      )}
+    </section>
+  );
+}
+
+/** "Add to dataset": append this log to a group's draft (creating the draft when the group has none). */
+function AddToDataset({ logId }: { logId: number }) {
+  const [open, setOpen] = useState(false);
+  const [search, setSearch] = useState('');
+  const [groupId, setGroupId] = useState<number | ''>('');
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<{ draftId: number; group: string } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const groups = useApi(
+    (signal) => (open ? api<{ dataset_groups: DatasetGroup[]; total: number }>('GET', '/api/public/v2/dataset-groups', { query: { name: search.trim(), per_page: 50 }, signal }) : Promise.resolve(undefined)),
+    [open, search],
+  );
+  const list = groups.data?.dataset_groups ?? [];
+
+  const add = async () => {
+    if (groupId === '') return;
+    setBusy(true);
+    setError(null);
+    const body = { dataset_group_id: groupId, request_log_id: logId };
+    try {
+      let res: { draft_dataset_id: number };
+      try {
+        res = await api('POST', '/api/public/v2/dataset-versions/add-request-log', { body });
+      } catch (e) {
+        // The group has no draft yet: create an empty one, then add again.
+        if (!(e instanceof ApiError && e.status === 404 && /draft/i.test(e.message))) throw e;
+        await api('POST', '/api/public/v2/dataset-versions/create-draft', { body: { dataset_group_id: groupId } });
+        res = await api('POST', '/api/public/v2/dataset-versions/add-request-log', { body });
+      }
+      setDone({ draftId: res.draft_dataset_id, group: list.find((g) => g.id === groupId)?.name ?? `group ${groupId}` });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!open)
+    return (
+      <button type="button" className="secondary" onClick={() => setOpen(true)}>
+        Add to dataset
+      </button>
+    );
+  return (
+    <form
+      className="panel add-to-dataset"
+      aria-label="Add to dataset"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void add();
+      }}
+    >
+      <h2>Add this log to a dataset</h2>
+      <p className="muted">The log becomes a row of the group’s draft (its input variables and output as columns); save the draft as a version on the group page.</p>
+      <div className="inline-form">
+        <label className="grow">
+          Find a group
+          <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="name…" />
+        </label>
+        <label className="grow">
+          Dataset group
+          <select value={groupId} onChange={(e) => setGroupId(e.target.value ? Number(e.target.value) : '')}>
+            <option value="">Choose…</option>
+            {list.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" disabled={busy || groupId === ''}>
+          {busy ? 'Adding…' : 'Add'}
+        </button>
+        <button type="button" className="link-button" onClick={() => setOpen(false)}>
+          Cancel
+        </button>
+      </div>
+      {groups.error ? <ErrorNote error={groups.error} /> : null}
+      {error ? <ErrorNote error={error} /> : null}
+      {done ? (
+        <div className="notice" role="status">
+          Added to the draft of {done.group}. <Link to={`/datasets/versions/${done.draftId}`}>Open the draft</Link>
+        </div>
+      ) : null}
+    </form>
+  );
+}
+
 export function RequestLogDetailPage({ id }: { id: number }) {
   const res = useApi((signal) => api<Record<string, unknown>>('GET', `/api/public/v2/requests/${id}`, { signal }), [id]);
   if (res.loading) return <Loading what="Loading request log" />;
@@ -171,14 +414,23 @@ export function RequestLogDetailPage({ id }: { id: number }) {
   const s = summariseLog(log);
   const input = log.input ?? (log.prompt_blueprint as Record<string, unknown> | undefined)?.prompt_template ?? (log.request_response as Record<string, unknown> | undefined)?.input;
   const output = log.output ?? (log.request_response as Record<string, unknown> | undefined)?.output;
-  const scores = log.scores ?? (typeof log.score === 'number' ? { [String(log.score_name ?? 'default')]: log.score } : undefined);
+  const scores = Object.fromEntries(scoresOf(log));
+  const template = s.promptName
+    ? { name: s.promptName, version: typeof log.prompt_version_number === 'number' ? `v${log.prompt_version_number}` : 'latest at logging time', id: log.prompt_id ?? '—' }
+    : null;
   return (
     <>
       <PageHeader
         crumbs={[{ label: 'Request logs', to: '/requests' }]}
         title={`Request ${String(s.id)}`}
         subtitle={`${s.model}${s.provider ? ` · ${s.provider}` : ''} · ${formatDate(timeOf(log.request_start_time))}${s.latencyMs !== null ? ` · ${formatCount(Math.round(s.latencyMs))} ms` : ''}`}
-        actions={s.status ? <StatusBadge status={s.status.toLowerCase()} /> : undefined}
+        actions={
+          <>
+            {s.status ? <StatusBadge status={s.status.toLowerCase()} /> : null}
+            <StarButton id={s.id} starred={log.is_starred === true} />
+            <AddToDataset logId={id} />
+          </>
+        }
       />
       {log.error_message || log.error_type ? (
         <div className="error" role="alert">
@@ -186,34 +438,39 @@ export function RequestLogDetailPage({ id }: { id: number }) {
         </div>
       ) : null}
       <div className="two-col">
+        <Blueprint title="Input" value={input} />
+        <Blueprint title="Output" value={output} />
+      </div>
+      <div className="two-col">
         <section className="panel">
-          <h2>Input</h2>
-          {messagesOf(input).map((m, i) => (
-            <div key={i} className="message">
-              <div className="message-role">{m.role}</div>
-              <pre>{m.text}</pre>
-            </div>
-          ))}
+          <h2>Prompt template</h2>
+          {template ? (
+            <dl className="kv">
+              <div>
+                <dt>template</dt>
+                <dd>{template.name}</dd>
+              </div>
+              <div>
+                <dt>version</dt>
+                <dd>{template.version}</dd>
+              </div>
+              <div>
+                <dt>template id</dt>
+                <dd>{String(template.id)}</dd>
+              </div>
+            </dl>
+          ) : (
+            <p className="muted">Not linked to a prompt template.</p>
+          )}
         </section>
-        <section className="panel">
-          <h2>Output</h2>
-          {messagesOf(output).map((m, i) => (
-            <div key={i} className="message">
-              <div className="message-role">{m.role}</div>
-              <pre>{m.text}</pre>
-            </div>
-          ))}
-        </section>
+        <KeyValues title="Input variables" data={log.prompt_input_variables} />
       </div>
       <div className="two-col">
         <KeyValues title="Metadata" data={log.metadata} />
         <KeyValues title="Scores" data={scores} />
       </div>
       <div className="two-col">
-        <KeyValues
-          title="Usage"
-          data={{ input_tokens: s.inputTokens, output_tokens: s.outputTokens, price: s.price, tags: s.tags.join(', ') || '—', prompt: s.promptName ?? '—' }}
-        />
+        <KeyValues title="Usage" data={{ input_tokens: s.inputTokens, output_tokens: s.outputTokens, price: s.price, tags: s.tags.join(', ') || '—' }} />
         <KeyValues title="Parameters" data={log.parameters} />
       </div>
       <details className="panel">

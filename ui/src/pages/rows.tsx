@@ -1,10 +1,10 @@
 // Rows of one version: header with its facts, search, and the grid. A published version is read-only (with "New draft
 // from vN"); a draft is edited here: cells inline, rows added / deleted, columns added / renamed / removed, then
 // saved as the next version (with progress until it is ready) or discarded.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../lib/api';
 import { formatCount, formatDate, versionLabel } from '../lib/format';
-import { navigate } from '../lib/router';
+import { navigate, queryParam, replaceQuery } from '../lib/router';
 import type { Dataset } from '../lib/types';
 import { useApi } from '../lib/use-api';
 import { ErrorNote, Link, Loading, PageHeader, StatusBadge, errorMessage } from '../components/common';
@@ -16,11 +16,18 @@ import { RowsGrid, type GridEditing } from '../components/rows-grid';
 const V2 = '/api/public/v2';
 
 export function RowsPage({ id }: { id: number }) {
-  const [search, setSearch] = useState('');
-  const [q, setQ] = useState('');
+  // Search text and the top row live in the URL (?q=…&row=N, row 1-based) so Back and shared links restore them.
+  const [search, setSearch] = useState(() => queryParam('q') ?? '');
+  const [q, setQ] = useState(() => (queryParam('q') ?? '').trim());
+  // The row from the URL applies to the search it was saved with.
+  const initial = useRef({ q, row: Math.max(0, Number(queryParam('row') ?? 0) - 1) || 0 });
   useEffect(() => {
-    const t = setTimeout(() => setQ(search.trim()), 300);
+    const t = setTimeout(() => {
+      setQ(search.trim());
+      if (search.trim() !== q) replaceQuery({ q: search.trim(), row: null });
+    }, 300);
     return () => clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [search]);
   const ds = useApi((signal) => api<{ dataset: Dataset }>('GET', `${V2}/datasets/${id}`, { signal }), [id], {
     pollMs: 1000,
@@ -50,13 +57,27 @@ export function RowsPage({ id }: { id: number }) {
       />
       {d.status === 'failed' ? <ErrorNote error={new Error(`This version failed: ${d.error ?? 'unknown error'}`)} /> : null}
       {d.status === 'draft' || d.status === 'processing' || d.status === 'ready' ? (
-        <DraftOrVersion key={d.id} d={d} search={search} setSearch={setSearch} q={q} reloadDataset={ds.reload} />
+        <DraftOrVersion key={d.id} d={d} search={search} setSearch={setSearch} q={q} initialRow={q === initial.current.q ? initial.current.row : 0} reloadDataset={ds.reload} />
       ) : null}
     </div>
   );
 }
 
-function DraftOrVersion({ d, search, setSearch, q, reloadDataset }: { d: Dataset; search: string; setSearch: (s: string) => void; q: string; reloadDataset: () => void }) {
+function DraftOrVersion({
+  d,
+  search,
+  setSearch,
+  q,
+  initialRow,
+  reloadDataset,
+}: {
+  d: Dataset;
+  search: string;
+  setSearch: (s: string) => void;
+  q: string;
+  initialRow: number;
+  reloadDataset: () => void;
+}) {
   // 'sent': save-draft accepted, the draft not yet seen being saved; 'saving': seen processing; 'done': published.
   const [saving, setSaving] = useState<{ phase: 'sent' | 'saving' | 'done'; errorBefore: string | null } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -234,7 +255,16 @@ function DraftOrVersion({ d, search, setSearch, q, reloadDataset }: { d: Dataset
           <div className="muted">Add a column, then rows; or start from a published version with “New draft from vN” on the group page.</div>
         </div>
       ) : (
-        <RowsGrid datasetId={d.id} q={q} reloadKey={reloadKey} columnsHint={d.column_names} editing={editing} goToEnd={goToEnd} />
+        <RowsGrid
+          datasetId={d.id}
+          q={q}
+          reloadKey={reloadKey}
+          columnsHint={d.column_names}
+          editing={editing}
+          goToEnd={goToEnd}
+          initialRow={initialRow}
+          onTopRowChange={(row) => replaceQuery({ row: row > 0 ? row + 1 : null })}
+        />
       )}
       {columnDialog ? <ColumnDialog mode={columnDialog} actions={columnActions} onClose={() => setColumnDialog(null)} /> : null}
       {confirmDiscard ? (

@@ -1,13 +1,14 @@
 // Sign in with an API key (the one `npm start` prints on first start) or with the email and password made by
-// `strata users create`. The key or the JWT is kept in sessionStorage.
+// `strata users create`. The key or the JWT is kept in localStorage (shared by the tabs).
 import { useState, type FormEvent } from 'react';
 import { ApiError, api } from '../lib/api';
 import { session } from '../lib/session';
-import { errorMessage } from '../components/common';
+import { errorMessage, useDocumentTitle } from '../components/common';
 
 type Mode = 'api_key' | 'password';
 
 export function SignInPage({ onSignedIn, notice }: { onSignedIn: () => void; notice?: string | null }) {
+  useDocumentTitle('Sign in');
   const [mode, setMode] = useState<Mode>('api_key');
   const [apiKey, setApiKey] = useState('');
   const [email, setEmail] = useState('');
