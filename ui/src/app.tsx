@@ -62,7 +62,7 @@ export function App() {
   // A JWT whose `exp` has passed (the tab was closed for a while) is dropped before any call, and the page says why.
   const [startNotice] = useState(() => {
     const token = session.token();
-    if (token === null || !isExpired(token)) return null;
+    if (token === null || !isExpired(token)) return session.signedOutNotice();
     session.setToken(null);
     return 'Your session has expired. Sign in again.';
   });
@@ -85,6 +85,7 @@ export function App() {
   useEffect(
     () =>
       setSignedOutHandler((notice) => {
+        session.setSignedOutNotice(notice);
         setSignInNotice(notice);
         setMe(null);
         setSignedIn(false);
@@ -132,6 +133,7 @@ export function App() {
       <SignInPage
         notice={signInNotice}
         onSignedIn={() => {
+          session.setSignedOutNotice(null);
           setSignInNotice(null);
           setSignedIn(true);
           if (route.name === 'signin') navigate('/datasets', { replace: true });

@@ -6,6 +6,7 @@ const WORKSPACE = 'strata.workspaceId';
 const API_KEY = 'strata.apiKey';
 const MINTED_KEY_ID = 'strata.mintedKeyId';
 const KEYS = [TOKEN, WORKSPACE, API_KEY, MINTED_KEY_ID];
+const NOTICE = 'strata.signedOutNotice';
 
 function read(key: string): string | null {
   try {
@@ -59,6 +60,22 @@ export const session = {
   },
   setMintedKeyId: (id: number | null) => write(MINTED_KEY_ID, id === null ? null : String(id)),
   clear: () => KEYS.forEach((k) => write(k, null)),
+  /** Why this tab was signed out (kept per tab, so a reload of the sign-in page still says it). */
+  signedOutNotice: (): string | null => {
+    try {
+      return window.sessionStorage.getItem(NOTICE);
+    } catch {
+      return null;
+    }
+  },
+  setSignedOutNotice: (notice: string | null) => {
+    try {
+      if (notice === null) window.sessionStorage.removeItem(NOTICE);
+      else window.sessionStorage.setItem(NOTICE, notice);
+    } catch {
+      // Storage disabled: the notice lasts as long as the page.
+    }
+  },
 };
 
 /** Calls `fn` when another tab changes the session's credentials (signs in or out); returns the unsubscribe. */
