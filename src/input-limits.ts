@@ -5,8 +5,12 @@
 export const MAX_DEPTH = 100;
 /** Most columns a dataset version may have (file imports, Nebius schemas and rows). */
 export const MAX_COLUMNS = 10_000;
-/** Largest UTF-8 size of a string stored in an indexed column (PostgreSQL's btree entries stop near 2,700 bytes). */
-export const MAX_INDEXED_BYTES = 1_000;
+/**
+ * Largest UTF-8 size of a name stored in an indexed column (dataset group / Nebius dataset names), and of a request
+ * log's metadata key and value together (both sit in one index entry). PostgreSQL's btree entries stop near
+ * 2,700 bytes; SQLite has no such limit, so without these the same input passed on one database and 500ed on the other.
+ */
+export const MAX_INDEXED_BYTES = 2_000;
 /** Largest id accepted in paths and bodies: ids are 32-bit integers on PostgreSQL. */
 export const MAX_ID = 2_147_483_647;
 
@@ -32,17 +36,27 @@ export function findValueProblem(value: unknown, opts: { maxDepth?: number; refu
   while (stack.length > 0) {
     const frame = stack.pop()!;
     if (frame.depth > maxDepth) return { kind: 'depth', path: pathOf(frame) };
-    const entries: Array<[string | number, unknown]> = Array.isArray(frame.v) ? frame.v.map((v, i) => [i, v]) : Object.entries(frame.v);
-    for (const [k, v] of entries) {
-      if (typeof k === 'string') {
-        if (k.includes('\u0000')) return { kind: 'nul', path: pathOf(frame, k) };
-        if (opts.refuseProto && k === '__proto__') return { kind: 'proto', path: pathOf(frame, k) };
+    // Arrays by index (wide rows are mostly nulls: no per-cell allocation), objects by their own keys.
+    const visit = (k: string | number, v: unknown): ValueProblem | null => {
+      if (typeof v === 'string') return v.includes('\u0000') ? { kind: 'nul', path: pathOf(frame, k) } : null;
+      if (v !== null && typeof v === 'object') stack.push({ v, depth: frame.depth + 1, key: k, parent: frame });
+      return null;
+    };
+    if (Array.isArray(frame.v)) {
+      const arr = frame.v as unknown[];
+      for (let i = 0; i < arr.length; i++) {
+        const v = arr[i];
+        if (v === null || typeof v === 'number' || typeof v === 'boolean') continue;
+        const p = visit(i, v);
+        if (p) return p;
       }
-      if (typeof v === 'string') {
-        if (v.includes('\u0000')) return { kind: 'nul', path: pathOf(frame, k) };
-      } else if (v !== null && typeof v === 'object') {
-        stack.push({ v, depth: frame.depth + 1, key: k, parent: frame });
-      }
+      continue;
+    }
+    for (const k of Object.keys(frame.v)) {
+      if (k.includes('\u0000')) return { kind: 'nul', path: pathOf(frame, k) };
+      if (opts.refuseProto && k === '__proto__') return { kind: 'proto', path: pathOf(frame, k) };
+      const p = visit(k, (frame.v as Record<string, unknown>)[k]);
+      if (p) return p;
     }
   }
   return null;
@@ -56,7 +70,16 @@ export function describeValueProblem(p: ValueProblem, maxDepth = MAX_DEPTH): str
   return `values may be nested at most ${maxDepth} levels deep${where}`;
 }
 
-/** UTF-8 size of a string (cheap upper bound first: most strings are far below the limit). */
-export function utf8Bytes(s: string): number {
-  return s.length * 3 <= MAX_INDEXED_BYTES ? s.length : Buffer.byteLength(s, 'utf8');
+/** True when `s` fits an indexed column (a cheap bound first: most strings are far below the limit). */
+export function fitsIndex(...parts: string[]): boolean {
+  const chars = parts.reduce((n, p) => n + p.length, 0);
+  return chars * 3 <= MAX_INDEXED_BYTES || parts.reduce((n, p) => n + Buffer.byteLength(p, 'utf8'), 0) <= MAX_INDEXED_BYTES;
+}
+
+/** The first metadata pair too large for the metadata index, as a message; null when all fit. */
+export function oversizedMetadata(metadata: Record<string, string> | null | undefined): string | null {
+  for (const [k, v] of Object.entries(metadata ?? {})) {
+    if (!fitsIndex(k, v)) return `metadata "${k.slice(0, 40)}${k.length > 40 ? '…' : ''}": key and value together are at most ${MAX_INDEXED_BYTES} bytes of UTF-8`;
+  }
+  return null;
 }

@@ -5,6 +5,7 @@ import type { RequestLogRow, RequestLogStatus } from '../db/schema.js';
 import type { Caller } from '../auth/caller.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { PromptTemplateService } from '../prompt-templates/prompt-template.service.js';
+import { oversizedMetadata } from '../input-limits.js';
 import { blueprintText } from './blueprint-text.js';
 import { GroupCommit } from './group-commit.js';
 import { and, fromFilterGroup, type FilterGroup, type LogFilter } from './log-filter.js';
@@ -94,6 +95,9 @@ export class RequestLogService {
     const start = toEpochMs(input.request_start_time, 'request_start_time');
     const end = toEpochMs(input.request_end_time, 'request_end_time');
     if (end < start) throw new ValidationError('request_end_time must not be before request_start_time');
+    // Checked here, not left to the database: one oversized log would fail every log of its group commit.
+    const oversized = oversizedMetadata(input.metadata);
+    if (oversized) throw new ValidationError(oversized);
     let prompt: { promptId: number; promptName: string; versionNumber: number } | undefined;
     if (input.prompt_name || (input.prompt_id !== undefined && input.prompt_id !== null)) {
       prompt = await this.templates.resolve(
@@ -144,6 +148,8 @@ export class RequestLogService {
   }
 
   async trackMetadata(caller: Caller, requestId: number, metadata: Record<string, string>): Promise<RequestLogRow> {
+    const oversized = oversizedMetadata(metadata);
+    if (oversized) throw new ValidationError(oversized);
     return this.dbh.transaction(async (trx) => {
       const log = await this.repo.lockLog(trx, caller.workspaceId, requestId);
       if (!log) throw new NotFoundError('request log', requestId);
