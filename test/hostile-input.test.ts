@@ -196,6 +196,16 @@ for (const dialect of DIALECTS) {
       assert400(await upload('stitched.parquet', stitched), /truncated or damaged: column "a" of row group 1/);
     });
 
+    it('fuzz finding: a draft holding 1e308 exports as Parquet (it is no INT64), and a failing download answers JSON', async () => {
+      const g = await group('big-number');
+      await t.request({ method: 'POST', url: `${V2}/datasets/${g.dataset.id}/rows`, body: { rows: [{ a: 1e308 }, { a: 2 }] } });
+      const r = await t.request({ method: 'GET', url: `${V2}/datasets/${g.dataset.id}/export?format=parquet` });
+      assert.equal(r.statusCode, 200, r.body.slice(0, 300));
+      const missing = await t.request({ method: 'GET', url: `${V2}/datasets/999999/export?format=parquet` });
+      assert.equal(missing.statusCode, 404);
+      assert.match(String(missing.headers['content-type']), /application\/json/);
+    });
+
     it("14: a draft's row_count is right after a row delete followed by add-request-log", async () => {
       const g = await group('counts');
       const add = await t.request({ method: 'POST', url: `${V2}/datasets/${g.dataset.id}/rows`, body: { rows: [{ a: 1 }, { a: 2 }, { a: 3 }] } });

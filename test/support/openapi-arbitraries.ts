@@ -82,6 +82,7 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   // Incompressible long text: PostgreSQL compresses repetitive strings below its btree entry limit, not these.
   fc.string({ minLength: 2_800, maxLength: 3_200, unit: 'grapheme-ascii' }),
   fc.constantFrom(150, 3_000, 10_000).chain((n) => fc.constantFrom(deepArray(n), deepObject(n), deepNul(n))),
+  fc.constantFrom(3_000, 10_000).map((n) => deepObject(n)),
   fc.constant(new RawJson('{"__proto__":{"x":1},"a":1}')),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.array(fc.anything({ maxDepth: 2 }), { maxLength: 4 }),
