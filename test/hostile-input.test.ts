@@ -122,6 +122,21 @@ for (const dialect of DIALECTS) {
         assert.equal(v1.statusCode, 422, v1.body);
         assert.equal(v1.json().detail[0].type, 'value_error');
       }
+      // Every operation with a JSON body in /openapi.json (so routes added later are covered too).
+      const doc = (await t.request({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+      let withBody = 0;
+      for (const [path, ops] of Object.entries(doc.paths)) {
+        for (const [method, op] of Object.entries(ops)) {
+          if (!op.requestBody) continue;
+          withBody++;
+          const url = path.replace(/\{[^}]+\}/g, '1');
+          const r = await t.request({ method: method.toUpperCase(), url, body: `{"a":${deepObject(10_000)},"b":${deepArray(3_000)}}` });
+          const expected = url.startsWith('/v1/') ? 422 : 400;
+          assert.equal(r.statusCode, expected, `${method} ${path}: ${r.statusCode} ${r.body.slice(0, 200)}`);
+          assert.match(r.body, /nested at most 100 levels/, `${method} ${path}`);
+        }
+      }
+      assert.ok(withBody >= 30, `${withBody} operations with a body`);
       assert400(await upload('deep.json', `[{"a":${deepArray(10_000)}}]`), /row 1, column "a": values may be nested at most/);
       assert400(await upload('deep.jsonl', `{"a":${deepObject(10_000)}}\n`), /row 1, column "a": values may be nested at most/);
       // Within the bound, nesting is kept as data.

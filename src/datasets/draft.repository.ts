@@ -53,8 +53,9 @@ export class DraftRepository {
 
   /** Deletes the given rows; returns the indexes that existed. */
   async deleteRows(ex: Executor, datasetId: number, rowIndexes: number[]): Promise<number[]> {
-    if (rowIndexes.length === 0) return [];
-    const rows = await ex.deleteFrom('dataset_rows').where('dataset_id', '=', datasetId).where('row_index', 'in', rowIndexes).returning('row_index').execute();
+    const possible = rowIndexes.filter((i) => i <= MAX_ID); // see findRow
+    if (possible.length === 0) return [];
+    const rows = await ex.deleteFrom('dataset_rows').where('dataset_id', '=', datasetId).where('row_index', 'in', possible).returning('row_index').execute();
     return rows.map((r) => r.row_index);
   }
 
