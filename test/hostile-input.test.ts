@@ -197,6 +197,9 @@ for (const dialect of DIALECTS) {
       assert400(await upload('p.jsonl', '{"a":1,"__proto__":2}\n'), /"__proto__" is not allowed/);
       assert400(await upload('p2.jsonl', '{"a":{"__proto__":2}}\n'), /"__proto__" is not allowed/);
       assert400(await upload('p.csv', '__proto__,b\n1,2\n'), /"__proto__" is not allowed as a column name/);
+      // The upload body itself (streamed by its own parser) refuses it like every other JSON body.
+      const body = `{"dataset_group_id":${groupId},"file_name":"a.csv","file_content_base64":"${b64('a\n1\n')}","__proto__":{"x":1}}`;
+      assert400(await t.request({ method: 'POST', url: `${V2}/dataset-versions/from-file`, body }), /__proto__/);
     });
 
     it('14: invalid UTF-8 is refused naming its line and byte offset; gzip named .csv and truncated Parquet say so', async () => {
