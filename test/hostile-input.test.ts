@@ -224,6 +224,13 @@ for (const dialect of DIALECTS) {
       assert.match(String(missing.headers['content-type']), /application\/json/);
     });
 
+    it('fuzz finding: a 300,000-character name filter is a 400 on both databases (SQLite caps LIKE patterns)', async () => {
+      for (const url of [`${V2}/dataset-groups?name=`, `${V2}/datasets?name=`]) {
+        const r = await t.request({ method: 'GET', url: url + encodeURIComponent('é'.repeat(300_000)) });
+        assert.equal(r.statusCode, 400, `${url}: ${r.body.slice(0, 200)}`);
+      }
+    });
+
     it("14: a draft's row_count is right after a row delete followed by add-request-log", async () => {
       const g = await group('counts');
       const add = await t.request({ method: 'POST', url: `${V2}/datasets/${g.dataset.id}/rows`, body: { rows: [{ a: 1 }, { a: 2 }, { a: 3 }] } });

@@ -24,7 +24,7 @@ const FromFileBody = z.object({
 
 const ListDatasetsQuery = z.object({
   dataset_group_id: z.coerce.number().int().min(1).optional(),
-  name: z.string().optional().describe('Partial, case-insensitive match on the dataset group name'),
+  name: z.string().max(1000).optional().describe('Partial, case-insensitive match on the dataset group name'),
   status: z.enum(['active', 'deleted', 'all']).default('active'),
   include_failed: z.enum(['true', 'false']).default('false').describe('Strata: also list failed drafts'),
   page: z.coerce.number().int().min(1).default(1),
@@ -41,7 +41,8 @@ const RowsQuery = z.object({
 });
 
 const GroupListQuery = z.object({
-  name: z.string().optional(),
+  // Bounded like every other search text: SQLite refuses LIKE patterns over 50,000 bytes (PostgreSQL does not).
+  name: z.string().max(1000).optional(),
   page: z.coerce.number().int().min(1).default(1),
   per_page: z.coerce.number().int().min(1).max(100).default(10),
 });
