@@ -32,10 +32,9 @@ export function checkedText(input: Readable, label: string): Readable {
     transform(chunk: Buffer, _enc, cb) {
       try {
         if (head) {
+          // The first four bytes decide (a shorter first chunk waits for the next one, or for the end).
           head = Buffer.concat([head, chunk]);
-          if (head.length < 4 && chunk.length > 0) {
-            // keep looking until four bytes arrived (or the input ends)
-          } else {
+          if (head.length >= 4) {
             sniff(head, label);
             head = undefined;
           }
