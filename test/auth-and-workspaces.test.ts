@@ -150,7 +150,7 @@ for (const dialect of DIALECTS) {
         }
         const nebius = await t.request({ method: 'POST', url: '/v1/datasets', body: { name: 'n\u0000', folder: '/', schema: [], rows: [] } });
         assert.equal(nebius.statusCode, 422);
-        assert.deepEqual(nebius.json().detail[0].loc, ['body']);
+        assert.deepEqual(nebius.json().detail[0].loc, ['body', 'name']);
       } finally {
         await t.close();
       }

@@ -114,7 +114,7 @@ export class SchemaInferrer {
         continue;
       }
       const kind: Seen =
-        typeof v === 'string' ? 'string' : typeof v === 'boolean' ? 'boolean' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'double') : 'json';
+        typeof v === 'string' ? 'string' : typeof v === 'boolean' ? 'boolean' : typeof v === 'number' ? (Number.isSafeInteger(v) ? 'integer' : 'double') : 'json'; // 1e308 is no INT64
       const prev = this.seen[i];
       if (prev === 'none' || prev === kind) this.seen[i] = kind;
       else if ((prev === 'integer' && kind === 'double') || (prev === 'double' && kind === 'integer')) this.seen[i] = 'double';

@@ -10,6 +10,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import type { EventSink } from '../events/domain-events.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import { fitsIndex, MAX_INDEXED_BYTES } from '../input-limits.js';
 import { decodeBase64Upload } from './base64.js';
 import type { DatasetListQuery, DatasetRepository, RowView, StoredRow } from './dataset.repository.js';
 import { FileFormatError, formatFromFileName, openTableReader, SUPPORTED_EXTENSIONS } from './parsers/index.js';
@@ -80,6 +81,7 @@ export class DatasetService {
     const workspaceId = resolveWorkspace(caller, input.workspace_id);
     const name = input.name.trim();
     if (name === '') throw new ValidationError('name must not be blank');
+    if (!fitsIndex(name)) throw new ValidationError(`name is at most ${MAX_INDEXED_BYTES} bytes of UTF-8`);
     try {
       return await this.dbh.transaction(async (trx) => {
         if (await this.repo.findLiveGroupByName(trx, workspaceId, name)) throw duplicateName(name);

@@ -4,6 +4,7 @@ import type { Executor } from '../db/database.js';
 import type { DialectCapabilities } from '../db/dialect.js';
 import type { DatasetRow } from '../db/schema.js';
 import type { StoredRow } from './dataset.repository.js';
+import { MAX_ID } from '../input-limits.js';
 
 export class DraftRepository {
   constructor(private readonly dialect: DialectCapabilities) {}
@@ -45,6 +46,8 @@ export class DraftRepository {
   }
 
   async findRow(ex: Executor, datasetId: number, rowIndex: number): Promise<StoredRow | undefined> {
+    // row_index is a 32-bit integer column: a larger index cannot exist (and PostgreSQL would refuse the comparison).
+    if (rowIndex > MAX_ID) return undefined;
     return ex.selectFrom('dataset_rows').select(['row_index', 'row_uid', 'data']).where('dataset_id', '=', datasetId).where('row_index', '=', rowIndex).executeTakeFirst();
   }
 
@@ -54,8 +57,9 @@ export class DraftRepository {
 
   /** Deletes the given rows; returns the indexes that existed. */
   async deleteRows(ex: Executor, datasetId: number, rowIndexes: number[]): Promise<number[]> {
-    if (rowIndexes.length === 0) return [];
-    const rows = await ex.deleteFrom('dataset_rows').where('dataset_id', '=', datasetId).where('row_index', 'in', rowIndexes).returning('row_index').execute();
+    const possible = rowIndexes.filter((i) => i <= MAX_ID); // see findRow
+    if (possible.length === 0) return [];
+    const rows = await ex.deleteFrom('dataset_rows').where('dataset_id', '=', datasetId).where('row_index', 'in', possible).returning('row_index').execute();
     return rows.map((r) => r.row_index);
   }
 

@@ -7,6 +7,7 @@ import type { JobQueue } from '../jobs/job-queue.js';
 import type { DatasetRepository } from './dataset.repository.js';
 import type { DatasetService } from './dataset.service.js';
 import type { DraftRepository } from './draft.repository.js';
+import { MAX_COLUMNS } from '../input-limits.js';
 
 /** Most rows one add-rows call may carry. */
 export const MAX_ROWS_PER_CALL = 1000;
@@ -185,5 +186,6 @@ function checkColumnName(name: string, existing: string[], fromRow: boolean): st
   if (name.trim() === '') throw new ValidationError('column names must not be blank');
   if (name.length > 1000) throw new ValidationError('column names are at most 1000 characters');
   if (!fromRow && existing.includes(name)) throw new ValidationError(`column "${name}" already exists`);
+  if (existing.length >= MAX_COLUMNS) throw new ValidationError(`a dataset has at most ${MAX_COLUMNS} columns`);
   return name;
 }

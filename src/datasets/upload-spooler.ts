@@ -128,6 +128,8 @@ export async function spoolJsonUpload(input: Readable, opts: { field: string; ma
           stack.pop();
           break;
         case 'keyValue':
+          // Assigning it would set the object's prototype: refused, as Fastify's own JSON parser refuses it.
+          if (token.value === '__proto__') throw new ValidationError('request body must not contain the key "__proto__"');
           stack[stack.length - 1].key = token.value as string;
           break;
         case 'startString':

@@ -30,6 +30,8 @@ function describe(issues: FieldIssue[]): string {
 }
 
 function send(request: FastifyRequest, reply: FastifyReply, status: number, message: string, issues?: FieldIssue[]): FastifyReply {
+  // A download route may have set its file's type before failing; the error body is JSON (Fastify would 500 otherwise).
+  reply.type('application/json; charset=utf-8').removeHeader('content-disposition');
   if (faceOf(request.url) === 'nebius') {
     if (issues && issues.length > 0) return reply.code(status === 400 ? 422 : status).send({ detail: issues });
     return reply.code(status).send({ detail: message });

@@ -20,6 +20,10 @@ export interface ServerOptions {
 export const REDACTED_PATHS = [
   'req.headers["x-api-key"]',
   'req.headers.authorization',
+  'req.headers.cookie',
+  // Node's clientError (431 headers too large, malformed requests) carries the raw request bytes: keys, passwords.
+  'err.rawPacket',
+  '*.rawPacket',
   'req.body.api_key',
   'req.body.s3_secret_key',
   'req.body.password',

@@ -14,6 +14,7 @@ import type { SecretBox } from '../security/secret-box.js';
 import { BlockedAddressError, type EndpointGuard } from '../net/s3-endpoint-guard.js';
 import type { NebiusRepository } from './nebius.repository.js';
 import { parseS3Uri } from './s3-source.js';
+import { fitsIndex, MAX_INDEXED_BYTES } from '../input-limits.js';
 
 export type NebiusStatus = 'READY' | 'PENDING' | 'FAILED' | 'TEMPORARY' | 'DRAFT';
 
@@ -385,6 +386,10 @@ export function checkSchema(schema: ColumnSchema[]): FieldIssue[] {
 function checkName(name: string): string {
   const trimmed = name.trim();
   if (trimmed === '') throw new ValidationError('name must not be blank', [{ loc: ['body', 'name'], msg: 'Name must not be blank', type: 'value_error' }]);
+  if (!fitsIndex(trimmed)) {
+    const msg = `Name is at most ${MAX_INDEXED_BYTES} bytes of UTF-8`;
+    throw new ValidationError(msg, [{ loc: ['body', 'name'], msg, type: 'string_too_long' }]);
+  }
   return trimmed;
 }
 

@@ -89,8 +89,21 @@ export function forbiddenRange(address: string): string | null {
   if (!ipaddr.isValid(address)) return 'not an IP address';
   const addr = normalise(ipaddr.parse(address));
   const range = addr.range();
-  return range === 'unicast' ? null : range;
+  if (range !== 'unicast') return range;
+  if (addr.kind() === 'ipv6') {
+    // ipaddr.js classes these as plain unicast, yet they carry (or translate to) an IPv4 address: `[::127.0.0.1]`,
+    // `[::a9fe:a9fe]` reach loopback and the metadata service on stacks that still route them. Refused outright.
+    for (const [net, bits, name] of EMBEDDED_IPV4_RANGES) if (addr.match(net, bits)) return name;
+  }
+  return null;
 }
+
+/** IPv6 prefixes that embed an IPv4 address: IPv4-compatible (::/96, deprecated), NAT64 (RFC 6052 and RFC 8215). */
+const EMBEDDED_IPV4_RANGES: Array<[ipaddr.IPv6, number, string]> = [
+  [ipaddr.IPv6.parse('::'), 96, 'ipv4Compatible'],
+  [ipaddr.IPv6.parse('64:ff9b::'), 96, 'nat64'],
+  [ipaddr.IPv6.parse('64:ff9b:1::'), 48, 'nat64'],
+];
 
 /**
  * Checks that `url` may be called: http(s) only, and every address its host resolves to is public or allowlisted.

@@ -212,8 +212,10 @@ export class DatasetFromLogsService {
       for (const c of own.columns) if (!columns.includes(c)) columns.push(c);
       const index = await this.datasetRepo.nextRowIndex(trx, draft.id);
       await this.datasetRepo.insertRows(trx, draft.id, index, [{ data: JSON.stringify(columns.map((c) => cellForColumn(c, log, own))) }]);
-      await this.datasetRepo.updateDataset(trx, draft.id, { column_names: JSON.stringify(columns), row_count: index + 1 });
-      return { ...draft, column_names: JSON.stringify(columns), row_count: index + 1 };
+      // The next row index is not the row count: deleted rows leave gaps in the indexes.
+      const rowCount = draft.row_count + 1;
+      await this.datasetRepo.updateDataset(trx, draft.id, { column_names: JSON.stringify(columns), row_count: rowCount });
+      return { ...draft, column_names: JSON.stringify(columns), row_count: rowCount };
     });
   }
 }

@@ -6,6 +6,7 @@ import type { Caller } from '../auth/caller.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { parseIsoTime } from '../iso-time.js';
 import type { PromptTemplateService } from '../prompt-templates/prompt-template.service.js';
+import { oversizedMetadata } from '../input-limits.js';
 import { blueprintText } from './blueprint-text.js';
 import { isDefaultScore } from './score-default.js';
 import { GroupCommit } from './group-commit.js';
@@ -109,6 +110,9 @@ export class RequestLogService {
     const start = toEpochMs(input.request_start_time, 'request_start_time');
     const end = toEpochMs(input.request_end_time, 'request_end_time');
     if (end < start) throw new ValidationError('request_end_time must not be before request_start_time');
+    // Checked here, not left to the database: one oversized log would fail every log of its group commit.
+    const oversized = oversizedMetadata(input.metadata);
+    if (oversized) throw new ValidationError(oversized);
     const prompt = await this.linkTemplate(workspaceId, input, warnings);
     if (input.group_id !== undefined && input.group_id !== null && !(await this.repo.groupExists(this.dbh.db, workspaceId, input.group_id))) {
       throw new ValidationError(`group_id: group ${input.group_id} does not exist`);
@@ -174,6 +178,8 @@ export class RequestLogService {
   }
 
   async trackMetadata(caller: Caller, requestId: number, metadata: Record<string, string>): Promise<RequestLogRow> {
+    const oversized = oversizedMetadata(metadata);
+    if (oversized) throw new ValidationError(oversized);
     return this.dbh.transaction(async (trx) => {
       const log = await this.repo.lockLog(trx, caller.workspaceId, requestId);
       if (!log) throw new NotFoundError('request log', requestId);

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { PRIMITIVE_TYPES, type ColumnType } from '../../datasets/column-types.js';
 import type { FieldIssue } from '../../errors.js';
+import { MAX_COLUMNS } from '../../input-limits.js';
 
 export const SchemaPrimitive = z.object({ name: z.enum(PRIMITIVE_TYPES) }).meta({ id: 'SchemaPrimitive' });
 
@@ -29,9 +30,11 @@ const ttl = z
 export const CreateDatasetRequestUpload = z
   .object({
     name: z.string().min(1).describe('Name of the dataset (unique in the workspace among live datasets).'),
-    schema: z.array(ColumnSchemaZ).min(1).describe('Dataset schema definition.'),
+    schema: z.array(ColumnSchemaZ).min(1).max(MAX_COLUMNS).describe(`Dataset schema definition (at most ${MAX_COLUMNS} columns).`),
     folder: z.string().describe('Folder path where the dataset is stored.'),
-    rows: z.array(z.record(z.string(), z.unknown())).describe('Rows; every cell is checked against the schema.'),
+    rows: z
+      .array(z.record(z.string(), z.unknown()).refine((r) => Object.keys(r).length <= MAX_COLUMNS, `a row has at most ${MAX_COLUMNS} keys`))
+      .describe('Rows; every cell is checked against the schema.'),
     ai_project_id: z.string().nullable().optional(),
     ttl_seconds: ttl,
   })
@@ -47,7 +50,7 @@ export const CreateDatasetRequestS3 = z
     s3_key_id: z.string().min(1),
     s3_secret_key: z.string().min(1).describe('Never returned or logged; stored encrypted until the import finishes.'),
     ai_project_id: z.string().nullable().optional(),
-    schema: z.array(ColumnSchemaZ).min(1).optional().describe('Strata: the schema the files must match; inferred when omitted'),
+    schema: z.array(ColumnSchemaZ).min(1).max(MAX_COLUMNS).optional().describe('Strata: the schema the files must match; inferred when omitted'),
     ttl_seconds: ttl,
   })
   .meta({ id: 'CreateDatasetRequestS3' });

@@ -42,7 +42,7 @@ const ListDatasetsQuery = z.looseObject({
   updated_before: QueryTime.optional(),
   external_source: z.string().min(1).max(128).optional().describe('With external_id; Strata stores no external ids: matches none (with a warning)'),
   external_id: z.string().min(1).max(512).optional(),
-  name: z.string().optional().describe('Partial, case-insensitive match on the dataset group name'),
+  name: z.string().max(1000).optional().describe('Partial, case-insensitive match on the dataset group name'),
   status: z.enum(['active', 'deleted', 'all']).default('active'),
   include_failed: z.enum(['true', 'false']).default('false').describe('Strata: also list failed drafts'),
   page: z.coerce.number().int().min(1).default(1),
@@ -73,7 +73,8 @@ function filtersOf(query: Record<string, unknown>): Record<string, string> {
 }
 
 const GroupListQuery = z.object({
-  name: z.string().optional(),
+  // Bounded like every other search text: SQLite refuses LIKE patterns over 50,000 bytes (PostgreSQL does not).
+  name: z.string().max(1000).optional(),
   page: z.coerce.number().int().min(1).default(1),
   per_page: z.coerce.number().int().min(1).max(100).default(10),
 });

@@ -12,7 +12,10 @@ export const PARQUET_CONTENT_TYPE = 'application/vnd.apache.parquet';
  * string → UTF8 byte array, json → byte array with the JSON logical type (always optional: JSON's null is null),
  * null → an all-null optional UTF8 column; option<T> → T, OPTIONAL.
  */
-export function parquetElement(col: ColumnSchema): SchemaElement {
+export const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+function parquetElement(col: ColumnSchema): SchemaElement {
   const base = baseType(col.type);
   const optional = col.type.name === 'option' || base.name === 'json' || base.name === 'null';
   const repetition_type = optional ? 'OPTIONAL' : 'REQUIRED';
@@ -44,8 +47,8 @@ function convert(t: ColumnType, v: unknown, required: boolean, where: () => stri
   const base = baseType(t);
   switch (base.name) {
     case 'integer':
-      if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
-      if (typeof v === 'string' && /^-?\d{1,19}$/.test(v)) return BigInt(v);
+      if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
+      if (typeof v === 'string' && /^-?\d{1,19}$/.test(v) && BigInt(v) >= INT64_MIN && BigInt(v) <= INT64_MAX) return BigInt(v);
       throw new ParquetValueError(`${where()}: ${JSON.stringify(v)} is not an integer`);
     case 'double':
     case 'float':

@@ -1,4 +1,4 @@
-// RFC 4180 CSV (quotes, embedded newlines, "" escapes, BOM, CRLF), streamed through papaparse's chunk mode
+// RFC 4180 CSV (quotes, embedded newlines, "" escapes, BOM, CRLF/LF mixed), streamed through papaparse's chunk mode
 // (about four times the throughput of csv-parse here), with backpressure and line numbers for errors.
 import { Readable } from 'node:stream';
 import Papa from 'papaparse';
@@ -106,34 +106,59 @@ export class CsvReader implements TableReader {
   }
 }
 
-/** Looks at the first 64 KB to tell CRLF from LF files (papaparse's own guess fails on tiny first chunks). */
-async function detectNewline(input: Readable): Promise<{ source: Readable; newline: '\r\n' | '\n' }> {
+/**
+ * Feeds papaparse LF-terminated text: a CR before LF outside quotes is dropped, so files mixing CRLF and LF
+ * (concatenated exports, edited by hand) neither merge rows nor leave "\r" in cells. Quoted cells keep theirs.
+ */
+async function detectNewline(input: Readable): Promise<{ source: Readable; newline: '\n' }> {
   const it = input[Symbol.asyncIterator]() as AsyncIterator<string>;
-  let sample = '';
-  let ended = false;
-  while (sample.length < 65536) {
-    const next = await it.next();
-    if (next.done) {
-      ended = true;
-      break;
-    }
-    sample += next.value;
-  }
-  const lf = sample.indexOf('\n');
-  const newline = lf > 0 && sample[lf - 1] === '\r' ? '\r\n' : '\n';
+  const normalise = crlfNormaliser();
   async function* pieces(text: string) {
-    for (let i = 0; i < text.length; i += PIECE_CHARS) yield text.slice(i, i + PIECE_CHARS);
+    for (let i = 0; i < text.length; i += PIECE_CHARS) yield normalise(text.slice(i, i + PIECE_CHARS));
   }
-  async function* rest() {
-    if (sample) yield* pieces(sample);
-    if (ended) return;
-    for (;;) {
-      const next = await it.next();
-      if (next.done) return;
-      yield* pieces(next.value);
+  // The first piece is read here so that errors of the input's first bytes (not UTF-8, gzip...) surface at once.
+  const first = await it.next();
+  async function* all() {
+    for (let next = first; !next.done; next = await it.next()) yield* pieces(next.value);
+    const tail = normalise('', true);
+    if (tail) yield tail;
+  }
+  return { source: Readable.from(all(), { highWaterMark: 1 }), newline: '\n' };
+}
+
+/** Removes CR of CRLF outside double quotes, across piece boundaries (quote state and a trailing CR carry over). */
+function crlfNormaliser(): (text: string, end?: boolean) => string {
+  let inQuotes = false;
+  let pendingCr = false;
+  return (text, end = false) => {
+    let out = '';
+    if (pendingCr) {
+      if (!end && text.charCodeAt(0) !== 10) out += '\r'; // a lone CR is data; one ending the file is a line end
+      pendingCr = false;
     }
-  }
-  return { source: Readable.from(rest(), { highWaterMark: 1 }), newline };
+    if (text.indexOf('\r') === -1) {
+      for (let q = text.indexOf('"'); q !== -1; q = text.indexOf('"', q + 1)) inQuotes = !inQuotes;
+      return out + text;
+    }
+    let from = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 34) inQuotes = !inQuotes;
+      else if (c === 13 && !inQuotes) {
+        if (i + 1 < text.length) {
+          if (text.charCodeAt(i + 1) === 10) {
+            out += text.slice(from, i);
+            from = i + 1;
+          }
+        } else if (!end) {
+          out += text.slice(from, i);
+          from = i + 1;
+          pendingCr = true;
+        }
+      }
+    }
+    return out + text.slice(from);
+  };
 }
 
 function countNewlines(record: string[]): number {

@@ -1,13 +1,25 @@
-// Chooses the reader for a file format.
+// Chooses the reader for a file format and puts the input checks in front of it.
 import type { Readable } from 'node:stream';
 import type { FileFormat } from '../../jobs/job-catalogue.js';
 import { CsvReader } from './csv-reader.js';
 import { JsonReader } from './json-reader.js';
 import { JsonlReader } from './jsonl-reader.js';
 import { ParquetReader } from './parquet-reader.js';
+import { checkedRows, checkedText } from './input-checks.js';
 import type { TableReader } from './table-reader.js';
 
+const LABELS: Record<FileFormat, string> = { csv: 'CSV file', json: 'JSON file', jsonl: 'JSONL file', parquet: 'Parquet file' };
+
+/** The reader for `format`; text input is checked as it streams and every row is checked (see input-checks.ts). */
 export function openTableReader(format: FileFormat, input: Readable): TableReader {
+  const reader = createReader(format, format === 'parquet' ? input : checkedText(input, LABELS[format]));
+  const rows = reader.rows.bind(reader);
+  // Every caller (upload check, import job, S3 import) gets checked rows without having to remember to ask.
+  reader.rows = () => checkedRows(reader, rows);
+  return reader;
+}
+
+function createReader(format: FileFormat, input: Readable): TableReader {
   switch (format) {
     case 'csv':
       return new CsvReader(input);

@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type FileMetaData } from 'hyparquet';
 import type { ColumnSchema } from '../column-types.js';
+import { MAX_COLUMNS } from '../../input-limits.js';
 import { FileFormatError, type TableReader } from './table-reader.js';
 
 /** Key-value metadata key under which Strata's parquet writer records the typed schema (read back on import). */
@@ -46,10 +47,11 @@ export class ParquetReader implements TableReader {
       let metadata: FileMetaData;
       try {
         metadata = await parquetMetadataAsync(buffer);
+        this.columns = topLevelColumns(metadata);
       } catch (err) {
-        throw new FileFormatError(`not a valid Parquet file: ${(err as Error).message}`);
+        throw new FileFormatError(`not a valid Parquet file (truncated or damaged?): ${(err as Error).message}`);
       }
-      this.columns = topLevelColumns(metadata);
+      checkChunkBounds(metadata, buffer.byteLength);
       this.declaredSchema = declaredSchemaOf(metadata, this.columns);
       let start = 0;
       for (const group of metadata.row_groups) {
@@ -58,7 +60,7 @@ export class ParquetReader implements TableReader {
         try {
           objects = await parquetReadObjects({ file: buffer, metadata, rowStart: start, rowEnd: end });
         } catch (err) {
-          throw new FileFormatError(`Parquet rows ${start + 1}-${end} could not be decoded: ${(err as Error).message}`);
+          throw new FileFormatError(`Parquet file is damaged: rows ${start + 1}-${end} could not be decoded (${(err as Error).message})`);
         }
         for (const obj of objects) yield this.columns.map((c) => jsonSafe(obj[c]));
         start = end;
@@ -67,6 +69,27 @@ export class ParquetReader implements TableReader {
       await fsp.rm(dir, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * A truncated file whose footer survived (or was re-attached) points at bytes it no longer has; hyparquet then fails
+ * with messages such as "Cannot read properties of undefined". Checked up front so the answer says what happened.
+ */
+function checkChunkBounds(metadata: FileMetaData, fileBytes: number): void {
+  metadata.row_groups.forEach((group, g) => {
+    for (const chunk of group.columns) {
+      const m = chunk.meta_data;
+      if (!m) continue;
+      const start = Number(m.dictionary_page_offset ?? m.data_page_offset);
+      const end = start + Number(m.total_compressed_size);
+      if (!(start >= 4 && end <= fileBytes)) {
+        const column = m.path_in_schema.join('.');
+        throw new FileFormatError(
+          `Parquet file is truncated or damaged: column "${column}" of row group ${g + 1} lies at bytes ${start}-${end}, but the file has ${fileBytes} bytes`,
+        );
+      }
+    }
+  });
 }
 
 function topLevelColumns(metadata: FileMetaData): string[] {
@@ -78,7 +101,10 @@ function topLevelColumns(metadata: FileMetaData): string[] {
     const el = rest[i++];
     for (let c = 0; c < (el?.num_children ?? 0); c++) skip();
   };
-  for (let c = 0; c < (root?.num_children ?? 0); c++) {
+  const count = root?.num_children ?? 0;
+  if (count > MAX_COLUMNS) throw new FileFormatError(`file has ${count} columns; the limit is ${MAX_COLUMNS} columns`);
+  for (let c = 0; c < count; c++) {
+    if (!rest[i]) throw new FileFormatError('not a valid Parquet file: its schema lists fewer columns than it declares');
     names.push(rest[i].name);
     skip();
   }

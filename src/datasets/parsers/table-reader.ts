@@ -1,6 +1,7 @@
 // What every file parser produces: growing column names, warnings, and rows as arrays aligned with the columns.
 import { PermanentJobError } from '../../errors.js';
 import type { FileFormat } from '../../jobs/job-catalogue.js';
+import { MAX_COLUMNS } from '../../input-limits.js';
 
 export interface TableReader {
   /** Column names seen so far; JSON readers append as new keys appear. Rows may be shorter than this list. */
@@ -41,6 +42,8 @@ export class ColumnIndex {
   positionOf(key: string): number {
     let p = this.positions.get(key);
     if (p === undefined) {
+      // Checked before the row is built: every row is as wide as the columns seen so far.
+      if (this.names.length >= MAX_COLUMNS) throw new FileFormatError(`file has more than ${MAX_COLUMNS} distinct keys; the limit is ${MAX_COLUMNS} columns`);
       p = this.names.length;
       this.names.push(key);
       this.positions.set(key, p);
@@ -50,15 +53,20 @@ export class ColumnIndex {
 
   /** An object's values placed by column; keys not seen before become new columns. */
   align(obj: Record<string, unknown>): unknown[] {
-    const row: unknown[] = [];
-    for (const key of Object.keys(obj)) row[this.positionOf(key)] = obj[key];
-    for (let i = 0; i < row.length; i++) if (row[i] === undefined) row[i] = null;
+    const keys = Object.keys(obj);
+    const positions = keys.map((k) => this.positionOf(k));
+    let width = 0;
+    for (const p of positions) if (p >= width) width = p + 1;
+    // Filled up front: assigning far past the end of an empty array makes a slow holey array (7x slower on wide files).
+    const row: unknown[] = new Array<unknown>(width).fill(null);
+    for (let i = 0; i < keys.length; i++) row[positions[i]] = obj[keys[i]];
     return row;
   }
 }
 
 /** Makes header names usable: empty names become `column_N`, repeats get `_2`, `_3`...; each change is reported. */
 export function uniqueColumnNames(raw: string[], warnings: string[]): string[] {
+  if (raw.length > MAX_COLUMNS) throw new FileFormatError(`file has ${raw.length} columns; the limit is ${MAX_COLUMNS} columns`);
   const seen = new Set<string>();
   return raw.map((name, i) => {
     let base = name.trim();
