@@ -5,19 +5,19 @@ import type { FastifyInstance } from 'fastify';
 import { ValidationError } from '../errors.js';
 import { describeValueProblem, findValueProblem } from '../input-limits.js';
 
+/** Throws the door's 400 (422 on /v1) when `value` holds a NUL or nests too deep; `part` names where it was. */
+export function refuseHostileValue(part: 'body' | 'query' | 'path', value: unknown): void {
+  const problem = findValueProblem(value);
+  if (!problem) return;
+  const msg = describeValueProblem(problem);
+  throw new ValidationError(`${part}: ${msg}`, [{ loc: [part, ...problem.path.slice(0, 8)], msg, type: 'value_error' }]);
+}
+
 /** Adds a global preValidation hook: bodies, query strings and path parameters are checked by one iterative walk. */
 export function rejectNulCharacters(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
-    for (const [part, value] of [
-      ['body', request.body],
-      ['query', request.query],
-      ['path', request.params],
-    ] as const) {
-      const problem = findValueProblem(value);
-      if (problem) {
-        const msg = describeValueProblem(problem);
-        throw new ValidationError(`${part}: ${msg}`, [{ loc: [part, ...problem.path.slice(0, 8)], msg, type: 'value_error' }]);
-      }
-    }
+    refuseHostileValue('body', request.body);
+    refuseHostileValue('query', request.query);
+    refuseHostileValue('path', request.params);
   });
 }

@@ -1,27 +1,12 @@
 // A fake OpenAI-compatible and Anthropic-compatible LLM provider on 127.0.0.1 that records every request it receives,
 // for tests of what the SDKs' run() really sends (chat completions plain and streamed, responses, messages).
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { sse, startRecordingServer, type RecordedCall, type RecordingServer } from './recording-server.js';
 
-export interface ProviderCall {
-  method: string;
-  path: string;
-  headers: http.IncomingHttpHeaders;
-  body: Record<string, unknown>;
-}
+export type ProviderCall = RecordedCall;
+/** Root URL (http://127.0.0.1:port): OpenAI clients take `${url}/v1`, Anthropic clients take `url`. */
+export type FakeProviders = RecordingServer;
 
-export interface FakeProviders {
-  /** Root URL (http://127.0.0.1:port): OpenAI clients take `${url}/v1`, Anthropic clients take `url`. */
-  url: string;
-  calls: ProviderCall[];
-  close(): Promise<void>;
-}
-
-const sse = (res: http.ServerResponse, events: Array<{ event?: string; data: unknown }>) => {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-  for (const e of events) res.write(`${e.event ? `event: ${e.event}\n` : ''}data: ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}\n\n`);
-  res.end();
-};
 
 function chatCompletions(body: Record<string, unknown>, res: http.ServerResponse) {
   const model = String(body.model ?? 'unknown');
@@ -84,35 +69,11 @@ function messages(body: Record<string, unknown>, res: http.ServerResponse) {
 }
 
 export async function startFakeProviders(): Promise<FakeProviders> {
-  const calls: ProviderCall[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      let body: Record<string, unknown> = {};
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
-      } catch {
-        body = {};
-      }
-      const path = (req.url ?? '/').split('?')[0];
-      calls.push({ method: req.method ?? '', path, headers: req.headers, body });
-      if (path === '/v1/chat/completions') return chatCompletions(body, res);
-      if (path === '/v1/responses') return responses(body, res);
-      if (path === '/v1/messages') return messages(body, res);
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: `no fake for ${path}` } }));
-    });
+  return startRecordingServer((path, body, res) => {
+    if (path === '/v1/chat/completions') chatCompletions(body, res);
+    else if (path === '/v1/responses') responses(body, res);
+    else if (path === '/v1/messages') messages(body, res);
+    else return false;
+    return true;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    calls,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }

@@ -1,11 +1,11 @@
 // A fake OpenAI- and Anthropic-compatible HTTP server on 127.0.0.1 for SDK tests: chat completions, responses and
 // messages, each as plain JSON or as an SSE stream, with usage; it records every request body it receives.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { sse, startRecordingServer, type RecordedCall } from './recording-server.js';
 
 export interface FakeLlm {
   url: string;
-  requests: Array<{ path: string; body: Record<string, unknown> }>;
+  requests: RecordedCall[];
   close(): Promise<void>;
 }
 
@@ -16,12 +16,6 @@ export const USAGE = { input: 11, output: 5 };
 
 type Body = Record<string, unknown>;
 
-function sse(res: http.ServerResponse, events: Array<{ event?: string; data: unknown }>, done = false): void {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-  for (const e of events) res.write(`${e.event ? `event: ${e.event}\n` : ''}data: ${JSON.stringify(e.data)}\n\n`);
-  if (done) res.write('data: [DONE]\n\n');
-  res.end();
-}
 
 function chatCompletions(body: Body, res: http.ServerResponse): void {
   const model = String(body.model);
@@ -39,7 +33,7 @@ function chatCompletions(body: Body, res: http.ServerResponse): void {
   const chunk = (delta: Body, finish: string | null = null) => ({ data: { ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] } });
   const events: Array<{ data: unknown }> = [chunk({ role: 'assistant', content: '' }), ...PIECES.map((p) => chunk({ content: p })), chunk({}, 'stop')];
   if ((body.stream_options as { include_usage?: boolean } | undefined)?.include_usage) events.push({ data: { ...base, object: 'chat.completion.chunk', choices: [], usage } });
-  sse(res, events, true);
+  sse(res, [...events, { data: '[DONE]' }]);
 }
 
 function responses(body: Body, res: http.ServerResponse): void {
@@ -94,30 +88,12 @@ function messages(body: Body, res: http.ServerResponse): void {
 }
 
 export async function startFakeLlm(): Promise<FakeLlm> {
-  const requests: FakeLlm['requests'] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const path = (req.url ?? '').split('?')[0];
-      const body = (chunks.length > 0 ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {}) as Body;
-      requests.push({ path, body });
-      if (path === '/v1/chat/completions') return chatCompletions(body, res);
-      if (path === '/v1/responses') return responses(body, res);
-      if (path === '/v1/messages') return messages(body, res);
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: `no fake for ${path}` } }));
-    });
+  const server = await startRecordingServer((path, body, res) => {
+    if (path === '/v1/chat/completions') chatCompletions(body, res);
+    else if (path === '/v1/responses') responses(body, res);
+    else if (path === '/v1/messages') messages(body, res);
+    else return false;
+    return true;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: server.url, requests: server.calls, close: server.close };
 }

@@ -6,6 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerOf } from '../../http/auth-hook.js';
 import { PayloadTooLargeError, ValidationError } from '../../errors.js';
+import { refuseHostileValue } from '../../http/reject-nul.js';
 import { decodeOtlpJson, decodeOtlpProtobuf } from '../../traces/otlp-decoder.js';
 import type { TraceService } from '../../traces/trace.service.js';
 import { MAX_SPANS_PER_REQUEST, Span } from './spans.routes.js';
@@ -33,6 +34,8 @@ export async function otlpRoutes(app: FastifyInstance, opts: { traces: TraceServ
         if (err instanceof PayloadTooLargeError || err instanceof ValidationError) throw err;
         throw new ValidationError('the body is not valid JSON');
       }
+      // The decoder keeps only spans, so the door's NUL/depth check must see the body as sent, here.
+      refuseHostileValue('body', parsed);
       done(null, { spans: decodeOtlpJson(parsed) });
     } catch (err) {
       done(err as Error, undefined);
