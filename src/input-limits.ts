@@ -10,7 +10,7 @@ export const MAX_COLUMNS = 10_000;
  * log's metadata key and value together (both sit in one index entry). PostgreSQL's btree entries stop near
  * 2,700 bytes; SQLite has no such limit, so without these the same input passed on one database and 500ed on the other.
  */
-export const MAX_INDEXED_BYTES = 2_000;
+export const MAX_INDEXED_BYTES = 2_400;
 /** Largest id accepted in paths and bodies: ids are 32-bit integers on PostgreSQL. */
 export const MAX_ID = 2_147_483_647;
 

@@ -146,13 +146,18 @@ for (const dialect of DIALECTS) {
 
     it('11: applies the same limits on both databases: long indexed strings 400, ids from 2^31 on 404', async () => {
       const long = randomText(MAX_INDEXED_BYTES + 200);
-      assert400(await t.request({ method: 'POST', url: `${V2}/dataset-groups`, body: { name: long } }), /at most 2000 bytes/);
+      assert400(await t.request({ method: 'POST', url: `${V2}/dataset-groups`, body: { name: long } }), new RegExp(`at most ${MAX_INDEXED_BYTES} bytes`));
       const v1 = await t.request({ method: 'POST', url: '/v1/datasets', body: { name: long, folder: '/', schema: [{ name: 'a', type: { name: 'string' } }], rows: [] } });
       assert.equal(v1.statusCode, 422, v1.body);
       const base = { provider: 'p', model: 'm', input: chat('a'), output: chat('b'), request_start_time: 1, request_end_time: 2 };
       assert400(await t.request({ method: 'POST', url: '/log-request', body: { ...base, metadata: { k: long } } }), /key and value together are at most/);
       const logged = await t.request({ method: 'POST', url: '/log-request', body: { ...base, metadata: { k: 'v' } } });
       assert.equal(logged.statusCode, 201, logged.body);
+      // At the limit it fits the index on both databases: a group name and a metadata key + value of exactly that size.
+      const atLimit = randomText(MAX_INDEXED_BYTES);
+      assert.equal((await t.request({ method: 'POST', url: `${V2}/dataset-groups`, body: { name: atLimit } })).statusCode, 201);
+      const fits = await t.request({ method: 'POST', url: '/log-request', body: { ...base, metadata: { [atLimit.slice(0, 1024)]: atLimit.slice(1024) } } });
+      assert.equal(fits.statusCode, 201, fits.body);
       assert400(await t.request({ method: 'POST', url: '/rest/track-metadata', body: { request_id: logged.json().id, metadata: { k: long } } }), /at most/);
       const g = await group('ids');
       await t.request({ method: 'POST', url: `${V2}/datasets/${g.dataset.id}/rows`, body: { rows: [{ a: 1 }] } });

@@ -290,7 +290,7 @@ for (const dialect of DIALECTS) {
       await page.getByRole('button', { name: 'Discard draft' }).click();
       await confirm.getByRole('button', { name: 'Discard draft' }).click();
       await page.getByRole('heading', { name: 'drafts-e2e' }).waitFor();
-      assert.equal((await t.request({ method: 'GET', url: `${V2}/datasets/${emptyId}` })).statusCode, 404);
+      await waitFor(async () => (await t.request({ method: 'GET', url: `${V2}/datasets/${emptyId}` })).statusCode === 404, 10_000, 'the discarded draft to be gone');
       const list = (await t.request({ method: 'GET', url: `${V2}/dataset-groups/${groupId}` })).json().datasets as Ds[];
       assert.deepEqual(list.map((x) => x.version_number).sort(), [1, 2]);
     });
