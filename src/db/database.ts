@@ -4,7 +4,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import type { Config } from '../config.js';
+import type { Config, DatabaseOptions } from '../config.js';
 import { capabilitiesFor, type DialectCapabilities } from './dialect.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -32,11 +32,24 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export function openDatabase(database: Config['database'], opts: { poolSize?: number } = {}): DatabaseHandle {
+export function openDatabase(database: Config['database'], opts: Partial<DatabaseOptions> & { onConnectionError?: (err: Error) => void } = {}): DatabaseHandle {
   if (database.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: database.url, max: opts.poolSize ?? 10 });
-    // An idle client losing its connection must not crash the process.
-    pool.on('error', () => undefined);
+    const timeout = (ms: number | undefined, def: number) => ((ms ?? def) > 0 ? (ms ?? def) : undefined);
+    const pool = new pg.Pool({
+      connectionString: database.url,
+      max: opts.poolSize ?? 10,
+      // Server-side limits: a stalled transaction (a paused process) cannot hold locks a worker taking over needs.
+      statement_timeout: timeout(opts.statementTimeoutMs, 120_000),
+      idle_in_transaction_session_timeout: timeout(opts.idleInTransactionTimeoutMs, 30_000),
+      connectionTimeoutMillis: timeout(opts.connectTimeoutMs, 10_000),
+      keepAlive: true,
+    });
+    // A connection dropping (PostgreSQL restarting) must not crash the process, whether the client is idle in the
+    // pool or checked out between two statements: pg emits 'error' on the client, which without a listener throws.
+    // The failed query rejects on its own; pg-pool discards the broken client and later queries reconnect.
+    const onError = (err: Error) => opts.onConnectionError?.(err);
+    pool.on('error', onError);
+    pool.on('connect', (client) => client.on('error', onError));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,

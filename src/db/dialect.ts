@@ -10,6 +10,11 @@ export interface DialectCapabilities {
   readonly supportsSkipLocked: boolean;
   /** Case-insensitive substring match of a text expression. */
   ilike(expr: RawBuilder<unknown> | string, pattern: string): RawBuilder<boolean>;
+  /**
+   * The database's clock in epoch milliseconds, as an SQL expression. Leases compare this clock only, never the clocks
+   * of the hosts running workers (PostgreSQL: the server's clock; SQLite: the one machine sharing the file).
+   */
+  readonly nowMs: RawBuilder<number>;
   /** Largest number of bound parameters one statement may carry. */
   readonly maxParams: number;
   /** True when the error is a unique-constraint violation. */
@@ -42,6 +47,7 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
       name,
       supportsSkipLocked: true,
       ilike: (e, p) => sql<boolean>`${ref(e)} ILIKE ${p}`,
+      nowMs: sql<number>`(floor(extract(epoch from clock_timestamp()) * 1000)::bigint)`,
       maxParams: 60000,
       isUniqueViolation: (err) => (err as { code?: string })?.code === '23505',
       bulkInsert: async (trx, table, columns, rows) => {
@@ -70,6 +76,8 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
     supportsSkipLocked: false,
     // SQLite's LIKE is case-insensitive for ASCII already.
     ilike: (e, p) => sql<boolean>`${ref(e)} LIKE ${p} ESCAPE '\\'`,
+    // SQLite's own clock (the C library's), not the JavaScript Date of the calling process.
+    nowMs: sql<number>`CAST(unixepoch('subsec') * 1000 AS INTEGER)`,
     maxParams: 30000,
     isUniqueViolation: (err) => /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/.test(String((err as { code?: string })?.code)),
     bulkInsert: async (_trx, table, columns, rows) => {

@@ -5,6 +5,7 @@ import * as webhooks from './20261122_0004_webhooks.js';
 import * as requestLogs from './20261122_0300_request_logs.js';
 import * as nebiusS3Imports from './20261122_0500_nebius_s3_imports.js';
 import * as requestLogTraces from './20261201_0600_request_log_traces.js';
+import * as jobFencing from './20261201_0640_job_fencing.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122_0001_core': core,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '20261122_0300_request_logs': requestLogs,
   '20261122_0500_nebius_s3_imports': nebiusS3Imports,
   '20261201_0600_request_log_traces': requestLogTraces,
+  '20261201_0640_job_fencing': jobFencing,
 };
