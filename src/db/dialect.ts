@@ -47,7 +47,8 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
       name,
       supportsSkipLocked: true,
       ilike: (e, p) => sql<boolean>`${ref(e)} ILIKE ${p}`,
-      nowMs: sql<number>`(floor(extract(epoch from clock_timestamp()) * 1000)::bigint)`,
+      // statement_timestamp() is stable within a statement, so it can bound an index range (clock_timestamp() cannot).
+      nowMs: sql<number>`(floor(extract(epoch from statement_timestamp()) * 1000)::bigint)`,
       maxParams: 60000,
       isUniqueViolation: (err) => (err as { code?: string })?.code === '23505',
       bulkInsert: async (trx, table, columns, rows) => {
