@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteDialect, sql } from 'kysely';
 import type { Config, DatabaseOptions } from '../config.js';
 import { capabilitiesFor, type DialectCapabilities } from './dialect.js';
 import { migrations } from './migrations/index.js';
@@ -90,10 +90,18 @@ export function openDatabase(database: Config['database'], opts: Partial<Databas
   };
 }
 
-/** Brings the schema up to date; safe to call from several processes at once (Kysely takes a lock). */
+/**
+ * Brings the schema up to date; safe to call from several processes at once. PostgreSQL: Kysely takes an advisory
+ * lock. SQLite: Kysely takes none, so two processes starting on a fresh file both migrate; the loser's transaction
+ * fails ("table already exists") and rolls back whole, and a retry then finds the winner's migrations applied.
+ */
 export async function migrateToLatest(db: Db): Promise<string[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    if (!sqlite || attempt >= 5) throw error instanceof Error ? error : new Error(String(error));
+    await new Promise((r) => setTimeout(r, 100 * attempt));
+  }
 }
