@@ -159,7 +159,11 @@ for (const dialect of DIALECTS) {
         const d = await waitReady(t, id, 120_000, () => outs.map((o) => o.text()).join('\n----\n'));
         assert.equal(d.status, 'ready', d.error ?? undefined);
       }
-      const jobs = await Promise.all(ids.map((id) => jobOf(t, id)));
+      // A job is marked done just after its version is published.
+      const jobs = await waitFor(async () => {
+        const all = await Promise.all(ids.map((id) => jobOf(t, id)));
+        return all.every((j) => j.status === 'done') ? all : undefined;
+      }, 20_000, 'every job to be marked done');
       for (const j of jobs) {
         assert.equal(j.status, 'done');
         assert.equal(j.attempts, 1, `job ${j.id} ran once (attempts ${j.attempts})`);
