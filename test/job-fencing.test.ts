@@ -11,6 +11,7 @@ import { RowWriter, VersionPublisher } from '../src/datasets/version-publisher.j
 import { nullEventSink } from '../src/events/domain-events.js';
 import type { JobRunContext } from '../src/jobs/job-catalogue.js';
 import { LeaseLostError, type AttemptToken } from '../src/jobs/job.repository.js';
+import { isTransientError } from '../src/errors.js';
 import { DIALECTS } from './support/dialects.js';
 import { b64, startTestApp, waitFor, type TestApp } from './support/test-app.js';
 
@@ -103,6 +104,29 @@ for (const dialect of DIALECTS) {
       const first = await drafts.findRow(dbh.db, id, 0);
       assert.equal(first?.data, JSON.stringify(['0', 'row 0']));
     });
+
+    if (dialect === 'postgres') {
+      it('sets statement and idle-in-transaction timeouts on every connection; a paused transaction is ended by the server', async () => {
+        const t = await startTestApp(dialect, { STRATA_ROLES: 'api', STRATA_DB_STATEMENT_TIMEOUT_MS: '1234', STRATA_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '500', STRATA_DB_POOL_SIZE: '3' });
+        cleanups.push(() => t.close());
+        const db = t.app.dbh.db;
+        const show = async (name: string) => (await sql<Record<string, string>>`SELECT current_setting(${name}) AS v`.execute(db)).rows[0].v;
+        assert.equal(await show('statement_timeout'), '1234ms');
+        assert.equal(await show('idle_in_transaction_session_timeout'), '500ms');
+        await assert.rejects(sql`SELECT pg_sleep(2)`.execute(db), /statement timeout/);
+        // A transaction that stalls (a frozen process) loses its session instead of holding its locks for the pause.
+        await assert.rejects(
+          t.app.dbh.transaction(async (trx) => {
+            await sql`SELECT 1`.execute(trx);
+            await new Promise((r) => setTimeout(r, 1200));
+            await sql`SELECT 1`.execute(trx);
+          }),
+          (err: Error) => isTransientError(err),
+        );
+        // The pool carries on with fresh connections.
+        assert.equal(await show('statement_timeout'), '1234ms');
+      });
+    }
 
     it('claims the next job by walking an index (no sort of the backlog), measured at 100,000 queued jobs', async () => {
       const t = await startTestApp(dialect, { STRATA_ROLES: 'api' });
