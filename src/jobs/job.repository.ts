@@ -84,6 +84,11 @@ export class JobRepository {
       RETURNING *`;
   }
 
+  /** True while the attempt still owns its job (whatever its lease time). */
+  async holds(t: AttemptToken): Promise<boolean> {
+    return (await this.db.selectFrom('jobs').select('id').where(owns(t)).executeTakeFirst()) !== undefined;
+  }
+
   /** Extends the lease (database time); false when the attempt no longer owns the job. */
   async heartbeat(t: AttemptToken, leaseMs: number): Promise<boolean> {
     const now = this.dialect.nowMs;

@@ -219,6 +219,10 @@ export class Worker {
         return;
       }
       if (released === undefined) return;
+      if (!(await this.persist('the ownership check', () => this.jobs.holds(token), log))) {
+        log.warn({ err }, 'job interrupted: lease lost to another worker');
+        return;
+      }
       // The retry window is over: from here on it counts as an ordinary failed attempt.
     }
     if (err instanceof PermanentJobError || job.attempts >= job.max_attempts) {
