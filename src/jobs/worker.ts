@@ -59,7 +59,19 @@ export class Worker {
     this.stopped = false;
     this.schedule(0);
     for (const p of this.opts.periodic ?? []) {
-      const t = setInterval(() => void p.run().catch((err) => this.log.error({ err }, 'periodic task failed')), p.everyMs);
+      // During an outage a task fails every tick: logged once at error level, then quietly until it works again.
+      let failing = 0;
+      const tick = async () => {
+        try {
+          await p.run();
+          if (failing > 0) this.log.info({ failures: failing }, 'periodic task works again');
+          failing = 0;
+        } catch (err) {
+          if (failing++ === 0) this.log.error({ err }, 'periodic task failed');
+          else this.log.debug({ err }, 'periodic task still failing');
+        }
+      };
+      const t = setInterval(() => void tick(), p.everyMs);
       t.unref();
       this.periodicTimers.push(t);
     }
