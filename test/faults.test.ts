@@ -145,9 +145,11 @@ for (const dialect of DIALECTS) {
     });
 
     it('a worker whose clock runs 45 s ahead takes over no live lease: every job runs once', async () => {
+      // 10 s leases: far inside the 45 s skew (host clocks would make every live lease look expired to the fast
+      // worker), and wide enough that a loaded CI machine never lets one lapse for real.
       const t = await startTestApp(dialect, { STRATA_ROLES: 'api', STRATA_SYNC_VALIDATE_BYTES: '0' });
       cleanups.push(() => t.close());
-      const env = { ...t.env, STRATA_ROLES: 'worker', STRATA_JOB_LEASE_MS: '3000', STRATA_WORKER_CONCURRENCY: '1', STRATA_IMPORT_BATCH_ROWS: '500', STRATA_LOG_LEVEL: 'info' };
+      const env = { ...t.env, STRATA_ROLES: 'worker', STRATA_JOB_LEASE_MS: '10000', STRATA_WORKER_CONCURRENCY: '1', STRATA_IMPORT_BATCH_ROWS: '500', STRATA_LOG_LEVEL: 'info' };
       const group = await groupId(t, 'skew');
       const ids: number[] = [];
       for (let i = 0; i < 6; i++) ids.push(await uploadCsv(t, group, csv(15_000, `k${i}`)));
