@@ -19,6 +19,7 @@ import { DatasetService } from './datasets/dataset.service.js';
 import { VersionPublisher } from './datasets/version-publisher.js';
 import { importFileJob } from './datasets/import-file.job.js';
 import { purgeJob } from './datasets/purge.job.js';
+import { sweepTemporaryUploads } from './datasets/tmp-sweeper.js';
 import { buildServer } from './http/server.js';
 import { healthRoutes } from './api/health.routes.js';
 import { authRoutes } from './api/promptlayer/auth.routes.js';
@@ -85,7 +86,7 @@ export interface App {
 
 export async function createApp(config: Config, opts: { logger?: Logger; events?: EventSink } = {}): Promise<App> {
   const log = opts.logger ?? createLogger(config.logLevel);
-  const dbh = openDatabase(config.database);
+  const dbh = openDatabase(config.database, { ...config.db, onConnectionError: (err) => log.warn({ err: err.message }, 'database connection lost; reconnecting') });
   await migrateToLatest(dbh.db);
   const blobs = createBlobStore(config.storage);
 
@@ -148,6 +149,8 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
       concurrency: config.worker.concurrency,
       pollMs: config.worker.pollMs,
       leaseMs: config.worker.leaseMs,
+      transientWindowMs: config.worker.transientWindowMs,
+      transientMaxDelayMs: config.worker.transientMaxDelayMs,
       periodic: [
         // The webhook outbox is polled like the job queue; the dispatcher keeps its own per-endpoint leases.
         { everyMs: config.worker.pollMs, run: () => d.tick() },
@@ -169,6 +172,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     queue.onEnqueued(() => w.wake());
   }
 
+  const uploadTmpDir = path.join(config.dataDir, 'tmp');
   let server: FastifyInstance | undefined;
   if (config.roles.includes('api')) {
     const uploadBodyLimit = Math.ceil((config.maxFileBytes * 4) / 3) + 1024 * 1024;
@@ -180,7 +184,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
       datasets,
       uploadBodyLimit,
       maxFileBytes: config.maxFileBytes,
-      uploadTmpDir: path.join(config.dataDir, 'tmp'),
+      uploadTmpDir,
     });
     await server.register(promptTemplateRoutes, { templates });
     await server.register(requestLogRoutes, { logs: requestLogs });
@@ -200,6 +204,13 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     });
   }
 
+  const sweepTmp = () =>
+    sweepTemporaryUploads(uploadTmpDir, config.tmpMaxAgeMs).then(
+      (n) => void (n > 0 && log.info({ removed: n, dir: uploadTmpDir }, 'removed temporary upload files left by a crash')),
+      (err) => log.warn({ err }, 'could not sweep temporary upload files'),
+    );
+  let sweepTimer: NodeJS.Timeout | undefined;
+
   let closed = false;
   return {
     config,
@@ -217,6 +228,10 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
       return newKey;
     },
     async start() {
+      // Every process sweeps its own data dir (there is no shared disk in a scaled deployment), at start and periodically.
+      await sweepTmp();
+      sweepTimer = setInterval(() => void sweepTmp(), Math.min(Math.max(config.tmpMaxAgeMs / 2, 1000), 10 * 60_000));
+      sweepTimer.unref();
       worker?.start();
       if (!server) return undefined;
       return server.listen({ port: config.port, host: config.host });
@@ -224,6 +239,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(sweepTimer);
       await server?.close();
       await dispatcher?.stop();
       await worker?.stop();

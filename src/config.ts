@@ -22,6 +22,10 @@ const envSchema = z.object({
     (u) => u === undefined || /^postgres(ql)?:\/\//.test(u) || /^sqlite:/.test(u),
     'DATABASE_URL must be a postgres:// URL (or sqlite:PATH)',
   ),
+  STRATA_DB_POOL_SIZE: intFrom(10, 1),
+  STRATA_DB_STATEMENT_TIMEOUT_MS: intFrom(120_000, 0),
+  STRATA_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: intFrom(30_000, 0),
+  STRATA_DB_CONNECT_TIMEOUT_MS: intFrom(10_000, 0),
   STRATA_BOOTSTRAP_API_KEY: optionalString,
   STRATA_JWT_SECRET: optionalString,
   STRATA_JWT_TTL_SECONDS: intFrom(12 * 3600, 60),
@@ -32,6 +36,9 @@ const envSchema = z.object({
   STRATA_WORKER_POLL_MS: intFrom(250, 10),
   STRATA_JOB_LEASE_MS: intFrom(60_000, 500),
   STRATA_JOB_MAX_ATTEMPTS: intFrom(5, 1),
+  STRATA_TRANSIENT_RETRY_WINDOW_MS: intFrom(30 * 60_000, 0),
+  STRATA_TRANSIENT_RETRY_MAX_DELAY_MS: intFrom(30_000, 1),
+  STRATA_TMP_MAX_AGE_MS: intFrom(3600_000, 1000),
   STRATA_FAILED_RETENTION_HOURS: z.coerce.number().min(0).default(24 * 7),
   STRATA_IMPORT_BATCH_ROWS: intFrom(2000, 1),
   STRATA_DELETED_ROWS_GRACE_MINUTES: z.coerce.number().min(0).default(15),
@@ -63,6 +70,8 @@ export interface Config {
   readonly host: string;
   readonly dataDir: string;
   readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
+  /** PostgreSQL connection pool and server-side timeouts (0 disables a timeout). */
+  readonly db: DatabaseOptions;
   readonly bootstrapApiKey?: string;
   readonly jwtSecret?: string;
   readonly jwtTtlSeconds: number;
@@ -75,7 +84,12 @@ export interface Config {
     readonly leaseMs: number;
     readonly maxAttempts: number;
     readonly importBatchRows: number;
+    /** Infrastructure failures re-queue a job without spending an attempt for this long, backing off up to the max delay. */
+    readonly transientWindowMs: number;
+    readonly transientMaxDelayMs: number;
   };
+  /** Temporary upload files (`<data dir>/tmp/*.part`) untouched for this long are left-overs of a crash and are removed. */
+  readonly tmpMaxAgeMs: number;
   readonly failedRetentionMs: number;
   /** Rows of a deleted version are purged once it has been deleted this long (reads already under way finish). */
   readonly deletedRowsGraceMs: number;
@@ -102,6 +116,13 @@ export interface Config {
         readonly secretAccessKey?: string;
         readonly forcePathStyle: boolean;
       };
+}
+
+export interface DatabaseOptions {
+  readonly poolSize: number;
+  readonly statementTimeoutMs: number;
+  readonly idleInTransactionTimeoutMs: number;
+  readonly connectTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -141,6 +162,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     dataDir,
     database,
+    db: Object.freeze({
+      poolSize: e.STRATA_DB_POOL_SIZE,
+      statementTimeoutMs: e.STRATA_DB_STATEMENT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: e.STRATA_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      connectTimeoutMs: e.STRATA_DB_CONNECT_TIMEOUT_MS,
+    }),
     bootstrapApiKey: e.STRATA_BOOTSTRAP_API_KEY,
     jwtSecret: e.STRATA_JWT_SECRET,
     jwtTtlSeconds: e.STRATA_JWT_TTL_SECONDS,
@@ -153,7 +180,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       leaseMs: e.STRATA_JOB_LEASE_MS,
       maxAttempts: e.STRATA_JOB_MAX_ATTEMPTS,
       importBatchRows: e.STRATA_IMPORT_BATCH_ROWS,
+      transientWindowMs: e.STRATA_TRANSIENT_RETRY_WINDOW_MS,
+      transientMaxDelayMs: e.STRATA_TRANSIENT_RETRY_MAX_DELAY_MS,
     }),
+    tmpMaxAgeMs: e.STRATA_TMP_MAX_AGE_MS,
     failedRetentionMs: e.STRATA_FAILED_RETENTION_HOURS * 3600_000,
     deletedRowsGraceMs: e.STRATA_DELETED_ROWS_GRACE_MINUTES * 60_000,
     logLevel: e.STRATA_LOG_LEVEL,

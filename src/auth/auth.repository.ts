@@ -84,6 +84,15 @@ export class AuthRepository {
       .executeTakeFirstOrThrow();
   }
 
+  /** Inserts the key unless one with its hash exists (another process may be inserting it at the same moment). */
+  async insertApiKeyIfAbsent(k: { workspaceId: number; userId: number | null; name: string; prefix: string; keyHash: string }): Promise<void> {
+    await this.db
+      .insertInto('api_keys')
+      .values({ workspace_id: k.workspaceId, user_id: k.userId, name: k.name, prefix: k.prefix, key_hash: k.keyHash, created_at: Date.now() })
+      .onConflict((oc) => oc.column('key_hash').doNothing())
+      .execute();
+  }
+
   async findApiKeyByHash(hash: string): Promise<ApiKeyRow | undefined> {
     return this.db.selectFrom('api_keys').selectAll().where('key_hash', '=', hash).executeTakeFirst();
   }

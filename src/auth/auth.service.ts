@@ -48,18 +48,21 @@ export class AuthService {
     this.jwtKey = new TextEncoder().encode(secret);
   }
 
-  /** Ensures workspace `default`. Returns a freshly made key when the workspace had none (first start), else null. */
+  /**
+   * Ensures workspace `default`. Returns a freshly made key when the workspace had none (first start), else null.
+   * Safe when several processes start at once on a fresh database: every step is an insert-if-absent, and only the
+   * process that wins the `bootstrap_first_key` setting makes (and prints) the first key.
+   */
   async bootstrap(bootstrapKey?: string): Promise<{ workspaceId: number; newKey: string | null }> {
     const ws = await this.repo.ensureWorkspace(DEFAULT_WORKSPACE);
     if (bootstrapKey) {
       const hash = hashApiKey(bootstrapKey);
-      const existing = await this.repo.findApiKeyByHash(hash);
-      if (!existing) {
-        await this.repo.insertApiKey({ workspaceId: ws.id, userId: null, name: 'bootstrap', prefix: displayPrefix(bootstrapKey), keyHash: hash });
-      }
+      await this.repo.insertApiKeyIfAbsent({ workspaceId: ws.id, userId: null, name: 'bootstrap', prefix: displayPrefix(bootstrapKey), keyHash: hash });
       return { workspaceId: ws.id, newKey: null };
     }
     if ((await this.repo.listApiKeys(ws.id)).length > 0) return { workspaceId: ws.id, newKey: null };
+    const claim = randomBytes(16).toString('hex');
+    if ((await this.repo.putSettingIfAbsent('bootstrap_first_key', claim)) !== claim) return { workspaceId: ws.id, newKey: null };
     const { key } = await this.createApiKey(ws.id, 'first key', null);
     return { workspaceId: ws.id, newKey: key };
   }

@@ -21,8 +21,8 @@ export function copyDraftJob(dbh: DatabaseHandle, datasets: DatasetRepository, d
         await datasets.updateDataset(trx, datasetId, { status: 'draft', column_names: source.column_names, row_count: copied, finished_at: Date.now() });
       });
     },
-    async onFailed({ datasetId }, message) {
-      await publisher.fail(datasetId, `copying the source version failed: ${message}`, () => undefined);
+    async onFailed({ datasetId }, message, ctx) {
+      await publisher.fail(ctx, datasetId, `copying the source version failed: ${message}`, () => undefined);
     },
   };
 }
@@ -40,9 +40,10 @@ export function saveDraftJob(dbh: DatabaseHandle, datasets: DatasetRepository, d
         userId: d.user_id,
       }));
     },
-    async onFailed({ datasetId }, message) {
+    async onFailed({ datasetId }, message, ctx) {
       // The user's edits stay: the draft becomes editable again, with the error to read.
       await dbh.transaction(async (trx) => {
+        await ctx.fence(trx);
         const d = await datasets.findDataset(datasetId, trx);
         if (d && d.status === 'processing') await datasets.updateDataset(trx, datasetId, { status: 'draft', error: `saving failed: ${message}` });
       });

@@ -1,7 +1,7 @@
 // Job `dataset.import_file`: streams an uploaded blob through its parser into the draft, then publishes it.
 import type { JobDefinition } from '../jobs/job-catalogue.js';
 import { BlobNotFoundError, type BlobStore } from '../storage/blob-store.js';
-import { PermanentJobError } from '../errors.js';
+import { PermanentJobError, TransientError } from '../errors.js';
 import { FileFormatError, openTableReader } from './parsers/index.js';
 import type { VersionPublisher } from './version-publisher.js';
 
@@ -20,8 +20,19 @@ export function importFileJob(publisher: VersionPublisher, blobs: BlobStore): Jo
         if (err instanceof BlobNotFoundError) throw new PermanentJobError('the uploaded file is no longer available');
         throw err;
       }
+      // A read error of the stream itself is the storage failing (network, server restart), never the file's content:
+      // the parsers would report it as a syntax error, so it is told apart here and retried as transient.
+      let storageError: unknown;
+      input.on('error', (err) => (storageError ??= err));
       const reader = openTableReader(format, input);
-      for await (const row of reader.rows()) await writer.add(row);
+      try {
+        for await (const row of reader.rows()) await writer.add(row);
+      } catch (err) {
+        if (storageError !== undefined) {
+          throw new TransientError(`reading the uploaded file from storage failed: ${(storageError as Error).message ?? String(storageError)}`, { cause: storageError });
+        }
+        throw err;
+      }
       await writer.flush();
       if (writer.count === 0) throw new FileFormatError('file has no data rows');
       await publisher.publish(ctx, datasetId, { columns: reader.columns, rowCount: writer.count, warnings: reader.warnings }, (d, version) => ({
@@ -32,8 +43,8 @@ export function importFileJob(publisher: VersionPublisher, blobs: BlobStore): Jo
       }));
       await blobs.delete(blobKey);
     },
-    async onFailed({ datasetId, blobKey }, message) {
-      await publisher.fail(datasetId, message, (d) => ({
+    async onFailed({ datasetId, blobKey }, message, ctx) {
+      await publisher.fail(ctx, datasetId, message, (d) => ({
         workspaceId: d.workspace_id,
         type: 'dataset_version_created_by_file_failed',
         details: { dataset_id: d.id, error_message: message },

@@ -4,6 +4,7 @@ import type { DatabaseHandle, Tx } from '../db/database.js';
 import type { DatasetRow } from '../db/schema.js';
 import type { DomainEvent, EventSink } from '../events/domain-events.js';
 import type { JobRunContext } from '../jobs/job-catalogue.js';
+import { LeaseLostError } from '../jobs/job.repository.js';
 import type { DatasetRepository } from './dataset.repository.js';
 
 /** Buffers rows and writes them in batches, each batch in its own transaction. */
@@ -16,7 +17,7 @@ export class RowWriter {
     private readonly repo: DatasetRepository,
     private readonly datasetId: number,
     private readonly batchSize: number,
-    private readonly signal?: AbortSignal,
+    private readonly ctx: JobRunContext,
   ) {}
 
   get count(): number {
@@ -30,13 +31,19 @@ export class RowWriter {
 
   async flush(): Promise<void> {
     if (this.batch.length === 0) return;
-    if (this.signal?.aborted) throw new Error('job interrupted');
+    if (this.ctx.signal.aborted) throw new Error('job interrupted');
     const rows = this.batch;
     this.batch = [];
     const first = this.next;
     this.next += rows.length;
     // Relaxed durability is safe here: an interrupted import starts over from an empty draft.
-    await this.dbh.transaction((trx) => this.repo.insertRows(trx, this.datasetId, first, rows), { relaxed: true });
+    await this.dbh.transaction(
+      async (trx) => {
+        await this.ctx.fence(trx);
+        await this.repo.insertRows(trx, this.datasetId, first, rows);
+      },
+      { relaxed: true },
+    );
   }
 }
 
@@ -65,8 +72,14 @@ export class VersionPublisher {
 
   /** Removes rows a previous, interrupted attempt left behind, and returns a writer for a fresh start. */
   async startRows(datasetId: number, ctx: JobRunContext): Promise<RowWriter> {
-    await this.repo.deleteRows(this.dbh.db, datasetId);
-    return new RowWriter(this.dbh, this.repo, datasetId, this.batchSize, ctx.signal);
+    // Fenced, and only while the draft still waits: a stale attempt resumed after another published cannot empty it.
+    await this.dbh.transaction(async (trx) => {
+      await ctx.fence(trx);
+      const draft = await this.repo.findDataset(datasetId, trx);
+      if (!draft || draft.status !== 'processing') throw new LeaseLostError(ctx.jobId);
+      await this.repo.deleteRows(trx, datasetId);
+    });
+    return new RowWriter(this.dbh, this.repo, datasetId, this.batchSize, ctx);
   }
 
   /**
@@ -101,9 +114,10 @@ export class VersionPublisher {
     });
   }
 
-  /** Marks a processing draft failed with its error, removes its rows, and records the event. */
-  async fail(datasetId: number, message: string, event: (d: DatasetRow) => DomainEvent | undefined): Promise<void> {
+  /** Marks a processing draft failed with its error, removes its rows, and records the event (fenced by `ctx`). */
+  async fail(ctx: JobRunContext, datasetId: number, message: string, event: (d: DatasetRow) => DomainEvent | undefined): Promise<void> {
     await this.dbh.transaction(async (trx) => {
+      await ctx.fence(trx);
       const draft = await this.repo.findDataset(datasetId, trx);
       if (!draft || draft.status !== 'processing') return;
       await this.repo.deleteRows(trx, datasetId);

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import type { Config } from '../config.js';
+import { Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteDialect, sql } from 'kysely';
+import type { Config, DatabaseOptions } from '../config.js';
 import { capabilitiesFor, type DialectCapabilities } from './dialect.js';
 import { migrations } from './migrations/index.js';
 import { FOLD_FUNCTION, foldText } from './text-fold.js';
@@ -33,11 +33,24 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export function openDatabase(database: Config['database'], opts: { poolSize?: number } = {}): DatabaseHandle {
+export function openDatabase(database: Config['database'], opts: Partial<DatabaseOptions> & { onConnectionError?: (err: Error) => void } = {}): DatabaseHandle {
   if (database.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: database.url, max: opts.poolSize ?? 10 });
-    // An idle client losing its connection must not crash the process.
-    pool.on('error', () => undefined);
+    const timeout = (ms: number | undefined, def: number) => ((ms ?? def) > 0 ? (ms ?? def) : undefined);
+    const pool = new pg.Pool({
+      connectionString: database.url,
+      max: opts.poolSize ?? 10,
+      // Server-side limits: a stalled transaction (a paused process) cannot hold locks a worker taking over needs.
+      statement_timeout: timeout(opts.statementTimeoutMs, 120_000),
+      idle_in_transaction_session_timeout: timeout(opts.idleInTransactionTimeoutMs, 30_000),
+      connectionTimeoutMillis: timeout(opts.connectTimeoutMs, 10_000),
+      keepAlive: true,
+    });
+    // A connection dropping (PostgreSQL restarting) must not crash the process, whether the client is idle in the
+    // pool or checked out between two statements: pg emits 'error' on the client, which without a listener throws.
+    // The failed query rejects on its own; pg-pool discards the broken client and later queries reconnect.
+    const onError = (err: Error) => opts.onConnectionError?.(err);
+    pool.on('error', onError);
+    pool.on('connect', (client) => client.on('error', onError));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,
@@ -87,10 +100,18 @@ export function registerSqliteFunctions(sqlite: SQLite.Database): void {
   sqlite.function(FOLD_FUNCTION, { deterministic: true }, (v: unknown) => (typeof v === 'string' ? foldText(v) : v));
 }
 
-/** Brings the schema up to date; safe to call from several processes at once (Kysely takes a lock). */
+/**
+ * Brings the schema up to date; safe to call from several processes at once. PostgreSQL: Kysely takes an advisory
+ * lock. SQLite: Kysely takes none, so two processes starting on a fresh file both migrate; the loser's transaction
+ * fails ("table already exists") and rolls back whole, and a retry then finds the winner's migrations applied.
+ */
 export async function migrateToLatest(db: Db): Promise<string[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    if (!sqlite || attempt >= 5) throw error instanceof Error ? error : new Error(String(error));
+    await new Promise((r) => setTimeout(r, 100 * attempt));
+  }
 }

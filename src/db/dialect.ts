@@ -21,6 +21,11 @@ export interface DialectCapabilities {
    * trigram GIN indexes answer ilike itself) or possible (text under three characters). Always pair it with ilike.
    */
   logTextCandidates(id: RawBuilder<unknown>, columns: ReadonlyArray<'input_text' | 'output_text'>, text: string): RawBuilder<boolean> | null;
+  /**
+   * The database's clock in epoch milliseconds, as an SQL expression. Leases compare this clock only, never the clocks
+   * of the hosts running workers (PostgreSQL: the server's clock; SQLite: the one machine sharing the file).
+   */
+  readonly nowMs: RawBuilder<number>;
   /** Largest number of bound parameters one statement may carry. */
   readonly maxParams: number;
   /** True when the error is a unique-constraint violation. */
@@ -64,6 +69,8 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
       supportsSkipLocked: true,
       ilike: (e, p) => sql<boolean>`lower(${ref(e)}) LIKE lower(${p})`,
       logTextCandidates: () => null,
+      // statement_timestamp() is stable within a statement, so it can bound an index range (clock_timestamp() cannot).
+      nowMs: sql<number>`(floor(extract(epoch from statement_timestamp()) * 1000)::bigint)`,
       maxParams: 60000,
       isUniqueViolation: (err) => (err as { code?: string })?.code === '23505',
       bulkInsert: async (trx, table, columns, rows) => {
@@ -122,6 +129,8 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
       const phrase = `{${columns.join(' ')}} : "${folded.replace(/"/g, '""')}"`;
       return sql<boolean>`${id} IN (SELECT rowid FROM request_logs_fts WHERE request_logs_fts MATCH ${phrase})`;
     },
+    // SQLite's own clock (the C library's), not the JavaScript Date of the calling process.
+    nowMs: sql<number>`CAST(unixepoch('subsec') * 1000 AS INTEGER)`,
     maxParams: 30000,
     isUniqueViolation: (err) => /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/.test(String((err as { code?: string })?.code)),
     bulkInsert: async (_trx, table, columns, rows) => {

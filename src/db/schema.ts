@@ -111,6 +111,10 @@ export interface JobsTable {
   created_at: number;
   updated_at: number;
   finished_at: number | null;
+  /** Infrastructure failures since the job last made progress; they re-queue it without spending an attempt. */
+  transient_failures: ColumnType<number, number | undefined, number>;
+  /** Database time of the first of those failures (null when there is none). */
+  transient_since: number | null;
 }
 
 /** An S3 import waiting for (or being run by) its job; removed once the import is finished. */

@@ -2,7 +2,7 @@
 // PromptLayer `{success:false, error, message}`; Nebius/FastAPI `422 {detail:[{loc,msg,type}]}` or `{detail: "..."}`.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, ValidationError, type FieldIssue } from '../errors.js';
+import { AppError, isTransientError, ValidationError, type FieldIssue } from '../errors.js';
 import { faceOf } from './faces.js';
 
 interface ZodFastifyIssue {
@@ -39,6 +39,9 @@ function send(request: FastifyRequest, reply: FastifyReply, status: number, mess
   return reply.code(status).send({ success: false, error: message, message });
 }
 
+/** Retry-After of a 503 for an infrastructure failure: about one reconnect with backoff. */
+const RETRY_AFTER_SECONDS = 5;
+
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -57,6 +60,12 @@ export function installErrorHandlers(app: FastifyInstance): void {
         return send(request, reply, 422, message, [{ loc: ['body'], msg: message, type: 'json_invalid' }]);
       }
       return send(request, reply, status, message);
+    }
+    // Database or object store unreachable (restarting, network): the request may succeed shortly, so 503, not 500.
+    if (isTransientError(err)) {
+      request.log.warn({ err }, 'infrastructure unavailable');
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return send(request, reply, 503, 'service temporarily unavailable (database or storage); retry shortly');
     }
     request.log.error({ err }, 'unhandled error');
     return send(request, reply, 500, `internal error (request id ${request.id})`);

@@ -26,14 +26,18 @@ export interface JobRunContext {
   readonly attempt: number;
   /** Aborted when the worker stops or loses its lease: long loops should check it. */
   readonly signal: AbortSignal;
-  /** Throws unless this worker still holds the job's lease; call inside the transaction that publishes results. */
+  /**
+   * Throws LeaseLostError unless this attempt still holds the job's lease. Call it inside EVERY transaction through
+   * which the job writes (rows, deletes, status, publication): a stalled worker resumed after a takeover then
+   * changes nothing.
+   */
   fence(trx: Tx): Promise<void>;
 }
 
 export interface JobDefinition<N extends JobName> {
   run(payload: JobPayloads[N], ctx: JobRunContext): Promise<void>;
-  /** Called once when the job has failed for good (permanent error or out of attempts). */
-  onFailed?(payload: JobPayloads[N], message: string): Promise<void>;
+  /** Called once when the job has failed for good (permanent error or out of attempts); fence its writes with `ctx`. */
+  onFailed?(payload: JobPayloads[N], message: string, ctx: JobRunContext): Promise<void>;
 }
 
 export type JobHandlers = { [N in JobName]: JobDefinition<N> };

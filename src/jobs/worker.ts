@@ -2,15 +2,21 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
-import { PermanentJobError } from '../errors.js';
+import { isTransientError, PermanentJobError } from '../errors.js';
 import type { JobRow } from '../db/schema.js';
-import type { JobDefinition, JobHandlers, JobName, JobPayloads } from './job-catalogue.js';
-import { LeaseLostError, type JobRepository } from './job.repository.js';
+import type { JobDefinition, JobHandlers, JobName, JobPayloads, JobRunContext } from './job-catalogue.js';
+import { LeaseLostError, type AttemptToken, type JobRepository } from './job.repository.js';
 
 export interface WorkerOptions {
   concurrency: number;
   pollMs: number;
   leaseMs: number;
+  /**
+   * Infrastructure failures (database or storage unreachable) re-queue a job without spending an attempt, backing off
+   * 1 s, 2 s, 4 s ... up to `transientMaxDelayMs`, for up to `transientWindowMs` after the first one.
+   */
+  transientMaxDelayMs: number;
+  transientWindowMs: number;
   /** Periodic work (like purging) the worker schedules for itself, every `everyMs`. */
   periodic?: Array<{ everyMs: number; run: () => Promise<void> }>;
 }
@@ -19,6 +25,13 @@ export interface WorkerOptions {
 export function retryDelayMs(attempt: number): number {
   return Math.min(1000 * 4 ** (attempt - 1), 600_000);
 }
+
+/** Delay before re-running a job after its n-th consecutive infrastructure failure (0-based). */
+export function transientDelayMs(failures: number, maxMs: number): number {
+  return Math.min(1000 * 2 ** Math.min(failures, 20), maxMs);
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 export class Worker {
   readonly id = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -29,6 +42,8 @@ export class Worker {
   private readonly active = new Set<Promise<void>>();
   private readonly controller = new AbortController();
   private pumping = false;
+  /** Consecutive failed claims (database down): the poll interval backs off while it lasts. */
+  private claimFailures = 0;
   /** The pump pass in progress: stop() waits for it, so a job claimed just as we stop is waited for too. */
   private pumpPass: Promise<void> = Promise.resolve();
 
@@ -44,7 +59,19 @@ export class Worker {
     this.stopped = false;
     this.schedule(0);
     for (const p of this.opts.periodic ?? []) {
-      const t = setInterval(() => void p.run().catch((err) => this.log.error({ err }, 'periodic task failed')), p.everyMs);
+      // During an outage a task fails every tick: logged once at error level, then quietly until it works again.
+      let failing = 0;
+      const tick = async () => {
+        try {
+          await p.run();
+          if (failing > 0) this.log.info({ failures: failing }, 'periodic task works again');
+          failing = 0;
+        } catch (err) {
+          if (failing++ === 0) this.log.error({ err }, 'periodic task failed');
+          else this.log.debug({ err }, 'periodic task still failing');
+        }
+      };
+      const t = setInterval(() => void tick(), p.everyMs);
       t.unref();
       this.periodicTimers.push(t);
     }
@@ -93,32 +120,72 @@ export class Worker {
         });
         this.active.add(p);
       }
+      this.claimFailures = 0;
     } catch (err) {
-      this.log.error({ err }, 'worker could not claim a job');
+      this.claimFailures++;
+      // Once per outage at error level; the loop keeps polling (backing off) until the database answers again.
+      if (this.claimFailures === 1) this.log.error({ err }, 'worker could not claim a job; retrying');
+      else this.log.debug({ err }, 'worker still cannot claim a job');
     } finally {
       this.pumping = false;
-      if (!this.stopped) this.schedule(claimedAny ? this.opts.pollMs / 4 : this.opts.pollMs);
+      const backoff = this.claimFailures > 0 ? Math.min(this.opts.pollMs * 2 ** this.claimFailures, 5000) : undefined;
+      if (!this.stopped) this.schedule(backoff ?? (claimedAny ? this.opts.pollMs / 4 : this.opts.pollMs));
+    }
+  }
+
+  /**
+   * Runs a write of the job's own bookkeeping, retrying while the database is unreachable (up to one lease: after that
+   * another worker takes the job over anyway). A job must not crash its process or lose its outcome to a restart.
+   */
+  private async persist<T>(what: string, fn: () => Promise<T>, log: FastifyBaseLogger): Promise<T | undefined> {
+    const deadline = Date.now() + this.opts.leaseMs;
+    for (let delay = 200; ; delay = Math.min(delay * 2, 5000)) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (!isTransientError(err) || Date.now() + delay > deadline) {
+          log.error({ err }, `could not record ${what}; the job runs again after its lease`);
+          return undefined;
+        }
+        await sleep(delay);
+      }
     }
   }
 
   private async execute(job: JobRow): Promise<void> {
-    const def = this.handlers[job.type as JobName] as JobDefinition<JobName> | undefined;
     const log = this.log.child({ jobId: job.id, jobType: job.type, attempt: job.attempts });
+    try {
+      await this.attempt(job, log);
+    } catch (err) {
+      // Never an unhandled rejection: the job stays leased and is run again after its lease.
+      log.error({ err }, 'job attempt ended unexpectedly');
+    }
+  }
+
+  private async attempt(job: JobRow, log: FastifyBaseLogger): Promise<void> {
+    const token: AttemptToken = { id: job.id, workerId: this.id, attempt: job.attempts };
+    const def = this.handlers[job.type as JobName] as JobDefinition<JobName> | undefined;
     if (!def) {
-      await this.jobs.fail(job.id, this.id, `unknown job type ${job.type}`, null);
+      await this.persist('the failure', () => this.jobs.fail(token, `unknown job type ${job.type}`, null), log);
       return;
     }
     const payload = JSON.parse(job.payload) as JobPayloads[JobName];
+    const lease = new AbortController();
+    const ctx: JobRunContext = {
+      jobId: job.id,
+      attempt: job.attempts,
+      signal: lease.signal,
+      fence: (trx) => this.jobs.fence(trx, token),
+    };
     if (job.attempts > job.max_attempts) {
-      await this.giveUp(job, def, payload, `gave up after ${job.max_attempts} attempts: ${job.last_error ?? 'worker stopped'}`, log);
+      await this.giveUp(token, def, payload, ctx, `gave up after ${job.max_attempts} attempts: ${job.last_error ?? 'worker stopped'}`, log);
       return;
     }
-    const lease = new AbortController();
     const onStop = () => lease.abort();
     this.controller.signal.addEventListener('abort', onStop);
     const beat = setInterval(() => {
       this.jobs
-        .heartbeat(job.id, this.id, this.opts.leaseMs)
+        .heartbeat(token, this.opts.leaseMs)
         .then((ok) => {
           if (!ok) lease.abort();
         })
@@ -127,43 +194,69 @@ export class Worker {
     beat.unref();
     const started = Date.now();
     try {
-      await def.run(payload, {
-        jobId: job.id,
-        attempt: job.attempts,
-        signal: lease.signal,
-        fence: (trx) => this.jobs.fence(trx, job.id, this.id),
-      });
-      await this.jobs.complete(job.id, this.id);
-      log.info({ ms: Date.now() - started }, 'job done');
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      if (err instanceof LeaseLostError || lease.signal.aborted) {
-        log.warn({ err }, 'job interrupted; it will run again');
+      try {
+        await def.run(payload, ctx);
+      } catch (err) {
+        await this.afterError(err, job, token, def, payload, ctx, lease.signal, log);
         return;
       }
-      if (err instanceof PermanentJobError || job.attempts >= job.max_attempts) {
-        log.warn({ err: message }, 'job failed');
-        await this.giveUp(job, def, payload, message, log);
-      } else {
-        log.warn({ err }, 'job attempt failed; retrying');
-        await this.jobs.fail(job.id, this.id, message, Date.now() + retryDelayMs(job.attempts));
-      }
+      await this.persist('the completion', () => this.jobs.complete(token), log);
+      log.info({ ms: Date.now() - started }, 'job done');
     } finally {
       clearInterval(beat);
       this.controller.signal.removeEventListener('abort', onStop);
     }
   }
 
-  private async giveUp(
+  private async afterError(
+    err: unknown,
     job: JobRow,
+    token: AttemptToken,
     def: JobDefinition<JobName>,
     payload: JobPayloads[JobName],
+    ctx: JobRunContext,
+    signal: AbortSignal,
+    log: FastifyBaseLogger,
+  ): Promise<void> {
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof LeaseLostError || signal.aborted) {
+      log.warn({ err }, 'job interrupted; it will run again');
+      return;
+    }
+    if (isTransientError(err)) {
+      const delay = transientDelayMs(job.transient_failures, this.opts.transientMaxDelayMs);
+      const released = await this.persist('the retry', () => this.jobs.release(token, message, delay, this.opts.transientWindowMs), log);
+      if (released) {
+        log.warn({ err, retryInMs: delay }, 'job hit an infrastructure failure; retrying without spending an attempt');
+        return;
+      }
+      if (released === undefined) return;
+      if (!(await this.persist('the ownership check', () => this.jobs.holds(token), log))) {
+        log.warn({ err }, 'job interrupted: lease lost to another worker');
+        return;
+      }
+      // The retry window is over: from here on it counts as an ordinary failed attempt.
+    }
+    if (err instanceof PermanentJobError || job.attempts >= job.max_attempts) {
+      log.warn({ err: message }, 'job failed');
+      await this.giveUp(token, def, payload, ctx, message, log);
+    } else {
+      log.warn({ err }, 'job attempt failed; retrying');
+      await this.persist('the failed attempt', () => this.jobs.fail(token, message, retryDelayMs(job.attempts)), log);
+    }
+  }
+
+  private async giveUp(
+    token: AttemptToken,
+    def: JobDefinition<JobName>,
+    payload: JobPayloads[JobName],
+    ctx: JobRunContext,
     message: string,
     log: FastifyBaseLogger,
   ): Promise<void> {
     try {
-      await def.onFailed?.(payload, message);
-      await this.jobs.fail(job.id, this.id, message, null);
+      await def.onFailed?.(payload, message, ctx);
+      await this.persist('the failure', () => this.jobs.fail(token, message, null), log);
     } catch (err) {
       // Leave the job running: after the lease expires another attempt will record the failure.
       log.error({ err }, 'could not record job failure');

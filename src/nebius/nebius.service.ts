@@ -110,11 +110,12 @@ export class NebiusService {
       this.dbh.transaction(async (trx) => {
         await this.assertNameFree(trx, workspaceId, name);
         const group = await this.insertTypedGroup(trx, caller, workspaceId, name, input);
-        const version = await this.datasetRepo.insertDataset(trx, {
+        // Rows first, then `ready`, in this one transaction: a published version's rows cannot change (database guard).
+        const inserted = await this.datasetRepo.insertDataset(trx, {
           group_id: group.id,
           workspace_id: workspaceId,
           version_number: 1,
-          status: 'ready',
+          status: 'processing',
           origin: 'rows',
           column_names: JSON.stringify(columns),
           row_count: input.rows.length,
@@ -123,10 +124,12 @@ export class NebiusService {
         });
         await this.datasetRepo.insertRows(
           trx,
-          version.id,
+          inserted.id,
           0,
           input.rows.map((r) => ({ data: JSON.stringify(cellsInSchemaOrder(input.schema, r)) })),
         );
+        await this.datasetRepo.updateDataset(trx, inserted.id, { status: 'ready' });
+        const version = { ...inserted, status: 'ready' as const };
         await this.events.record(trx, { workspaceId, type: 'dataset_group_created', details: { dataset_group_id: group.id, name }, userId: caller.userId });
         await this.events.record(trx, {
           workspaceId,

@@ -178,8 +178,8 @@ export function s3ImportJob(deps: S3ImportDeps): JobDefinition<'nebius.s3_import
         client.destroy();
       }
     },
-    async onFailed({ datasetId }, message) {
-      await publisher.fail(datasetId, message, (d) => ({
+    async onFailed({ datasetId }, message, ctx) {
+      await publisher.fail(ctx, datasetId, message, (d) => ({
         workspaceId: d.workspace_id,
         type: 'dataset_version_created_by_file_failed',
         details: { dataset_id: d.id, error_message: message },

@@ -25,9 +25,9 @@ export function buildFromFilterJob(publisher: VersionPublisher, service: Dataset
         }),
       );
     },
-    async onFailed({ datasetId }, message) {
+    async onFailed({ datasetId }, message, ctx) {
       // No failure event exists for this source in PromptLayer's catalogue; the failed draft is purged later.
-      await publisher.fail(datasetId, message, () => undefined);
+      await publisher.fail(ctx, datasetId, message, () => undefined);
     },
   };
 }

@@ -4,13 +4,44 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-export function spawnStrata(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+/** `nodeArgs` go before the script (e.g. `--import` of test/support/skewed-clock.mjs). */
+export function spawnStrata(args: string[], env: Record<string, string>, opts: { nodeArgs?: string[] } = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', ...(opts.nodeArgs ?? []), 'src/cli/main.ts', ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
 }
+
+/** Node arguments that make the process's JavaScript clock (Date) run `skewMs` ahead (negative: behind). */
+export function skewedClockArgs(skewMs: number): string[] {
+  return ['--import', `data:text/javascript,${encodeURIComponent(SKEW_SOURCE.replace('SKEW', String(skewMs)))}`];
+}
+
+const SKEW_SOURCE = `
+const skew = SKEW;
+const RealDate = Date;
+class SkewedDate extends RealDate {
+  constructor(...args) { if (args.length === 0) super(RealDate.now() + skew); else super(...args); }
+  static now() { return RealDate.now() + skew; }
+}
+globalThis.Date = SkewedDate;
+`;
+
+/** Collects a process's stdout and stderr (the tail, for failure messages). */
+export function captureOutput(child: ChildProcess): { text(): string } {
+  let out = '';
+  const add = (d: Buffer) => {
+    out += d.toString();
+    if (out.length > 200_000) out = out.slice(-100_000);
+  };
+  child.stdout?.on('data', add);
+  child.stderr?.on('data', add);
+  return { text: () => out };
+}
+
+/** True while the process has not exited. */
+export const isAlive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
 
 /** Runs a CLI command to completion; resolves with its exit code and output. */
 export function runStrata(args: string[], env: Record<string, string>, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -21,12 +21,17 @@ export interface TestS3 {
   endpoint: string;
   client: S3Client;
   put(bucket: string, key: string, body: string | Buffer, contentType?: string): Promise<void>;
+  /** Stops the server (an outage): its objects stay on disk. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port with the same objects. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startS3Server(buckets: string[]): Promise<TestS3> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-s3rver-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
+  const make = (port: number) => new S3rver({ address: '127.0.0.1', port, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
+  let server: S3rver | undefined = make(0);
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new S3Client({
@@ -43,9 +48,21 @@ export async function startS3Server(buckets: string[]): Promise<TestS3> {
     put: async (bucket, key, body, contentType) => {
       await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: typeof body === 'string' ? Buffer.from(body) : body, ContentType: contentType }));
     },
+    stop: async () => {
+      // Cut the connections in use too (a streaming GET, keep-alive sockets), as a real outage would.
+      const closing = server?.close();
+      (server as unknown as { httpServer?: { closeAllConnections(): void } } | undefined)?.httpServer?.closeAllConnections();
+      await closing;
+      server = undefined;
+    },
+    restart: async () => {
+      if (server) return;
+      server = make(port);
+      await server.run();
+    },
     close: async () => {
       client.destroy();
-      await server.close();
+      await server?.close();
       fs.rmSync(directory, { recursive: true, force: true });
     },
   };

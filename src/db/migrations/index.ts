@@ -7,6 +7,7 @@ import * as nebiusS3Imports from './20261122_0500_nebius_s3_imports.js';
 import * as requestLogTraces from './20261201_0600_request_log_traces.js';
 import * as spans from './20261201_0610_spans.js';
 import * as promptRegistryIds from './20261201_0620_prompt_registry_ids.js';
+import * as jobFencing from './20261201_0640_job_fencing.js';
 import * as textSearch from './20261201_0660_text_search.js';
 
 export const migrations: Record<string, Migration> = {
@@ -17,5 +18,6 @@ export const migrations: Record<string, Migration> = {
   '20261201_0600_request_log_traces': requestLogTraces,
   '20261201_0610_spans': spans,
   '20261201_0620_prompt_registry_ids': promptRegistryIds,
+  '20261201_0640_job_fencing': jobFencing,
   '20261201_0660_text_search': textSearch,
 };
