@@ -104,7 +104,11 @@ for (const dialect of DIALECTS) {
         }, 120_000, 'all imports');
         const versions = await db.selectFrom('datasets').select('version_number').where('id', 'in', ids).orderBy('version_number').execute();
         assert.deepEqual(versions.map((v) => v.version_number), [1, 2, 3, 4, 5, 6, 7, 8]);
-        const jobs = await db.selectFrom('jobs').select(['locked_by', 'attempts', 'status']).where('type', '=', 'dataset.import_file').execute();
+        // Each job row is marked done just after its version is published.
+        const jobs = await waitFor(async () => {
+          const js = await db.selectFrom('jobs').select(['locked_by', 'attempts', 'status']).where('type', '=', 'dataset.import_file').execute();
+          return js.length === 8 && js.every((j) => j.status === 'done') ? js : undefined;
+        }, 30_000, 'every job to be marked done');
         assert.equal(jobs.length, 8);
         for (const j of jobs) {
           assert.equal(j.status, 'done');
