@@ -29,6 +29,22 @@ const MESSAGES: Record<PrimitiveTypeName, { msg: string; type: string }> = {
   null: { msg: 'Input should be None', type: 'none_required' },
 };
 
+const NOT_FINITE = { msg: 'Input should be a finite number', type: 'finite_number' };
+
+/** True when a number inside the value is NaN or infinite; walks without recursion (values may nest deeply). */
+function hasNonFinite(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return true;
+    } else if (v !== null && typeof v === 'object') {
+      for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push(x);
+    }
+  }
+  return false;
+}
+
 /** Checks one cell; returns the problem (FastAPI wording) or undefined when the value fits. No coercion: "1" is not an integer. */
 export function checkCell(t: ColumnType, value: unknown): { msg: string; type: string } | undefined {
   if (t.name === 'option') return value === null ? undefined : checkCell(t.item, value);
@@ -46,9 +62,12 @@ export function checkCell(t: ColumnType, value: unknown): { msg: string; type: s
       return typeof value === 'boolean' ? undefined : MESSAGES.boolean;
     case 'float':
     case 'double':
-      return typeof value === 'number' && Number.isFinite(value) ? undefined : MESSAGES[t.name];
+      if (typeof value !== 'number') return MESSAGES[t.name];
+      return Number.isFinite(value) ? undefined : NOT_FINITE;
     case 'json':
-      return value === undefined ? MESSAGES.json : undefined;
+      if (value === undefined) return MESSAGES.json;
+      // NaN and ±Infinity (which Python's json reads) have no JSON form to store or export.
+      return hasNonFinite(value) ? NOT_FINITE : undefined;
     case 'null':
       return value === null ? undefined : MESSAGES.null;
   }
@@ -73,14 +92,14 @@ export function checkRows(
     for (const col of schema) {
       const loc = [...locPrefix, firstIndex + i, col.name];
       if (!Object.prototype.hasOwnProperty.call(row, col.name)) {
-        if (!isNullable(col.type)) issues.push({ loc, msg: 'Field required', type: 'missing' });
+        if (!isNullable(col.type)) issues.push({ type: 'missing', loc, msg: 'Field required', input: row });
         continue;
       }
       const problem = checkCell(col.type, row[col.name]);
-      if (problem) issues.push({ loc, ...problem });
+      if (problem) issues.push({ type: problem.type, loc, msg: problem.msg, input: row[col.name] });
     }
     for (const key of Object.keys(row)) {
-      if (!known.has(key)) issues.push({ loc: [...locPrefix, firstIndex + i, key], msg: 'Extra inputs are not permitted', type: 'extra_forbidden' });
+      if (!known.has(key)) issues.push({ type: 'extra_forbidden', loc: [...locPrefix, firstIndex + i, key], msg: 'Extra inputs are not permitted', input: row[key] });
     }
   }
   return issues.slice(0, maxIssues);

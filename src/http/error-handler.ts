@@ -4,6 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, ValidationError, type FieldIssue } from '../errors.js';
 import { faceOf } from './faces.js';
+import { renderValidationDetail } from '../api/nebius/validation-errors.js';
 
 interface ZodFastifyIssue {
   instancePath: string;
@@ -31,7 +32,7 @@ function describe(issues: FieldIssue[]): string {
 
 function send(request: FastifyRequest, reply: FastifyReply, status: number, message: string, issues?: FieldIssue[]): FastifyReply {
   if (faceOf(request.url) === 'nebius') {
-    if (issues && issues.length > 0) return reply.code(status === 400 ? 422 : status).send({ detail: issues });
+    if (issues && issues.length > 0) return reply.code(status === 400 ? 422 : status).send({ detail: renderValidationDetail(issues) });
     return reply.code(status).send({ detail: message });
   }
   return reply.code(status).send({ success: false, error: message, message });

@@ -14,6 +14,7 @@ import type { SecretBox } from '../security/secret-box.js';
 import { BlockedAddressError, type EndpointGuard } from '../net/s3-endpoint-guard.js';
 import type { NebiusRepository } from './nebius.repository.js';
 import { parseS3Uri } from './s3-source.js';
+import { stringifyLossless } from '../datasets/lossless-json.js';
 
 export type NebiusStatus = 'READY' | 'PENDING' | 'FAILED' | 'TEMPORARY' | 'DRAFT';
 
@@ -49,8 +50,12 @@ export interface CreateFromS3Input {
   ttl_seconds?: number;
 }
 
-/** A response lists at most this many bad cells (then one `too_many_errors` entry), so a huge bad upload cannot produce a huger answer. */
-export const MAX_REPORTED_ISSUES = 10_000;
+/** Problems collected before checking stops (the face shows fewer, then `too_many_errors`): bounds work and memory. */
+export const MAX_COLLECTED_ISSUES = 1_000;
+
+/** Dataset names are 1..256 characters, folders at most 1024 (Strata's bounds; Nebius documents none). */
+export const MAX_NAME_CHARS = 256;
+export const MAX_FOLDER_CHARS = 1024;
 
 /** Rows sampled to infer a schema for groups made through the PromptLayer face (no stored schema). */
 const SCHEMA_SAMPLE_ROWS = 200;
@@ -90,20 +95,11 @@ export class NebiusService {
 
   /** Rows upload: every cell is checked against the schema (all problems reported at once); a valid upload is version 1, READY. */
   async createFromRows(caller: Caller, input: CreateFromRowsInput): Promise<NebiusDatasetView> {
-    const issues = checkSchema(input.schema);
-    if (issues.length === 0) {
-      issues.push(...checkRows(input.schema, input.rows, ['body', 'rows'], MAX_REPORTED_ISSUES + 1));
-      if (issues.length > MAX_REPORTED_ISSUES) {
-        issues.splice(MAX_REPORTED_ISSUES, Infinity, {
-          loc: ['body', 'rows'],
-          msg: `more than ${MAX_REPORTED_ISSUES} problems: only the first ${MAX_REPORTED_ISSUES} are listed`,
-          type: 'too_many_errors',
-        });
-      }
-    }
+    const issues = [...checkNameAndFolder(input), ...checkSchema(input.schema)];
+    if (issues.length === 0) issues.push(...checkRows(input.schema, input.rows, ['body', 'rows'], MAX_COLLECTED_ISSUES));
     if (issues.length > 0) throw new ValidationError('the upload does not match its schema', issues);
     const workspaceId = caller.workspaceId;
-    const name = checkName(input.name);
+    const name = input.name.trim();
     const columns = input.schema.map((c) => c.name);
     return this.withUniqueName(name, () =>
       this.dbh.transaction(async (trx) => {
@@ -124,7 +120,7 @@ export class NebiusService {
           trx,
           version.id,
           0,
-          input.rows.map((r) => ({ data: JSON.stringify(cellsInSchemaOrder(input.schema, r)) })),
+          input.rows.map((r) => ({ data: stringifyLossless(cellsInSchemaOrder(input.schema, r)) })),
         );
         await this.events.record(trx, { workspaceId, type: 'dataset_group_created', details: { dataset_group_id: group.id, name }, userId: caller.userId });
         await this.events.record(trx, {
@@ -140,21 +136,21 @@ export class NebiusService {
 
   /** S3 import: checks the endpoint and URI, keeps the source with its secret sealed, and queues the import. PENDING at once. */
   async createFromS3(caller: Caller, input: CreateFromS3Input): Promise<NebiusDatasetView> {
-    const issues: FieldIssue[] = input.schema ? checkSchema(input.schema) : [];
+    const issues: FieldIssue[] = [...checkNameAndFolder(input), ...(input.schema ? checkSchema(input.schema) : [])];
     try {
       parseS3Uri(input.s3_uri);
     } catch (err) {
-      issues.push({ loc: ['body', 's3_uri'], msg: (err as Error).message, type: 'value_error' });
+      issues.push(valueError(['body', 's3_uri'], (err as Error).message, input.s3_uri));
     }
     try {
       await this.guard.check(input.s3_service_url);
     } catch (err) {
       if (!(err instanceof BlockedAddressError)) throw err;
-      issues.push({ loc: ['body', 's3_service_url'], msg: err.message, type: 'value_error' });
+      issues.push(valueError(['body', 's3_service_url'], err.message, input.s3_service_url));
     }
     if (issues.length > 0) throw new ValidationError('the S3 import request is not valid', issues);
     const workspaceId = caller.workspaceId;
-    const name = checkName(input.name);
+    const name = input.name.trim();
     const sealed = this.secrets.seal(input.s3_secret_key);
     const view = await this.withUniqueName(name, () =>
       this.dbh.transaction(async (trx) => {
@@ -199,7 +195,7 @@ export class NebiusService {
     let beforeId: number | undefined;
     if (q.after) {
       beforeId = await this.repo.groupIdOf(q.after);
-      if (beforeId === undefined) throw new ValidationError('after is not a dataset id', [{ loc: ['query', 'after'], msg: `no dataset with id ${q.after}`, type: 'value_error' }]);
+      if (beforeId === undefined) throw new ValidationError('after is not a dataset id', [valueError(['query', 'after'], 'no dataset has this id', q.after)]);
     }
     const folders = q.folder === undefined ? undefined : q.folder === '/' || q.folder === '' ? ['', '/'] : [q.folder];
     const rows = await this.repo.listLiveGroups({ workspaceIds: [caller.workspaceId], folders, beforeId, limit: q.limit + 1, now: Date.now() });
@@ -238,8 +234,10 @@ export class NebiusService {
   async update(caller: Caller, externalId: string, patch: { name?: string; folder?: string }): Promise<NebiusDatasetView> {
     const group = await this.findGroup(caller, externalId);
     const changes: { name?: string; folder?: string } = {};
+    const issues = checkNameAndFolder(patch);
+    if (issues.length > 0) throw new ValidationError('the change is not valid', issues);
     if (patch.folder !== undefined) changes.folder = patch.folder;
-    if (patch.name !== undefined) changes.name = checkName(patch.name);
+    if (patch.name !== undefined) changes.name = patch.name.trim();
     if (Object.keys(changes).length > 0) {
       await this.withUniqueName(changes.name ?? group.name, () =>
         this.dbh.transaction(async (trx) => {
@@ -370,28 +368,47 @@ function rowObject(columns: string[], cells: unknown[]): Record<string, unknown>
   return row;
 }
 
-/** Column names must be non-empty and unique. */
+/** pydantic's shape for a check of Strata's own: `value_error`, "Value error, ..." and the message in ctx. */
+export function valueError(loc: Array<string | number>, message: string, input: unknown): FieldIssue {
+  return { type: 'value_error', loc, msg: `Value error, ${message}`, input, ctx: { error: message } };
+}
+
+function tooLong(loc: Array<string | number>, max: number, input: string): FieldIssue {
+  return { type: 'string_too_long', loc, msg: `String should have at most ${max} characters`, input, ctx: { max_length: max } };
+}
+
+/** Strata's bounds on the name (1..256 characters, not blank) and the folder (at most 1024 characters). */
+export function checkNameAndFolder(input: { name?: string; folder?: string }): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const { name, folder } = input;
+  if (name !== undefined) {
+    if (name.length === 0) issues.push({ type: 'string_too_short', loc: ['body', 'name'], msg: 'String should have at least 1 character', input: name, ctx: { min_length: 1 } });
+    else if (name.length > MAX_NAME_CHARS) issues.push(tooLong(['body', 'name'], MAX_NAME_CHARS, name));
+    else if (name.trim() === '') issues.push(valueError(['body', 'name'], 'name must not be blank', name));
+  }
+  if (folder !== undefined && folder.length > MAX_FOLDER_CHARS) issues.push(tooLong(['body', 'folder'], MAX_FOLDER_CHARS, folder));
+  return issues;
+}
+
+/** At least one column; column names non-empty and unique. */
 export function checkSchema(schema: ColumnSchema[]): FieldIssue[] {
+  if (schema.length === 0) {
+    return [{ type: 'too_short', loc: ['body', 'schema'], msg: 'List should have at least 1 item after validation, not 0', input: schema, ctx: { field_type: 'List', min_length: 1, actual_length: 0 } }];
+  }
   const issues: FieldIssue[] = [];
   const seen = new Set<string>();
   schema.forEach((c, i) => {
-    if (c.name.trim() === '') issues.push({ loc: ['body', 'schema', i, 'name'], msg: 'Column name must not be empty', type: 'value_error' });
-    else if (seen.has(c.name)) issues.push({ loc: ['body', 'schema', i, 'name'], msg: `Duplicate column name "${c.name}"`, type: 'value_error' });
+    const loc = ['body', 'schema', i, 'name'];
+    if (c.name.trim() === '') issues.push(valueError(loc, 'column name must not be empty', c.name));
+    else if (c.name.length > MAX_NAME_CHARS) issues.push(tooLong(loc, MAX_NAME_CHARS, c.name));
+    else if (seen.has(c.name)) issues.push(valueError(loc, `duplicate column name "${c.name}"`, c.name));
     seen.add(c.name);
   });
   return issues;
 }
 
-function checkName(name: string): string {
-  const trimmed = name.trim();
-  if (trimmed === '') throw new ValidationError('name must not be blank', [{ loc: ['body', 'name'], msg: 'Name must not be blank', type: 'value_error' }]);
-  return trimmed;
-}
-
 function nameTaken(name: string): ValidationError {
-  return new ValidationError(`a dataset named "${name}" already exists`, [
-    { loc: ['body', 'name'], msg: `A dataset named "${name}" already exists in this workspace`, type: 'value_error' },
-  ]);
+  return new ValidationError(`a dataset named "${name}" already exists`, [valueError(['body', 'name'], `a dataset named "${name}" already exists in this workspace`, name)]);
 }
 
 function expiryOf(ttlSeconds: number | undefined): number | null {
