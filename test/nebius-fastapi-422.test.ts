@@ -37,6 +37,16 @@ function pydanticDetails(bodies: unknown[]): Array<unknown[] | null> | undefined
   return out.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown[] | null);
 }
 
+/** Strata's one documented difference from pydantic: the S3 secret key is never echoed in `input`. */
+function redactSecrets(detail: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+  return detail.map((d) => {
+    const input = d.input;
+    if ((d.loc as unknown[]).at(-1) === 's3_secret_key' && typeof input === 'string') return { ...d, input: '[redacted]' };
+    if (input && typeof input === 'object' && !Array.isArray(input) && 's3_secret_key' in input) return { ...d, input: { ...input, s3_secret_key: '[redacted]' } };
+    return d;
+  });
+}
+
 // ---- malformed bodies generated from seed 004's schema
 
 const columnType: fc.Arbitrary<unknown> = fc.letrec<{ t: unknown }>((tie) => ({
@@ -97,7 +107,7 @@ for (const dialect of DIALECTS) {
           continue;
         }
         assert.equal(res.statusCode, 422, `${JSON.stringify(bodies[i])}: ${res.body}`);
-        assertSameDetail(res.json().detail, expected[i] as Array<Record<string, unknown>>, JSON.stringify(bodies[i]));
+        assertSameDetail(res.json().detail, redactSecrets(expected[i] as Array<Record<string, unknown>>), JSON.stringify(bodies[i]));
         compared++;
       }
       assert.ok(compared > 100, `only ${compared} bodies were invalid`);

@@ -182,6 +182,53 @@ export class NebiusService {
     return view;
   }
 
+  /**
+   * A completed multipart upload: a new dataset (PENDING) whose processing draft the `nebius.upload_import` job fills
+   * from the parts. `alsoInTransaction` records the draft on the upload in the same transaction.
+   */
+  async createForUpload(
+    caller: Caller,
+    input: { name: string; folder: string; schema: ColumnSchema[]; ai_project_id: string | null; fileName: string },
+    alsoInTransaction: (trx: Tx, draftId: number) => Promise<void>,
+  ): Promise<NebiusDatasetView> {
+    const workspaceId = caller.workspaceId;
+    const view = await this.withUniqueName(input.name, () =>
+      this.dbh.transaction(async (trx) => {
+        await this.assertNameFree(trx, workspaceId, input.name);
+        const group = await this.insertTypedGroup(trx, caller, workspaceId, input.name, input);
+        const draft = await this.datasetRepo.insertDataset(trx, {
+          group_id: group.id,
+          workspace_id: workspaceId,
+          status: 'processing',
+          // 'rows' like a rows upload: the group's stored schema describes this version.
+          origin: 'rows',
+          file_name: input.fileName,
+          user_id: caller.userId,
+        });
+        await alsoInTransaction(trx, draft.id);
+        await this.jobs.enqueue(trx, 'nebius.upload_import', { datasetId: draft.id }, { workspaceId });
+        await this.events.record(trx, { workspaceId, type: 'dataset_group_created', details: { dataset_group_id: group.id, name: input.name }, userId: caller.userId });
+        return { group, current: draft, status: 'PENDING', schema: input.schema, error: null } satisfies NebiusDatasetView;
+      }),
+    );
+    this.jobs.notify();
+    return view;
+  }
+
+  /** The dataset a version belongs to, or undefined when it was deleted since. */
+  async viewOfVersion(caller: Caller, datasetId: number): Promise<NebiusDatasetView | undefined> {
+    const version = await this.datasetRepo.findDataset(datasetId);
+    const group = version ? await this.datasetRepo.findGroup(version.group_id) : undefined;
+    if (!group || group.is_deleted || !caller.workspaceIds.includes(group.workspace_id)) return undefined;
+    const [view] = await this.describe([group]);
+    return view;
+  }
+
+  /** Fails early when the name is taken (complete checks again, in its transaction). */
+  async assertNameAvailable(caller: Caller, name: string): Promise<void> {
+    await this.assertNameFree(this.dbh.db as unknown as Tx, caller.workspaceId, name);
+  }
+
   // ---- read
 
   async get(caller: Caller, externalId: string): Promise<NebiusDatasetView> {

@@ -9,6 +9,8 @@ import { EXPORT_CONTENT_TYPES, exportStream, type ExportFormat } from '../../neb
 import { JsonSyntaxError, parseLossless, stringifyLossless } from '../../datasets/lossless-json.js';
 import { CONTENT_QUERY, EXPORT_QUERY, LIST_QUERY, parseBody, parseCreateBody, parseQuery, PatchDatasetRequest } from './request-models.js';
 import { presentNebiusDataset, presentNebiusDatasetObject } from './dataset.presenter.js';
+import type { UploadService } from '../../nebius/upload.service.js';
+import { nebiusUploadRoutes } from './uploads.routes.js';
 import {
   ContentQuery,
   CreateDatasetRequestS3,
@@ -39,7 +41,7 @@ function parseJsonBody(text: string): unknown {
 
 const errors = { 401: HTTPError, 404: HTTPError, 409: HTTPError, 422: HTTPValidationError };
 
-export async function nebiusDatasetRoutes(app: FastifyInstance, opts: { nebius: NebiusService; uploadBodyLimit: number }): Promise<void> {
+export async function nebiusDatasetRoutes(app: FastifyInstance, opts: { nebius: NebiusService; uploads: UploadService; uploadBodyLimit: number }): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { nebius } = opts;
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: opts.uploadBodyLimit }, (_req, body, done) => {
@@ -66,6 +68,10 @@ export async function nebiusDatasetRoutes(app: FastifyInstance, opts: { nebius: 
       return presentNebiusDataset(view);
     },
   });
+
+  // Parts arrive as raw bytes and are streamed to blob storage (the service counts and bounds them).
+  app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
+  await nebiusUploadRoutes(app, opts.uploads, documentedOnly);
 
   r.get('/v1/datasets', {
     schema: {

@@ -33,8 +33,21 @@ export function jsonLongerThan(v: unknown, limit: number): boolean {
   return false;
 }
 
+/** Fields whose value is never echoed (pydantic would): the S3 secret key. */
+const SECRET_FIELDS = ['s3_secret_key'];
+const REDACTED = '[redacted]';
+
+function withoutSecrets(loc: FieldIssue['loc'], input: unknown): unknown {
+  if (SECRET_FIELDS.includes(String(loc[loc.length - 1])) && typeof input === 'string') return REDACTED;
+  if (input === null || typeof input !== 'object' || Array.isArray(input) || !SECRET_FIELDS.some((f) => f in input)) return input;
+  const copy: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+  for (const f of SECRET_FIELDS) if (f in copy) copy[f] = REDACTED;
+  return copy;
+}
+
 function bounded(issue: FieldIssue, cache: Map<unknown, boolean>): FieldIssue {
-  const { type, loc, msg, input, ctx } = issue;
+  const { type, loc, msg, ctx } = issue;
+  const input = withoutSecrets(loc, issue.input);
   let shown = input;
   if (input !== null && typeof input === 'object') {
     let long = cache.get(input);

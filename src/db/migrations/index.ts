@@ -6,6 +6,7 @@ import * as requestLogs from './20261122_0300_request_logs.js';
 import * as nebiusS3Imports from './20261122_0500_nebius_s3_imports.js';
 import * as requestLogTraces from './20261201_0600_request_log_traces.js';
 import * as promptRegistryIds from './20261201_0620_prompt_registry_ids.js';
+import * as nebiusUploads from './20261201_0690_nebius_uploads.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122_0001_core': core,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '20261122_0500_nebius_s3_imports': nebiusS3Imports,
   '20261201_0600_request_log_traces': requestLogTraces,
   '20261201_0620_prompt_registry_ids': promptRegistryIds,
+  '20261201_0690_nebius_uploads': nebiusUploads,
 };
