@@ -57,6 +57,9 @@ export const MAX_COLLECTED_ISSUES = 1_000;
 export const MAX_NAME_CHARS = 256;
 export const MAX_FOLDER_CHARS = 1024;
 
+/** Rows written per INSERT of a rows upload. */
+const INSERT_BATCH_ROWS = 1_000;
+
 /** Rows sampled to infer a schema for groups made through the PromptLayer face (no stored schema). */
 const SCHEMA_SAMPLE_ROWS = 200;
 
@@ -116,12 +119,11 @@ export class NebiusService {
           user_id: caller.userId,
           finished_at: Date.now(),
         });
-        await this.datasetRepo.insertRows(
-          trx,
-          version.id,
-          0,
-          input.rows.map((r) => ({ data: stringifyLossless(cellsInSchemaOrder(input.schema, r)) })),
-        );
+        // In batches: a large upload is never serialised twice over at once.
+        for (let start = 0; start < input.rows.length; start += INSERT_BATCH_ROWS) {
+          const batch = input.rows.slice(start, start + INSERT_BATCH_ROWS);
+          await this.datasetRepo.insertRows(trx, version.id, start, batch.map((r) => ({ data: stringifyLossless(cellsInSchemaOrder(input.schema, r)) })));
+        }
         await this.events.record(trx, { workspaceId, type: 'dataset_group_created', details: { dataset_group_id: group.id, name }, userId: caller.userId });
         await this.events.record(trx, {
           workspaceId,

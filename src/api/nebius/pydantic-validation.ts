@@ -32,6 +32,8 @@ type Loc = Array<string | number>;
 export interface ValidateOptions {
   /** Unions nested deeper than this stop with one `value_error` instead of recursing (option types nest). */
   maxUnionDepth: number;
+  /** The `value_error` message past that depth. */
+  depthMessage: string;
 }
 
 /** "'a', 'b' or 'c'", as pydantic lists expected values. */
@@ -91,7 +93,7 @@ export class PydanticValidator {
         return this.model(type.model, v, loc, depth);
       case 'union': {
         if (depth >= this.opts.maxUnionDepth) {
-          const message = `types nest at most ${this.opts.maxUnionDepth} levels deep`;
+          const message = this.opts.depthMessage;
           return err('value_error', `Value error, ${message}`, { error: message });
         }
         const outcomes = type.members().map((m) => ({ m, o: this.model(m, v, [...loc, m.name], depth + 1) }));

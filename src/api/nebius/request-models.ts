@@ -52,7 +52,8 @@ export const CompleteUploadRequest: PyModel = { name: 'CompleteUploadRequest', f
 
 export const PatchDatasetRequest: PyModel = { name: 'PatchDatasetRequest', fields: () => [opt('name', str), opt('folder', str)] };
 
-const validator = new PydanticValidator({ maxUnionDepth: MAX_OPTION_DEPTH + 2 });
+// +2: the body's union and a column's type union sit above the first option.
+const validator = new PydanticValidator({ maxUnionDepth: MAX_OPTION_DEPTH + 2, depthMessage: `option types nest at most ${MAX_OPTION_DEPTH} levels deep` });
 
 /** Strata's extension fields, checked after the seed models accepted the body (pydantic ignores unknown keys). */
 const ttlField: PyField = opt('ttl_seconds', { kind: 'int', ge: 60, le: 30 * 86400 });

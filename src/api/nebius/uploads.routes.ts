@@ -15,7 +15,7 @@ import { CompleteUploadBody, CreateUploadBody, HTTPError, HTTPValidationError, U
 
 const errors = { 401: HTTPError, 404: HTTPError, 409: HTTPError, 413: HTTPError, 422: HTTPValidationError };
 const seconds = (ms: number | null) => (ms === null ? null : Math.floor(ms / 1000));
-const formatCheck = new PydanticValidator({ maxUnionDepth: 1 });
+const formatCheck = new PydanticValidator({ maxUnionDepth: 1, depthMessage: '' });
 
 function presentUpload(v: UploadView) {
   const u = v.upload;
