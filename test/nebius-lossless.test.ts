@@ -106,6 +106,19 @@ for (const dialect of DIALECTS) {
       assert.equal(got.rows[0].tools, null);
     });
 
+    it('a big integer is a float in a float column and int_range in an integer column', async () => {
+      const ok = await post(t, `{"name": "big-float", "folder": "/", "schema": [{"name": "f", "type": {"name": "double"}}], "rows": [{"f": ${BIG}}]}`);
+      assert.equal(ok.statusCode, 200, ok.body);
+      const bad = await post(t, `{"name": "big-int", "folder": "/", "schema": [{"name": "i", "type": {"name": "integer"}}], "rows": [{"i": ${BIG}}, ${BIG}]}`);
+      assert.equal(bad.statusCode, 422);
+      assert.deepEqual(
+        bad.json().detail.map((d: { type: string; loc: unknown[] }) => [d.type, d.loc]),
+        [['dict_type', ['body', 'CreateDatasetRequestUpload', 'rows', 1]], ['missing', ['body', 'CreateDatasetRequestS3', 's3_service_url']], ['missing', ['body', 'CreateDatasetRequestS3', 's3_region']], ['missing', ['body', 'CreateDatasetRequestS3', 's3_uri']], ['missing', ['body', 'CreateDatasetRequestS3', 's3_key_id']], ['missing', ['body', 'CreateDatasetRequestS3', 's3_secret_key']]],
+      );
+      const range = await post(t, `{"name": "big-int", "folder": "/", "schema": [{"name": "i", "type": {"name": "integer"}}], "rows": [{"i": ${BIG}}]}`);
+      assert.equal(range.json().detail[0].type, 'int_range');
+    });
+
     it('NaN and ±Infinity (which Python json reads) are refused: finite_number', async () => {
       const res = await post(t, '{"name": "nan", "folder": "/", "schema": [{"name": "f", "type": {"name": "float"}}, {"name": "j", "type": {"name": "json"}}], "rows": [{"f": NaN, "j": 1}, {"f": 1, "j": {"x": [Infinity]}}]}');
       assert.equal(res.statusCode, 422, res.body);

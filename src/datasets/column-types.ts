@@ -1,5 +1,6 @@
 // The typed schema of a dataset group (Nebius column types): checking cells against it and inferring it from data.
 import type { FieldIssue } from '../errors.js';
+import { LosslessNumber } from './lossless-json.js';
 
 export const PRIMITIVE_TYPES = ['string', 'integer', 'boolean', 'float', 'double', 'json', 'null'] as const;
 export type PrimitiveTypeName = (typeof PRIMITIVE_TYPES)[number];
@@ -52,6 +53,7 @@ export function checkCell(t: ColumnType, value: unknown): { msg: string; type: s
     case 'string':
       return typeof value === 'string' ? undefined : MESSAGES.string;
     case 'integer':
+      if (value instanceof LosslessNumber) return { msg: 'Input should be an integer between -(2^53-1) and 2^53-1', type: 'int_range' };
       if (typeof value === 'number' && Number.isFinite(value)) {
         if (!Number.isInteger(value)) return { msg: 'Input should be a valid integer, got a number with a fractional part', type: 'int_from_float' };
         if (!Number.isSafeInteger(value)) return { msg: 'Input should be an integer between -(2^53-1) and 2^53-1', type: 'int_range' };
@@ -62,6 +64,8 @@ export function checkCell(t: ColumnType, value: unknown): { msg: string; type: s
       return typeof value === 'boolean' ? undefined : MESSAGES.boolean;
     case 'float':
     case 'double':
+      // A big integer literal is a valid float (pydantic converts it); it is stored as its digits.
+      if (value instanceof LosslessNumber) return undefined;
       if (typeof value !== 'number') return MESSAGES[t.name];
       return Number.isFinite(value) ? undefined : NOT_FINITE;
     case 'json':

@@ -1,6 +1,7 @@
 // Validates Nebius request bodies and queries the way pydantic 2 does, from model definitions, and yields FastAPI's
 // 422 items ({type, loc, msg, input, ctx?}) — so Strata's errors match a FastAPI app built from seed 004's models.
 import type { FieldIssue } from '../../errors.js';
+import { LosslessNumber } from '../../datasets/lossless-json.js';
 
 /** The pydantic types the Nebius request models use. */
 export type PyType =
@@ -42,7 +43,7 @@ export function expectedList(values: readonly string[]): string {
   return q.length <= 1 ? (q[0] ?? '') : `${q.slice(0, -1).join(', ')} or ${q[q.length - 1]}`;
 }
 
-const isDict = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isDict = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof LosslessNumber);
 const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 /** Result of validating a value: the errors (empty when valid) and, for models, how many fields were set. */
@@ -132,6 +133,8 @@ export class PydanticValidator {
       if (!Number.isFinite(v)) return err('finite_number', 'Input should be a finite number');
       if (!Number.isInteger(v)) return err('int_from_float', 'Input should be a valid integer, got a number with a fractional part');
       n = BigInt(v);
+    } else if (v instanceof LosslessNumber) {
+      n = BigInt(v.text);
     } else if (typeof v === 'string') {
       const m = /^\s*([+-]?)(\d(?:_?\d)*)(?:\.0*)?\s*$/.exec(v);
       if (!m) return err('int_parsing', 'Input should be a valid integer, unable to parse string as an integer');

@@ -1,6 +1,6 @@
 // Nebius multipart uploads (/v1/datasets/uploads): create, send parts (raw bytes), list parts, complete, read.
 import type { FastifyInstance } from 'fastify';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { callerOf } from '../../http/auth-hook.js';
 import type { ColumnSchema } from '../../datasets/column-types.js';
@@ -65,7 +65,10 @@ export async function nebiusUploadRoutes(app: FastifyInstance, uploads: UploadSe
       params: UploadIdParam,
       response: { 200: UploadPart, 401: errors[401], 404: errors[404], 409: errors[409], 413: errors[413] },
     },
-    handler: async (req) => presentPart(await uploads.putPart(callerOf(req), req.params.upload_id, req.body as Readable)),
+    handler: async (req) => {
+      if (!(req.body instanceof Readable)) throw new ValidationError('send the part as application/octet-stream', [{ type: 'bytes_type', loc: ['body'], msg: 'Input should be the raw bytes of the part (Content-Type: application/octet-stream)', input: null }]);
+      return presentPart(await uploads.putPart(callerOf(req), req.params.upload_id, req.body));
+    },
   });
 
   r.get('/v1/datasets/uploads/:upload_id/parts', {

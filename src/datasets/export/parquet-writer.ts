@@ -4,7 +4,7 @@ import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { SchemaElement } from 'hyparquet';
 import { baseType, type ColumnSchema, type ColumnType } from '../column-types.js';
 import { STRATA_SCHEMA_KEY } from '../parsers/parquet-reader.js';
-import { stringifyLossless } from '../lossless-json.js';
+import { LosslessNumber, stringifyLossless } from '../lossless-json.js';
 
 export const PARQUET_CONTENT_TYPE = 'application/vnd.apache.parquet';
 
@@ -53,6 +53,7 @@ function convert(t: ColumnType, v: unknown, required: boolean, where: () => stri
     case 'double':
     case 'float':
       if (typeof v === 'number') return v;
+      if (v instanceof LosslessNumber) return Number(v.text);
       throw new ParquetValueError(`${where()}: ${JSON.stringify(v)} is not a number`);
     case 'boolean':
       if (typeof v === 'boolean') return v;
