@@ -174,7 +174,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     await server.register(promptTemplateRoutes, { templates });
     await server.register(requestLogRoutes, { logs: requestLogs });
     await server.register(datasetFromLogsRoutes, { fromLogs });
-    await server.register(nebiusDatasetRoutes, { nebius, uploads, uploadBodyLimit });
+    await server.register(nebiusDatasetRoutes, { nebius, uploads, uploadBodyLimit, tmpDir: path.join(config.dataDir, 'tmp') });
     // The web UI: its catch-all GET route serves only paths no API route claims (static routes win in the router).
     await server.register(uiRoutes);
     await server.register(webhookRoutes, { webhooks });

@@ -15,6 +15,7 @@ import { BlockedAddressError, type EndpointGuard } from '../net/s3-endpoint-guar
 import type { NebiusRepository } from './nebius.repository.js';
 import { parseS3Uri } from './s3-source.js';
 import { stringifyLossless } from '../datasets/lossless-json.js';
+import { SpooledRows } from './spooled-rows.js';
 
 export type NebiusStatus = 'READY' | 'PENDING' | 'FAILED' | 'TEMPORARY' | 'DRAFT';
 
@@ -32,7 +33,8 @@ export interface CreateFromRowsInput {
   name: string;
   folder: string;
   schema: ColumnSchema[];
-  rows: Array<Record<string, unknown>>;
+  /** In memory, or streamed to disk for a large body. */
+  rows: Array<Record<string, unknown>> | SpooledRows;
   ai_project_id?: string | null;
   ttl_seconds?: number;
 }
@@ -99,7 +101,14 @@ export class NebiusService {
   /** Rows upload: every cell is checked against the schema (all problems reported at once); a valid upload is version 1, READY. */
   async createFromRows(caller: Caller, input: CreateFromRowsInput): Promise<NebiusDatasetView> {
     const issues = [...checkNameAndFolder(input), ...checkSchema(input.schema)];
-    if (issues.length === 0) issues.push(...checkRows(input.schema, input.rows, ['body', 'rows'], MAX_COLLECTED_ISSUES));
+    if (issues.length > 0) throw new ValidationError('the upload does not match its schema', issues);
+    const batches = () => (input.rows instanceof SpooledRows ? input.rows.batches(INSERT_BATCH_ROWS) : inBatches(input.rows, INSERT_BATCH_ROWS));
+    let first = 0;
+    for await (const batch of batches()) {
+      issues.push(...checkRows(input.schema, batch, ['body', 'rows'], MAX_COLLECTED_ISSUES - issues.length, first));
+      first += batch.length;
+      if (issues.length >= MAX_COLLECTED_ISSUES) break;
+    }
     if (issues.length > 0) throw new ValidationError('the upload does not match its schema', issues);
     const workspaceId = caller.workspaceId;
     const name = input.name.trim();
@@ -119,10 +128,11 @@ export class NebiusService {
           user_id: caller.userId,
           finished_at: Date.now(),
         });
-        // In batches: a large upload is never serialised twice over at once.
-        for (let start = 0; start < input.rows.length; start += INSERT_BATCH_ROWS) {
-          const batch = input.rows.slice(start, start + INSERT_BATCH_ROWS);
+        // In batches: a large upload is never serialised twice over at once (and a streamed one is read back from disk).
+        let start = 0;
+        for await (const batch of batches()) {
           await this.datasetRepo.insertRows(trx, version.id, start, batch.map((r) => ({ data: stringifyLossless(cellsInSchemaOrder(input.schema, r)) })));
+          start += batch.length;
         }
         await this.events.record(trx, { workspaceId, type: 'dataset_group_created', details: { dataset_group_id: group.id, name }, userId: caller.userId });
         await this.events.record(trx, {
@@ -458,6 +468,10 @@ export function checkSchema(schema: ColumnSchema[]): FieldIssue[] {
 
 function nameTaken(name: string): ValidationError {
   return new ValidationError(`a dataset named "${name}" already exists`, [valueError(['body', 'name'], `a dataset named "${name}" already exists in this workspace`, name)]);
+}
+
+async function* inBatches<T>(items: T[], size: number): AsyncIterable<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
 function expiryOf(ttlSeconds: number | undefined): number | null {

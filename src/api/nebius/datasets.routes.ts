@@ -11,6 +11,7 @@ import { CONTENT_QUERY, EXPORT_QUERY, LIST_QUERY, parseBody, parseCreateBody, pa
 import { presentNebiusDataset, presentNebiusDatasetObject } from './dataset.presenter.js';
 import type { UploadService } from '../../nebius/upload.service.js';
 import { nebiusUploadRoutes } from './uploads.routes.js';
+import { readCreateBody } from './streamed-body.js';
 import {
   ContentQuery,
   CreateDatasetRequestS3,
@@ -41,7 +42,7 @@ function parseJsonBody(text: string): unknown {
 
 const errors = { 401: HTTPError, 404: HTTPError, 409: HTTPError, 422: HTTPValidationError };
 
-export async function nebiusDatasetRoutes(app: FastifyInstance, opts: { nebius: NebiusService; uploads: UploadService; uploadBodyLimit: number }): Promise<void> {
+export async function nebiusDatasetRoutes(app: FastifyInstance, opts: { nebius: NebiusService; uploads: UploadService; uploadBodyLimit: number; tmpDir: string }): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { nebius } = opts;
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: opts.uploadBodyLimit }, (_req, body, done) => {
@@ -52,7 +53,25 @@ export async function nebiusDatasetRoutes(app: FastifyInstance, opts: { nebius: 
     }
   });
 
-  r.post('/v1/datasets', {
+  // The create route streams large bodies (rows spooled to disk), in its own scope with its own JSON parser.
+  await app.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', (req, payload, done) => {
+      readCreateBody(payload, { maxBytes: opts.uploadBodyLimit, tmpDir: opts.tmpDir, parse: parseJsonBody }).then(
+        ({ value, cleanup }) => {
+          (req as { cleanupBody?: () => Promise<void> }).cleanupBody = cleanup;
+          done(null, value);
+        },
+        (err: Error) => done(err, undefined),
+      );
+    });
+    scope.addHook('onResponse', async (req) => {
+      await (req as { cleanupBody?: () => Promise<void> }).cleanupBody?.();
+    });
+    await createRoute(scope);
+  });
+  async function createRoute(scope: FastifyInstance) {
+  scope.withTypeProvider<ZodTypeProvider>().post('/v1/datasets', {
     bodyLimit: opts.uploadBodyLimit,
     schema: {
       tags: ['nebius'],
@@ -62,12 +81,17 @@ export async function nebiusDatasetRoutes(app: FastifyInstance, opts: { nebius: 
     },
     validatorCompiler: documentedOnly,
     handler: async (req) => {
-      const parsed = parseCreateBody(req.body);
-      const caller = callerOf(req);
-      const view = parsed.kind === 's3' ? await nebius.createFromS3(caller, parsed.body) : await nebius.createFromRows(caller, parsed.body);
-      return presentNebiusDataset(view);
+      try {
+        const parsed = parseCreateBody(req.body);
+        const caller = callerOf(req);
+        const view = parsed.kind === 's3' ? await nebius.createFromS3(caller, parsed.body) : await nebius.createFromRows(caller, parsed.body);
+        return presentNebiusDataset(view);
+      } finally {
+        await (req as { cleanupBody?: () => Promise<void> }).cleanupBody?.();
+      }
     },
   });
+  }
 
   // Parts arrive as raw bytes and are streamed to blob storage (the service counts and bounds them).
   app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));

@@ -2,6 +2,7 @@
 // 422 items ({type, loc, msg, input, ctx?}) — so Strata's errors match a FastAPI app built from seed 004's models.
 import type { FieldIssue } from '../../errors.js';
 import { LosslessNumber } from '../../datasets/lossless-json.js';
+import { SpooledRows } from '../../nebius/spooled-rows.js';
 
 /** The pydantic types the Nebius request models use. */
 export type PyType =
@@ -85,6 +86,10 @@ export class PydanticValidator {
         return err(type.kind === 'enum' ? 'enum' : 'literal_error', `Input should be ${expected}`, { expected });
       }
       case 'list': {
+        if (v instanceof SpooledRows) {
+          // Rows streamed to disk: their objects were told apart while spooling (only dict items are streamed).
+          return { errors: v.nonObjects.map(([i, item]) => ({ type: 'dict_type', loc: [...loc, i], msg: 'Input should be a valid dictionary', input: item })), fieldsSet: 0 };
+        }
         if (!Array.isArray(v)) return err('list_type', 'Input should be a valid list');
         const errors: FieldIssue[] = [];
         v.forEach((item, i) => errors.push(...this.check(type.item, item, [...loc, i], depth).errors));

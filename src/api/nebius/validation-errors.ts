@@ -19,7 +19,7 @@ export function jsonLongerThan(v: unknown, limit: number): boolean {
     else if (Array.isArray(x)) {
       size += 2 + x.length;
       for (const y of x) stack.push(y);
-    } else if (typeof (x as { toJSON?: unknown }).toJSON === 'function') size += String(x).length;
+    } else if (typeof (x as { toJSON?: unknown }).toJSON === 'function') size += Number((x as { jsonLength?: number }).jsonLength ?? String(x).length);
     else {
       const o = x as Record<string, unknown>;
       size += 2;
