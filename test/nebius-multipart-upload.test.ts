@@ -92,6 +92,11 @@ for (const dialect of DIALECTS) {
         assert.equal(info.upload_info.status, 'FAILED');
       });
 
+      it('the upload routes are in /openapi.json', async () => {
+        const spec = (await t.request({ method: 'GET', url: '/openapi.json', apiKey: null })).json();
+        for (const p of ['/v1/datasets/uploads', '/v1/datasets/uploads/{upload_id}/parts', '/v1/datasets/uploads/{upload_id}/complete']) assert.ok(spec.paths[p], p);
+      });
+
       it('upload bodies answer pydantic-style 422s; unknown parts and uploads are refused', async () => {
         const missing = await v1(t, 'POST', '/v1/datasets/uploads', { name: 'x', folder: '/' });
         assert.equal(missing.statusCode, 422);

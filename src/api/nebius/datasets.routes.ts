@@ -1,4 +1,4 @@
-// Nebius-compatible dataset routes (/v1/datasets): create by rows upload or S3 import, list, read, rename/move, delete, content, export.
+// Nebius-compatible dataset routes (/v1/datasets): create (rows upload, streamed when large, or S3 import), list, read, rename/move, delete, content, export, and the multipart upload routes.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -65,33 +65,31 @@ export async function nebiusDatasetRoutes(app: FastifyInstance, opts: { nebius: 
         (err: Error) => done(err, undefined),
       );
     });
+    // The handler removes the spool files; this also covers requests that fail before it runs.
     scope.addHook('onResponse', async (req) => {
       await (req as { cleanupBody?: () => Promise<void> }).cleanupBody?.();
     });
-    await createRoute(scope);
+    scope.withTypeProvider<ZodTypeProvider>().post('/v1/datasets', {
+      bodyLimit: opts.uploadBodyLimit,
+      schema: {
+        tags: ['nebius'],
+        summary: 'Create a dataset by uploading rows or importing from S3',
+        body: z.union([CreateDatasetRequestUpload, CreateDatasetRequestS3]),
+        response: { 200: CreateDatasetResponse, 401: errors[401], 422: errors[422] },
+      },
+      validatorCompiler: documentedOnly,
+      handler: async (req) => {
+        try {
+          const parsed = parseCreateBody(req.body);
+          const caller = callerOf(req);
+          const view = parsed.kind === 's3' ? await nebius.createFromS3(caller, parsed.body) : await nebius.createFromRows(caller, parsed.body);
+          return presentNebiusDataset(view);
+        } finally {
+          await (req as { cleanupBody?: () => Promise<void> }).cleanupBody?.();
+        }
+      },
+    });
   });
-  async function createRoute(scope: FastifyInstance) {
-  scope.withTypeProvider<ZodTypeProvider>().post('/v1/datasets', {
-    bodyLimit: opts.uploadBodyLimit,
-    schema: {
-      tags: ['nebius'],
-      summary: 'Create a dataset by uploading rows or importing from S3',
-      body: z.union([CreateDatasetRequestUpload, CreateDatasetRequestS3]),
-      response: { 200: CreateDatasetResponse, 401: errors[401], 422: errors[422] },
-    },
-    validatorCompiler: documentedOnly,
-    handler: async (req) => {
-      try {
-        const parsed = parseCreateBody(req.body);
-        const caller = callerOf(req);
-        const view = parsed.kind === 's3' ? await nebius.createFromS3(caller, parsed.body) : await nebius.createFromRows(caller, parsed.body);
-        return presentNebiusDataset(view);
-      } finally {
-        await (req as { cleanupBody?: () => Promise<void> }).cleanupBody?.();
-      }
-    },
-  });
-  }
 
   // Parts arrive as raw bytes and are streamed to blob storage (the service counts and bounds them).
   app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
