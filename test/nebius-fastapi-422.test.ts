@@ -113,6 +113,66 @@ for (const dialect of DIALECTS) {
       assert.ok(compared > 100, `only ${compared} bodies were invalid`);
     });
 
+    it('generated malformed bodies follow pydantic\'s rules item by item (always runs, no oracle needed)', async () => {
+      const TAGS = new Set(['CreateDatasetRequestUpload', 'CreateDatasetRequestS3', 'SchemaPrimitive', 'SchemaOption']);
+      const MESSAGES: Record<string, string> = {
+        missing: 'Field required',
+        string_type: 'Input should be a valid string',
+        list_type: 'Input should be a valid list',
+        dict_type: 'Input should be a valid dictionary',
+        model_attributes_type: 'Input should be a valid dictionary or object to extract fields from',
+      };
+      /** The value at a pydantic loc inside the body, skipping the union tags. */
+      const at = (body: unknown, loc: unknown[]): { found: boolean; value: unknown } => {
+        let v = body;
+        for (const k of loc.slice(1)) {
+          if (typeof k === 'string' && TAGS.has(k)) continue;
+          if (v === null || typeof v !== 'object' || !Object.prototype.hasOwnProperty.call(v, k as string)) return { found: false, value: undefined };
+          v = (v as Record<string, unknown>)[k as string];
+        }
+        return { found: true, value: v };
+      };
+      const shown = (loc: unknown[], input: unknown) => redactSecrets([{ loc, input }])[0].input;
+      for (const sample of fc.sample(anyBody, { numRuns: 200, seed: 1313 })) {
+        const b = JSON.parse(JSON.stringify(sample)) as unknown;
+        const res = await rawPost(t, JSON.stringify(b));
+        assert.ok(res.statusCode < 500, res.body);
+        if (res.statusCode !== 422) continue;
+        const detail = res.json().detail as Array<Record<string, unknown>>;
+        for (const item of detail) {
+          const where = `${JSON.stringify(b)} → ${JSON.stringify(item)}`;
+          const keys = Object.keys(item);
+          assert.deepEqual(keys.slice(0, 4), ['type', 'loc', 'msg', 'input'], where);
+          assert.ok(keys.length === 4 || (keys.length === 5 && keys[4] === 'ctx'), where);
+          const loc = item.loc as unknown[];
+          assert.equal(loc[0], 'body', where);
+          if (Array.isArray(b) || b === null || typeof b !== 'object') {
+            assert.equal(item.type, 'model_attributes_type', where);
+            assert.deepEqual(item.input, b, where);
+            continue;
+          }
+          if (loc.length > 1 && !['name', 'schema', 'folder', 'rows', 'ai_project_id', 's3_uri', 's3_service_url'].includes(String(loc[1]))) {
+            assert.ok(TAGS.has(String(loc[1])), where);
+          }
+          if (item.type === 'missing') {
+            const parent = at(b, loc.slice(0, -1));
+            assert.ok(parent.found, where);
+            assert.deepEqual(item.input, shown(loc.slice(0, -1), parent.value), where);
+            assert.ok(!Object.prototype.hasOwnProperty.call(parent.value as object, loc[loc.length - 1] as string), where);
+          } else {
+            const here = at(b, loc);
+            assert.ok(here.found, where);
+            assert.deepEqual(item.input, shown(loc, here.value), where);
+          }
+          if (MESSAGES[item.type as string]) assert.equal(item.msg, MESSAGES[item.type as string], where);
+          if (item.type === 'enum') {
+            assert.equal(item.msg, `Input should be ${(item.ctx as { expected: string }).expected}`, where);
+            assert.ok(loc[loc.length - 2] === 'SchemaPrimitive' || loc[loc.length - 2] === 'SchemaOption', where);
+          }
+        }
+      }
+    });
+
     it('malformed JSON is json_invalid at ["body", <character offset>] with Python json\'s message', async () => {
       const cases: Array<[string, number, string]> = [
         ['{"name": "x",', 13, 'Expecting property name enclosed in double quotes'],
