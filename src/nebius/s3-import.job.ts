@@ -2,6 +2,7 @@
 // infers the schema, and publishes the draft as the dataset's version — or fails it with a readable error.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { PermanentJobError } from '../errors.js';
+import { parseLossless } from '../datasets/lossless-json.js';
 import type { FileFormat, JobDefinition } from '../jobs/job-catalogue.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { ColumnIndex } from '../datasets/parsers/table-reader.js';
@@ -41,7 +42,7 @@ function fromText(t: ColumnType, text: unknown): unknown {
       return /^(true|false)$/i.test(text.trim()) ? text.trim().toLowerCase() === 'true' : text;
     case 'json':
       try {
-        return JSON.parse(text);
+        return parseLossless(text);
       } catch {
         return text;
       }
