@@ -62,6 +62,9 @@ import { TrackRequestService } from './request-logs/track-request.service.js';
 import { trackRequestRoutes } from './api/promptlayer/track-request.routes.js';
 import { spanRoutes } from './api/promptlayer/spans.routes.js';
 import { otlpRoutes } from './api/promptlayer/otlp.routes.js';
+import { UploadRepository } from './nebius/upload.repository.js';
+import { UploadService } from './nebius/upload.service.js';
+import { uploadImportJob } from './nebius/upload-import.job.js';
 
 /** Request bodies of ordinary routes; upload routes allow the file limit in base64. */
 const SMALL_BODY_LIMIT = 5 * 1024 * 1024;
@@ -122,6 +125,8 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
   const secrets = await SecretBox.load(config.secretKey, (k, v) => authRepo.putSettingIfAbsent(k, v));
   const s3Guard = new EndpointGuard(config.outboundAllowlist);
   const nebius = new NebiusService(dbh, nebiusRepo, datasetRepo, datasets, queue, events, secrets, s3Guard);
+  const uploadRepo = new UploadRepository(dbh.db);
+  const uploads = new UploadService(uploadRepo, nebius, blobs, config.maxFileBytes);
   const drafts = new DraftService(dbh, datasetRepo, draftRepo, datasets, queue);
   const exports = new DatasetExportService(datasetRepo, datasets);
   const diffs = new DatasetDiffService(datasetRepo, diffRepo, datasets);
@@ -138,6 +143,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
       batchRows: config.worker.importBatchRows,
     }),
     'nebius.s3_import': s3ImportJob({ dbh, repo: nebiusRepo, publisher, secrets, guard: s3Guard, maxBytes: config.maxFileBytes }),
+    'nebius.upload_import': uploadImportJob({ uploads: uploadRepo, repo: nebiusRepo, publisher, blobs }),
   };
 
   let worker: Worker | undefined;
@@ -193,7 +199,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     await server.register(otlpRoutes, { traces, bodyLimit: SMALL_BODY_LIMIT });
     await server.register(datasetFromLogsRoutes, { fromLogs });
     await server.register(requestSuggestionRoutes, { suggestions });
-    await server.register(nebiusDatasetRoutes, { nebius, uploadBodyLimit });
+    await server.register(nebiusDatasetRoutes, { nebius, uploads, uploadBodyLimit, tmpDir: path.join(config.dataDir, 'tmp') });
     // The web UI: its catch-all GET route serves only paths no API route claims (static routes win in the router).
     await server.register(uiRoutes);
     await server.register(webhookRoutes, { webhooks });

@@ -5,6 +5,10 @@ export interface FieldIssue {
   loc: Array<string | number>;
   msg: string;
   type: string;
+  /** The offending value (pydantic's `input`); the Nebius face bounds its size when rendering. */
+  input?: unknown;
+  /** pydantic's `ctx` (limits, expected values) where it gives one. */
+  ctx?: Record<string, unknown>;
 }
 
 export abstract class AppError extends Error {

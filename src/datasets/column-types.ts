@@ -1,5 +1,6 @@
 // The typed schema of a dataset group (Nebius column types): checking cells against it and inferring it from data.
 import type { FieldIssue } from '../errors.js';
+import { LosslessNumber } from './lossless-json.js';
 
 export const PRIMITIVE_TYPES = ['string', 'integer', 'boolean', 'float', 'double', 'json', 'null'] as const;
 export type PrimitiveTypeName = (typeof PRIMITIVE_TYPES)[number];
@@ -29,6 +30,22 @@ const MESSAGES: Record<PrimitiveTypeName, { msg: string; type: string }> = {
   null: { msg: 'Input should be None', type: 'none_required' },
 };
 
+const NOT_FINITE = { msg: 'Input should be a finite number', type: 'finite_number' };
+
+/** True when a number inside the value is NaN or infinite; walks without recursion (values may nest deeply). */
+function hasNonFinite(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return true;
+    } else if (v !== null && typeof v === 'object') {
+      for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push(x);
+    }
+  }
+  return false;
+}
+
 /** Checks one cell; returns the problem (FastAPI wording) or undefined when the value fits. No coercion: "1" is not an integer. */
 export function checkCell(t: ColumnType, value: unknown): { msg: string; type: string } | undefined {
   if (t.name === 'option') return value === null ? undefined : checkCell(t.item, value);
@@ -36,6 +53,7 @@ export function checkCell(t: ColumnType, value: unknown): { msg: string; type: s
     case 'string':
       return typeof value === 'string' ? undefined : MESSAGES.string;
     case 'integer':
+      if (value instanceof LosslessNumber) return { msg: 'Input should be an integer between -(2^53-1) and 2^53-1', type: 'int_range' };
       if (typeof value === 'number' && Number.isFinite(value)) {
         if (!Number.isInteger(value)) return { msg: 'Input should be a valid integer, got a number with a fractional part', type: 'int_from_float' };
         if (!Number.isSafeInteger(value)) return { msg: 'Input should be an integer between -(2^53-1) and 2^53-1', type: 'int_range' };
@@ -46,9 +64,14 @@ export function checkCell(t: ColumnType, value: unknown): { msg: string; type: s
       return typeof value === 'boolean' ? undefined : MESSAGES.boolean;
     case 'float':
     case 'double':
-      return typeof value === 'number' && Number.isFinite(value) ? undefined : MESSAGES[t.name];
+      // A big integer literal is a valid float (pydantic converts it); it is stored as its digits.
+      if (value instanceof LosslessNumber) return undefined;
+      if (typeof value !== 'number') return MESSAGES[t.name];
+      return Number.isFinite(value) ? undefined : NOT_FINITE;
     case 'json':
-      return value === undefined ? MESSAGES.json : undefined;
+      if (value === undefined) return MESSAGES.json;
+      // NaN and ±Infinity (which Python's json reads) have no JSON form to store or export.
+      return hasNonFinite(value) ? NOT_FINITE : undefined;
     case 'null':
       return value === null ? undefined : MESSAGES.null;
   }
@@ -73,14 +96,14 @@ export function checkRows(
     for (const col of schema) {
       const loc = [...locPrefix, firstIndex + i, col.name];
       if (!Object.prototype.hasOwnProperty.call(row, col.name)) {
-        if (!isNullable(col.type)) issues.push({ loc, msg: 'Field required', type: 'missing' });
+        if (!isNullable(col.type)) issues.push({ type: 'missing', loc, msg: 'Field required', input: row });
         continue;
       }
       const problem = checkCell(col.type, row[col.name]);
-      if (problem) issues.push({ loc, ...problem });
+      if (problem) issues.push({ type: problem.type, loc, msg: problem.msg, input: row[col.name] });
     }
     for (const key of Object.keys(row)) {
-      if (!known.has(key)) issues.push({ loc: [...locPrefix, firstIndex + i, key], msg: 'Extra inputs are not permitted', type: 'extra_forbidden' });
+      if (!known.has(key)) issues.push({ type: 'extra_forbidden', loc: [...locPrefix, firstIndex + i, key], msg: 'Extra inputs are not permitted', input: row[key] });
     }
   }
   return issues.slice(0, maxIssues);

@@ -16,6 +16,7 @@ import type { DatasetListQuery, DatasetRepository, RowView, StoredRow } from './
 import { FileFormatError, formatFromFileName, openTableReader, SUPPORTED_EXTENSIONS } from './parsers/index.js';
 import type { SpooledFile } from './upload-spooler.js';
 import type { FileFormat } from '../jobs/job-catalogue.js';
+import { parseStoredCells } from './lossless-json.js';
 
 export interface DatasetServiceOptions {
   maxFileBytes: number;
@@ -59,7 +60,7 @@ export function decodeCursor(cursor: string): number {
 
 /** Cells of a stored row, padded with nulls up to the column count. */
 export function cellsOf(row: StoredRow, columnCount: number): unknown[] {
-  const cells = JSON.parse(row.data) as unknown[];
+  const cells = parseStoredCells(row.data);
   while (cells.length < columnCount) cells.push(null);
   return cells;
 }

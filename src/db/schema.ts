@@ -118,6 +118,34 @@ export interface JobsTable {
 }
 
 /** An S3 import waiting for (or being run by) its job; removed once the import is finished. */
+/** A Nebius multipart upload: the dataset it makes (name, folder, typed schema, file format) and, once completed, the draft. */
+export interface NebiusUploadsTable {
+  /** 32 hex characters, the upload's id on /v1. */
+  id: string;
+  workspace_id: number;
+  user_id: number | null;
+  name: string;
+  folder: string;
+  schema_json: string;
+  format: string;
+  ai_project_id: string | null;
+  /** The processing draft made by complete (null until then). */
+  dataset_id: number | null;
+  /** JSON string[]: the part ids complete chose, in file order. */
+  part_ids_json: string | null;
+  created_at: number;
+  completed_at: number | null;
+}
+
+/** One uploaded part; its bytes are the blob nebius-uploads/<upload_id>/<id>. */
+export interface NebiusUploadPartsTable {
+  id: string;
+  upload_id: string;
+  size: number;
+  sha256: string;
+  created_at: number;
+}
+
 export interface NebiusS3ImportsTable {
   dataset_id: number;
   service_url: string;
@@ -204,6 +232,8 @@ export interface Database {
   spans: SpansTable;
   request_logs_fts: RequestLogsFtsTable;
   nebius_s3_imports: NebiusS3ImportsTable;
+  nebius_uploads: NebiusUploadsTable;
+  nebius_upload_parts: NebiusUploadPartsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
 }

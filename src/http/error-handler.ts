@@ -4,6 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, isTransientError, ValidationError, type FieldIssue } from '../errors.js';
 import { faceOf } from './faces.js';
+import { renderValidationDetail } from '../api/nebius/validation-errors.js';
 
 interface ZodFastifyIssue {
   instancePath: string;
@@ -33,7 +34,7 @@ function send(request: FastifyRequest, reply: FastifyReply, status: number, mess
   // A download route may have set its file's type before failing; the error body is JSON (Fastify would 500 otherwise).
   reply.type('application/json; charset=utf-8').removeHeader('content-disposition');
   if (faceOf(request.url) === 'nebius') {
-    if (issues && issues.length > 0) return reply.code(status === 400 ? 422 : status).send({ detail: issues });
+    if (issues && issues.length > 0) return reply.code(status === 400 ? 422 : status).send({ detail: renderValidationDetail(issues) });
     return reply.code(status).send({ detail: message });
   }
   return reply.code(status).send({ success: false, error: message, message });

@@ -11,6 +11,8 @@ export interface JobPayloads {
   'dataset.build_from_filter': { datasetId: number; spec: BuildSpec; warnings: string[] };
   /** Fetch the object(s) of a Nebius S3 import (source in nebius_s3_imports) into the processing draft, then publish it. */
   'nebius.s3_import': { datasetId: number };
+  /** Read a completed Nebius multipart upload's parts (in order) into the processing draft, checked against its schema. */
+  'nebius.upload_import': { datasetId: number };
   /** Copy a published version's rows (with their row identity) into a new draft, then make it editable. */
   'dataset.copy_draft': { datasetId: number; sourceId: number };
   /** Publish a saved draft as the group's next version. */

@@ -14,7 +14,8 @@ import type { SecretBox } from '../security/secret-box.js';
 import { BlockedAddressError, type EndpointGuard } from '../net/s3-endpoint-guard.js';
 import type { NebiusRepository } from './nebius.repository.js';
 import { parseS3Uri } from './s3-source.js';
-import { fitsIndex, MAX_INDEXED_BYTES } from '../input-limits.js';
+import { stringifyLossless } from '../datasets/lossless-json.js';
+import { SpooledRows } from './spooled-rows.js';
 
 export type NebiusStatus = 'READY' | 'PENDING' | 'FAILED' | 'TEMPORARY' | 'DRAFT';
 
@@ -32,7 +33,8 @@ export interface CreateFromRowsInput {
   name: string;
   folder: string;
   schema: ColumnSchema[];
-  rows: Array<Record<string, unknown>>;
+  /** In memory, or streamed to disk for a large body. */
+  rows: Array<Record<string, unknown>> | SpooledRows;
   ai_project_id?: string | null;
   ttl_seconds?: number;
 }
@@ -50,8 +52,15 @@ export interface CreateFromS3Input {
   ttl_seconds?: number;
 }
 
-/** A response lists at most this many bad cells (then one `too_many_errors` entry), so a huge bad upload cannot produce a huger answer. */
-export const MAX_REPORTED_ISSUES = 10_000;
+/** Problems collected before checking stops (the face shows fewer, then `too_many_errors`): bounds work and memory. */
+export const MAX_COLLECTED_ISSUES = 1_000;
+
+/** Dataset names are 1..256 characters, folders at most 1024 (Strata's bounds; Nebius documents none). */
+export const MAX_NAME_CHARS = 256;
+export const MAX_FOLDER_CHARS = 1024;
+
+/** Rows written per INSERT of a rows upload. */
+const INSERT_BATCH_ROWS = 1_000;
 
 /** Rows sampled to infer a schema for groups made through the PromptLayer face (no stored schema). */
 const SCHEMA_SAMPLE_ROWS = 200;
@@ -91,20 +100,18 @@ export class NebiusService {
 
   /** Rows upload: every cell is checked against the schema (all problems reported at once); a valid upload is version 1, READY. */
   async createFromRows(caller: Caller, input: CreateFromRowsInput): Promise<NebiusDatasetView> {
-    const issues = checkSchema(input.schema);
-    if (issues.length === 0) {
-      issues.push(...checkRows(input.schema, input.rows, ['body', 'rows'], MAX_REPORTED_ISSUES + 1));
-      if (issues.length > MAX_REPORTED_ISSUES) {
-        issues.splice(MAX_REPORTED_ISSUES, Infinity, {
-          loc: ['body', 'rows'],
-          msg: `more than ${MAX_REPORTED_ISSUES} problems: only the first ${MAX_REPORTED_ISSUES} are listed`,
-          type: 'too_many_errors',
-        });
-      }
+    const issues = [...checkNameAndFolder(input), ...checkSchema(input.schema)];
+    if (issues.length > 0) throw new ValidationError('the upload does not match its schema', issues);
+    const batches = () => (input.rows instanceof SpooledRows ? input.rows.batches(INSERT_BATCH_ROWS) : inBatches(input.rows, INSERT_BATCH_ROWS));
+    let first = 0;
+    for await (const batch of batches()) {
+      issues.push(...checkRows(input.schema, batch, ['body', 'rows'], MAX_COLLECTED_ISSUES - issues.length, first));
+      first += batch.length;
+      if (issues.length >= MAX_COLLECTED_ISSUES) break;
     }
     if (issues.length > 0) throw new ValidationError('the upload does not match its schema', issues);
     const workspaceId = caller.workspaceId;
-    const name = checkName(input.name);
+    const name = input.name.trim();
     const columns = input.schema.map((c) => c.name);
     return this.withUniqueName(name, () =>
       this.dbh.transaction(async (trx) => {
@@ -122,12 +129,12 @@ export class NebiusService {
           user_id: caller.userId,
           finished_at: Date.now(),
         });
-        await this.datasetRepo.insertRows(
-          trx,
-          inserted.id,
-          0,
-          input.rows.map((r) => ({ data: JSON.stringify(cellsInSchemaOrder(input.schema, r)) })),
-        );
+        // In batches: a large upload is never serialised twice over at once (and a streamed one is read back from disk).
+        let start = 0;
+        for await (const batch of batches()) {
+          await this.datasetRepo.insertRows(trx, inserted.id, start, batch.map((r) => ({ data: stringifyLossless(cellsInSchemaOrder(input.schema, r)) })));
+          start += batch.length;
+        }
         await this.datasetRepo.updateDataset(trx, inserted.id, { status: 'ready' });
         const version = { ...inserted, status: 'ready' as const };
         await this.events.record(trx, { workspaceId, type: 'dataset_group_created', details: { dataset_group_id: group.id, name }, userId: caller.userId });
@@ -144,21 +151,21 @@ export class NebiusService {
 
   /** S3 import: checks the endpoint and URI, keeps the source with its secret sealed, and queues the import. PENDING at once. */
   async createFromS3(caller: Caller, input: CreateFromS3Input): Promise<NebiusDatasetView> {
-    const issues: FieldIssue[] = input.schema ? checkSchema(input.schema) : [];
+    const issues: FieldIssue[] = [...checkNameAndFolder(input), ...(input.schema ? checkSchema(input.schema) : [])];
     try {
       parseS3Uri(input.s3_uri);
     } catch (err) {
-      issues.push({ loc: ['body', 's3_uri'], msg: (err as Error).message, type: 'value_error' });
+      issues.push(valueError(['body', 's3_uri'], (err as Error).message, input.s3_uri));
     }
     try {
       await this.guard.check(input.s3_service_url);
     } catch (err) {
       if (!(err instanceof BlockedAddressError)) throw err;
-      issues.push({ loc: ['body', 's3_service_url'], msg: err.message, type: 'value_error' });
+      issues.push(valueError(['body', 's3_service_url'], err.message, input.s3_service_url));
     }
     if (issues.length > 0) throw new ValidationError('the S3 import request is not valid', issues);
     const workspaceId = caller.workspaceId;
-    const name = checkName(input.name);
+    const name = input.name.trim();
     const sealed = this.secrets.seal(input.s3_secret_key);
     const view = await this.withUniqueName(name, () =>
       this.dbh.transaction(async (trx) => {
@@ -190,6 +197,53 @@ export class NebiusService {
     return view;
   }
 
+  /**
+   * A completed multipart upload: a new dataset (PENDING) whose processing draft the `nebius.upload_import` job fills
+   * from the parts. `alsoInTransaction` records the draft on the upload in the same transaction.
+   */
+  async createForUpload(
+    caller: Caller,
+    input: { name: string; folder: string; schema: ColumnSchema[]; ai_project_id: string | null; fileName: string },
+    alsoInTransaction: (trx: Tx, draftId: number) => Promise<void>,
+  ): Promise<NebiusDatasetView> {
+    const workspaceId = caller.workspaceId;
+    const view = await this.withUniqueName(input.name, () =>
+      this.dbh.transaction(async (trx) => {
+        await this.assertNameFree(trx, workspaceId, input.name);
+        const group = await this.insertTypedGroup(trx, caller, workspaceId, input.name, input);
+        const draft = await this.datasetRepo.insertDataset(trx, {
+          group_id: group.id,
+          workspace_id: workspaceId,
+          status: 'processing',
+          // 'rows' like a rows upload: the group's stored schema describes this version.
+          origin: 'rows',
+          file_name: input.fileName,
+          user_id: caller.userId,
+        });
+        await alsoInTransaction(trx, draft.id);
+        await this.jobs.enqueue(trx, 'nebius.upload_import', { datasetId: draft.id }, { workspaceId });
+        await this.events.record(trx, { workspaceId, type: 'dataset_group_created', details: { dataset_group_id: group.id, name: input.name }, userId: caller.userId });
+        return { group, current: draft, status: 'PENDING', schema: input.schema, error: null } satisfies NebiusDatasetView;
+      }),
+    );
+    this.jobs.notify();
+    return view;
+  }
+
+  /** The dataset a version belongs to, or undefined when it was deleted since. */
+  async viewOfVersion(caller: Caller, datasetId: number): Promise<NebiusDatasetView | undefined> {
+    const version = await this.datasetRepo.findDataset(datasetId);
+    const group = version ? await this.datasetRepo.findGroup(version.group_id) : undefined;
+    if (!group || group.is_deleted || !caller.workspaceIds.includes(group.workspace_id)) return undefined;
+    const [view] = await this.describe([group]);
+    return view;
+  }
+
+  /** Fails early when the name is taken (complete checks again, in its transaction). */
+  async assertNameAvailable(caller: Caller, name: string): Promise<void> {
+    await this.assertNameFree(this.dbh.db as unknown as Tx, caller.workspaceId, name);
+  }
+
   // ---- read
 
   async get(caller: Caller, externalId: string): Promise<NebiusDatasetView> {
@@ -203,7 +257,7 @@ export class NebiusService {
     let beforeId: number | undefined;
     if (q.after) {
       beforeId = await this.repo.groupIdOf(q.after);
-      if (beforeId === undefined) throw new ValidationError('after is not a dataset id', [{ loc: ['query', 'after'], msg: `no dataset with id ${q.after}`, type: 'value_error' }]);
+      if (beforeId === undefined) throw new ValidationError('after is not a dataset id', [valueError(['query', 'after'], 'no dataset has this id', q.after)]);
     }
     const folders = q.folder === undefined ? undefined : q.folder === '/' || q.folder === '' ? ['', '/'] : [q.folder];
     const rows = await this.repo.listLiveGroups({ workspaceIds: [caller.workspaceId], folders, beforeId, limit: q.limit + 1, now: Date.now() });
@@ -242,8 +296,10 @@ export class NebiusService {
   async update(caller: Caller, externalId: string, patch: { name?: string; folder?: string }): Promise<NebiusDatasetView> {
     const group = await this.findGroup(caller, externalId);
     const changes: { name?: string; folder?: string } = {};
+    const issues = checkNameAndFolder(patch);
+    if (issues.length > 0) throw new ValidationError('the change is not valid', issues);
     if (patch.folder !== undefined) changes.folder = patch.folder;
-    if (patch.name !== undefined) changes.name = checkName(patch.name);
+    if (patch.name !== undefined) changes.name = patch.name.trim();
     if (Object.keys(changes).length > 0) {
       await this.withUniqueName(changes.name ?? group.name, () =>
         this.dbh.transaction(async (trx) => {
@@ -374,32 +430,51 @@ function rowObject(columns: string[], cells: unknown[]): Record<string, unknown>
   return row;
 }
 
-/** Column names must be non-empty and unique. */
+/** pydantic's shape for a check of Strata's own: `value_error`, "Value error, ..." and the message in ctx. */
+export function valueError(loc: Array<string | number>, message: string, input: unknown): FieldIssue {
+  return { type: 'value_error', loc, msg: `Value error, ${message}`, input, ctx: { error: message } };
+}
+
+function tooLong(loc: Array<string | number>, max: number, input: string): FieldIssue {
+  return { type: 'string_too_long', loc, msg: `String should have at most ${max} characters`, input, ctx: { max_length: max } };
+}
+
+/** Strata's bounds on the name (1..256 characters, not blank) and the folder (at most 1024 characters). */
+export function checkNameAndFolder(input: { name?: string; folder?: string }): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const { name, folder } = input;
+  if (name !== undefined) {
+    if (name.length === 0) issues.push({ type: 'string_too_short', loc: ['body', 'name'], msg: 'String should have at least 1 character', input: name, ctx: { min_length: 1 } });
+    else if (name.length > MAX_NAME_CHARS) issues.push(tooLong(['body', 'name'], MAX_NAME_CHARS, name));
+    else if (name.trim() === '') issues.push(valueError(['body', 'name'], 'name must not be blank', name));
+  }
+  if (folder !== undefined && folder.length > MAX_FOLDER_CHARS) issues.push(tooLong(['body', 'folder'], MAX_FOLDER_CHARS, folder));
+  return issues;
+}
+
+/** At least one column; column names non-empty and unique. */
 export function checkSchema(schema: ColumnSchema[]): FieldIssue[] {
+  if (schema.length === 0) {
+    return [{ type: 'too_short', loc: ['body', 'schema'], msg: 'List should have at least 1 item after validation, not 0', input: schema, ctx: { field_type: 'List', min_length: 1, actual_length: 0 } }];
+  }
   const issues: FieldIssue[] = [];
   const seen = new Set<string>();
   schema.forEach((c, i) => {
-    if (c.name.trim() === '') issues.push({ loc: ['body', 'schema', i, 'name'], msg: 'Column name must not be empty', type: 'value_error' });
-    else if (seen.has(c.name)) issues.push({ loc: ['body', 'schema', i, 'name'], msg: `Duplicate column name "${c.name}"`, type: 'value_error' });
+    const loc = ['body', 'schema', i, 'name'];
+    if (c.name.trim() === '') issues.push(valueError(loc, 'column name must not be empty', c.name));
+    else if (c.name.length > MAX_NAME_CHARS) issues.push(tooLong(loc, MAX_NAME_CHARS, c.name));
+    else if (seen.has(c.name)) issues.push(valueError(loc, `duplicate column name "${c.name}"`, c.name));
     seen.add(c.name);
   });
   return issues;
 }
 
-function checkName(name: string): string {
-  const trimmed = name.trim();
-  if (trimmed === '') throw new ValidationError('name must not be blank', [{ loc: ['body', 'name'], msg: 'Name must not be blank', type: 'value_error' }]);
-  if (!fitsIndex(trimmed)) {
-    const msg = `Name is at most ${MAX_INDEXED_BYTES} bytes of UTF-8`;
-    throw new ValidationError(msg, [{ loc: ['body', 'name'], msg, type: 'string_too_long' }]);
-  }
-  return trimmed;
+function nameTaken(name: string): ValidationError {
+  return new ValidationError(`a dataset named "${name}" already exists`, [valueError(['body', 'name'], `a dataset named "${name}" already exists in this workspace`, name)]);
 }
 
-function nameTaken(name: string): ValidationError {
-  return new ValidationError(`a dataset named "${name}" already exists`, [
-    { loc: ['body', 'name'], msg: `A dataset named "${name}" already exists in this workspace`, type: 'value_error' },
-  ]);
+async function* inBatches<T>(items: T[], size: number): AsyncIterable<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
 function expiryOf(ttlSeconds: number | undefined): number | null {

@@ -2,7 +2,8 @@
 // infers the schema, and publishes the draft as the dataset's version — or fails it with a readable error.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { PermanentJobError } from '../errors.js';
-import type { JobDefinition } from '../jobs/job-catalogue.js';
+import { parseLossless } from '../datasets/lossless-json.js';
+import type { FileFormat, JobDefinition } from '../jobs/job-catalogue.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { ColumnIndex } from '../datasets/parsers/table-reader.js';
 import { FileFormatError, openTableReader } from '../datasets/parsers/index.js';
@@ -41,13 +42,31 @@ function fromText(t: ColumnType, text: unknown): unknown {
       return /^(true|false)$/i.test(text.trim()) ? text.trim().toLowerCase() === 'true' : text;
     case 'json':
       try {
-        return JSON.parse(text);
+        return parseLossless(text);
       } catch {
         return text;
       }
     default:
       return text;
   }
+}
+
+/**
+ * One file row checked against a declared schema (CSV text read as the declared types), as cells in schema order;
+ * a mismatch fails the import naming the row and up to MAX_SCHEMA_ISSUES problems.
+ */
+export function declaredCells(declared: ColumnSchema[], names: string[], cells: unknown[], format: FileFormat, where: string): unknown[] {
+  const obj: Record<string, unknown> = {};
+  names.forEach((n, j) => {
+    if (j < cells.length) obj[n] = cells[j];
+  });
+  if (format === 'csv') for (const c of declared) if (c.name in obj) obj[c.name] = fromText(c.type, obj[c.name]);
+  const issues = checkRows(declared, [obj], [], MAX_SCHEMA_ISSUES);
+  if (issues.length > 0) {
+    const list = issues.map((i) => `column "${i.loc[1]}": ${i.msg}`).join('; ');
+    throw new PermanentJobError(`schema mismatch in ${where}: ${list}`);
+  }
+  return cellsInSchemaOrder(declared, obj);
 }
 
 export function s3ImportJob(deps: S3ImportDeps): JobDefinition<'nebius.s3_import'> {
@@ -124,17 +143,7 @@ export function s3ImportJob(deps: S3ImportDeps): JobDefinition<'nebius.s3_import
               rowInFile++;
               const names = reader.columns;
               if (declared) {
-                const obj: Record<string, unknown> = {};
-                names.forEach((n, j) => {
-                  if (j < cells.length) obj[n] = cells[j];
-                });
-                if (format === 'csv') for (const c of declared) if (c.name in obj) obj[c.name] = fromText(c.type, obj[c.name]);
-                const issues = checkRows(declared, [obj], [], MAX_SCHEMA_ISSUES);
-                if (issues.length > 0) {
-                  const list = issues.map((i) => `column "${i.loc[1]}": ${i.msg}`).join('; ');
-                  throw new PermanentJobError(`schema mismatch in ${where} row ${rowInFile}: ${list}`);
-                }
-                await writer.add(cellsInSchemaOrder(declared, obj));
+                await writer.add(declaredCells(declared, names, cells, format, `${where} row ${rowInFile}`));
               } else {
                 const row: unknown[] = [];
                 names.forEach((n, j) => {

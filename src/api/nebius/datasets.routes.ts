@@ -1,12 +1,17 @@
-// Nebius-compatible dataset routes (/v1/datasets): create by rows upload or S3 import, list, read, rename/move, delete, content, export.
+// Nebius-compatible dataset routes (/v1/datasets): create (rows upload, streamed when large, or S3 import), list, read, rename/move, delete, content, export, and the multipart upload routes.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerOf } from '../../http/auth-hook.js';
 import { ValidationError } from '../../errors.js';
 import type { NebiusService } from '../../nebius/nebius.service.js';
-import { EXPORT_CONTENT_TYPES, exportStream } from '../../nebius/export-stream.js';
+import { EXPORT_CONTENT_TYPES, exportStream, type ExportFormat } from '../../nebius/export-stream.js';
+import { JsonSyntaxError, parseLossless, stringifyLossless } from '../../datasets/lossless-json.js';
+import { CONTENT_QUERY, EXPORT_QUERY, LIST_QUERY, parseBody, parseCreateBody, parseQuery, PatchDatasetRequest } from './request-models.js';
 import { presentNebiusDataset, presentNebiusDatasetObject } from './dataset.presenter.js';
+import type { UploadService } from '../../nebius/upload.service.js';
+import { nebiusUploadRoutes } from './uploads.routes.js';
+import { readCreateBody } from './streamed-body.js';
 import {
   ContentQuery,
   CreateDatasetRequestS3,
@@ -15,54 +20,80 @@ import {
   DatasetIdParam,
   DatasetObject,
   ExportQuery,
-  fastApiIssues,
   HTTPError,
   HTTPValidationError,
   ListQuery,
   PatchBody,
-  type S3Body,
-  type UploadBody,
 } from './schemas.js';
 
-const S3_FIELDS = ['s3_service_url', 's3_region', 's3_uri', 's3_key_id', 's3_secret_key'];
+/** These routes validate with request-models.ts (pydantic's rules); the zod schemas only document them. */
+const documentedOnly = () => (data: unknown) => ({ value: data });
 
-/** Picks the body variant (any s3_* field means an S3 import) and validates it alone, so errors name the right fields. */
-function parseCreateBody(body: unknown): { kind: 'upload'; body: UploadBody } | { kind: 's3'; body: S3Body } {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new ValidationError('body must be a JSON object', [{ loc: ['body'], msg: 'Input should be a valid dictionary', type: 'model_attributes_type' }]);
+/** JSON bodies as FastAPI reads them: Python's json grammar and errors, big integers kept exactly. */
+function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return parseLossless(text);
+  } catch (err) {
+    if (!(err instanceof JsonSyntaxError)) throw err;
+    throw new ValidationError('malformed JSON', [{ type: 'json_invalid', loc: ['body', err.pos], msg: 'JSON decode error', input: {}, ctx: { error: err.message } }]);
   }
-  const isS3 = S3_FIELDS.some((f) => f in body);
-  const parsed = isS3 ? CreateDatasetRequestS3.safeParse(body, { reportInput: true }) : CreateDatasetRequestUpload.safeParse(body, { reportInput: true });
-  if (!parsed.success) throw new ValidationError('request body is not valid', fastApiIssues(parsed.error));
-  return isS3 ? { kind: 's3', body: parsed.data as S3Body } : { kind: 'upload', body: parsed.data as UploadBody };
 }
 
 const errors = { 401: HTTPError, 404: HTTPError, 409: HTTPError, 422: HTTPValidationError };
 
-export async function nebiusDatasetRoutes(app: FastifyInstance, opts: { nebius: NebiusService; uploadBodyLimit: number }): Promise<void> {
+export async function nebiusDatasetRoutes(app: FastifyInstance, opts: { nebius: NebiusService; uploads: UploadService; uploadBodyLimit: number; tmpDir: string }): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { nebius } = opts;
-
-  r.post('/v1/datasets', {
-    bodyLimit: opts.uploadBodyLimit,
-    schema: {
-      tags: ['nebius'],
-      summary: 'Create a dataset by uploading rows or importing from S3',
-      body: z.union([CreateDatasetRequestUpload, CreateDatasetRequestS3]),
-      response: { 200: CreateDatasetResponse, 401: errors[401], 422: errors[422] },
-    },
-    // Runs after authentication and before the union check: validates the one variant the body is meant to be.
-    preValidation: async (req) => {
-      const parsed = parseCreateBody(req.body);
-      (req as { nebiusBody?: unknown }).nebiusBody = parsed;
-    },
-    handler: async (req) => {
-      const parsed = (req as { nebiusBody?: ReturnType<typeof parseCreateBody> }).nebiusBody ?? parseCreateBody(req.body);
-      const caller = callerOf(req);
-      const view = parsed.kind === 's3' ? await nebius.createFromS3(caller, parsed.body) : await nebius.createFromRows(caller, parsed.body);
-      return presentNebiusDataset(view);
-    },
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: opts.uploadBodyLimit }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
   });
+
+  // The create route streams large bodies (rows spooled to disk), in its own scope with its own JSON parser.
+  await app.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', (req, payload, done) => {
+      readCreateBody(payload, { maxBytes: opts.uploadBodyLimit, tmpDir: opts.tmpDir, parse: parseJsonBody }).then(
+        ({ value, cleanup }) => {
+          (req as { cleanupBody?: () => Promise<void> }).cleanupBody = cleanup;
+          done(null, value);
+        },
+        (err: Error) => done(err, undefined),
+      );
+    });
+    // The handler removes the spool files; this also covers requests that fail before it runs.
+    scope.addHook('onResponse', async (req) => {
+      await (req as { cleanupBody?: () => Promise<void> }).cleanupBody?.();
+    });
+    scope.withTypeProvider<ZodTypeProvider>().post('/v1/datasets', {
+      bodyLimit: opts.uploadBodyLimit,
+      schema: {
+        tags: ['nebius'],
+        summary: 'Create a dataset by uploading rows or importing from S3',
+        body: z.union([CreateDatasetRequestUpload, CreateDatasetRequestS3]),
+        response: { 200: CreateDatasetResponse, 401: errors[401], 422: errors[422] },
+      },
+      validatorCompiler: documentedOnly,
+      handler: async (req) => {
+        try {
+          const parsed = parseCreateBody(req.body);
+          const caller = callerOf(req);
+          const view = parsed.kind === 's3' ? await nebius.createFromS3(caller, parsed.body) : await nebius.createFromRows(caller, parsed.body);
+          return presentNebiusDataset(view);
+        } finally {
+          await (req as { cleanupBody?: () => Promise<void> }).cleanupBody?.();
+        }
+      },
+    });
+  });
+
+  // Parts arrive as raw bytes and are streamed to blob storage (the service counts and bounds them).
+  app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
+  await nebiusUploadRoutes(app, opts.uploads, documentedOnly);
 
   r.get('/v1/datasets', {
     schema: {
@@ -71,8 +102,10 @@ export async function nebiusDatasetRoutes(app: FastifyInstance, opts: { nebius: 
       querystring: ListQuery,
       response: { 200: z.object({ data: z.array(DatasetObject), has_more: z.boolean(), last_id: z.string().nullable() }), 401: errors[401], 422: errors[422] },
     },
+    validatorCompiler: documentedOnly,
     handler: async (req) => {
-      const { data, hasMore } = await nebius.list(callerOf(req), req.query);
+      const q = parseQuery<{ limit: number; after?: string; folder?: string }>(LIST_QUERY, req.query as Record<string, unknown>);
+      const { data, hasMore } = await nebius.list(callerOf(req), q);
       const out = data.map(presentNebiusDatasetObject);
       return { data: out, has_more: hasMore, last_id: out.length > 0 ? out[out.length - 1].id : null };
     },
@@ -91,7 +124,9 @@ export async function nebiusDatasetRoutes(app: FastifyInstance, opts: { nebius: 
       body: PatchBody,
       response: { 200: DatasetObject, 401: errors[401], 404: errors[404], 422: errors[422] },
     },
-    handler: async (req) => presentNebiusDatasetObject(await nebius.update(callerOf(req), req.params.id, req.body)),
+    validatorCompiler: documentedOnly,
+    handler: async (req) =>
+      presentNebiusDatasetObject(await nebius.update(callerOf(req), req.params.id, parseBody<{ name?: string; folder?: string }>(PatchDatasetRequest, req.body))),
   });
 
   r.delete('/v1/datasets/:id', {
@@ -110,7 +145,13 @@ export async function nebiusDatasetRoutes(app: FastifyInstance, opts: { nebius: 
       querystring: ContentQuery,
       response: { 200: z.object({ rows: z.array(z.record(z.string(), z.unknown())), version: z.string() }), ...errors },
     },
-    handler: async (req) => nebius.readContent(callerOf(req), req.params.id, req.query),
+    validatorCompiler: documentedOnly,
+    // Sent as text so big integers in json cells keep every digit.
+    handler: async (req, reply) => {
+      const q = parseQuery<{ limit: number; offset: number; version?: string }>(CONTENT_QUERY, req.query as Record<string, unknown>);
+      const content = await nebius.readContent(callerOf(req), req.params.id, q);
+      return reply.type('application/json; charset=utf-8').send(stringifyLossless(content) as never);
+    },
   });
 
   r.get('/v1/datasets/:id/export', {
@@ -121,9 +162,11 @@ export async function nebiusDatasetRoutes(app: FastifyInstance, opts: { nebius: 
       querystring: ExportQuery,
       response: { 200: z.unknown().describe('The file (application/jsonl, text/csv or application/vnd.apache.parquet)'), ...errors },
     },
+    validatorCompiler: documentedOnly,
     handler: async (req, reply) => {
-      const exp = await nebius.openExport(callerOf(req), req.params.id, req.query.version);
-      const format = req.query.format;
+      const q = parseQuery<{ format: ExportFormat; version?: string }>(EXPORT_QUERY, req.query as Record<string, unknown>);
+      const exp = await nebius.openExport(callerOf(req), req.params.id, q.version);
+      const format = q.format;
       const stream = await exportStream(format, exp.columns, exp.schema, exp.rows);
       const fileName = `${exp.group.name.replace(/[^A-Za-z0-9._-]+/g, '_') || 'dataset'}.${format}`;
       return reply

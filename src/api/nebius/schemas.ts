@@ -1,4 +1,4 @@
-// Zod schemas of the Nebius face (/v1): request bodies, the dataset object and FastAPI's validation error; one source for validation, types and OpenAPI.
+// Zod schemas of the Nebius face (/v1) for types and OpenAPI; requests are validated by request-models.ts (pydantic's rules).
 import { z } from 'zod';
 import { PRIMITIVE_TYPES, type ColumnType } from '../../datasets/column-types.js';
 import type { FieldIssue } from '../../errors.js';
@@ -29,7 +29,7 @@ const ttl = z
 
 export const CreateDatasetRequestUpload = z
   .object({
-    name: z.string().min(1).describe('Name of the dataset (unique in the workspace among live datasets).'),
+    name: z.string().min(1).max(256).describe('Name of the dataset (unique in the workspace among live datasets; 1..256 characters).'),
     schema: z.array(ColumnSchemaZ).min(1).max(MAX_COLUMNS).describe(`Dataset schema definition (at most ${MAX_COLUMNS} columns).`),
     folder: z.string().describe('Folder path where the dataset is stored.'),
     rows: z
@@ -55,8 +55,6 @@ export const CreateDatasetRequestS3 = z
   })
   .meta({ id: 'CreateDatasetRequestS3' });
 
-export type UploadBody = z.infer<typeof CreateDatasetRequestUpload>;
-export type S3Body = z.infer<typeof CreateDatasetRequestS3>;
 
 export const DatasetStatus = z.enum(['READY', 'PENDING', 'FAILED', 'TEMPORARY', 'DRAFT']).meta({ id: 'DatasetStatus' });
 
@@ -77,7 +75,13 @@ const datasetFields = {
 export const CreateDatasetResponse = z.object(datasetFields).meta({ id: 'CreateDatasetResponse' });
 export const DatasetObject = z.object({ ...datasetFields, type: z.literal('dataset') }).meta({ id: 'Dataset' });
 
-export const ValidationErrorItem = z.object({ loc: z.array(z.union([z.string(), z.number()])), msg: z.string(), type: z.string() });
+export const ValidationErrorItem = z.object({
+  type: z.string(),
+  loc: z.array(z.union([z.string(), z.number()])),
+  msg: z.string(),
+  input: z.unknown(),
+  ctx: z.record(z.string(), z.unknown()).optional(),
+});
 export const HTTPValidationError = z.object({ detail: z.array(ValidationErrorItem) }).meta({ id: 'HTTPValidationError' });
 export const HTTPError = z.object({ detail: z.string() }).meta({ id: 'HTTPError' });
 
@@ -102,35 +106,35 @@ export const ExportQuery = z.object({
 
 export const PatchBody = z.object({ name: z.string().min(1).optional(), folder: z.string().optional() });
 
-const TYPE_NAMES: Record<string, [string, string]> = {
-  string: ['string_type', 'Input should be a valid string'],
-  number: ['float_type', 'Input should be a valid number'],
-  int: ['int_type', 'Input should be a valid integer'],
-  boolean: ['bool_type', 'Input should be a valid boolean'],
-  object: ['dict_type', 'Input should be a valid dictionary'],
-  record: ['dict_type', 'Input should be a valid dictionary'],
-  array: ['list_type', 'Input should be a valid list'],
-};
+/** POST /v1/datasets/uploads: the dataset a multipart upload makes (Strata adds the file's format). */
+export const CreateUploadBody = z
+  .object({
+    name: z.string().min(1).max(256),
+    schema: z.array(ColumnSchemaZ).min(1),
+    folder: z.string(),
+    format: z.enum(['jsonl', 'json', 'csv', 'parquet']).default('jsonl').optional().describe('Strata: the format of the uploaded file (JSON Lines by default)'),
+  })
+  .meta({ id: 'CreateUploadRequest' });
 
-/** Zod issues in FastAPI's form: `{loc: ["body", ...path], msg, type}` with pydantic's type names where they exist. */
-export function fastApiIssues(error: z.ZodError, prefix: Array<string | number> = ['body']): FieldIssue[] {
-  return error.issues.map((i) => {
-    const loc = [...prefix, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
-    if (i.code === 'invalid_type') {
-      if ((i as { input?: unknown }).input === undefined) return { loc, msg: 'Field required', type: 'missing' };
-      const [type, msg] = TYPE_NAMES[i.expected] ?? [`${i.expected}_type`, i.message];
-      return { loc, msg, type };
-    }
-    if (i.code === 'invalid_union') {
-      return {
-        loc,
-        msg: `Input should be a column type: {"name": one of ${PRIMITIVE_TYPES.join(', ')}} or {"name": "option", "item": <column type>}`,
-        type: 'union_tag_invalid',
-      };
-    }
-    if (i.code === 'invalid_value') return { loc, msg: i.message, type: i.values.length === 1 ? 'literal_error' : 'enum' };
-    if (i.code === 'too_small') return { loc, msg: i.message, type: i.origin === 'string' ? 'string_too_short' : i.origin === 'array' ? 'too_short' : 'greater_than_equal' };
-    if (i.code === 'too_big') return { loc, msg: i.message, type: i.origin === 'string' ? 'string_too_long' : i.origin === 'array' ? 'too_long' : 'less_than_equal' };
-    return { loc, msg: i.message, type: i.code };
-  });
-}
+export const UploadInfo = z
+  .object({
+    status: z.enum(['PENDING', 'COMPLETED', 'FAILED']),
+    dataset: z.object({ name: z.string(), schema: z.array(ColumnSchemaZ), folder: z.string(), id: z.string().nullable() }),
+    created_at: z.number().int(),
+    error: z.string().nullable(),
+    completed_at: z.number().int().nullable(),
+    ai_project_id: z.string().nullable(),
+  })
+  .meta({ id: 'UploadInfoResponse' });
+
+export const UploadResponse = z.object({ id: z.string(), upload_info: UploadInfo }).meta({ id: 'UploadResponse' });
+
+export const UploadPart = z
+  .object({ id: z.string(), upload_id: z.string(), size: z.number().int(), sha256: z.string(), created_at: z.number().int() })
+  .meta({ id: 'UploadPartInfoResponse' });
+
+export const UploadParts = z.object({ object: z.literal('list'), data: z.array(UploadPart) }).meta({ id: 'UploadPartsResponse' });
+
+export const CompleteUploadBody = z.object({ part_ids: z.array(z.string()) }).meta({ id: 'CompleteUploadRequest' });
+
+export const UploadIdParam = z.object({ upload_id: z.string() });

@@ -1,12 +1,14 @@
 // CSV export: RFC 4180 via csv-stringify, header row first; re-importing it through from-file gives the same rows.
 import { stringify } from 'csv-stringify/sync';
+import { stringifyLossless } from '../lossless-json.js';
 import { batched, type ExportWriter } from './export-writer.js';
 
 /** CSV has only text: strings stay as they are, null is empty, numbers and booleans print, objects and arrays become JSON. */
 function cellText(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'string') return v;
-  if (typeof v === 'object') return JSON.stringify(v);
+  if (typeof v === 'object') return stringifyLossless(v);
+  if (Object.is(v, -0)) return '-0.0';
   return String(v);
 }
 

@@ -1,4 +1,5 @@
 // JSON Lines (one object per line) and JSON (one array of objects) exports, keyed by column name.
+import { stringifyLossless } from '../lossless-json.js';
 import { batched, rowObject, type ExportWriter } from './export-writer.js';
 
 export const jsonlWriter: ExportWriter = {
@@ -8,7 +9,7 @@ export const jsonlWriter: ExportWriter = {
   encode(columns, rows) {
     return batched(
       (async function* () {
-        for await (const r of rows) yield `${JSON.stringify(rowObject(columns, r))}\n`;
+        for await (const r of rows) yield `${stringifyLossless(rowObject(columns, r))}\n`;
       })(),
     );
   },
@@ -24,7 +25,7 @@ export const jsonWriter: ExportWriter = {
         let first = true;
         yield '[';
         for await (const r of rows) {
-          yield `${first ? '\n' : ',\n'}${JSON.stringify(rowObject(columns, r))}`;
+          yield `${first ? '\n' : ',\n'}${stringifyLossless(rowObject(columns, r))}`;
           first = false;
         }
         yield first ? ']\n' : '\n]\n';

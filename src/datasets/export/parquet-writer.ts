@@ -4,11 +4,12 @@ import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { SchemaElement } from 'hyparquet';
 import { baseType, type ColumnSchema, type ColumnType } from '../column-types.js';
 import { STRATA_SCHEMA_KEY } from '../parsers/parquet-reader.js';
+import { LosslessNumber, stringifyLossless } from '../lossless-json.js';
 
 export const PARQUET_CONTENT_TYPE = 'application/vnd.apache.parquet';
 
 /**
- * The Parquet schema element of a column: integer → INT64, double → DOUBLE, float → FLOAT, boolean → BOOLEAN,
+ * The Parquet schema element of a column: integer → INT64, double and float → DOUBLE, boolean → BOOLEAN,
  * string → UTF8 byte array, json → byte array with the JSON logical type (always optional: JSON's null is null),
  * null → an all-null optional UTF8 column; option<T> → T, OPTIONAL.
  */
@@ -22,14 +23,16 @@ function parquetElement(col: ColumnSchema): SchemaElement {
   switch (base.name) {
     case 'integer':
       return { name: col.name, type: 'INT64', repetition_type };
+    // Nebius's float is Python's float: 64 bits. A 32-bit FLOAT would turn 1e308 into inf.
     case 'double':
-      return { name: col.name, type: 'DOUBLE', repetition_type };
     case 'float':
-      return { name: col.name, type: 'FLOAT', repetition_type };
+      return { name: col.name, type: 'DOUBLE', repetition_type };
     case 'boolean':
       return { name: col.name, type: 'BOOLEAN', repetition_type };
+    // The JSON logical type without the legacy converted type: the writer then takes our exact text (big integers
+    // keep every digit) instead of re-serialising values with JSON.stringify.
     case 'json':
-      return { name: col.name, type: 'BYTE_ARRAY', converted_type: 'JSON', logical_type: { type: 'JSON' }, repetition_type };
+      return { name: col.name, type: 'BYTE_ARRAY', logical_type: { type: 'JSON' }, repetition_type };
     case 'string':
     case 'null':
       return { name: col.name, type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' }, repetition_type };
@@ -53,12 +56,13 @@ function convert(t: ColumnType, v: unknown, required: boolean, where: () => stri
     case 'double':
     case 'float':
       if (typeof v === 'number') return v;
+      if (v instanceof LosslessNumber) return Number(v.text);
       throw new ParquetValueError(`${where()}: ${JSON.stringify(v)} is not a number`);
     case 'boolean':
       if (typeof v === 'boolean') return v;
       throw new ParquetValueError(`${where()}: ${JSON.stringify(v)} is not a boolean`);
     case 'json':
-      return v;
+      return stringifyLossless(v);
     case 'string':
     case 'null':
       // Columns inferred as string may hold other values in rows the inference did not see: keep them as JSON text.

@@ -2,6 +2,7 @@
 import type { Readable } from 'node:stream';
 import readline from 'node:readline';
 import { ColumnIndex, FileFormatError, type TableReader } from './table-reader.js';
+import { parseLossless } from '../lossless-json.js';
 
 export class JsonlReader implements TableReader {
   private readonly index = new ColumnIndex();
@@ -23,7 +24,7 @@ export class JsonlReader implements TableReader {
         if (line.trim() === '') continue;
         let value: unknown;
         try {
-          value = JSON.parse(line);
+          value = /\d{16}/.test(line) ? parseLossless(line) : JSON.parse(line);
         } catch (err) {
           throw new FileFormatError(`JSONL line ${n}: invalid JSON (${(err as Error).message})`);
         }

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type FileMetaData } from 'hyparquet';
+import { parseLossless } from '../lossless-json.js';
 import type { ColumnSchema } from '../column-types.js';
 import { MAX_COLUMNS } from '../../input-limits.js';
 import { FileFormatError, type TableReader } from './table-reader.js';
@@ -28,6 +29,18 @@ export function jsonSafe(v: unknown): unknown {
     return out;
   }
   return v;
+}
+
+/** A JSON column's cell: its text parsed losslessly (big integers keep every digit). */
+function jsonCell(v: unknown): unknown {
+  if (v === undefined || v === null) return null;
+  const text = v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : typeof v === 'string' ? v : undefined;
+  if (text === undefined) return jsonSafe(v);
+  try {
+    return parseLossless(text);
+  } catch {
+    return text;
+  }
 }
 
 export class ParquetReader implements TableReader {
@@ -53,16 +66,17 @@ export class ParquetReader implements TableReader {
       }
       checkChunkBounds(metadata, buffer.byteLength);
       this.declaredSchema = declaredSchemaOf(metadata, this.columns);
+      const jsonColumns = new Set(metadata.schema.filter((el) => el.logical_type?.type === 'JSON' || el.converted_type === 'JSON').map((el) => el.name));
       let start = 0;
       for (const group of metadata.row_groups) {
         const end = start + Number(group.num_rows);
         let objects: Array<Record<string, unknown>>;
         try {
-          objects = await parquetReadObjects({ file: buffer, metadata, rowStart: start, rowEnd: end });
+          objects = await parquetReadObjects({ file: buffer, metadata, rowStart: start, rowEnd: end, parsers: { jsonFromBytes: (b: Uint8Array) => b } as never });
         } catch (err) {
           throw new FileFormatError(`Parquet file is damaged: rows ${start + 1}-${end} could not be decoded (${(err as Error).message})`);
         }
-        for (const obj of objects) yield this.columns.map((c) => jsonSafe(obj[c]));
+        for (const obj of objects) yield this.columns.map((c) => (jsonColumns.has(c) ? jsonCell(obj[c]) : jsonSafe(obj[c])));
         start = end;
       }
     } finally {
