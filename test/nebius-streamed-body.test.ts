@@ -53,6 +53,24 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(first, { type: 'dict_type', loc: ['body', 'CreateDatasetRequestUpload', 'rows', 7], msg: 'Input should be a valid dictionary', input: [1] });
     });
 
+    it('a NUL or nesting past the door\'s bound inside a streamed row is a 422 at that row; nothing is stored or left behind', async () => {
+      const deep = `${'['.repeat(5_000)}1${']'.repeat(5_000)}`;
+      for (const [name, bad, at] of [
+        ['nul-row', '{"text": "a\\u0000b", "j": 1}', ['body', 'rows', 8_500, 'text']],
+        ['deep-row', `{"text": "x", "j": ${deep}}`, ['body', 'rows', 8_500, 'j']],
+      ] as const) {
+        const res = await post(t, body(name, (i) => (i === 8_500 ? bad : goodRow(i))));
+        assert.equal(res.statusCode, 422, res.body.slice(0, 500));
+        const [issue] = res.json().detail as Array<{ loc: Array<string | number>; type: string }>;
+        assert.deepEqual(issue.loc.slice(0, 4), at);
+        assert.equal(issue.type, 'value_error');
+        const list = await v1(t, 'GET', '/v1/datasets');
+        assert.ok(!list.body.includes(`"${name}"`), `${name} must not be stored`);
+      }
+      const tmp = path.join(t.dataDir, 'tmp');
+      assert.deepEqual(fs.existsSync(tmp) ? fs.readdirSync(tmp).filter((f) => f.startsWith('v1-body-')) : [], []);
+    });
+
     it('a missing field echoes no rows; malformed JSON is json_invalid at Python\'s offset', async () => {
       const missing = await post(t, body('m', goodRow, `"folder": "/", "schema": ${SCHEMA}, `));
       assert.equal(missing.statusCode, 422);

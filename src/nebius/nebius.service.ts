@@ -15,6 +15,7 @@ import { BlockedAddressError, type EndpointGuard } from '../net/s3-endpoint-guar
 import type { NebiusRepository } from './nebius.repository.js';
 import { parseS3Uri } from './s3-source.js';
 import { stringifyLossless } from '../datasets/lossless-json.js';
+import { MAX_COLUMNS } from '../input-limits.js';
 import { SpooledRows } from './spooled-rows.js';
 
 export type NebiusStatus = 'READY' | 'PENDING' | 'FAILED' | 'TEMPORARY' | 'DRAFT';
@@ -456,6 +457,18 @@ export function checkNameAndFolder(input: { name?: string; folder?: string }): F
 export function checkSchema(schema: ColumnSchema[]): FieldIssue[] {
   if (schema.length === 0) {
     return [{ type: 'too_short', loc: ['body', 'schema'], msg: 'List should have at least 1 item after validation, not 0', input: schema, ctx: { field_type: 'List', min_length: 1, actual_length: 0 } }];
+  }
+  if (schema.length > MAX_COLUMNS) {
+    // Strata's own bound (documented), in pydantic's words for a list that is too long; the list itself is not echoed.
+    return [
+      {
+        type: 'too_long',
+        loc: ['body', 'schema'],
+        msg: `List should have at most ${MAX_COLUMNS} items after validation, not ${schema.length} (Strata's limit is ${MAX_COLUMNS} columns)`,
+        input: `[${schema.length} columns]`,
+        ctx: { field_type: 'List', max_length: MAX_COLUMNS, actual_length: schema.length },
+      },
+    ];
   }
   const issues: FieldIssue[] = [];
   const seen = new Set<string>();

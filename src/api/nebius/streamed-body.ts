@@ -9,7 +9,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import streamJson from 'stream-json';
 import { LosslessNumber, parseLossless, stringifyLossless } from '../../datasets/lossless-json.js';
-import { PayloadTooLargeError } from '../../errors.js';
+import { PayloadTooLargeError, ValidationError } from '../../errors.js';
+import { refuseHostileValue } from '../../http/reject-nul.js';
 import { SpooledRows } from '../../nebius/spooled-rows.js';
 
 /** Bodies up to this size are parsed in memory (exact `input` echoes need the whole value). */
@@ -96,7 +97,8 @@ export async function readCreateBody(
     }
     const top = stack[stack.length - 1];
     if (inRows && stack.length === 2) {
-      // A finished row: to disk, not to memory.
+      // A finished row: to disk, not to memory. It never sits in req.body, so the door's NUL/depth check runs here.
+      refuseHostileValue('body', value, ['rows', rows.length]);
       const text = stringifyLossless(value);
       if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof LosslessNumber) {
         if (rows.nonObjects.length < 1000) rows.nonObjects.push([rows.length, value]);
@@ -162,7 +164,7 @@ export async function readCreateBody(
     await feed.catch(() => undefined);
     await Promise.all([new Promise((r) => raw.end(r)), new Promise((r) => rowsOut.end(r))]);
     try {
-      if (err instanceof PayloadTooLargeError) throw err;
+      if (err instanceof PayloadTooLargeError || err instanceof ValidationError) throw err;
       // Python's message and offset: re-read the body with the compatible parser (only on this error path).
       const text = await fsp.readFile(`${base}.json`, 'utf8');
       const value = opts.parse(text);
