@@ -129,6 +129,25 @@ async function cannon(url: string, body: string, headers: Record<string, string>
   }
 }
 
+/** Median milliseconds of one small write + fsync in `dir`: what a durable commit waits for at this moment. */
+function fsyncMs(dir: string): number {
+  const file = path.join(dir, 'fsync-probe');
+  const fd = fs.openSync(file, 'w');
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < 21; i++) {
+      fs.writeSync(fd, Buffer.alloc(4096, i), 0, 4096, 0);
+      const t0 = performance.now();
+      fs.fsyncSync(fd);
+      times.push(performance.now() - t0);
+    }
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(file, { force: true });
+  }
+  return Math.round(times.sort((a, b) => a - b)[10] * 100) / 100;
+}
+
 const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 /** One dialect: baseline, Strata /log-request, Strata /track-request, baseline again; then SIGKILL and count. */
@@ -169,6 +188,7 @@ async function runDialect(dialect: 'sqlite' | 'postgres', seconds: number, conne
       }
     };
     const load0 = loadavg();
+    const fsync0 = fsyncMs(dir);
     const before = await bareRun();
     const env: Record<string, string> = { STRATA_DATA_DIR: path.join(dir, 'data'), STRATA_BOOTSTRAP_API_KEY: KEY, STRATA_LOG_LEVEL: 'warn' };
     if (pgUrl) env.DATABASE_URL = pgUrl;
@@ -187,6 +207,7 @@ async function runDialect(dialect: 'sqlite' | 'postgres', seconds: number, conne
       await server.kill('SIGKILL');
     }
     const load2 = loadavg();
+    const fsync1 = fsyncMs(dir);
     const after = await bareRun();
     const acked = warmAcks + log.ok + track.ok;
     const stored = await countLogs(dialect, pgUrl, path.join(dir, 'data'));
@@ -208,6 +229,7 @@ async function runDialect(dialect: 'sqlite' | 'postgres', seconds: number, conne
       acknowledged: acked,
       stored_after_sigkill: stored,
       loadavg_start_strata_end: `${load0} | ${load1} | ${load2}`,
+      fsync_median_ms_before_after: `${fsync0} | ${fsync1}`,
     };
   } finally {
     await dropPg?.();

@@ -2,28 +2,23 @@
 // next transaction, and every caller is answered only after the transaction holding its log has committed.
 export class GroupCommit<T, R> {
   private queue: Array<{ item: T; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
-  private inFlight = 0;
+  private draining = false;
 
   constructor(
     /** Writes the items in ONE transaction and returns one result per item, in order. */
     private readonly commit: (items: T[]) => Promise<R[]>,
     private readonly maxBatch: number,
-    /**
-     * Transactions that may be open at once. 1 where a commit blocks the thread anyway (better-sqlite3); more where
-     * commits wait on a server (PostgreSQL): the next batch starts while the previous one waits for its fsync.
-     */
-    private readonly maxInFlight = 1,
   ) {}
 
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (this.inFlight < this.maxInFlight) void this.drain();
+      if (!this.draining) void this.drain();
     });
   }
 
   private async drain(): Promise<void> {
-    this.inFlight++;
+    this.draining = true;
     try {
       while (this.queue.length > 0) {
         // Let requests already received reach submit() before the batch is cut: a synchronous SQLite commit blocks
@@ -31,7 +26,6 @@ export class GroupCommit<T, R> {
         await new Promise((r) => setImmediate(r));
         await new Promise((r) => setImmediate(r));
         const batch = this.queue.splice(0, this.maxBatch);
-        if (batch.length === 0) break;
         try {
           const results = await this.commit(batch.map((b) => b.item));
           batch.forEach((b, i) => b.resolve(results[i]));
@@ -51,8 +45,7 @@ export class GroupCommit<T, R> {
         }
       }
     } finally {
-      this.inFlight--;
+      this.draining = false;
     }
   }
 }
-

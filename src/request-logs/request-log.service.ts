@@ -58,8 +58,6 @@ export interface SearchInput {
 
 /** Largest number of logs written in one group commit. */
 const MAX_COMMIT_BATCH = 256;
-/** Group-commit transactions open at once on PostgreSQL (a few of the pool's connections; SQLite commits one at a time). */
-const PG_COMMITS_IN_FLIGHT = 3;
 
 /** Unix seconds (fractional allowed, as the SDKs send) or an ISO 8601 string (UTC when it has no offset) → epoch ms. */
 export function toEpochMs(v: number | string, field: string): number {
@@ -81,11 +79,7 @@ export class RequestLogService {
     private readonly repo: RequestLogRepository,
     private readonly templates: PromptTemplateService,
   ) {
-    this.commits = new GroupCommit(
-      (bundles) => this.dbh.transaction((trx) => this.repo.insertMany(trx, bundles)),
-      MAX_COMMIT_BATCH,
-      dbh.dialect.name === 'postgres' ? PG_COMMITS_IN_FLIGHT : 1,
-    );
+    this.commits = new GroupCommit((bundles) => this.dbh.transaction((trx) => this.repo.insertMany(trx, bundles)), MAX_COMMIT_BATCH);
   }
 
   /**
