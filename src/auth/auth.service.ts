@@ -44,6 +44,8 @@ export class AuthService {
   private readonly lastTouched = new Map<number, number>();
   /** Callers of recently verified keys, by key hash, with the time they were looked up. */
   private readonly verified = new Map<string, { caller: Caller; at: number }>();
+  /** Bumped by every revocation: a lookup that started before one must not cache what it read. */
+  private revocations = 0;
 
   constructor(
     private readonly repo: AuthRepository,
@@ -91,6 +93,7 @@ export class AuthService {
     const row = await this.repo.findApiKey(id);
     if (!row || !caller.workspaceIds.includes(row.workspace_id)) throw new NotFoundError('API key', id);
     await this.repo.revokeApiKey(id);
+    this.revocations++;
     this.verified.clear();
     return (await this.repo.findApiKey(id)) ?? row;
   }
@@ -100,6 +103,7 @@ export class AuthService {
     const now = Date.now();
     const hit = this.verified.get(hash);
     if (hit && now - hit.at < API_KEY_CACHE_MS) return { ...hit.caller, workspaceIds: [...hit.caller.workspaceIds] };
+    const revocations = this.revocations;
     const row = await this.repo.findApiKeyByHash(hash);
     if (!row || row.revoked_at !== null) {
       this.verified.delete(hash);
@@ -112,7 +116,7 @@ export class AuthService {
     const caller: Caller = { via: 'api_key', workspaceId: row.workspace_id, workspaceIds: [row.workspace_id], userId: row.user_id, apiKeyId: row.id };
     // Bounded: entries of keys no longer used are dropped rather than kept forever.
     if (this.verified.size >= 10_000) this.verified.clear();
-    this.verified.set(hash, { caller, at: now });
+    if (revocations === this.revocations) this.verified.set(hash, { caller, at: now });
     return caller;
   }
 
