@@ -1,17 +1,18 @@
-// Scenario: request-log ingestion through the real POST /log-request route of a Strata server process on loopback
-// (SQLite, every log acknowledged only after a durable commit), against raw better-sqlite3 INSERTs of the same rows in
-// the same run (one durable commit per log, as an acknowledging service without group commit would do); and the same
-// number of SDK-wrapper calls through POST /track-request (OpenAI chat-completions kwargs + response, mapped server-side).
-import { spawn } from 'node:child_process';
+// Scenario: request-log ingestion driven by autocannon (50 connections, 10 s, its own process) against POST /log-request
+// and POST /track-request of a Strata server process on 127.0.0.1 (SQLite by default; PostgreSQL too with
+// BENCH_PG_URL), each against a bare Fastify server process that parses the same JSON and answers 201, measured
+// in the same run (before and after Strata, to see the load drift). The Strata server is then killed with SIGKILL and
+// its database must hold at least one log per 201/200 acknowledged: no acknowledged log may be lost.
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
+import pg from 'pg';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const KEY = 'sk_strata_bench_ingest_key_0000000000000';
-
 export function logBody(i: number) {
   const start = 1_776_000_000 + i;
   return {
@@ -55,123 +56,212 @@ export function trackBody(i: number) {
   };
 }
 
-async function startServer(dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+interface Proc {
+  url: string;
+  child: ChildProcess;
+  kill(signal: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts `script` with tsx in a child process listening on a random loopback port; resolves once /readyz answers. */
+async function startProcess(args: string[], env: Record<string, string>): Promise<Proc> {
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'serve'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, STRATA_DATA_DIR: dataDir, STRATA_BOOTSTRAP_API_KEY: KEY, STRATA_LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1' },
+    env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  const exited = new Promise((r) => child.once('exit', r));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     try {
       if ((await fetch(`${url}/readyz`)).ok) break;
     } catch {
       /* not up yet */
     }
-    if (Date.now() > deadline) throw new Error('bench server did not start');
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`bench process ${args[0]} did not start`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
     url,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+    child,
+    kill: async (signal) => {
+      if (child.exitCode === null) child.kill(signal);
+      await exited;
     },
   };
 }
 
-/** The same rows straight into a table shaped like request_logs, one durable transaction per row. */
-function baseline(file: string, count: number): number {
-  const db = new SQLite(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec(`CREATE TABLE logs (id INTEGER PRIMARY KEY, provider TEXT, model TEXT, input TEXT, output TEXT, request_start_time INTEGER,
-    request_end_time INTEGER, tags TEXT, metadata TEXT, input_tokens INTEGER, output_tokens INTEGER, price REAL, score REAL, status TEXT);
-    CREATE INDEX logs_time ON logs (request_start_time);
-    CREATE TABLE tags (log_id INTEGER, tag TEXT, PRIMARY KEY (log_id, tag));
-    CREATE TABLE meta (log_id INTEGER, key TEXT, value TEXT, PRIMARY KEY (log_id, key));`);
-  const insLog = db.prepare(`INSERT INTO logs (provider, model, input, output, request_start_time, request_end_time, tags, metadata, input_tokens, output_tokens, price, score, status)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insTag = db.prepare('INSERT INTO tags VALUES (?, ?)');
-  const insMeta = db.prepare('INSERT INTO meta VALUES (?, ?, ?)');
-  const one = db.transaction((b: ReturnType<typeof logBody>) => {
-    const id = insLog.run(b.provider, b.model, JSON.stringify(b.input), JSON.stringify(b.output), b.request_start_time * 1000, b.request_end_time * 1000, JSON.stringify(b.tags), JSON.stringify(b.metadata), b.input_tokens, b.output_tokens, b.price, b.score, b.status).lastInsertRowid;
-    for (const t of b.tags) insTag.run(id, t);
-    for (const [k, v] of Object.entries(b.metadata)) insMeta.run(id, k, v);
-  });
-  const t0 = performance.now();
-  for (let i = 0; i < count; i++) one(logBody(i));
-  const seconds = (performance.now() - t0) / 1000;
-  db.close();
-  return seconds;
+interface Cannon {
+  requests_per_s: number;
+  ok: number;
+  non_ok: number;
+  errors: number;
+  timeouts: number;
+  latency_p50_ms: number;
+  latency_p99_ms: number;
 }
 
-export async function run(opts: { logs?: number; concurrency?: number } = {}): Promise<Record<string, number | string>> {
-  const count = opts.logs ?? Number(process.env.BENCH_INGEST_LOGS ?? 5000);
-  const concurrency = opts.concurrency ?? Number(process.env.BENCH_INGEST_CONCURRENCY ?? 32);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-ingest-'));
+/** autocannon in its own process (so the client never shares the server's event loop), JSON result parsed. */
+async function cannon(url: string, body: string, headers: Record<string, string>, seconds: number, connections: number): Promise<Cannon> {
+  const bodyFile = path.join(os.tmpdir(), `strata-bench-body-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
+  fs.writeFileSync(bodyFile, body);
   try {
-    const baselineSeconds = baseline(path.join(dir, 'baseline.db'), count);
-    const server = await startServer(path.join(dir, 'data'));
-    let httpSeconds: number;
-    let trackSeconds: number;
-    let ceiling: number;
-    try {
-      /** Posts every body with `concurrency` clients (the first 50 one by one, to warm up); returns the timed seconds. */
-      const measure = async (route: string, bodies: string[], headers: Record<string, string>, okStatus: number) => {
-        const post = async (body: string) => {
-          const r = await fetch(`${server.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-          if (r.status !== okStatus) throw new Error(`${route} answered ${r.status}: ${await r.text()}`);
-          await r.arrayBuffer();
-        };
-        for (let i = 0; i < 50; i++) await post(bodies[i]); // warm-up (JIT, connections); counted in the stored total
-        let next = 50;
-        const t0 = performance.now();
-        await Promise.all(
-          Array.from({ length: concurrency }, async () => {
-            while (next < bodies.length) await post(bodies[next++]);
-          }),
-        );
-        return (performance.now() - t0) / 1000;
-      };
-      httpSeconds = await measure('/log-request', Array.from({ length: count }, (_, i) => JSON.stringify(logBody(i))), { 'x-api-key': KEY }, 201);
-      trackSeconds = await measure('/track-request', Array.from({ length: count }, (_, i) => JSON.stringify(trackBody(i))), {}, 200);
-      // The loopback HTTP ceiling of this machine (client and server share its cores): an empty GET.
-      let probes = 0;
-      const p0 = performance.now();
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          while (probes < 2000) {
-            probes++;
-            await (await fetch(`${server.url}/healthz`)).arrayBuffer();
-          }
-        }),
-      );
-      ceiling = probes / ((performance.now() - p0) / 1000);
-      const stored = await (
-        await fetch(`${server.url}/api/public/v2/requests/search`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body: JSON.stringify({ per_page: 1 }) })
-      ).json();
-      if (stored.total !== 2 * count) throw new Error(`stored ${stored.total} logs, expected ${2 * count}`);
-    } finally {
-      await server.stop();
-    }
-    const httpRate = (count - 50) / httpSeconds;
-    const trackRate = (count - 50) / trackSeconds;
-    const baselineRate = count / baselineSeconds;
+    const args = [path.join(ROOT, 'node_modules/autocannon/autocannon.js'), '--json', '-n', '-c', String(connections), '-d', String(seconds), '-m', 'POST', '-i', bodyFile, '-H', 'content-type=application/json'];
+    for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
+    args.push(url);
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    await new Promise((r) => child.once('exit', r));
+    const j = JSON.parse(out);
     return {
-      logs: count,
-      concurrency,
-      http_logs_per_s: Math.round(httpRate),
-      baseline_raw_insert_logs_per_s: Math.round(baselineRate),
-      ratio_http_to_baseline: Math.round((httpRate / baselineRate) * 100) / 100,
-      track_request_logs_per_s: Math.round(trackRate),
-      ratio_track_to_log_request: Math.round((trackRate / httpRate) * 100) / 100,
-      loopback_ceiling_empty_get_per_s: Math.round(ceiling),
-      durability: 'synchronous=FULL, 201 only after commit (group commit)',
+      requests_per_s: Math.round(j.requests.average),
+      ok: j['2xx'],
+      non_ok: j.non2xx,
+      errors: j.errors,
+      timeouts: j.timeouts,
+      latency_p50_ms: j.latency.p50,
+      latency_p99_ms: j.latency.p99,
     };
   } finally {
+    fs.rmSync(bodyFile, { force: true });
+  }
+}
+
+/** Median milliseconds of one small write + fsync in `dir`: what a durable commit waits for at this moment. */
+function fsyncMs(dir: string): number {
+  const file = path.join(dir, 'fsync-probe');
+  const fd = fs.openSync(file, 'w');
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < 21; i++) {
+      fs.writeSync(fd, Buffer.alloc(4096, i), 0, 4096, 0);
+      const t0 = performance.now();
+      fs.fsyncSync(fd);
+      times.push(performance.now() - t0);
+    }
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(file, { force: true });
+  }
+  return Math.round(times.sort((a, b) => a - b)[10] * 100) / 100;
+}
+
+const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
+/** One dialect: baseline, Strata /log-request, Strata /track-request, baseline again; then SIGKILL and count. */
+async function runDialect(dialect: 'sqlite' | 'postgres', seconds: number, connections: number): Promise<Record<string, number | string>> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-ingest-'));
+  let pgUrl: string | undefined;
+  let dropPg: (() => Promise<void>) | undefined;
+  if (dialect === 'postgres') {
+    const admin = new pg.Client({ connectionString: process.env.BENCH_PG_URL });
+    await admin.connect();
+    const name = `strata_bench_ingest_${process.pid}`;
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(process.env.BENCH_PG_URL!);
+    u.pathname = `/${name}`;
+    pgUrl = u.toString();
+    dropPg = async () => {
+      const c = new pg.Client({ connectionString: process.env.BENCH_PG_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    };
+  }
+  const logJson = JSON.stringify(logBody(1));
+  const trackJson = JSON.stringify(trackBody(1));
+  const warm = Math.max(1, Math.round(seconds / 5));
+  try {
+    const bareRun = async () => {
+      const bare = await startProcess([path.join(ROOT, 'bench/bare-log-server.ts')], {});
+      try {
+        await cannon(`${bare.url}/log-request`, logJson, {}, warm, connections);
+        const log = await cannon(`${bare.url}/log-request`, logJson, {}, seconds, connections);
+        const track = await cannon(`${bare.url}/track-request`, trackJson, {}, seconds, connections);
+        return { log, track };
+      } finally {
+        await bare.kill('SIGTERM');
+      }
+    };
+    const load0 = loadavg();
+    const fsync0 = fsyncMs(dir);
+    const before = await bareRun();
+    const env: Record<string, string> = { STRATA_DATA_DIR: path.join(dir, 'data'), STRATA_BOOTSTRAP_API_KEY: KEY, STRATA_LOG_LEVEL: 'warn' };
+    if (pgUrl) env.DATABASE_URL = pgUrl;
+    const server = await startProcess([path.join(ROOT, 'src/cli/main.ts'), 'serve'], env);
+    let log: Cannon;
+    let track: Cannon;
+    let warmAcks: number;
+    const load1 = loadavg();
+    try {
+      warmAcks = (await cannon(`${server.url}/log-request`, logJson, { 'x-api-key': KEY }, warm, connections)).ok;
+      log = await cannon(`${server.url}/log-request`, logJson, { 'x-api-key': KEY }, seconds, connections);
+      warmAcks += (await cannon(`${server.url}/track-request`, trackJson, {}, warm, connections)).ok;
+      track = await cannon(`${server.url}/track-request`, trackJson, {}, seconds, connections);
+    } finally {
+      // No graceful shutdown: whatever was acknowledged must already be on disk.
+      await server.kill('SIGKILL');
+    }
+    const load2 = loadavg();
+    const fsync1 = fsyncMs(dir);
+    const after = await bareRun();
+    const acked = warmAcks + log.ok + track.ok;
+    const stored = await countLogs(dialect, pgUrl, path.join(dir, 'data'));
+    if (stored < acked) throw new Error(`${dialect}: ${acked} logs acknowledged but only ${stored} stored after SIGKILL`);
+    if (log.non_ok + track.non_ok + log.errors + track.errors > 0) throw new Error(`${dialect}: refused or failed requests: ${JSON.stringify({ log, track })}`);
+    const bareLog = (before.log.requests_per_s + after.log.requests_per_s) / 2;
+    const bareTrack = (before.track.requests_per_s + after.track.requests_per_s) / 2;
+    return {
+      connections,
+      seconds,
+      bare_log_request_per_s: `${before.log.requests_per_s} before, ${after.log.requests_per_s} after`,
+      bare_track_request_per_s: `${before.track.requests_per_s} before, ${after.track.requests_per_s} after`,
+      log_request_per_s: log.requests_per_s,
+      log_request_p99_ms: log.latency_p99_ms,
+      ratio_log_request: Math.round((log.requests_per_s / bareLog) * 100) / 100,
+      track_request_per_s: track.requests_per_s,
+      track_request_p99_ms: track.latency_p99_ms,
+      ratio_track_request: Math.round((track.requests_per_s / bareTrack) * 100) / 100,
+      acknowledged: acked,
+      stored_after_sigkill: stored,
+      loadavg_start_strata_end: `${load0} | ${load1} | ${load2}`,
+      fsync_median_ms_before_after: `${fsync0} | ${fsync1}`,
+    };
+  } finally {
+    await dropPg?.();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function countLogs(dialect: 'sqlite' | 'postgres', pgUrl: string | undefined, dataDir: string): Promise<number> {
+  if (dialect === 'postgres') {
+    const c = new pg.Client({ connectionString: pgUrl });
+    await c.connect();
+    try {
+      return Number((await c.query('SELECT COUNT(*) AS n FROM request_logs')).rows[0].n);
+    } finally {
+      await c.end();
+    }
+  }
+  const file = fs.readdirSync(dataDir).find((f) => f.endsWith('.db') || f.endsWith('.sqlite'));
+  const db = new SQLite(path.join(dataDir, file!), { readonly: false });
+  try {
+    return (db.prepare('SELECT COUNT(*) AS n FROM request_logs').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+export async function run(opts: { seconds?: number; connections?: number } = {}): Promise<Record<string, number | string>> {
+  const seconds = opts.seconds ?? Number(process.env.BENCH_INGEST_SECONDS ?? 10);
+  const connections = opts.connections ?? Number(process.env.BENCH_INGEST_CONNECTIONS ?? 50);
+  const out: Record<string, number | string> = {};
+  const dialects: Array<'sqlite' | 'postgres'> = process.env.BENCH_PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+  if (process.env.BENCH_INGEST_DIALECTS) dialects.splice(0, dialects.length, ...(process.env.BENCH_INGEST_DIALECTS.split(',') as Array<'sqlite' | 'postgres'>));
+  for (const d of dialects) for (const [k, v] of Object.entries(await runDialect(d, seconds, connections))) out[`${d}.${k}`] = v;
+  return out;
 }

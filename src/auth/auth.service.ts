@@ -10,6 +10,12 @@ import { hashPassword, verifyPassword } from './passwords.js';
 
 export const DEFAULT_WORKSPACE = 'default';
 const TOUCH_EVERY_MS = 60_000;
+/**
+ * How long a process reuses an API key's successful lookup (the ingestion hot path would otherwise query the key on
+ * every request). A revocation made through this process takes effect at once; one made through another process
+ * (another API process, the CLI) within this bound.
+ */
+export const API_KEY_CACHE_MS = 1_000;
 
 export interface ApiKeyView {
   id: number;
@@ -36,6 +42,10 @@ export function presentApiKey(row: ApiKeyRow): ApiKeyView {
 export class AuthService {
   private jwtKey: Uint8Array | undefined;
   private readonly lastTouched = new Map<number, number>();
+  /** Callers of recently verified keys, by key hash, with the time they were looked up. */
+  private readonly verified = new Map<string, { caller: Caller; at: number }>();
+  /** Bumped by every revocation: a lookup that started before one must not cache what it read. */
+  private revocations = 0;
 
   constructor(
     private readonly repo: AuthRepository,
@@ -86,18 +96,31 @@ export class AuthService {
     const row = await this.repo.findApiKey(id);
     if (!row || !caller.workspaceIds.includes(row.workspace_id)) throw new NotFoundError('API key', id);
     await this.repo.revokeApiKey(id);
+    this.revocations++;
+    this.verified.clear();
     return (await this.repo.findApiKey(id)) ?? row;
   }
 
   async authenticateApiKey(key: string): Promise<Caller | null> {
-    const row = await this.repo.findApiKeyByHash(hashApiKey(key));
-    if (!row || row.revoked_at !== null) return null;
+    const hash = hashApiKey(key);
     const now = Date.now();
+    const hit = this.verified.get(hash);
+    if (hit && now - hit.at < API_KEY_CACHE_MS) return { ...hit.caller, workspaceIds: [...hit.caller.workspaceIds] };
+    const revocations = this.revocations;
+    const row = await this.repo.findApiKeyByHash(hash);
+    if (!row || row.revoked_at !== null) {
+      this.verified.delete(hash);
+      return null;
+    }
     if (now - (this.lastTouched.get(row.id) ?? 0) > TOUCH_EVERY_MS) {
       this.lastTouched.set(row.id, now);
       await this.repo.touchApiKey(row.id, now);
     }
-    return { via: 'api_key', workspaceId: row.workspace_id, workspaceIds: [row.workspace_id], userId: row.user_id, apiKeyId: row.id };
+    const caller: Caller = { via: 'api_key', workspaceId: row.workspace_id, workspaceIds: [row.workspace_id], userId: row.user_id, apiKeyId: row.id };
+    // Bounded: entries of keys no longer used are dropped rather than kept forever.
+    if (this.verified.size >= 10_000) this.verified.clear();
+    if (revocations === this.revocations) this.verified.set(hash, { caller, at: now });
+    return caller;
   }
 
   async authenticateJwt(token: string, requestedWorkspace?: number): Promise<Caller> {

@@ -67,7 +67,7 @@ export function openDatabase(database: Config['database'], opts: Partial<Databas
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
   registerSqliteFunctions(sqlite);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     dialect: capabilitiesFor('sqlite', sqlite),
@@ -89,6 +89,32 @@ export function openDatabase(database: Config['database'], opts: Partial<Databas
         }
       }),
     close: () => db.destroy(),
+  };
+}
+
+/** Prepared statements kept per connection (most recently used first out of the cache last). */
+const STATEMENT_CACHE_SIZE = 200;
+
+/**
+ * better-sqlite3 compiles SQL on every prepare() and Kysely prepares once per query, so hot statements (the API-key
+ * lookup, the group commit's INSERTs) were recompiled on every request. Reusing a statement is safe: Kysely runs one
+ * query at a time on the connection, so a cached statement is never executing (or iterating) twice at once.
+ */
+function withStatementCache(sqlite: SQLite.Database): Pick<SQLite.Database, 'prepare' | 'close'> {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    prepare: ((text: string) => {
+      let stmt = cache.get(text);
+      if (stmt) {
+        cache.delete(text);
+      } else {
+        stmt = sqlite.prepare(text);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(text, stmt);
+      return stmt;
+    }) as SQLite.Database['prepare'],
+    close: () => sqlite.close(),
   };
 }
 
