@@ -56,6 +56,9 @@ import { DatasetExportService } from './datasets/dataset-export.service.js';
 import { DatasetDiffService } from './datasets/dataset-diff.service.js';
 import { copyDraftJob, saveDraftJob } from './datasets/draft.jobs.js';
 import { draftRoutes } from './api/promptlayer/dataset-drafts.routes.js';
+import { datasetStatsRoutes } from './api/promptlayer/dataset-stats.routes.js';
+import { ColumnStatsRepository } from './datasets/column-stats.repository.js';
+import { ColumnStatsService } from './datasets/column-stats.service.js';
 import { TraceRepository } from './traces/trace.repository.js';
 import { TraceService } from './traces/trace.service.js';
 import { TrackRequestService } from './request-logs/track-request.service.js';
@@ -101,6 +104,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
   const draftRepo = new DraftRepository(dbh.dialect);
   const diffRepo = new DiffRepository(dbh.db, dbh.dialect);
   const traceRepo = new TraceRepository(dbh.db);
+  const columnStatsRepo = new ColumnStatsRepository(dbh.db);
 
   // Services
   const auth = new AuthService(authRepo, { jwtSecret: config.jwtSecret, jwtTtlSeconds: config.jwtTtlSeconds });
@@ -125,6 +129,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
   const drafts = new DraftService(dbh, datasetRepo, draftRepo, datasets, queue);
   const exports = new DatasetExportService(datasetRepo, datasets);
   const diffs = new DatasetDiffService(datasetRepo, diffRepo, datasets);
+  const columnStats = new ColumnStatsService(columnStatsRepo, datasets);
 
   // Jobs
   const handlers: JobHandlers = {
@@ -186,6 +191,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
       maxFileBytes: config.maxFileBytes,
       uploadTmpDir,
     });
+    await server.register(datasetStatsRoutes, { stats: columnStats });
     await server.register(promptTemplateRoutes, { templates });
     await server.register(requestLogRoutes, { logs: requestLogs });
     await server.register(trackRequestRoutes, { tracking });

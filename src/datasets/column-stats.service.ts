@@ -1,0 +1,119 @@
+// Use case "column statistics of a version": computed on demand over every row (or an even sample past a bound),
+// cached for published versions (their rows never change) and recomputed on each request for drafts (they do).
+import type { Caller } from '../auth/caller.js';
+import type { DatasetRow } from '../db/schema.js';
+import { ConflictError } from '../errors.js';
+import { ColumnStatsAccumulator, type ColumnStats } from './column-stats.js';
+import type { ColumnStatsRepository } from './column-stats.repository.js';
+import type { DatasetService } from './dataset.service.js';
+
+/** Rows parsed × columns per row: bounds the work of one computation (10,000 columns → about 1,250 rows). */
+const CELL_BUDGET = 12_500_000;
+/** Published versions are computed once, so they may read more rows than a draft, which is recomputed on every request. */
+const ROW_CAP = { published: 250_000, draft: 50_000 } as const;
+export const MAX_STATS_COLUMNS = 50;
+
+export interface ColumnStatsEntry {
+  index: number;
+  name: string;
+  stats: ColumnStats;
+  computedAt: number;
+}
+
+export interface VersionStats {
+  dataset: DatasetRow;
+  columnsTotal: number;
+  columnOffset: number;
+  rowsScanned: number;
+  /** Every `sampleStep`-th row was read (1: every row). */
+  sampleStep: number;
+  cached: boolean;
+  columns: ColumnStatsEntry[];
+}
+
+export class ColumnStatsService {
+  /** One computation per published version and column page at a time; concurrent first requests share it. */
+  private readonly inFlight = new Map<string, Promise<ColumnStatsEntry[]>>();
+
+  constructor(
+    private readonly repo: ColumnStatsRepository,
+    private readonly datasets: DatasetService,
+  ) {}
+
+  async versionStats(caller: Caller, id: number, page: { columnOffset: number; columnLimit: number }): Promise<VersionStats> {
+    const { dataset } = await this.datasets.getDataset(caller, id);
+    if (dataset.status === 'processing') throw new ConflictError(`dataset ${id} is still processing; its statistics are available once it is ready`);
+    if (dataset.status === 'failed') throw new ConflictError(`dataset ${id} failed: ${dataset.error ?? 'unknown error'}`);
+    const names = JSON.parse(dataset.column_names) as string[];
+    const from = Math.min(page.columnOffset, names.length);
+    const to = Math.min(names.length, from + Math.min(page.columnLimit, MAX_STATS_COLUMNS));
+    const published = dataset.status === 'ready';
+    const rowCap = Math.max(1, Math.min(published ? ROW_CAP.published : ROW_CAP.draft, Math.floor(CELL_BUDGET / Math.max(1, names.length))));
+    const sampleStep = dataset.row_count > rowCap ? Math.ceil(dataset.row_count / rowCap) : 1;
+
+    let columns: ColumnStatsEntry[];
+    let cached = false;
+    if (!published) {
+      columns = await this.compute(dataset, names, from, to, sampleStep);
+    } else {
+      const hits = await this.repo.readCached(id, from, to);
+      if (hits.length === to - from) {
+        cached = true;
+        columns = hits.map((h) => ({ index: h.column_index, name: h.column_name, stats: JSON.parse(h.stats) as ColumnStats, computedAt: Number(h.computed_at) }));
+      } else {
+        const key = `${id}:${from}:${to}`;
+        let run = this.inFlight.get(key);
+        if (!run) {
+          run = this.computeAndStore(dataset, names, from, to, sampleStep).finally(() => this.inFlight.delete(key));
+          this.inFlight.set(key, run);
+        }
+        columns = await run;
+      }
+    }
+    return {
+      dataset,
+      columnsTotal: names.length,
+      columnOffset: from,
+      rowsScanned: columns[0]?.stats.count ?? scannedRows(dataset.row_count, sampleStep),
+      sampleStep,
+      cached,
+      columns,
+    };
+  }
+
+  private async computeAndStore(dataset: DatasetRow, names: string[], from: number, to: number, step: number): Promise<ColumnStatsEntry[]> {
+    const columns = await this.compute(dataset, names, from, to, step);
+    await this.repo.writeCached(
+      dataset.id,
+      columns.map((c) => ({ column_index: c.index, column_name: c.name, stats: JSON.stringify(c.stats), rows_scanned: c.stats.count, computed_at: c.computedAt })),
+    );
+    return columns;
+  }
+
+  /** One pass over the rows for the columns [from, to). */
+  private async compute(dataset: DatasetRow, names: string[], from: number, to: number, step: number): Promise<ColumnStatsEntry[]> {
+    const acc = names.slice(from, to).map(() => new ColumnStatsAccumulator());
+    if (acc.length > 0) {
+      for await (const row of this.repo.scanRows(dataset.id, step)) {
+        const cells = parseCells(row.data);
+        for (let i = 0; i < acc.length; i++) acc[i]!.add(cells[from + i]);
+      }
+    }
+    const now = Date.now();
+    return acc.map((a, i) => ({ index: from + i, name: names[from + i]!, stats: a.result(), computedAt: now }));
+  }
+}
+
+/** A stored row's cells; a row that is not a JSON array (never written by Strata) reads as all nulls rather than failing. */
+function parseCells(data: string): unknown[] {
+  try {
+    const v: unknown = JSON.parse(data);
+    return Array.isArray(v) ? v : [];
+  } catch {
+    return [];
+  }
+}
+
+function scannedRows(rowCount: number, step: number): number {
+  return Math.ceil(rowCount / step);
+}
