@@ -131,6 +131,15 @@ for (const dialect of DIALECTS) {
       assert.equal(tt.number.histogram[0].from, -3);
       assert.equal(tt.number.histogram[9].to, 100);
 
+      // "true"/"false" text (as CSV cells are) reads as booleans, unless mixed with other text.
+      const bt = await newDraft(t, 'stats-bool-text', [{ f: 'true' }, { f: 'FALSE' }, { f: 'true' }, { f: null }]);
+      const f = col(await stats(t, bt.draftId), 'f');
+      assert.equal(f.type, 'boolean');
+      assert.deepEqual(f.boolean, { true: 2, false: 1 });
+      const mixedText = await newDraft(t, 'stats-bool-mixed', [{ f: 'true' }, { f: 'maybe' }]);
+      assert.equal(col(await stats(t, mixedText.draftId), 'f').type, 'string');
+      assert.equal(col(await stats(t, mixedText.draftId), 'f').boolean, null);
+
       // Lengths count code points: an emoji is one character, a combining mark alone is one.
       const u = col(s, 'u');
       assert.equal(u.type, 'string');

@@ -93,7 +93,10 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(await top.locator('li').allTextContents(), ['Lyon50', 'Oslo40', 'Kyoto10']);
       assert.equal(await city.getByRole('img', { name: 'Lengths of city: 4: 90; 5: 10' }).count(), 1);
 
-      // CSV cells are text: "true"/"false" read as a two-value string column; the empty notes as a null share.
+      // CSV cells are text: "true"/"false" read as booleans, "0".."99" as numbers; empty cells count as the null share.
+      const ok = panel.getByTestId('col-stats-ok');
+      assert.equal(await ok.locator('.col-stats-type').textContent(), 'boolean');
+      assert.equal(await ok.getByRole('img', { name: 'ok: true 25, false 75' }).count(), 1);
       const note = panel.getByTestId('col-stats-note');
       assert.equal(await note.getByTestId('null-share').textContent(), '90% empty');
       await shot('version');

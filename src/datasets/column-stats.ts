@@ -12,6 +12,7 @@ const HISTOGRAM_BINS = 10;
 /** Whole numbers spanning at most this many values get one bin per value. */
 const MAX_UNIT_BINS = 20;
 const NUMERIC_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+const BOOLEAN_TEXT = /^(true|false)$/i;
 
 export type InferredType = 'number' | 'string' | 'boolean' | 'json' | 'mixed' | 'empty';
 
@@ -182,9 +183,12 @@ export class ColumnStatsAccumulator {
   private empty = 0;
   private readonly kinds = { number: 0, string: 0, boolean: 0, json: 0 };
   private trues = 0;
+  /** Strings "true"/"false" (any case): a column of only these is a boolean column (CSV cells are text). */
+  private booleanText = 0;
+  private trueText = 0;
   private readonly distinct = new DistinctCounter();
   private readonly numbers = new NumberBuffer();
-  /** Strings that read as numbers; a column of only these is a number column (CSV cells are text). */
+  /** Strings that read as numbers; a column of only these is a number column. */
   private readonly numericText = new NumberBuffer();
   private readonly lengths = new NumberBuffer();
   private readonly top = new Map<string, { count: number; truncated: boolean }>();
@@ -214,7 +218,10 @@ export class ColumnStatsAccumulator {
         }
         this.kinds.string++;
         this.lengths.push(codePointLength(value));
-        if (NUMERIC_TEXT.test(value)) {
+        if (value.length <= 5 && BOOLEAN_TEXT.test(value)) {
+          this.booleanText++;
+          if (value.length === 4) this.trueText++;
+        } else if (NUMERIC_TEXT.test(value)) {
           const n = Number(value);
           if (Number.isFinite(n)) this.numericText.push(n);
         }
@@ -243,7 +250,10 @@ export class ColumnStatsAccumulator {
     const k = this.kinds;
     const present = (Object.keys(k) as Array<keyof typeof k>).filter((name) => k[name] > 0);
     const numericStrings = k.string > 0 && this.numericText.length === k.string && k.boolean === 0 && k.json === 0;
-    const type: InferredType = numericStrings ? 'number' : present.length === 0 ? 'empty' : present.length === 1 ? present[0]! : 'mixed';
+    const booleanStrings = k.string > 0 && this.booleanText === k.string && k.number === 0 && k.json === 0;
+    const type: InferredType = numericStrings ? 'number' : booleanStrings ? 'boolean' : present.length === 0 ? 'empty' : present.length === 1 ? present[0]! : 'mixed';
+    const trues = this.trues + (booleanStrings ? this.trueText : 0);
+    const booleans = k.boolean + (booleanStrings ? this.booleanText : 0);
 
     let numberStats: ColumnStats['number'] = null;
     const nums = numericStrings ? concat(this.numbers.values(), this.numericText.values()) : this.numbers.values();
@@ -277,7 +287,7 @@ export class ColumnStatsAccumulator {
       distinct: this.distinct.result(),
       number: numberStats,
       string: stringStats,
-      boolean: k.boolean ? { true: this.trues, false: k.boolean - this.trues } : null,
+      boolean: booleans ? { true: trues, false: booleans - trues } : null,
     };
   }
 }

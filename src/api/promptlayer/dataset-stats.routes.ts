@@ -19,7 +19,7 @@ const ColumnStatsOut = z
   .object({
     index: z.number().int(),
     name: z.string(),
-    type: z.enum(['number', 'string', 'boolean', 'json', 'mixed', 'empty']).describe('Inferred from the values; text that reads as numbers counts as number; empty: only nulls and empty strings'),
+    type: z.enum(['number', 'string', 'boolean', 'json', 'mixed', 'empty']).describe('Inferred from the values; text that reads as numbers (or as true/false) counts as number (or boolean); empty: only nulls and empty strings'),
     count: z.number().int().describe('Cells looked at'),
     nulls: z.number().int(),
     empty: z.number().int().describe('Empty strings'),

@@ -94,7 +94,7 @@ function ColumnCard({ c }: { c: ColumnStatsView }) {
           </span>
         </div>
       ) : null}
-      {s && s.top.length > 0 && c.type !== 'number' ? (
+      {s && s.top.length > 0 && c.type !== 'number' && c.type !== 'boolean' ? (
         <ol className="col-stats-top" aria-label={`Most frequent values of ${c.name}${s.top_approximate ? ' (approximate)' : ''}`}>
           {s.top.slice(0, 3).map((t) => (
             <li key={t.value}>
@@ -161,7 +161,8 @@ export function ColumnStatsPanel({ datasetId, reloadKey }: { datasetId: number; 
       ) : !d ? (
         <ErrorNote error={stats.error} onRetry={stats.reload} />
       ) : d.columns.length === 0 ? null : (
-        <ul className="col-stats-list">
+        // Focusable: the cards scroll sideways, and keyboard users must be able to scroll them.
+        <ul className="col-stats-list" tabIndex={0} aria-label="Columns">
           {d.columns.map((c) => (
             <ColumnCard key={c.index} c={c} />
           ))}
