@@ -59,6 +59,7 @@ import { draftRoutes } from './api/promptlayer/dataset-drafts.routes.js';
 import { datasetStatsRoutes } from './api/promptlayer/dataset-stats.routes.js';
 import { ColumnStatsRepository } from './datasets/column-stats.repository.js';
 import { ColumnStatsService } from './datasets/column-stats.service.js';
+import { columnStatsJob } from './datasets/column-stats.job.js';
 import { TraceRepository } from './traces/trace.repository.js';
 import { TraceService } from './traces/trace.service.js';
 import { TrackRequestService } from './request-logs/track-request.service.js';
@@ -112,7 +113,8 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
   const queue = new JobQueue(jobRepo, config.worker.maxAttempts);
   const events: EventSink = opts.events ?? new OutboxEventSink(webhookRepo);
   const webhooks = new WebhookService(dbh, webhookRepo, { allowlist: config.outboundAllowlist });
-  const publisher = new VersionPublisher(dbh, datasetRepo, events, config.worker.importBatchRows);
+  // Each publication also queues the statistics of the version's first columns (the worker polls: no notify needed).
+  const publisher = new VersionPublisher(dbh, datasetRepo, events, config.worker.importBatchRows, (trx, datasetId) => queue.enqueue(trx, 'dataset.column_stats', { datasetId }));
   const datasets = new DatasetService(dbh, datasetRepo, blobs, queue, events, {
     maxFileBytes: config.maxFileBytes,
     syncValidateBytes: config.syncValidateBytes,
@@ -137,6 +139,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     'dataset.build_from_filter': buildFromFilterJob(publisher, fromLogs),
     'dataset.copy_draft': copyDraftJob(dbh, datasetRepo, draftRepo, publisher),
     'dataset.save_draft': saveDraftJob(dbh, datasetRepo, draftRepo, publisher),
+    'dataset.column_stats': columnStatsJob(dbh, datasetRepo, columnStatsRepo, columnStats),
     'maintenance.purge': purgeJob(dbh, datasetRepo, jobRepo, {
       retentionMs: config.failedRetentionMs,
       deletedRowsGraceMs: config.deletedRowsGraceMs,

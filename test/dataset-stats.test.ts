@@ -42,6 +42,15 @@ async function newDraft(t: TestApp, name: string, rows: Array<Record<string, unk
   return { groupId: dataset_group.id, draftId: dataset.id };
 }
 
+/** Waits until the column statistics job queued by the version's publication has finished. */
+async function statsJobDone(t: TestApp, datasetId: number) {
+  await waitFor(async () => {
+    const jobs = await t.app.dbh.db.selectFrom('jobs').select(['payload', 'status']).where('type', '=', 'dataset.column_stats').execute();
+    const job = jobs.find((j) => (JSON.parse(j.payload) as { datasetId: number }).datasetId === datasetId);
+    return job?.status === 'done';
+  }, 30_000, `the statistics job of dataset ${datasetId}`);
+}
+
 async function waitReady(t: TestApp, id: number) {
   return waitFor(async () => {
     const d = (await t.request({ method: 'GET', url: `${V2}/datasets/${id}` })).json().dataset;
@@ -170,12 +179,14 @@ for (const dialect of DIALECTS) {
       const save = await t.request({ method: 'POST', url: `${V2}/dataset-versions/save-draft`, body: { dataset_group_id: groupId } });
       assert.equal(save.statusCode, 202, save.body);
       await waitReady(t, draftId);
+      // Publication queued the statistics job, which stores the figures of the first columns.
+      await statsJobDone(t, draftId);
       const first = await stats(t, draftId);
       assert.equal(first.status, 'ready');
-      assert.equal(first.cached, false);
+      assert.equal(first.cached, true);
       assert.deepEqual(col(first, 'n').number.histogram.map((h: { count: number }) => h.count), [1, 0, 0, 0, 0, 0, 0, 1]);
+      assert.deepEqual(col(first, 'label').string.top, [{ value: 'x', count: 2, truncated: false }]);
       const second = await stats(t, draftId);
-      assert.equal(second.cached, true);
       assert.deepEqual(second.columns, first.columns);
 
       // A new draft from the version changes on its own; the version's stored figures stay.
@@ -189,6 +200,31 @@ for (const dialect of DIALECTS) {
       const again = await stats(t, draftId);
       assert.equal(again.cached, true);
       assert.equal(col(again, 'n').number.min, 3);
+    });
+
+    it('computes a published version’s first columns at publication and later pages at their first request', async () => {
+      const header = Array.from({ length: 25 }, (_, i) => `c${i}`);
+      const lines = [header.join(','), ...Array.from({ length: 4 }, (_, r) => header.map((_, i) => String(r * 100 + i)).join(','))].join('\n');
+      const g = await t.request({ method: 'POST', url: `${V2}/dataset-groups`, body: { name: 'stats-pages' } });
+      const res = await t.request({ method: 'POST', url: `${V2}/dataset-versions/from-file`, body: { dataset_group_id: g.json().dataset_group.id, file_name: 'w.csv', file_content_base64: b64(lines) } });
+      assert.equal(res.statusCode, 201, res.body);
+      const id = res.json().dataset_id as number;
+      await waitReady(t, id);
+      await statsJobDone(t, id);
+      const stored = await t.app.dbh.db.selectFrom('dataset_column_stats').select('column_index').where('dataset_id', '=', id).orderBy('column_index').execute();
+      assert.deepEqual(stored.map((r) => r.column_index), Array.from({ length: 20 }, (_, i) => i));
+      const page1 = await stats(t, id);
+      assert.equal(page1.cached, true);
+      assert.equal(page1.columns.length, 20);
+      assert.deepEqual({ min: col(page1, 'c3').number.min, max: col(page1, 'c3').number.max, mean: col(page1, 'c3').number.mean }, { min: 3, max: 303, mean: 153 });
+      const page2 = await stats(t, id, '?column_offset=20');
+      assert.equal(page2.cached, false);
+      assert.deepEqual(page2.columns.map((c) => c.name), ['c20', 'c21', 'c22', 'c23', 'c24']);
+      const again = await stats(t, id, '?column_offset=20');
+      assert.equal(again.cached, true);
+      assert.deepEqual(again.columns, page2.columns);
+      // A page overlapping both is served from the store too.
+      assert.equal((await stats(t, id, '?column_offset=15&column_limit=10')).cached, true);
     });
 
     it('estimates distinct counts past 10,000 values and says so', async () => {

@@ -1,6 +1,6 @@
 // All SQL for column statistics: an evenly spaced scan of a version's rows and the cache of published versions' figures.
 import { sql } from 'kysely';
-import type { Db } from '../db/database.js';
+import type { Db, Executor } from '../db/database.js';
 import type { StoredRow } from './dataset.repository.js';
 
 export interface CachedColumnStats {
@@ -13,6 +13,11 @@ export interface CachedColumnStats {
 
 export class ColumnStatsRepository {
   constructor(private readonly db: Db) {}
+
+  /** The plain connection, for writes outside a job's fenced transaction. */
+  get executor(): Executor {
+    return this.db;
+  }
 
   /** Streams the rows whose index is a multiple of `step` (every row with step 1), in keyset chunks. */
   async *scanRows(datasetId: number, step: number, chunk = 2000): AsyncGenerator<Pick<StoredRow, 'data'>> {
@@ -39,10 +44,10 @@ export class ColumnStatsRepository {
   }
 
   /** Stores figures; a concurrent first request may have stored them already (same figures: the version is immutable). */
-  async writeCached(datasetId: number, rows: CachedColumnStats[]): Promise<void> {
+  async writeCached(ex: Executor, datasetId: number, rows: CachedColumnStats[]): Promise<void> {
     // Bounded statement size: each row is 6 parameters.
     for (let i = 0; i < rows.length; i += 100) {
-      await this.db
+      await ex
         .insertInto('dataset_column_stats')
         .values(rows.slice(i, i + 100).map((r) => ({ dataset_id: datasetId, ...r })))
         .onConflict((oc) => oc.columns(['dataset_id', 'column_index']).doNothing())
