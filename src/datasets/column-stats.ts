@@ -147,19 +147,23 @@ function preview(s: string): { text: string; truncated: boolean } {
 /** Equal-width bins over [min, max]; one bin per value for whole numbers in a narrow range. */
 export function histogram(values: Float64Array, min: number, max: number): HistogramBin[] {
   if (values.length === 0) return [];
-  const whole = values.every((v) => Number.isInteger(v));
+  if (min === max) return [{ from: min, to: max, count: values.length }];
+  // Safe integers only: past 2^53, v + 1 may equal v.
+  const whole = Number.isSafeInteger(min) && Number.isSafeInteger(max) && values.every((v) => Number.isInteger(v));
   if (whole && max - min + 1 <= MAX_UNIT_BINS) {
     const bins: HistogramBin[] = [];
-    for (let v = min; v <= max; v++) bins.push({ from: v, to: v, count: 0 });
+    for (let i = 0; i <= max - min; i++) bins.push({ from: min + i, to: min + i, count: 0 });
     for (const v of values) bins[v - min]!.count++;
     return bins;
   }
-  const width = (max - min) / HISTOGRAM_BINS;
+  // A range wider than the largest double (-1e308..1e308) is measured in tenths, so that it stays finite.
+  const overflow = !Number.isFinite(max - min);
+  const width = overflow ? max / HISTOGRAM_BINS - min / HISTOGRAM_BINS : (max - min) / HISTOGRAM_BINS;
   const bins: HistogramBin[] = [];
   for (let i = 0; i < HISTOGRAM_BINS; i++) bins.push({ from: min + i * width, to: i === HISTOGRAM_BINS - 1 ? max : min + (i + 1) * width, count: 0 });
   for (const v of values) {
-    const i = Math.min(HISTOGRAM_BINS - 1, Math.max(0, Math.floor((v - min) / width)));
-    bins[i]!.count++;
+    const i = Math.floor(overflow ? (v / HISTOGRAM_BINS - min / HISTOGRAM_BINS) / (width / HISTOGRAM_BINS) : (v - min) / width);
+    bins[Math.min(HISTOGRAM_BINS - 1, Math.max(0, Number.isFinite(i) ? i : 0))]!.count++;
   }
   return bins;
 }
@@ -173,7 +177,13 @@ function range(values: Float64Array): { min: number; max: number; mean: number }
     if (v > max) max = v;
     sum += v;
   }
-  return { min, max, mean: sum / values.length };
+  let mean = sum / values.length;
+  if (!Number.isFinite(mean)) {
+    // The sum overflowed (values near ±1.8e308): add the values already divided instead.
+    mean = 0;
+    for (const v of values) mean += v / values.length;
+  }
+  return { min, max, mean };
 }
 
 /** Gathers one column's figures cell by cell; `result()` may be called once at the end. */
