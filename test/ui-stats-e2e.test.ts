@@ -97,6 +97,7 @@ for (const dialect of DIALECTS) {
       const ok = panel.getByTestId('col-stats-ok');
       assert.equal(await ok.locator('.col-stats-type').textContent(), 'boolean');
       assert.equal(await ok.getByRole('img', { name: 'ok: true 25, false 75' }).count(), 1);
+      assert.equal(await ok.getByTestId('histogram').count(), 0, 'no length histogram for true/false text');
       const note = panel.getByTestId('col-stats-note');
       assert.equal(await note.getByTestId('null-share').textContent(), '90% empty');
       await shot('version');

@@ -67,7 +67,7 @@ function ColumnCard({ c }: { c: ColumnStatsView }) {
               <span data-testid="mean">{compactNumber(n.mean)}</span>
             </Fact>
           </>
-        ) : s && s.count > 0 ? (
+        ) : s && s.count > 0 && c.type !== 'boolean' ? (
           <Fact name="Length">
             <span data-testid="length">
               {formatCount(s.length.min)}–{formatCount(s.length.max)}
@@ -84,7 +84,7 @@ function ColumnCard({ c }: { c: ColumnStatsView }) {
         ) : null}
       </dl>
       {showNumbers && n.histogram.length > 0 ? <Histogram bins={n.histogram} label={`Values of ${c.name}`} /> : null}
-      {!showNumbers && s && s.count > 0 ? <Histogram bins={s.length.histogram} label={`Lengths of ${c.name}`} /> : null}
+      {!showNumbers && s && s.count > 0 && c.type !== 'boolean' ? <Histogram bins={s.length.histogram} label={`Lengths of ${c.name}`} /> : null}
       {c.boolean ? (
         <div className="col-stats-bool" role="img" aria-label={`${c.name}: true ${c.boolean.true}, false ${c.boolean.false}`} data-testid="booleans">
           <span className="col-stats-true" style={{ flexGrow: c.boolean.true }} />
