@@ -56,6 +56,10 @@ import { DatasetExportService } from './datasets/dataset-export.service.js';
 import { DatasetDiffService } from './datasets/dataset-diff.service.js';
 import { copyDraftJob, saveDraftJob } from './datasets/draft.jobs.js';
 import { draftRoutes } from './api/promptlayer/dataset-drafts.routes.js';
+import { datasetStatsRoutes } from './api/promptlayer/dataset-stats.routes.js';
+import { ColumnStatsRepository } from './datasets/column-stats.repository.js';
+import { ColumnStatsService } from './datasets/column-stats.service.js';
+import { columnStatsJob } from './datasets/column-stats.job.js';
 import { TraceRepository } from './traces/trace.repository.js';
 import { TraceService } from './traces/trace.service.js';
 import { TrackRequestService } from './request-logs/track-request.service.js';
@@ -104,6 +108,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
   const draftRepo = new DraftRepository(dbh.dialect);
   const diffRepo = new DiffRepository(dbh.db, dbh.dialect);
   const traceRepo = new TraceRepository(dbh.db);
+  const columnStatsRepo = new ColumnStatsRepository(dbh.db);
 
   // Services
   const auth = new AuthService(authRepo, { jwtSecret: config.jwtSecret, jwtTtlSeconds: config.jwtTtlSeconds });
@@ -111,7 +116,8 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
   const queue = new JobQueue(jobRepo, config.worker.maxAttempts);
   const events: EventSink = opts.events ?? new OutboxEventSink(webhookRepo);
   const webhooks = new WebhookService(dbh, webhookRepo, { allowlist: config.outboundAllowlist });
-  const publisher = new VersionPublisher(dbh, datasetRepo, events, config.worker.importBatchRows);
+  // Each publication also queues the statistics of the version's first columns (the worker polls: no notify needed).
+  const publisher = new VersionPublisher(dbh, datasetRepo, events, config.worker.importBatchRows, (trx, datasetId) => queue.enqueue(trx, 'dataset.column_stats', { datasetId }));
   const datasets = new DatasetService(dbh, datasetRepo, blobs, queue, events, {
     maxFileBytes: config.maxFileBytes,
     syncValidateBytes: config.syncValidateBytes,
@@ -130,6 +136,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
   const drafts = new DraftService(dbh, datasetRepo, draftRepo, datasets, queue);
   const exports = new DatasetExportService(datasetRepo, datasets);
   const diffs = new DatasetDiffService(datasetRepo, diffRepo, datasets);
+  const columnStats = new ColumnStatsService(columnStatsRepo, datasets);
 
   // Jobs
   const handlers: JobHandlers = {
@@ -137,6 +144,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     'dataset.build_from_filter': buildFromFilterJob(publisher, fromLogs),
     'dataset.copy_draft': copyDraftJob(dbh, datasetRepo, draftRepo, publisher),
     'dataset.save_draft': saveDraftJob(dbh, datasetRepo, draftRepo, publisher),
+    'dataset.column_stats': columnStatsJob(dbh, datasetRepo, columnStatsRepo, columnStats),
     'maintenance.purge': purgeJob(dbh, datasetRepo, jobRepo, {
       retentionMs: config.failedRetentionMs,
       deletedRowsGraceMs: config.deletedRowsGraceMs,
@@ -192,6 +200,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
       maxFileBytes: config.maxFileBytes,
       uploadTmpDir,
     });
+    await server.register(datasetStatsRoutes, { stats: columnStats });
     await server.register(promptTemplateRoutes, { templates });
     await server.register(requestLogRoutes, { logs: requestLogs });
     await server.register(trackRequestRoutes, { tracking });

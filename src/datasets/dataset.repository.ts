@@ -284,6 +284,7 @@ export class DatasetRepository {
   /** Removes the dataset and any rows it still has (purge.job.ts deletes a large one's rows in batches first). */
   async hardDeleteDataset(ex: Executor, id: number): Promise<void> {
     await ex.deleteFrom('dataset_rows').where('dataset_id', '=', id).execute();
+    await ex.deleteFrom('dataset_column_stats').where('dataset_id', '=', id).execute();
     await ex.deleteFrom('datasets').where('id', '=', id).execute();
   }
 

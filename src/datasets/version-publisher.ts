@@ -63,6 +63,8 @@ export class VersionPublisher {
     private readonly repo: DatasetRepository,
     private readonly events: EventSink,
     private readonly batchSize: number,
+    /** Further writes committed with every publication (app.ts enqueues the column statistics job here). */
+    private readonly afterPublish?: (trx: Tx, datasetId: number) => Promise<unknown>,
   ) {}
 
   /** The draft if it still waits for this job; undefined when an earlier run already finished it. */
@@ -109,6 +111,7 @@ export class VersionPublisher {
         finished_at: Date.now(),
       });
       await result.alsoInTransaction?.(trx, draft, version);
+      await this.afterPublish?.(trx, datasetId);
       const e = event(draft, version);
       if (e) await this.events.record(trx, e);
       return version;

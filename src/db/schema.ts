@@ -94,6 +94,17 @@ export interface DatasetRowsTable {
   data: string;
 }
 
+/** Column statistics of a published version, computed once (published rows never change). */
+export interface DatasetColumnStatsTable {
+  dataset_id: number;
+  column_index: number;
+  column_name: string;
+  /** JSON object of one column's figures. */
+  stats: string;
+  rows_scanned: number;
+  computed_at: number;
+}
+
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
 
 export interface JobsTable {
@@ -219,6 +230,7 @@ export interface Database {
   dataset_groups: DatasetGroupsTable;
   datasets: DatasetsTable;
   dataset_rows: DatasetRowsTable;
+  dataset_column_stats: DatasetColumnStatsTable;
   jobs: JobsTable;
   prompt_templates: PromptTemplatesTable;
   prompt_template_versions: PromptTemplateVersionsTable;

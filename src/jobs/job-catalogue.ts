@@ -17,6 +17,8 @@ export interface JobPayloads {
   'dataset.copy_draft': { datasetId: number; sourceId: number };
   /** Publish a saved draft as the group's next version. */
   'dataset.save_draft': { datasetId: number };
+  /** Compute and store the column statistics of a just-published version's first columns (for the rows page). */
+  'dataset.column_stats': { datasetId: number };
   /** Hard-delete failed drafts (and finished jobs) older than the retention period. */
   'maintenance.purge': Record<string, never>;
 }

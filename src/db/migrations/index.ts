@@ -10,6 +10,7 @@ import * as promptRegistryIds from './20261201_0620_prompt_registry_ids.js';
 import * as jobFencing from './20261201_0640_job_fencing.js';
 import * as textSearch from './20261201_0660_text_search.js';
 import * as nebiusUploads from './20261201_0690_nebius_uploads.js';
+import * as columnStats from './20261201_0720_column_stats.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122_0001_core': core,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '20261201_0640_job_fencing': jobFencing,
   '20261201_0660_text_search': textSearch,
   '20261201_0690_nebius_uploads': nebiusUploads,
+  '20261201_0720_column_stats': columnStats,
 };

@@ -12,6 +12,7 @@ import { ColumnDialog, type ColumnActions, type ColumnDialogMode } from '../comp
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { NewDraftButtons } from '../components/draft-actions';
 import { RowsGrid, type GridEditing } from '../components/rows-grid';
+import { ColumnStatsPanel } from '../components/column-stats-panel';
 
 const V2 = '/api/public/v2';
 
@@ -249,6 +250,8 @@ function DraftOrVersion({
           {notice}
         </div>
       ) : null}
+      {/* Column statistics above the grid (issue 12, item 11); a draft's are refetched after each change. */}
+      {d.column_names.length > 0 ? <ColumnStatsPanel datasetId={d.id} reloadKey={`${d.status}:${reloadKey}`} /> : null}
       {editable && d.column_names.length === 0 && d.row_count === 0 ? (
         <div className="state empty">
           <strong>This draft is empty.</strong>
