@@ -297,6 +297,9 @@ export async function draftRoutes(
           while (!last.done) {
             yield line({ type: 'progress', ...last.value });
             // A client that left (closed the page, pressed cancel) stops the work at the next step.
+            // Back to the event loop between steps: the line reaches the socket now (SQLite's queries are synchronous
+            // and would otherwise hold every line until the end), and a closed connection is seen.
+            await new Promise((resolve) => setImmediate(resolve));
             if (req.raw.destroyed || reply.raw.destroyed) return;
             last = await steps.next();
           }
