@@ -107,7 +107,7 @@ export class DatasetDiffService {
 /** Duplicated key values listed in a 400, at most. */
 const DUPLICATE_SAMPLE = 5;
 /** Progress steps of a key diff: each step compares one row-index window of each side. */
-const PROGRESS_STEPS = 20;
+const PROGRESS_STEPS = 10;
 const MIN_WINDOW_ROWS = 2_000;
 
 export interface KeyDiffCounts {
