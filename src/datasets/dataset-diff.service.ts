@@ -6,7 +6,7 @@ import type { DatasetRow } from '../db/schema.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import type { DatasetRepository } from './dataset.repository.js';
 import type { DatasetService } from './dataset.service.js';
-import type { DiffRepository, DiffSpec } from './diff.repository.js';
+import type { DiffRepository, DiffSpec, KeyCounts, KeyDiffSpec } from './diff.repository.js';
 
 /** Lineage walks stop here, in case of a (corrupt) cycle. */
 const MAX_LINEAGE = 10_000;
@@ -23,14 +23,19 @@ export interface DiffResult {
 }
 
 export class DatasetDiffService {
+  /** Diffs by a key column the caller picks (`?key=`). */
+  readonly byKey: DatasetKeyDiffService;
+
   constructor(
     private readonly datasets: DatasetRepository,
     private readonly diffs: DiffRepository,
     private readonly access: DatasetService,
-  ) {}
+  ) {
+    this.byKey = new DatasetKeyDiffService(diffs, access);
+  }
 
   /** What changed from `againstId` to `id`: "added" rows are in `id` only, "removed" rows in `againstId` only. */
-  async diff(caller: Caller, id: number, againstId: number, page: { page: number; perPage: number }): Promise<DiffResult> {
+  async diff(caller: Caller, id: number, againstId: number, page: { page: number; perPage: number; only?: ChangeKind }): Promise<DiffResult> {
     const { dataset } = await this.access.getDataset(caller, id);
     const { dataset: against } = await this.access.getDataset(caller, againstId);
     if (dataset.group_id !== against.group_id) throw new ValidationError(`datasets ${id} and ${againstId} belong to different dataset groups; diff compares versions of one group`);
@@ -48,10 +53,11 @@ export class DatasetDiffService {
     };
     const offset = (page.page - 1) * page.perPage;
     const counts = await this.diffs.counts(spec);
+    const want = (k: ChangeKind) => page.only === undefined || page.only === k;
     const [added, removed, changed] = await Promise.all([
-      this.diffs.onlyInPage(spec, 'added', offset, page.perPage),
-      this.diffs.onlyInPage(spec, 'removed', offset, page.perPage),
-      this.diffs.changedPage(spec, offset, page.perPage),
+      want('added') ? this.diffs.onlyInPage(spec, 'added', offset, page.perPage) : [],
+      want('removed') ? this.diffs.onlyInPage(spec, 'removed', offset, page.perPage) : [],
+      want('changed') ? this.diffs.changedPage(spec, offset, page.perPage) : [],
     ]);
     const values = (cols: string[], data: string) => {
       const cells = JSON.parse(data) as unknown[];
@@ -95,5 +101,188 @@ export class DatasetDiffService {
     const la = await lineage(a);
     for (const id of await lineage(b)) if (la.has(id)) return true;
     return false;
+  }
+}
+
+/** Duplicated key values listed in a 400, at most. */
+const DUPLICATE_SAMPLE = 5;
+/** Progress steps of a key diff: each step compares one row-index window of each side. */
+const PROGRESS_STEPS = 10;
+const MIN_WINDOW_ROWS = 2_000;
+
+export interface KeyDiffCounts {
+  added: number;
+  removed: number;
+  changed: number;
+  unchanged: number;
+}
+
+export interface CellChange {
+  column: string;
+  old: unknown;
+  new: unknown;
+}
+
+export interface KeyDiffResult {
+  dataset: DatasetRow;
+  against: DatasetRow;
+  key: string;
+  columns: { added: string[]; removed: string[]; common: string[] };
+  counts: KeyDiffCounts;
+  added: Array<{ rowId: number; key: unknown; values: Record<string, unknown> }>;
+  removed: Array<{ rowId: number; key: unknown; values: Record<string, unknown> }>;
+  changed: Array<{ rowId: number; againstRowId: number; key: unknown; changes: CellChange[]; before: Record<string, unknown>; after: Record<string, unknown> }>;
+}
+
+/** One step of a key diff's progress: rows of both versions compared so far, of all, and the counts so far. */
+export interface KeyDiffProgress {
+  compared: number;
+  total: number;
+  counts: KeyDiffCounts;
+}
+
+export type ChangeKind = 'added' | 'removed' | 'changed';
+
+interface PreparedKeyDiff {
+  dataset: DatasetRow;
+  against: DatasetRow;
+  spec: KeyDiffSpec;
+  toCols: string[];
+  fromCols: string[];
+  columns: KeyDiffResult['columns'];
+}
+
+const rowValues = (cols: string[], data: string) => {
+  const cells = JSON.parse(data) as unknown[];
+  return Object.fromEntries(cols.map((c, i) => [c, cells[i] ?? null]));
+};
+
+const countsOf = (c: KeyCounts): KeyDiffCounts => ({ added: c.added, removed: c.removed, changed: c.changed, unchanged: c.matched - c.changed });
+
+/**
+ * Key-column diffs: rows of two versions matched by the value of a column the caller names (a JSON value: `1` and
+ * `"1"` differ; rows with a null key never match). Keys must be unique within each version.
+ */
+export class DatasetKeyDiffService {
+  constructor(
+    private readonly diffs: DiffRepository,
+    private readonly access: DatasetService,
+  ) {}
+
+  /** Checks the versions, the key column and its uniqueness (400 naming how many keys repeat, with a sample). */
+  private async prepare(caller: Caller, id: number, againstId: number, key: string): Promise<PreparedKeyDiff> {
+    const { dataset } = await this.access.getDataset(caller, id);
+    const { dataset: against } = await this.access.getDataset(caller, againstId);
+    if (dataset.group_id !== against.group_id) throw new ValidationError(`datasets ${id} and ${againstId} belong to different dataset groups; diff compares versions of one group`);
+    for (const d of [dataset, against]) {
+      if (d.status === 'processing' || d.status === 'failed') throw new ConflictError(`dataset ${d.id} is ${d.status}; only ready versions and drafts can be compared`);
+    }
+    const toCols = JSON.parse(dataset.column_names) as string[];
+    const fromCols = JSON.parse(against.column_names) as string[];
+    const missing = [dataset, against].filter((d) => !(JSON.parse(d.column_names) as string[]).includes(key)).map((d) => d.id);
+    if (missing.length) {
+      const shared = toCols.filter((c) => fromCols.includes(c));
+      throw new ValidationError(`unknown key column ${JSON.stringify(key)}: dataset ${missing.join(' and ')} has no such column; columns both versions have: ${shared.map((c) => JSON.stringify(c)).join(', ') || 'none'}`, [
+        { loc: ['query', 'key'], msg: 'unknown column', type: 'value_error' },
+      ]);
+    }
+    const common = toCols.filter((c) => fromCols.includes(c));
+    const spec: KeyDiffSpec = {
+      fromId: against.id,
+      toId: dataset.id,
+      key: [fromCols.indexOf(key), toCols.indexOf(key)],
+      common: common.filter((c) => c !== key).map((c) => [fromCols.indexOf(c), toCols.indexOf(c)]),
+    };
+    for (const [d, pos] of [
+      [against, spec.key[0]],
+      [dataset, spec.key[1]],
+    ] as const) {
+      const dup = await this.diffs.byKey.duplicateKeys(d.id, pos, DUPLICATE_SAMPLE);
+      if (dup.keys > 0) {
+        const sample = dup.sample.map((s) => `${s.key} (${s.rows} rows)`).join(', ');
+        throw new ValidationError(
+          `key column ${JSON.stringify(key)} is not unique in dataset ${d.id}: ${dup.keys} value(s) appear on more than one row (${dup.rows} rows in all), e.g. ${sample}; pick a column whose values are unique`,
+          [{ loc: ['query', 'key'], msg: `${dup.keys} duplicated key value(s) in dataset ${d.id}`, type: 'value_error' }],
+        );
+      }
+    }
+    return {
+      dataset,
+      against,
+      spec,
+      toCols,
+      fromCols,
+      columns: { added: toCols.filter((c) => !fromCols.includes(c)), removed: fromCols.filter((c) => !toCols.includes(c)), common },
+    };
+  }
+
+  /** What changed from `againstId` to `id`, rows matched by `key`; `only` returns one kind of rows (others empty). */
+  async diff(caller: Caller, id: number, againstId: number, key: string, page: { page: number; perPage: number; only?: ChangeKind }): Promise<KeyDiffResult> {
+    const p = await this.prepare(caller, id, againstId, key);
+    const { spec, toCols, fromCols } = p;
+    const offset = (page.page - 1) * page.perPage;
+    const want = (k: ChangeKind) => page.only === undefined || page.only === k;
+    const repo = this.diffs.byKey;
+    const [counts, added, removed, changed] = await Promise.all([
+      repo.counts(spec),
+      want('added') ? repo.onlyInPage(spec, 'added', offset, page.perPage) : [],
+      want('removed') ? repo.onlyInPage(spec, 'removed', offset, page.perPage) : [],
+      want('changed') ? repo.changedPage(spec, offset, page.perPage) : [],
+    ]);
+    const compared = p.columns.common.filter((c) => c !== key);
+    return {
+      dataset: p.dataset,
+      against: p.against,
+      key,
+      columns: p.columns,
+      counts: countsOf(counts),
+      added: added.map((r) => ({ rowId: r.row_index, key: JSON.parse(r.k) as unknown, values: rowValues(toCols, r.data) })),
+      removed: removed.map((r) => ({ rowId: r.row_index, key: JSON.parse(r.k) as unknown, values: rowValues(fromCols, r.data) })),
+      changed: changed.map((r) => {
+        const before = rowValues(fromCols, r.from_data);
+        const after = rowValues(toCols, r.to_data);
+        return {
+          rowId: r.to_index,
+          againstRowId: r.from_index,
+          key: JSON.parse(r.k) as unknown,
+          changes: compared.filter((c) => JSON.stringify(before[c]) !== JSON.stringify(after[c])).map((c) => ({ column: c, old: before[c], new: after[c] })),
+          before,
+          after,
+        };
+      }),
+    };
+  }
+
+  /**
+   * The counts of a key diff computed window by window (row-index ranges of each version, so each step is a bounded
+   * query), yielding progress after each: the caller streams it and stops iterating when its client leaves.
+   * Checks (400s) run before the first step and throw.
+   */
+  async *progress(caller: Caller, id: number, againstId: number, key: string): AsyncGenerator<KeyDiffProgress, { columns: KeyDiffResult['columns']; counts: KeyDiffCounts; total: number }> {
+    const p = await this.prepare(caller, id, againstId, key);
+    const repo = this.diffs.byKey;
+    const [to, from] = await Promise.all([repo.rowCount(p.spec.toId), repo.rowCount(p.spec.fromId)]);
+    const total = to.n + from.n;
+    const sum: KeyCounts = { added: 0, removed: 0, matched: 0, changed: 0 };
+    const step = (maxIndex: number) => Math.max(MIN_WINDOW_ROWS, Math.ceil((maxIndex + 1) / PROGRESS_STEPS));
+    const toStep = step(to.maxIndex);
+    const fromStep = step(from.maxIndex);
+    let toDone = 0;
+    yield { compared: 0, total, counts: countsOf(sum) };
+    for (let i = 0; i * toStep <= to.maxIndex || i * fromStep <= from.maxIndex; i++) {
+      const toWin = i * toStep <= to.maxIndex ? { lo: i * toStep, hi: (i + 1) * toStep } : undefined;
+      const fromWin = i * fromStep <= from.maxIndex ? { lo: i * fromStep, hi: (i + 1) * fromStep } : undefined;
+      const c = await repo.counts(p.spec, { toWin, fromWin });
+      sum.added += c.added;
+      sum.removed += c.removed;
+      sum.matched += c.matched;
+      sum.changed += c.changed;
+      // Each row of `to` is added or matched, so its windows count exactly; `from` is counted by the share of its
+      // row-index range done (drafts can have gaps in row indexes).
+      toDone += c.added + c.matched;
+      const fromDone = Math.round(from.n * Math.min(1, ((i + 1) * fromStep) / (from.maxIndex + 1)));
+      yield { compared: Math.min(total, toDone + fromDone), total, counts: countsOf(sum) };
+    }
+    return { columns: p.columns, counts: countsOf(sum), total };
   }
 }

@@ -152,40 +152,105 @@ export async function draftRoutes(
     },
   });
 
+  const DiffCounts = z.object({ added: z.number().int(), removed: z.number().int(), changed: z.number().int(), unchanged: z.number().int() });
+  const DiffColumns = z.object({ added: z.array(z.string()), removed: z.array(z.string()), unchanged: z.array(z.string()) });
+  const KeyRowOut = z.object({ row_id: z.number().int(), key: z.unknown(), values: Values });
+  const DiffAgainst = z.coerce.number().int().min(1);
+  const KeyParam = z.string().min(1).max(1000);
   r.get(`${V2}/datasets/:id/diff`, {
     schema: {
       tags: ['datasets'],
-      summary: 'What changed from version `against` to this one: columns, and rows added/removed/changed (paged)',
+      summary: 'What changed from version `against` to this one: columns, and rows added/removed/changed (paged); `key` matches rows by a column',
       params: IdParam,
       querystring: z.object({
-        against: z.coerce.number().int().min(1),
+        against: DiffAgainst,
+        key: KeyParam.optional().describe('Match rows by the value of this column (present in both versions, unique in each); changed rows list their changed cells'),
+        only: z.enum(['added', 'removed', 'changed']).optional().describe('Return rows of this kind only (the other lists are empty; `pages` counts this kind)'),
         page: z.coerce.number().int().min(1).default(1),
         per_page: z.coerce.number().int().min(1).max(100).default(20),
       }),
       response: {
-        200: z.object({
-          success: z.boolean(),
-          dataset_id: z.number().int(),
-          against_dataset_id: z.number().int(),
-          match_by: z.enum(['row_identity', 'content']),
-          columns: z.object({ added: z.array(z.string()), removed: z.array(z.string()), unchanged: z.array(z.string()) }),
-          counts: z.object({ added: z.number().int(), removed: z.number().int(), changed: z.number().int(), unchanged: z.number().int() }),
-          rows: z.object({
-            added: z.array(DiffRowOut),
-            removed: z.array(DiffRowOut),
-            changed: z.array(z.object({ row_id: z.number().int(), against_row_id: z.number().int(), row_uid: z.string(), changed_columns: z.array(z.string()), before: Values, after: Values })),
+        200: z.union([
+          z.object({
+            success: z.boolean(),
+            dataset_id: z.number().int(),
+            against_dataset_id: z.number().int(),
+            match_by: z.enum(['row_identity', 'content']),
+            columns: DiffColumns,
+            counts: DiffCounts,
+            rows: z.object({
+              added: z.array(DiffRowOut),
+              removed: z.array(DiffRowOut),
+              changed: z.array(z.object({ row_id: z.number().int(), against_row_id: z.number().int(), row_uid: z.string(), changed_columns: z.array(z.string()), before: Values, after: Values })),
+            }),
+            page: z.number().int(),
+            per_page: z.number().int(),
+            pages: z.number().int(),
           }),
-          page: z.number().int(),
-          per_page: z.number().int(),
-          pages: z.number().int(),
-        }),
+          z.object({
+            success: z.boolean(),
+            dataset_id: z.number().int(),
+            against_dataset_id: z.number().int(),
+            match_by: z.literal('key'),
+            key: z.string(),
+            columns: DiffColumns,
+            counts: DiffCounts,
+            rows: z.object({
+              added: z.array(KeyRowOut),
+              removed: z.array(KeyRowOut),
+              changed: z.array(
+                z.object({
+                  row_id: z.number().int(),
+                  against_row_id: z.number().int(),
+                  key: z.unknown(),
+                  changes: z.array(z.object({ column: z.string(), old: z.unknown(), new: z.unknown() })),
+                  changed_columns: z.array(z.string()),
+                  before: Values,
+                  after: Values,
+                }),
+              ),
+            }),
+            page: z.number().int(),
+            per_page: z.number().int(),
+            pages: z.number().int(),
+          }),
+        ]),
         ...errorResponses(400, 403, 404, 409),
       },
     },
     handler: async (req) => {
       const q = req.query;
-      const d = await diffs.diff(callerOf(req), req.params.id, q.against, { page: q.page, perPage: q.per_page });
-      const most = Math.max(d.counts.added, d.counts.removed, d.counts.changed);
+      const pagesOf = (counts: { added: number; removed: number; changed: number }) =>
+        Math.max(1, Math.ceil((q.only ? counts[q.only] : Math.max(counts.added, counts.removed, counts.changed)) / q.per_page));
+      if (q.key !== undefined) {
+        const d = await diffs.byKey.diff(callerOf(req), req.params.id, q.against, q.key, { page: q.page, perPage: q.per_page, only: q.only });
+        return {
+          success: true,
+          dataset_id: d.dataset.id,
+          against_dataset_id: d.against.id,
+          match_by: 'key' as const,
+          key: d.key,
+          columns: { added: d.columns.added, removed: d.columns.removed, unchanged: d.columns.common },
+          counts: d.counts,
+          rows: {
+            added: d.added.map((x) => ({ row_id: x.rowId, key: x.key, values: x.values })),
+            removed: d.removed.map((x) => ({ row_id: x.rowId, key: x.key, values: x.values })),
+            changed: d.changed.map((x) => ({
+              row_id: x.rowId,
+              against_row_id: x.againstRowId,
+              key: x.key,
+              changes: x.changes,
+              changed_columns: x.changes.map((c) => c.column),
+              before: x.before,
+              after: x.after,
+            })),
+          },
+          page: q.page,
+          per_page: q.per_page,
+          pages: pagesOf(d.counts),
+        };
+      }
+      const d = await diffs.diff(callerOf(req), req.params.id, q.against, { page: q.page, perPage: q.per_page, only: q.only });
       return {
         success: true,
         dataset_id: d.dataset.id,
@@ -200,8 +265,56 @@ export async function draftRoutes(
         },
         page: q.page,
         per_page: q.per_page,
-        pages: Math.max(1, Math.ceil(most / q.per_page)),
+        pages: pagesOf(d.counts),
       };
+    },
+  });
+
+  r.get(`${V2}/datasets/:id/diff/progress`, {
+    schema: {
+      tags: ['datasets'],
+      summary: 'Counts of a key-column diff computed step by step, streamed as NDJSON progress lines (rows compared / total), then a final line',
+      params: IdParam,
+      querystring: z.object({ against: DiffAgainst, key: KeyParam }),
+      response: {
+        200: z
+          .any()
+          .describe(
+            'application/x-ndjson: {"type":"progress","compared","total","counts"} lines, then {"type":"done","compared","total","counts","columns"}; {"type":"error","status","error"} if it fails after the first line',
+          ),
+        ...errorResponses(400, 403, 404, 409),
+      },
+    },
+    handler: async (req, reply) => {
+      const q = req.query;
+      const steps = diffs.byKey.progress(callerOf(req), req.params.id, q.against, q.key);
+      // The checks (400/404/409) run before the first step: they answer as ordinary errors, not as a stream.
+      const first = await steps.next();
+      const line = (o: unknown) => `${JSON.stringify(o)}\n`;
+      async function* body() {
+        let last = first;
+        try {
+          while (!last.done) {
+            yield line({ type: 'progress', ...last.value });
+            // A client that left (closed the page, pressed cancel) stops the work at the next step.
+            // Back to the event loop between steps: the line reaches the socket now (SQLite's queries are synchronous
+            // and would otherwise hold every line until the end), and a closed connection is seen.
+            await new Promise((resolve) => setImmediate(resolve));
+            if (req.raw.destroyed || reply.raw.destroyed) return;
+            last = await steps.next();
+          }
+          const { total, counts } = last.value;
+          yield line({ type: 'done', compared: total, total, counts, columns: { added: last.value.columns.added, removed: last.value.columns.removed, unchanged: last.value.columns.common } });
+        } catch (e) {
+          const status = typeof (e as { status?: unknown }).status === 'number' ? (e as { status: number }).status : 500;
+          req.log.error({ err: e }, 'key diff progress failed');
+          yield line({ type: 'error', status, error: status === 500 ? 'the diff failed; try again' : (e as Error).message });
+        } finally {
+          await steps.return(undefined as never);
+        }
+      }
+      reply.type('application/x-ndjson; charset=utf-8').header('cache-control', 'no-store');
+      return reply.send(Readable.from(body()));
     },
   });
 }
