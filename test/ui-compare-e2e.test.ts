@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { browserSkip, ensureUiBuilt, launchBrowser, screenshot } from './support/browser.js';
+import { browserSkip, ensureUiBuilt, launchBrowser, openPage, screenshot, signInWithApiKey } from './support/browser.js';
 import { DIALECTS } from './support/dialects.js';
 import { TEST_API_KEY, b64, startTestApp, waitFor, type TestApp } from './support/test-app.js';
 
@@ -44,12 +44,8 @@ for (const dialect of DIALECTS) {
       const next = Array.from({ length: ROWS - 10 }, (_, i) => ({ id: `q${i}`, answer: i % 100 === 1 ? `edited ${i}` : `a${i}`, comment: 'n' }));
       v2 = await uploadJsonl(t, groupId, [...next.reverse(), ...Array.from({ length: 5 }, (_, i) => ({ id: `new${i}`, answer: 'x', comment: 'c' }))]);
       browser = await launchBrowser();
-      page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-      page.setDefaultTimeout(30_000);
-      await page.goto(`${base}/`);
-      await page.getByLabel('API key').fill(TEST_API_KEY);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Datasets' }).waitFor();
+      page = await openPage(browser, {}, 30_000);
+      await signInWithApiKey(page, base, TEST_API_KEY);
     });
     after(async () => {
       await browser?.close();

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { browserSkip, ensureUiBuilt, launchBrowser, screenshot } from './support/browser.js';
+import { browserSkip, ensureUiBuilt, launchBrowser, openPage, screenshot, signInWithApiKey } from './support/browser.js';
 import { DIALECTS } from './support/dialects.js';
 import { b64, TEST_API_KEY, startTestApp, waitFor, type TestApp } from './support/test-app.js';
 
@@ -63,9 +63,7 @@ for (const dialect of DIALECTS) {
       for (let i = 1; i <= ROWS; i++) lines.push(`${i},row-${i},${i * 10}`);
       ({ groupId, v1 } = await uploadVersion(t, 'drafts-e2e', `${lines.join('\n')}\n`));
       browser = await launchBrowser();
-      const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-      page = await context.newPage();
-      page.setDefaultTimeout(20_000);
+      page = await openPage(browser);
     });
     after(async () => {
       await browser?.close();
@@ -73,11 +71,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('signs in with the API key', async () => {
-      await page.goto(`${base}/`);
-      await page.getByRole('tab', { name: 'API key' }).click();
-      await page.getByLabel('API key').fill(TEST_API_KEY);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Datasets' }).waitFor();
+      await signInWithApiKey(page, base, TEST_API_KEY);
     });
 
     it('creates a draft from v1 (replacing the blank draft the group started with) and opens its editor', async () => {

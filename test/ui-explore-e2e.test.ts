@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { browserSkip, ensureUiBuilt, launchBrowser, screenshot } from './support/browser.js';
+import { browserSkip, ensureUiBuilt, launchBrowser, screenshot, signInWithApiKey } from './support/browser.js';
 import { DIALECTS } from './support/dialects.js';
 import { TEST_API_KEY, b64, startTestApp, waitFor, type TestApp } from './support/test-app.js';
 
@@ -34,12 +34,7 @@ for (const dialect of DIALECTS) {
     };
     const overflow = (p: Page = page) => p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
-    async function signIn(p: Page) {
-      await p.goto(`${base}/`);
-      await p.getByLabel('API key').fill(TEST_API_KEY);
-      await p.getByRole('button', { name: 'Sign in' }).click();
-      await p.getByRole('heading', { name: 'Datasets' }).waitFor();
-    }
+    const signIn = (p: Page) => signInWithApiKey(p, base, TEST_API_KEY);
 
     before(async () => {
       ensureUiBuilt();

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { browserSkip, ensureUiBuilt, launchBrowser, screenshot } from './support/browser.js';
+import { browserSkip, ensureUiBuilt, launchBrowser, openPage, screenshot, signInWithApiKey } from './support/browser.js';
 import { DIALECTS } from './support/dialects.js';
 import { b64, TEST_API_KEY, startTestApp, waitFor, type TestApp } from './support/test-app.js';
 
@@ -46,14 +46,9 @@ for (const dialect of DIALECTS) {
       const row = (v: number) => Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`c${i}`, v * (i + 1)]));
       assert.equal((await t.request({ method: 'POST', url: `${V2}/datasets/${draftId}/rows`, body: { rows: [row(1), row(2), row(3)] } })).statusCode, 201);
       browser = await launchBrowser();
-      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-      page = await context.newPage();
-      page.setDefaultTimeout(20_000);
+      page = await openPage(browser, { viewport: { width: 1440, height: 900 } });
       // Signed in the way a newcomer is: with the API key the start banner prints.
-      await page.goto(`${base}/`);
-      await page.getByLabel('API key').fill(TEST_API_KEY);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Datasets' }).waitFor();
+      await signInWithApiKey(page, base, TEST_API_KEY);
     });
     after(async () => {
       await browser?.close();

@@ -22,6 +22,17 @@ export interface DiffResult {
   changed: Array<{ rowId: number; againstRowId: number; rowUid: string; changedColumns: string[]; before: Record<string, unknown>; after: Record<string, unknown> }>;
 }
 
+/** The two versions a diff compares, after the checks every diff makes: one group, and neither processing nor failed. */
+async function comparableVersions(access: DatasetService, caller: Caller, id: number, againstId: number) {
+  const { dataset } = await access.getDataset(caller, id);
+  const { dataset: against } = await access.getDataset(caller, againstId);
+  if (dataset.group_id !== against.group_id) throw new ValidationError(`datasets ${id} and ${againstId} belong to different dataset groups; diff compares versions of one group`);
+  for (const d of [dataset, against]) {
+    if (d.status === 'processing' || d.status === 'failed') throw new ConflictError(`dataset ${d.id} is ${d.status}; only ready versions and drafts can be compared`);
+  }
+  return { dataset, against, toCols: JSON.parse(dataset.column_names) as string[], fromCols: JSON.parse(against.column_names) as string[] };
+}
+
 export class DatasetDiffService {
   /** Diffs by a key column the caller picks (`?key=`). */
   readonly byKey: DatasetKeyDiffService;
@@ -36,14 +47,7 @@ export class DatasetDiffService {
 
   /** What changed from `againstId` to `id`: "added" rows are in `id` only, "removed" rows in `againstId` only. */
   async diff(caller: Caller, id: number, againstId: number, page: { page: number; perPage: number; only?: ChangeKind }): Promise<DiffResult> {
-    const { dataset } = await this.access.getDataset(caller, id);
-    const { dataset: against } = await this.access.getDataset(caller, againstId);
-    if (dataset.group_id !== against.group_id) throw new ValidationError(`datasets ${id} and ${againstId} belong to different dataset groups; diff compares versions of one group`);
-    for (const d of [dataset, against]) {
-      if (d.status === 'processing' || d.status === 'failed') throw new ConflictError(`dataset ${d.id} is ${d.status}; only ready versions and drafts can be compared`);
-    }
-    const toCols = JSON.parse(dataset.column_names) as string[];
-    const fromCols = JSON.parse(against.column_names) as string[];
+    const { dataset, against, toCols, fromCols } = await comparableVersions(this.access, caller, id, againstId);
     const commonNames = toCols.filter((c) => fromCols.includes(c));
     const spec: DiffSpec = {
       fromId: against.id,
@@ -171,14 +175,7 @@ export class DatasetKeyDiffService {
 
   /** Checks the versions, the key column and its uniqueness (400 naming how many keys repeat, with a sample). */
   private async prepare(caller: Caller, id: number, againstId: number, key: string): Promise<PreparedKeyDiff> {
-    const { dataset } = await this.access.getDataset(caller, id);
-    const { dataset: against } = await this.access.getDataset(caller, againstId);
-    if (dataset.group_id !== against.group_id) throw new ValidationError(`datasets ${id} and ${againstId} belong to different dataset groups; diff compares versions of one group`);
-    for (const d of [dataset, against]) {
-      if (d.status === 'processing' || d.status === 'failed') throw new ConflictError(`dataset ${d.id} is ${d.status}; only ready versions and drafts can be compared`);
-    }
-    const toCols = JSON.parse(dataset.column_names) as string[];
-    const fromCols = JSON.parse(against.column_names) as string[];
+    const { dataset, against, toCols, fromCols } = await comparableVersions(this.access, caller, id, againstId);
     const missing = [dataset, against].filter((d) => !(JSON.parse(d.column_names) as string[]).includes(key)).map((d) => d.id);
     if (missing.length) {
       const shared = toCols.filter((c) => fromCols.includes(c));

@@ -2,7 +2,7 @@
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const RESULTS = path.join(ROOT, 'test-results');
@@ -32,4 +32,20 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(RESULTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** A page in a new browser context (1280×860 unless `options` say otherwise) that waits `timeoutMs` for each step. */
+export async function openPage(browser: Browser, options: BrowserContextOptions = {}, timeoutMs = 20_000): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 860 }, ...options })).newPage();
+  page.setDefaultTimeout(timeoutMs);
+  return page;
+}
+
+/** Signs in on the sign-in page the way a newcomer does, with an API key, and waits for the datasets page. */
+export async function signInWithApiKey(page: Page, base: string, apiKey: string): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.getByRole('tab', { name: 'API key' }).click();
+  await page.getByLabel('API key').fill(apiKey);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Datasets' }).waitFor();
 }
