@@ -107,6 +107,21 @@ for (const dialect of DIALECTS) {
         assert.equal(content.body, '{"rows":[{"id":1,"meta":{"big":12345678901234567891},"note":"hi"},{"id":2,"meta":[],"note":null}],"version":"' + d.current_version + '"}');
       });
 
+      it('a JSON (array) upload keeps big integers in json cells exact, and -0.0', async () => {
+        const schema = [
+          { name: 'id', type: { name: 'integer' } },
+          { name: 'meta', type: { name: 'json' } },
+          { name: 'x', type: { name: 'double' } },
+        ];
+        const up = (await v1(t, 'POST', '/v1/datasets/uploads', { name: 'json-up', folder: '/', schema, format: 'json' })).json();
+        const part = (await sendPart(t, up.id, '[{"id": 1, "meta": {"big": 12345678901234567891, "s": "98765432109876543210"}, "x": -0.0}]')).json();
+        const done = (await v1(t, 'POST', `/v1/datasets/uploads/${up.id}/complete`, { part_ids: [part.id] })).json();
+        const d = await waitSettled(t, done.upload_info.dataset.id);
+        assert.equal(d.status, 'READY', JSON.stringify(d));
+        const content = await v1(t, 'GET', `/v1/datasets/${d.id}/content`);
+        assert.equal(content.body, '{"rows":[{"id":1,"meta":{"big":12345678901234567891,"s":"98765432109876543210"},"x":-0.0}],"version":"' + d.current_version + '"}');
+      });
+
       it('the upload routes are in /openapi.json', async () => {
         const spec = (await t.request({ method: 'GET', url: '/openapi.json', apiKey: null })).json();
         for (const p of ['/v1/datasets/uploads', '/v1/datasets/uploads/{upload_id}/parts', '/v1/datasets/uploads/{upload_id}/complete']) assert.ok(spec.paths[p], p);

@@ -13,6 +13,17 @@ export class LosslessNumber {
   }
 }
 
+/**
+ * The value of one JSON number literal: an integer a JS number cannot hold exactly stays a LosslessNumber, every
+ * other number is a JS number (`integer`: the literal has no fraction and no exponent).
+ */
+export function numberFromJsonText(text: string, integer = /^-?\d+$/.test(text)): number | LosslessNumber {
+  if (!integer) return Number(text);
+  const n = Number(text);
+  if (Number.isSafeInteger(n)) return n === 0 ? 0 : n; // Python's int has no -0
+  return new LosslessNumber(text.replace(/^(-?)0+(?=\d)/, '$1'));
+}
+
 /** A syntax error at a code-point offset, with the message Python's json.loads gives for it. */
 export class JsonSyntaxError extends Error {
   constructor(
@@ -98,12 +109,7 @@ class PythonJsonParser {
     const m = NUMBER.exec(s);
     if (!m) this.fail('Expecting value', this.i);
     this.i += m[0].length;
-    if (m[1] === undefined && m[2] === undefined) {
-      const n = Number(m[0]);
-      if (Number.isSafeInteger(n)) return n === 0 ? 0 : n; // Python's int has no -0
-      return new LosslessNumber(m[0].replace(/^(-?)0+(?=\d)/, '$1'));
-    }
-    return Number(m[0]);
+    return numberFromJsonText(m[0], m[1] === undefined && m[2] === undefined);
   }
 
   private string(): string {

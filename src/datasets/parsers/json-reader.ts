@@ -2,10 +2,13 @@
 import { Transform, type Readable } from 'node:stream';
 import streamJson from 'stream-json';
 import StreamArrayModule from 'stream-json/streamers/StreamArray.js';
+import { numberFromJsonText } from '../lossless-json.js';
 import { ColumnIndex, FileFormatError, type TableReader } from './table-reader.js';
 
 const { parser } = streamJson;
 const { streamArray } = StreamArrayModule;
+/** StreamArray hands its options to stream-json's Assembler, whose numberAsString its typings do not list. */
+const ASSEMBLE_NUMBERS_AS_GIVEN = { numberAsString: true } as Parameters<typeof streamArray>[0];
 
 export class JsonReader implements TableReader {
   private readonly index = new ColumnIndex();
@@ -29,14 +32,17 @@ export class JsonReader implements TableReader {
     const jsonParser = parser();
     // stream-json assembles objects with plain assignment, which turns a "__proto__" key into a prototype: the key
     // would vanish silently. Refused at the token level instead, like Fastify refuses it in request bodies.
+    // Numbers are decoded here, not by the assembler (whose parseFloat rounds integers past 2^53): with
+    // numberAsString the assembler keeps the value this stage gives it, a LosslessNumber for such integers.
     const protoGuard = new Transform({
       objectMode: true,
       transform(token: { name: string; value?: unknown }, _enc, cb) {
         if (token.name === 'keyValue' && token.value === '__proto__') cb(new FileFormatError(`JSON line ${line}: the key "__proto__" is not allowed`));
+        else if (token.name === 'numberValue') cb(null, { name: 'numberValue', value: numberFromJsonText(String(token.value)) });
         else cb(null, token);
       },
     });
-    const items = this.input.pipe(counter).pipe(jsonParser).pipe(protoGuard).pipe(streamArray());
+    const items = this.input.pipe(counter).pipe(jsonParser).pipe(protoGuard).pipe(streamArray(ASSEMBLE_NUMBERS_AS_GIVEN));
     // .pipe() does not forward errors: surface every stage's error on the stream we iterate.
     for (const stage of [this.input, counter, jsonParser, protoGuard]) stage.on('error', (err) => items.destroy(err));
     let count = 0;
