@@ -3,6 +3,7 @@
 import { PRIMITIVE_TYPES, type ColumnSchema } from '../../datasets/column-types.js';
 import { ValidationError, type FieldIssue } from '../../errors.js';
 import { PydanticValidator, pyInt, type PyField, type PyModel, type PyType } from './pydantic-validation.js';
+import type { CreateFromRowsInput, CreateFromS3Input } from '../../nebius/nebius.service.js';
 
 /** `option` types nest at most this deep (a Strata bound: deeper answers one `value_error` instead of recursing). */
 export const MAX_OPTION_DEPTH = 32;
@@ -61,27 +62,9 @@ const s3SchemaField: PyField = opt('schema', { kind: 'list', item: { kind: 'mode
 const StrataUploadExtras: PyModel = { name: 'extras', fields: () => [ttlField] };
 const StrataS3Extras: PyModel = { name: 'extras', fields: () => [ttlField, s3SchemaField] };
 
-export interface UploadBody {
-  name: string;
-  schema: ColumnSchema[];
-  folder: string;
-  rows: Array<Record<string, unknown>>;
-  ai_project_id?: string | null;
-  ttl_seconds?: number;
-}
-
-export interface S3Body {
-  name: string;
-  folder: string;
-  s3_service_url: string;
-  s3_region: string;
-  s3_uri: string;
-  s3_key_id: string;
-  s3_secret_key: string;
-  ai_project_id?: string | null;
-  schema?: ColumnSchema[];
-  ttl_seconds?: number;
-}
+/** The validated bodies are the core's inputs (a small body's rows are in memory; a streamed body's on disk). */
+export type UploadBody = Omit<CreateFromRowsInput, 'rows'> & { rows: Array<Record<string, unknown>> };
+export type S3Body = CreateFromS3Input;
 
 function fail(issues: FieldIssue[]): never {
   throw new ValidationError('request is not valid', issues);
