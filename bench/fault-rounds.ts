@@ -11,5 +11,7 @@ const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', 'test/pg-res
   env: { ...process.env, STRATA_FAULT_ROUNDS: rounds },
   stdio: 'inherit',
 });
-console.log(`\n${rounds} restart rounds: ${r.status === 0 ? 'all passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `\n${rounds} restart rounds: ${r.status === 0 ? 'all passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);
 process.exitCode = r.status ?? 1;

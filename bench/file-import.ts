@@ -10,7 +10,10 @@ export function generateCsv(file: string, rows: number): number {
   const fd = fs.openSync(file, 'w');
   let chunk = 'id,prompt,completion,label,score\n';
   for (let i = 0; i < rows; i++) {
-    const prompt = i % 7 === 0 ? `"Summarise, briefly: item ${i}\nsecond line with ""quotes"""` : `Summarise item ${i} for the report`;
+    const prompt =
+      i % 7 === 0
+        ? `"Summarise, briefly: item ${i}\nsecond line with ""quotes"""`
+        : `Summarise item ${i} for the report`;
     const completion = i % 5 === 0 ? `"A, B and C (${i})"` : `Item ${i} summary: short and to the point`;
     chunk += `${i},${prompt},${completion},label-${i % 13},${(i % 100) / 10}\n`;
     if (chunk.length > 1 << 20) {
@@ -42,7 +45,11 @@ export async function run(opts: { rows?: number } = {}): Promise<Record<string, 
     const group = await api(server, 'POST', '/api/public/v2/dataset-groups', { name: 'bench' });
     await new Promise((r) => setTimeout(r, 500));
     const idle = server.rss();
-    const body = JSON.stringify({ dataset_group_id: group.dataset_group.id, file_name: 'data.csv', file_content_base64: fs.readFileSync(file).toString('base64') });
+    const body = JSON.stringify({
+      dataset_group_id: group.dataset_group.id,
+      file_name: 'data.csv',
+      file_content_base64: fs.readFileSync(file).toString('base64'),
+    });
     let peak = idle;
     const sampler = setInterval(() => (peak = Math.max(peak, server.rss())), 50);
     const t1 = performance.now();
@@ -56,7 +63,8 @@ export async function run(opts: { rows?: number } = {}): Promise<Record<string, 
     const strataSeconds = (performance.now() - t1) / 1000;
     clearInterval(sampler);
     peak = Math.max(peak, server.rss());
-    if (dataset.status !== 'ready' || dataset.row_count !== rows) throw new Error(`import ended ${dataset.status} with ${dataset.row_count} rows: ${dataset.error}`);
+    if (dataset.status !== 'ready' || dataset.row_count !== rows)
+      throw new Error(`import ended ${dataset.status} with ${dataset.row_count} rows: ${dataset.error}`);
     return {
       file_mb: mb(size),
       rows,

@@ -24,11 +24,16 @@ export function seed(file: string, count: number): void {
   // A large page cache keeps the secondary indexes in memory while they are filled.
   db.pragma('cache_size = -524288');
   const ws = (db.prepare('SELECT id FROM workspaces ORDER BY id LIMIT 1').get() as { id: number }).id;
-  const insLog = db.prepare(`INSERT INTO request_logs (workspace_id, provider, model, input, output, input_text, output_text, parameters,
+  const insLog =
+    db.prepare(`INSERT INTO request_logs (workspace_id, provider, model, input, output, input_text, output_text, parameters,
     request_start_time, request_end_time, latency_ms, input_tokens, output_tokens, price, status, prompt_input_variables, tags, metadata, scores, score, created_at)
     VALUES (?, 'openai', ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insTag = db.prepare('INSERT INTO request_log_tags (request_log_id, workspace_id, tag, request_start_time) VALUES (?, ?, ?, ?)');
-  const insMeta = db.prepare('INSERT INTO request_log_metadata (request_log_id, workspace_id, key, value, request_start_time) VALUES (?, ?, ?, ?, ?)');
+  const insTag = db.prepare(
+    'INSERT INTO request_log_tags (request_log_id, workspace_id, tag, request_start_time) VALUES (?, ?, ?, ?)',
+  );
+  const insMeta = db.prepare(
+    'INSERT INTO request_log_metadata (request_log_id, workspace_id, key, value, request_start_time) VALUES (?, ?, ?, ?, ?)',
+  );
   const insScore = db.prepare('INSERT INTO request_log_scores (request_log_id, name, value) VALUES (?, ?, ?)');
   const batch = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
@@ -94,13 +99,21 @@ async function build(config: Config, limit: number): Promise<{ rows: number; sec
     app.worker?.start();
     await app.server!.ready();
     const call = async (method: string, url: string, body?: unknown) => {
-      const r = await app.server!.inject({ method: method as 'GET', url, headers: { 'x-api-key': KEY, ...(body ? { 'content-type': 'application/json' } : {}) }, payload: body ? JSON.stringify(body) : undefined });
+      const r = await app.server!.inject({
+        method: method as 'GET',
+        url,
+        headers: { 'x-api-key': KEY, ...(body ? { 'content-type': 'application/json' } : {}) },
+        payload: body ? JSON.stringify(body) : undefined,
+      });
       if (r.statusCode >= 300) throw new Error(`${method} ${url}: ${r.statusCode} ${r.body}`);
       return r.json();
     };
     const group = await call('POST', '/api/public/v2/dataset-groups', { name: 'bench-from-filter' });
     const t0 = performance.now();
-    const created = await call('POST', '/api/public/v2/dataset-versions/from-filter-params', { dataset_group_id: group.dataset_group.id, ...filtersFor(limit) });
+    const created = await call('POST', '/api/public/v2/dataset-versions/from-filter-params', {
+      dataset_group_id: group.dataset_group.id,
+      ...filtersFor(limit),
+    });
     let dataset;
     for (;;) {
       dataset = (await call('GET', `/api/public/v2/datasets/${created.dataset_id}`)).dataset;
@@ -119,7 +132,14 @@ const r2 = (n: number) => Math.round(n * 100) / 100;
 
 async function sqliteRun(count: number, wanted: number): Promise<Record<string, number | string>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-filter-'));
-  const config = loadConfig({ STRATA_DATA_DIR: dir, STRATA_BOOTSTRAP_API_KEY: KEY, STRATA_LOG_LEVEL: 'warn', STRATA_WORKER_POLL_MS: '50', PORT: '0', HOST: '127.0.0.1' });
+  const config = loadConfig({
+    STRATA_DATA_DIR: dir,
+    STRATA_BOOTSTRAP_API_KEY: KEY,
+    STRATA_LOG_LEVEL: 'warn',
+    STRATA_WORKER_POLL_MS: '50',
+    PORT: '0',
+    HOST: '127.0.0.1',
+  });
   const file = config.database.kind === 'sqlite' ? config.database.file : '';
   try {
     // Schema and workspace first, then the bulk seed with the app closed.
@@ -133,12 +153,15 @@ async function sqliteRun(count: number, wanted: number): Promise<Record<string, 
     const raw = new SQLite(file, { readonly: true });
     const b0 = performance.now();
     const f = filtersFor(wanted);
-    const baselineRows = raw.prepare(BASELINE_SQL.replace(/\$\d/g, '?')).all(Date.parse(f.start_time), Date.parse(f.end_time), wanted).length;
+    const baselineRows = raw
+      .prepare(BASELINE_SQL.replace(/\$\d/g, '?'))
+      .all(Date.parse(f.start_time), Date.parse(f.end_time), wanted).length;
     const baselineSeconds = (performance.now() - b0) / 1000;
     raw.close();
 
     const built = await build(config, wanted);
-    if (built.rows !== baselineRows) throw new Error(`version has ${built.rows} rows, the baseline SELECT ${baselineRows}`);
+    if (built.rows !== baselineRows)
+      throw new Error(`version has ${built.rows} rows, the baseline SELECT ${baselineRows}`);
     return {
       stored_logs: count,
       seed_seconds: Math.round(seedSeconds * 10) / 10,
@@ -167,10 +190,14 @@ export async function seedPostgres(client: pg.Client, count: number): Promise<vo
       '{"app":"app-' || i % 4 || '","env":"' || CASE WHEN i % 10 < 7 THEN 'prod' ELSE 'dev' END || '"}', '{"default":' || i % 101 || '}', i % 101, ${start}
     FROM generate_series(0, ${count - 1}) AS i`);
   await client.query(`SELECT setval(pg_get_serial_sequence('request_logs', 'id'), ${count})`);
-  await client.query(`INSERT INTO request_log_tags SELECT i, 1, t, ${start} FROM generate_series(0, ${count - 1}) AS i, LATERAL (VALUES ('shard-' || i % 5), ('team-' || i % 3)) AS v(t)`);
+  await client.query(
+    `INSERT INTO request_log_tags SELECT i, 1, t, ${start} FROM generate_series(0, ${count - 1}) AS i, LATERAL (VALUES ('shard-' || i % 5), ('team-' || i % 3)) AS v(t)`,
+  );
   await client.query(`INSERT INTO request_log_metadata SELECT i, 1, k, val, ${start} FROM generate_series(0, ${count - 1}) AS i,
     LATERAL (VALUES ('app', 'app-' || i % 4), ('env', CASE WHEN i % 10 < 7 THEN 'prod' ELSE 'dev' END)) AS v(k, val)`);
-  await client.query(`INSERT INTO request_log_scores SELECT i, 'default', i % 101 FROM generate_series(0, ${count - 1}) AS i`);
+  await client.query(
+    `INSERT INTO request_log_scores SELECT i, 'default', i % 101 FROM generate_series(0, ${count - 1}) AS i`,
+  );
 }
 
 /** The same data on PostgreSQL, seeded set-wise by generate_series. */
@@ -182,7 +209,15 @@ async function postgresRun(adminUrl: string, count: number, wanted: number): Pro
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-filter-pg-'));
-  const config = loadConfig({ STRATA_DATA_DIR: dir, DATABASE_URL: url.toString(), STRATA_BOOTSTRAP_API_KEY: KEY, STRATA_LOG_LEVEL: 'warn', STRATA_WORKER_POLL_MS: '50', PORT: '0', HOST: '127.0.0.1' });
+  const config = loadConfig({
+    STRATA_DATA_DIR: dir,
+    DATABASE_URL: url.toString(),
+    STRATA_BOOTSTRAP_API_KEY: KEY,
+    STRATA_LOG_LEVEL: 'warn',
+    STRATA_WORKER_POLL_MS: '50',
+    PORT: '0',
+    HOST: '127.0.0.1',
+  });
   try {
     const setup = await createApp(config);
     await setup.bootstrap();
@@ -198,7 +233,8 @@ async function postgresRun(adminUrl: string, count: number, wanted: number): Pro
       const baseline = await client.query(BASELINE_SQL, [Date.parse(f.start_time), Date.parse(f.end_time), wanted]);
       const baselineSeconds = (performance.now() - b0) / 1000;
       const built = await build(config, wanted);
-      if (built.rows !== baseline.rowCount) throw new Error(`version has ${built.rows} rows, the baseline SELECT ${baseline.rowCount}`);
+      if (built.rows !== baseline.rowCount)
+        throw new Error(`version has ${built.rows} rows, the baseline SELECT ${baseline.rowCount}`);
       return {
         pg_seed_seconds: Math.round(seedSeconds * 10) / 10,
         pg_version_rows: built.rows,

@@ -18,8 +18,23 @@ export function logBody(i: number) {
   return {
     provider: 'openai',
     model: i % 2 ? 'gpt-4o' : 'gpt-4o-mini',
-    input: { type: 'chat', messages: [{ role: 'user', content: [{ type: 'text', text: `Summarise ticket ${i}: the printer on floor ${i % 9} is out of toner again` }] }] },
-    output: { type: 'chat', messages: [{ role: 'assistant', content: [{ type: 'text', text: `Ticket ${i}: replace the toner on floor ${i % 9}.` }] }] },
+    input: {
+      type: 'chat',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: `Summarise ticket ${i}: the printer on floor ${i % 9} is out of toner again` },
+          ],
+        },
+      ],
+    },
+    output: {
+      type: 'chat',
+      messages: [
+        { role: 'assistant', content: [{ type: 'text', text: `Ticket ${i}: replace the toner on floor ${i % 9}.` }] },
+      ],
+    },
     request_start_time: start,
     request_end_time: start + 0.8,
     tags: ['bench', `shard-${i % 8}`],
@@ -41,13 +56,26 @@ export function trackBody(i: number) {
     function_name: 'openai.chat.completions.create',
     request_start_time: start.toISOString(),
     request_end_time: new Date(start.getTime() + 800).toISOString(),
-    kwargs: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `Summarise ticket ${i}: the printer on floor ${i % 9} is out of toner again` }], temperature: 0.2 },
+    kwargs: {
+      model: 'gpt-4o-mini',
+      messages: [
+        { role: 'user', content: `Summarise ticket ${i}: the printer on floor ${i % 9} is out of toner again` },
+      ],
+      temperature: 0.2,
+    },
     request_response: {
       id: `chatcmpl-${i}`,
       object: 'chat.completion',
       created: 1_776_000_000,
       model: 'gpt-4o-mini',
-      choices: [{ index: 0, message: { role: 'assistant', content: `Ticket ${i}: replace the toner on floor ${i % 9}.` }, finish_reason: 'stop', logprobs: null }],
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: `Ticket ${i}: replace the toner on floor ${i % 9}.` },
+          finish_reason: 'stop',
+          logprobs: null,
+        },
+      ],
       usage: { prompt_tokens: 40 + (i % 13), completion_tokens: 12 + (i % 7), total_tokens: 52 + (i % 20) },
     },
     tags: ['bench', `shard-${i % 8}`],
@@ -103,11 +131,34 @@ interface Cannon {
 }
 
 /** autocannon in its own process (so the client never shares the server's event loop), JSON result parsed. */
-async function cannon(url: string, body: string, headers: Record<string, string>, seconds: number, connections: number): Promise<Cannon> {
-  const bodyFile = path.join(os.tmpdir(), `strata-bench-body-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
+async function cannon(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  seconds: number,
+  connections: number,
+): Promise<Cannon> {
+  const bodyFile = path.join(
+    os.tmpdir(),
+    `strata-bench-body-${process.pid}-${Math.random().toString(36).slice(2)}.json`,
+  );
   fs.writeFileSync(bodyFile, body);
   try {
-    const args = [path.join(ROOT, 'node_modules/autocannon/autocannon.js'), '--json', '-n', '-c', String(connections), '-d', String(seconds), '-m', 'POST', '-i', bodyFile, '-H', 'content-type=application/json'];
+    const args = [
+      path.join(ROOT, 'node_modules/autocannon/autocannon.js'),
+      '--json',
+      '-n',
+      '-c',
+      String(connections),
+      '-d',
+      String(seconds),
+      '-m',
+      'POST',
+      '-i',
+      bodyFile,
+      '-H',
+      'content-type=application/json',
+    ];
     for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
     args.push(url);
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -148,10 +199,18 @@ function fsyncMs(dir: string): number {
   return Math.round(times.sort((a, b) => a - b)[10] * 100) / 100;
 }
 
-const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const loadavg = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 /** One dialect: baseline, Strata /log-request, Strata /track-request, baseline again; then SIGKILL and count. */
-async function runDialect(dialect: 'sqlite' | 'postgres', seconds: number, connections: number): Promise<Record<string, number | string>> {
+async function runDialect(
+  dialect: 'sqlite' | 'postgres',
+  seconds: number,
+  connections: number,
+): Promise<Record<string, number | string>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-ingest-'));
   let pgUrl: string | undefined;
   let dropPg: (() => Promise<void>) | undefined;
@@ -190,7 +249,11 @@ async function runDialect(dialect: 'sqlite' | 'postgres', seconds: number, conne
     const load0 = loadavg();
     const fsync0 = fsyncMs(dir);
     const before = await bareRun();
-    const env: Record<string, string> = { STRATA_DATA_DIR: path.join(dir, 'data'), STRATA_BOOTSTRAP_API_KEY: KEY, STRATA_LOG_LEVEL: 'warn' };
+    const env: Record<string, string> = {
+      STRATA_DATA_DIR: path.join(dir, 'data'),
+      STRATA_BOOTSTRAP_API_KEY: KEY,
+      STRATA_LOG_LEVEL: 'warn',
+    };
     if (pgUrl) env.DATABASE_URL = pgUrl;
     const server = await startProcess([path.join(ROOT, 'src/cli/main.ts'), 'serve'], env);
     let log: Cannon;
@@ -211,8 +274,10 @@ async function runDialect(dialect: 'sqlite' | 'postgres', seconds: number, conne
     const after = await bareRun();
     const acked = warmAcks + log.ok + track.ok;
     const stored = await countLogs(dialect, pgUrl, path.join(dir, 'data'));
-    if (stored < acked) throw new Error(`${dialect}: ${acked} logs acknowledged but only ${stored} stored after SIGKILL`);
-    if (log.non_ok + track.non_ok + log.errors + track.errors > 0) throw new Error(`${dialect}: refused or failed requests: ${JSON.stringify({ log, track })}`);
+    if (stored < acked)
+      throw new Error(`${dialect}: ${acked} logs acknowledged but only ${stored} stored after SIGKILL`);
+    if (log.non_ok + track.non_ok + log.errors + track.errors > 0)
+      throw new Error(`${dialect}: refused or failed requests: ${JSON.stringify({ log, track })}`);
     const bareLog = (before.log.requests_per_s + after.log.requests_per_s) / 2;
     const bareTrack = (before.track.requests_per_s + after.track.requests_per_s) / 2;
     return {
@@ -256,12 +321,20 @@ async function countLogs(dialect: 'sqlite' | 'postgres', pgUrl: string | undefin
   }
 }
 
-export async function run(opts: { seconds?: number; connections?: number } = {}): Promise<Record<string, number | string>> {
+export async function run(
+  opts: { seconds?: number; connections?: number } = {},
+): Promise<Record<string, number | string>> {
   const seconds = opts.seconds ?? Number(process.env.BENCH_INGEST_SECONDS ?? 10);
   const connections = opts.connections ?? Number(process.env.BENCH_INGEST_CONNECTIONS ?? 50);
   const out: Record<string, number | string> = {};
   const dialects: Array<'sqlite' | 'postgres'> = process.env.BENCH_PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
-  if (process.env.BENCH_INGEST_DIALECTS) dialects.splice(0, dialects.length, ...(process.env.BENCH_INGEST_DIALECTS.split(',') as Array<'sqlite' | 'postgres'>));
-  for (const d of dialects) for (const [k, v] of Object.entries(await runDialect(d, seconds, connections))) out[`${d}.${k}`] = v;
+  if (process.env.BENCH_INGEST_DIALECTS)
+    dialects.splice(
+      0,
+      dialects.length,
+      ...(process.env.BENCH_INGEST_DIALECTS.split(',') as Array<'sqlite' | 'postgres'>),
+    );
+  for (const d of dialects)
+    for (const [k, v] of Object.entries(await runDialect(d, seconds, connections))) out[`${d}.${k}`] = v;
   return out;
 }

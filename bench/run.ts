@@ -18,7 +18,11 @@ const scenarios: Scenario[] = [
 ];
 
 const only = process.argv[2];
-const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length };
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: (await import('node:os')).cpus().length,
+};
 for (const s of scenarios) {
   if (only && !s.name.includes(only)) continue;
   process.stdout.write(`\n== ${s.name}\n`);

@@ -93,7 +93,10 @@ export interface App {
 
 export async function createApp(config: Config, opts: { logger?: Logger; events?: EventSink } = {}): Promise<App> {
   const log = opts.logger ?? createLogger(config.logLevel);
-  const dbh = openDatabase(config.database, { ...config.db, onConnectionError: (err) => log.warn({ err: err.message }, 'database connection lost; reconnecting') });
+  const dbh = openDatabase(config.database, {
+    ...config.db,
+    onConnectionError: (err) => log.warn({ err: err.message }, 'database connection lost; reconnecting'),
+  });
   await migrateToLatest(dbh.db);
   const blobs = createBlobStore(config.storage);
 
@@ -117,7 +120,9 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
   const events: EventSink = opts.events ?? new OutboxEventSink(webhookRepo);
   const webhooks = new WebhookService(dbh, webhookRepo, { allowlist: config.outboundAllowlist });
   // Each publication also queues the statistics of the version's first columns (the worker polls: no notify needed).
-  const publisher = new VersionPublisher(dbh, datasetRepo, events, config.worker.importBatchRows, (trx, datasetId) => queue.enqueue(trx, 'dataset.column_stats', { datasetId }));
+  const publisher = new VersionPublisher(dbh, datasetRepo, events, config.worker.importBatchRows, (trx, datasetId) =>
+    queue.enqueue(trx, 'dataset.column_stats', { datasetId }),
+  );
   const datasets = new DatasetService(dbh, datasetRepo, blobs, queue, events, {
     maxFileBytes: config.maxFileBytes,
     syncValidateBytes: config.syncValidateBytes,
@@ -150,7 +155,14 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
       deletedRowsGraceMs: config.deletedRowsGraceMs,
       batchRows: config.worker.importBatchRows,
     }),
-    'nebius.s3_import': s3ImportJob({ dbh, repo: nebiusRepo, publisher, secrets, guard: s3Guard, maxBytes: config.maxFileBytes }),
+    'nebius.s3_import': s3ImportJob({
+      dbh,
+      repo: nebiusRepo,
+      publisher,
+      secrets,
+      guard: s3Guard,
+      maxBytes: config.maxFileBytes,
+    }),
     'nebius.upload_import': uploadImportJob({ uploads: uploadRepo, repo: nebiusRepo, publisher, blobs }),
   };
 
@@ -169,7 +181,10 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
         // The webhook outbox is polled like the job queue; the dispatcher keeps its own per-endpoint leases.
         { everyMs: config.worker.pollMs, run: () => d.tick() },
         // Finished deliveries are kept for the same retention as failed jobs, then dropped.
-        { everyMs: 10 * 60_000, run: async () => void (await webhookRepo.purgeFinishedDeliveries(Date.now() - config.failedRetentionMs)) },
+        {
+          everyMs: 10 * 60_000,
+          run: async () => void (await webhookRepo.purgeFinishedDeliveries(Date.now() - config.failedRetentionMs)),
+        },
         {
           everyMs: 10 * 60_000,
           run: async () => {
@@ -208,7 +223,12 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     await server.register(otlpRoutes, { traces, bodyLimit: SMALL_BODY_LIMIT });
     await server.register(datasetFromLogsRoutes, { fromLogs });
     await server.register(requestSuggestionRoutes, { suggestions });
-    await server.register(nebiusDatasetRoutes, { nebius, uploads, uploadBodyLimit, tmpDir: path.join(config.dataDir, 'tmp') });
+    await server.register(nebiusDatasetRoutes, {
+      nebius,
+      uploads,
+      uploadBodyLimit,
+      tmpDir: path.join(config.dataDir, 'tmp'),
+    });
     // The web UI: its catch-all GET route serves only paths no API route claims (static routes win in the router).
     await server.register(uiRoutes);
     await server.register(webhookRoutes, { webhooks });
@@ -221,7 +241,8 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
 
   const sweepTmp = () =>
     sweepTemporaryUploads(uploadTmpDir, config.tmpMaxAgeMs).then(
-      (n) => void (n > 0 && log.info({ removed: n, dir: uploadTmpDir }, 'removed temporary upload files left by a crash')),
+      (n) =>
+        void (n > 0 && log.info({ removed: n, dir: uploadTmpDir }, 'removed temporary upload files left by a crash')),
       (err) => log.warn({ err }, 'could not sweep temporary upload files'),
     );
   let sweepTimer: NodeJS.Timeout | undefined;

@@ -4,7 +4,12 @@ import { z } from 'zod';
 
 const roleList = z
   .string()
-  .transform((s) => s.split(',').map((r) => r.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.enum(['api', 'worker'])).min(1, 'STRATA_ROLES needs at least one of api, worker'));
 
 const intFrom = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
@@ -39,7 +44,10 @@ const envSchema = z.object({
   STRATA_TRANSIENT_RETRY_WINDOW_MS: intFrom(30 * 60_000, 0),
   STRATA_TRANSIENT_RETRY_MAX_DELAY_MS: intFrom(30_000, 1),
   STRATA_TMP_MAX_AGE_MS: intFrom(3600_000, 1000),
-  STRATA_FAILED_RETENTION_HOURS: z.coerce.number().min(0).default(24 * 7),
+  STRATA_FAILED_RETENTION_HOURS: z.coerce
+    .number()
+    .min(0)
+    .default(24 * 7),
   STRATA_IMPORT_BATCH_ROWS: intFrom(2000, 1),
   STRATA_DELETED_ROWS_GRACE_MINUTES: z.coerce.number().min(0).default(15),
   STRATA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -69,7 +77,8 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
-  readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
+  readonly database:
+    { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
   /** PostgreSQL connection pool and server-side timeouts (0 disables a timeout). */
   readonly db: DatabaseOptions;
   readonly bootstrapApiKey?: string;
@@ -143,7 +152,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : { kind: 'sqlite', file: url ? path.resolve(url.replace(/^sqlite:/, '')) : path.join(dataDir, 'strata.db') };
   let storage: Config['storage'];
   if (e.STRATA_STORAGE === 's3') {
-    if (!e.STRATA_S3_BUCKET) throw new ConfigError('invalid configuration:\n  STRATA_S3_BUCKET: required when STRATA_STORAGE=s3');
+    if (!e.STRATA_S3_BUCKET)
+      throw new ConfigError('invalid configuration:\n  STRATA_S3_BUCKET: required when STRATA_STORAGE=s3');
     storage = {
       kind: 's3',
       endpoint: e.STRATA_S3_ENDPOINT,

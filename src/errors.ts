@@ -72,21 +72,57 @@ export class TransientError extends Error {
   }
 }
 
-const TRANSIENT_SYSCALL_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN', 'ENOTFOUND', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const TRANSIENT_SYSCALL_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 // PostgreSQL SQLSTATEs: connection exceptions (08*), shutdown/restart (57P01-57P03), too many connections,
 // statement and idle-in-transaction timeouts, serialization/deadlock (safe to redo from the start).
 const TRANSIENT_SQLSTATE = /^(08...|57P0[123]|53300|57014|25P03|40001|40P01)$/;
-const TRANSIENT_MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|socket hang up|Client was closed and is not queryable/i;
-const TRANSIENT_S3_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'SlowDown', 'ServiceUnavailable', 'InternalError', 'ThrottlingException', 'Throttling']);
+const TRANSIENT_MESSAGES =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|socket hang up|Client was closed and is not queryable/i;
+const TRANSIENT_S3_NAMES = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'SlowDown',
+  'ServiceUnavailable',
+  'InternalError',
+  'ThrottlingException',
+  'Throttling',
+]);
 
 /** True for errors of the infrastructure rather than of the request or the data (looks through `cause` chains). */
 export function isTransientError(err: unknown, depth = 0): boolean {
   if (!err || typeof err !== 'object' || depth > 5) return false;
   if (err instanceof TransientError) return true;
   if (err instanceof AppError || err instanceof PermanentJobError) return false;
-  const e = err as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  const e = err as {
+    code?: unknown;
+    name?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    $metadata?: { httpStatusCode?: number };
+    $retryable?: unknown;
+  };
   const code = typeof e.code === 'string' ? e.code : '';
-  if (TRANSIENT_SYSCALL_CODES.has(code) || TRANSIENT_SQLSTATE.test(code) || code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_TIMEOUT') return true;
+  if (
+    TRANSIENT_SYSCALL_CODES.has(code) ||
+    TRANSIENT_SQLSTATE.test(code) ||
+    code === 'SQLITE_BUSY' ||
+    code === 'SQLITE_BUSY_TIMEOUT'
+  )
+    return true;
   if (typeof e.name === 'string' && TRANSIENT_S3_NAMES.has(e.name)) return true;
   const status = e.$metadata?.httpStatusCode;
   if (e.$metadata && (status === undefined || status >= 500 || status === 429)) return true;

@@ -14,14 +14,20 @@ export const MAX_INDEXED_BYTES = 2_400;
 /** Largest id accepted in paths and bodies: ids are 32-bit integers on PostgreSQL. */
 export const MAX_ID = 2_147_483_647;
 
-export type ValueProblem = { kind: 'nul'; path: Array<string | number> } | { kind: 'depth'; path: Array<string | number> } | { kind: 'proto'; path: Array<string | number> };
+export type ValueProblem =
+  | { kind: 'nul'; path: Array<string | number> }
+  | { kind: 'depth'; path: Array<string | number> }
+  | { kind: 'proto'; path: Array<string | number> };
 
 /**
  * The first problem inside `value`: a NUL character in a string or key (at any depth), nesting deeper than
  * `maxDepth`, or (with `refuseProto`) a `__proto__` key. Walks with an explicit stack, so a value nested
  * 100,000 levels deep costs memory, not the call stack.
  */
-export function findValueProblem(value: unknown, opts: { maxDepth?: number; refuseProto?: boolean } = {}): ValueProblem | null {
+export function findValueProblem(
+  value: unknown,
+  opts: { maxDepth?: number; refuseProto?: boolean } = {},
+): ValueProblem | null {
   const maxDepth = opts.maxDepth ?? MAX_DEPTH;
   if (typeof value === 'string') return value.includes('\u0000') ? { kind: 'nul', path: [] } : null;
   if (value === null || typeof value !== 'object') return null;
@@ -73,13 +79,16 @@ export function describeValueProblem(p: ValueProblem, maxDepth = MAX_DEPTH): str
 /** True when `s` fits an indexed column (a cheap bound first: most strings are far below the limit). */
 export function fitsIndex(...parts: string[]): boolean {
   const chars = parts.reduce((n, p) => n + p.length, 0);
-  return chars * 3 <= MAX_INDEXED_BYTES || parts.reduce((n, p) => n + Buffer.byteLength(p, 'utf8'), 0) <= MAX_INDEXED_BYTES;
+  return (
+    chars * 3 <= MAX_INDEXED_BYTES || parts.reduce((n, p) => n + Buffer.byteLength(p, 'utf8'), 0) <= MAX_INDEXED_BYTES
+  );
 }
 
 /** The first metadata pair too large for the metadata index, as a message; null when all fit. */
 export function oversizedMetadata(metadata: Record<string, string> | null | undefined): string | null {
   for (const [k, v] of Object.entries(metadata ?? {})) {
-    if (!fitsIndex(k, v)) return `metadata "${k.slice(0, 40)}${k.length > 40 ? '…' : ''}": key and value together are at most ${MAX_INDEXED_BYTES} bytes of UTF-8`;
+    if (!fitsIndex(k, v))
+      return `metadata "${k.slice(0, 40)}${k.length > 40 ? '…' : ''}": key and value together are at most ${MAX_INDEXED_BYTES} bytes of UTF-8`;
   }
   return null;
 }

@@ -14,8 +14,13 @@ for (const dialect of DIALECTS) {
     });
     after(async () => t.close());
 
-    const status = async (key: string) => (await t.request({ method: 'GET', url: '/api/public/v2/datasets', apiKey: key })).statusCode;
-    const mint = async (name: string) => (await t.request({ method: 'POST', url: '/api/public/v2/api-keys', body: { name } })).json() as { key: string; api_key: { id: number } };
+    const status = async (key: string) =>
+      (await t.request({ method: 'GET', url: '/api/public/v2/datasets', apiKey: key })).statusCode;
+    const mint = async (name: string) =>
+      (await t.request({ method: 'POST', url: '/api/public/v2/api-keys', body: { name } })).json<{
+        key: string;
+        api_key: { id: number };
+      }>();
 
     it('applies a revocation made outside this process within the documented bound', async () => {
       const { key, api_key } = await mint('elsewhere');
@@ -30,7 +35,10 @@ for (const dialect of DIALECTS) {
     it('applies a revocation made through this process at once', async () => {
       const { key, api_key } = await mint('here');
       assert.equal(await status(key), 200);
-      assert.equal((await t.request({ method: 'DELETE', url: `/api/public/v2/api-keys/${api_key.id}` })).statusCode, 200);
+      assert.equal(
+        (await t.request({ method: 'DELETE', url: `/api/public/v2/api-keys/${api_key.id}` })).statusCode,
+        200,
+      );
       assert.equal(await status(key), 401);
     });
 

@@ -32,7 +32,10 @@ describe('column statistics accumulator', () => {
         const r = acc.result();
         finiteEverywhere(JSON.parse(JSON.stringify(r)));
         assert.equal(r.count, cells.length);
-        assert.equal(r.nulls + r.empty + r.kinds.number + r.kinds.string + r.kinds.boolean + r.kinds.json, cells.length);
+        assert.equal(
+          r.nulls + r.empty + r.kinds.number + r.kinds.string + r.kinds.boolean + r.kinds.json,
+          cells.length,
+        );
         for (const h of [r.number?.histogram ?? [], r.string?.length.histogram ?? []]) {
           const n = h.reduce((s, b) => s + b.count, 0);
           assert.ok(h.length <= 20);
@@ -47,7 +50,10 @@ describe('column statistics accumulator', () => {
     assert.deepEqual(histogram(Float64Array.of(1e20, 1e20), 1e20, 1e20), [{ from: 1e20, to: 1e20, count: 2 }]);
     assert.deepEqual(histogram(Float64Array.of(0.5, 0.5), 0.5, 0.5), [{ from: 0.5, to: 0.5, count: 2 }]);
     const wide = histogram(Float64Array.of(-1.7e308, 0, 1.7e308), -1.7e308, 1.7e308);
-    assert.deepEqual(wide.map((b) => b.count), [1, 0, 0, 0, 0, 1, 0, 0, 0, 1]);
+    assert.deepEqual(
+      wide.map((b) => b.count),
+      [1, 0, 0, 0, 0, 1, 0, 0, 0, 1],
+    );
     const acc = new ColumnStatsAccumulator();
     for (const v of [1.7e308, 1.7e308]) acc.add(v);
     assert.equal(acc.result().number!.mean, 1.7e308);

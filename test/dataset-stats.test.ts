@@ -22,7 +22,7 @@ interface Stats {
 async function stats(t: TestApp, id: number, query = ''): Promise<Stats> {
   const res = await t.request({ method: 'GET', url: `${V2}/datasets/${id}/stats${query}` });
   assert.equal(res.statusCode, 200, res.body);
-  return res.json() as Stats;
+  return res.json<Stats>();
 }
 
 const col = (s: Stats, name: string) => {
@@ -34,9 +34,13 @@ const col = (s: Stats, name: string) => {
 async function newDraft(t: TestApp, name: string, rows: Array<Record<string, unknown>>) {
   const g = await t.request({ method: 'POST', url: `${V2}/dataset-groups`, body: { name } });
   assert.equal(g.statusCode, 201, g.body);
-  const { dataset_group, dataset } = g.json() as { dataset_group: { id: number }; dataset: { id: number } };
+  const { dataset_group, dataset } = g.json<{ dataset_group: { id: number }; dataset: { id: number } }>();
   for (let i = 0; i < rows.length; i += 1000) {
-    const res = await t.request({ method: 'POST', url: `${V2}/datasets/${dataset.id}/rows`, body: { rows: rows.slice(i, i + 1000) } });
+    const res = await t.request({
+      method: 'POST',
+      url: `${V2}/datasets/${dataset.id}/rows`,
+      body: { rows: rows.slice(i, i + 1000) },
+    });
     assert.equal(res.statusCode, 201, res.body);
   }
   return { groupId: dataset_group.id, draftId: dataset.id };
@@ -44,18 +48,30 @@ async function newDraft(t: TestApp, name: string, rows: Array<Record<string, unk
 
 /** Waits until the column statistics job queued by the version's publication has finished. */
 async function statsJobDone(t: TestApp, datasetId: number) {
-  await waitFor(async () => {
-    const jobs = await t.app.dbh.db.selectFrom('jobs').select(['payload', 'status']).where('type', '=', 'dataset.column_stats').execute();
-    const job = jobs.find((j) => (JSON.parse(j.payload) as { datasetId: number }).datasetId === datasetId);
-    return job?.status === 'done';
-  }, 30_000, `the statistics job of dataset ${datasetId}`);
+  await waitFor(
+    async () => {
+      const jobs = await t.app.dbh.db
+        .selectFrom('jobs')
+        .select(['payload', 'status'])
+        .where('type', '=', 'dataset.column_stats')
+        .execute();
+      const job = jobs.find((j) => (JSON.parse(j.payload) as { datasetId: number }).datasetId === datasetId);
+      return job?.status === 'done';
+    },
+    30_000,
+    `the statistics job of dataset ${datasetId}`,
+  );
 }
 
 async function waitReady(t: TestApp, id: number) {
-  return waitFor(async () => {
-    const d = (await t.request({ method: 'GET', url: `${V2}/datasets/${id}` })).json().dataset;
-    return d.status === 'ready' ? d : undefined;
-  }, 30_000, `dataset ${id} ready`);
+  return waitFor(
+    async () => {
+      const d = (await t.request({ method: 'GET', url: `${V2}/datasets/${id}` })).json().dataset;
+      return d.status === 'ready' ? d : undefined;
+    },
+    30_000,
+    `dataset ${id} ready`,
+  );
 }
 
 const HUGE = 'x'.repeat(100_000);
@@ -84,7 +100,10 @@ for (const dialect of DIALECTS) {
       assert.equal(s.sampled, false);
       assert.equal(s.cached, false);
       assert.equal(s.columns_total, 7);
-      assert.deepEqual(s.columns.map((c) => c.name), ['n', 's', 'b', 'm', 'z', 't', 'u']);
+      assert.deepEqual(
+        s.columns.map((c) => c.name),
+        ['n', 's', 'b', 'm', 'z', 't', 'u'],
+      );
 
       const n = col(s, 'n');
       assert.equal(n.type, 'number');
@@ -92,7 +111,10 @@ for (const dialect of DIALECTS) {
       assert.equal(n.null_share, 0.2);
       assert.deepEqual(n.distinct, { count: 4, approximate: false });
       assert.deepEqual({ min: n.number.min, max: n.number.max, mean: n.number.mean }, { min: 1, max: 4, mean: 2.5 });
-      assert.deepEqual(n.number.histogram, [1, 2, 3, 4].map((v) => ({ from: v, to: v, count: 1 })));
+      assert.deepEqual(
+        n.number.histogram,
+        [1, 2, 3, 4].map((v) => ({ from: v, to: v, count: 1 })),
+      );
       assert.equal(n.string, null);
 
       const str = col(s, 's');
@@ -100,7 +122,10 @@ for (const dialect of DIALECTS) {
       assert.equal(str.empty, 1);
       assert.equal(str.null_share, 0.2);
       assert.deepEqual(str.distinct, { count: 3, approximate: false });
-      assert.deepEqual({ min: str.string.length.min, max: str.string.length.max, mean: str.string.length.mean }, { min: 1, max: 3, mean: 1.75 });
+      assert.deepEqual(
+        { min: str.string.length.min, max: str.string.length.max, mean: str.string.length.mean },
+        { min: 1, max: 3, mean: 1.75 },
+      );
       assert.deepEqual(str.string.length.histogram, [
         { from: 1, to: 1, count: 2 },
         { from: 2, to: 2, count: 1 },
@@ -136,7 +161,10 @@ for (const dialect of DIALECTS) {
       assert.equal(tt.number.from_text, 5);
       assert.deepEqual({ min: tt.number.min, max: tt.number.max }, { min: -3, max: 100 });
       assert.ok(Math.abs(tt.number.mean - 26.9) < 1e-9);
-      assert.deepEqual(tt.number.histogram.map((h: { count: number }) => h.count), [2, 1, 1, 0, 0, 0, 0, 0, 0, 1]);
+      assert.deepEqual(
+        tt.number.histogram.map((h: { count: number }) => h.count),
+        [2, 1, 1, 0, 0, 0, 0, 0, 0, 1],
+      );
       assert.equal(tt.number.histogram[0].from, -3);
       assert.equal(tt.number.histogram[9].to, 100);
 
@@ -161,22 +189,51 @@ for (const dialect of DIALECTS) {
       const { groupId, draftId } = await newDraft(t, 'stats-draft', [{ n: 1 }, { n: 2 }, { n: 3 }]);
       assert.equal(col(await stats(t, draftId), 'n').number.max, 3);
 
-      const edit = await t.request({ method: 'PATCH', url: `${V2}/datasets/${draftId}/rows/0`, body: { values: { n: 10 } } });
+      const edit = await t.request({
+        method: 'PATCH',
+        url: `${V2}/datasets/${draftId}/rows/0`,
+        body: { values: { n: 10 } },
+      });
       assert.equal(edit.statusCode, 200, edit.body);
       let s = await stats(t, draftId);
       assert.equal(s.cached, false);
       assert.deepEqual({ min: col(s, 'n').number.min, max: col(s, 'n').number.max }, { min: 2, max: 10 });
 
       assert.equal((await t.request({ method: 'DELETE', url: `${V2}/datasets/${draftId}/rows/1` })).statusCode, 200);
-      assert.equal((await t.request({ method: 'POST', url: `${V2}/datasets/${draftId}/columns`, body: { name: 'tag', default_value: 'x' } })).statusCode, 201);
+      assert.equal(
+        (
+          await t.request({
+            method: 'POST',
+            url: `${V2}/datasets/${draftId}/columns`,
+            body: { name: 'tag', default_value: 'x' },
+          })
+        ).statusCode,
+        201,
+      );
       s = await stats(t, draftId);
       assert.equal(s.row_count, 2);
       assert.equal(col(s, 'n').number.count, 2);
       assert.deepEqual(col(s, 'tag').string.top, [{ value: 'x', count: 2, truncated: false }]);
-      assert.equal((await t.request({ method: 'POST', url: `${V2}/datasets/${draftId}/columns/rename`, body: { from: 'tag', to: 'label' } })).statusCode, 200);
-      assert.deepEqual((await stats(t, draftId)).columns.map((c) => c.name), ['n', 'label']);
+      assert.equal(
+        (
+          await t.request({
+            method: 'POST',
+            url: `${V2}/datasets/${draftId}/columns/rename`,
+            body: { from: 'tag', to: 'label' },
+          })
+        ).statusCode,
+        200,
+      );
+      assert.deepEqual(
+        (await stats(t, draftId)).columns.map((c) => c.name),
+        ['n', 'label'],
+      );
 
-      const save = await t.request({ method: 'POST', url: `${V2}/dataset-versions/save-draft`, body: { dataset_group_id: groupId } });
+      const save = await t.request({
+        method: 'POST',
+        url: `${V2}/dataset-versions/save-draft`,
+        body: { dataset_group_id: groupId },
+      });
       assert.equal(save.statusCode, 202, save.body);
       await waitReady(t, draftId);
       // Publication queued the statistics job, which stores the figures of the first columns.
@@ -184,18 +241,40 @@ for (const dialect of DIALECTS) {
       const first = await stats(t, draftId);
       assert.equal(first.status, 'ready');
       assert.equal(first.cached, true);
-      assert.deepEqual(col(first, 'n').number.histogram.map((h: { count: number }) => h.count), [1, 0, 0, 0, 0, 0, 0, 1]);
+      assert.deepEqual(
+        col(first, 'n').number.histogram.map((h: { count: number }) => h.count),
+        [1, 0, 0, 0, 0, 0, 0, 1],
+      );
       assert.deepEqual(col(first, 'label').string.top, [{ value: 'x', count: 2, truncated: false }]);
       const second = await stats(t, draftId);
       assert.deepEqual(second.columns, first.columns);
 
       // A new draft from the version changes on its own; the version's stored figures stay.
-      const copy = await t.request({ method: 'POST', url: `${V2}/dataset-versions/create-draft`, body: { dataset_group_id: groupId, source_dataset_id: draftId } });
+      const copy = await t.request({
+        method: 'POST',
+        url: `${V2}/dataset-versions/create-draft`,
+        body: { dataset_group_id: groupId, source_dataset_id: draftId },
+      });
       assert.ok([201, 202].includes(copy.statusCode), copy.body);
       const copyId = copy.json().draft_dataset_id as number;
-      await waitFor(async () => (await t.request({ method: 'GET', url: `${V2}/datasets/${copyId}` })).json().dataset.status === 'draft', 30_000, 'copy');
-      const rowIds = (await t.request({ method: 'GET', url: `${V2}/datasets/${copyId}/rows` })).json().row_ids as number[];
-      assert.equal((await t.request({ method: 'PATCH', url: `${V2}/datasets/${copyId}/rows/${rowIds[0]}`, body: { values: { n: -5 } } })).statusCode, 200);
+      await waitFor(
+        async () =>
+          (await t.request({ method: 'GET', url: `${V2}/datasets/${copyId}` })).json().dataset.status === 'draft',
+        30_000,
+        'copy',
+      );
+      const rowIds = (await t.request({ method: 'GET', url: `${V2}/datasets/${copyId}/rows` })).json()
+        .row_ids as number[];
+      assert.equal(
+        (
+          await t.request({
+            method: 'PATCH',
+            url: `${V2}/datasets/${copyId}/rows/${rowIds[0]}`,
+            body: { values: { n: -5 } },
+          })
+        ).statusCode,
+        200,
+      );
       assert.equal(col(await stats(t, copyId), 'n').number.min, -5);
       const again = await stats(t, draftId);
       assert.equal(again.cached, true);
@@ -204,22 +283,43 @@ for (const dialect of DIALECTS) {
 
     it('computes a published version’s first columns at publication and later pages at their first request', async () => {
       const header = Array.from({ length: 25 }, (_, i) => `c${i}`);
-      const lines = [header.join(','), ...Array.from({ length: 4 }, (_, r) => header.map((_, i) => String(r * 100 + i)).join(','))].join('\n');
+      const lines = [
+        header.join(','),
+        ...Array.from({ length: 4 }, (_, r) => header.map((_, i) => String(r * 100 + i)).join(',')),
+      ].join('\n');
       const g = await t.request({ method: 'POST', url: `${V2}/dataset-groups`, body: { name: 'stats-pages' } });
-      const res = await t.request({ method: 'POST', url: `${V2}/dataset-versions/from-file`, body: { dataset_group_id: g.json().dataset_group.id, file_name: 'w.csv', file_content_base64: b64(lines) } });
+      const res = await t.request({
+        method: 'POST',
+        url: `${V2}/dataset-versions/from-file`,
+        body: { dataset_group_id: g.json().dataset_group.id, file_name: 'w.csv', file_content_base64: b64(lines) },
+      });
       assert.equal(res.statusCode, 201, res.body);
       const id = res.json().dataset_id as number;
       await waitReady(t, id);
       await statsJobDone(t, id);
-      const stored = await t.app.dbh.db.selectFrom('dataset_column_stats').select('column_index').where('dataset_id', '=', id).orderBy('column_index').execute();
-      assert.deepEqual(stored.map((r) => r.column_index), Array.from({ length: 20 }, (_, i) => i));
+      const stored = await t.app.dbh.db
+        .selectFrom('dataset_column_stats')
+        .select('column_index')
+        .where('dataset_id', '=', id)
+        .orderBy('column_index')
+        .execute();
+      assert.deepEqual(
+        stored.map((r) => r.column_index),
+        Array.from({ length: 20 }, (_, i) => i),
+      );
       const page1 = await stats(t, id);
       assert.equal(page1.cached, true);
       assert.equal(page1.columns.length, 20);
-      assert.deepEqual({ min: col(page1, 'c3').number.min, max: col(page1, 'c3').number.max, mean: col(page1, 'c3').number.mean }, { min: 3, max: 303, mean: 153 });
+      assert.deepEqual(
+        { min: col(page1, 'c3').number.min, max: col(page1, 'c3').number.max, mean: col(page1, 'c3').number.mean },
+        { min: 3, max: 303, mean: 153 },
+      );
       const page2 = await stats(t, id, '?column_offset=20');
       assert.equal(page2.cached, false);
-      assert.deepEqual(page2.columns.map((c) => c.name), ['c20', 'c21', 'c22', 'c23', 'c24']);
+      assert.deepEqual(
+        page2.columns.map((c) => c.name),
+        ['c20', 'c21', 'c22', 'c23', 'c24'],
+      );
       const again = await stats(t, id, '?column_offset=20');
       assert.equal(again.cached, true);
       assert.deepEqual(again.columns, page2.columns);
@@ -230,7 +330,11 @@ for (const dialect of DIALECTS) {
     it('estimates distinct counts past 10,000 values and says so', async () => {
       const lines = Array.from({ length: 12_000 }, (_, i) => JSON.stringify({ id: i, k: `key-${i % 500}` })).join('\n');
       const up = await t.request({ method: 'POST', url: `${V2}/dataset-groups`, body: { name: 'stats-distinct' } });
-      const res = await t.request({ method: 'POST', url: `${V2}/dataset-versions/from-file`, body: { dataset_group_id: up.json().dataset_group.id, file_name: 'd.jsonl', file_content_base64: b64(lines) } });
+      const res = await t.request({
+        method: 'POST',
+        url: `${V2}/dataset-versions/from-file`,
+        body: { dataset_group_id: up.json().dataset_group.id, file_name: 'd.jsonl', file_content_base64: b64(lines) },
+      });
       assert.equal(res.statusCode, 201, res.body);
       const id = res.json().dataset_id as number;
       await waitReady(t, id);
@@ -238,20 +342,34 @@ for (const dialect of DIALECTS) {
       const ids = col(s, 'id');
       assert.equal(ids.distinct.approximate, true);
       assert.ok(Math.abs(ids.distinct.count - 12_000) < 12_000 * 0.05, `estimate ${ids.distinct.count}`);
-      assert.deepEqual({ min: ids.number.min, max: ids.number.max, mean: ids.number.mean }, { min: 0, max: 11_999, mean: 5999.5 });
-      assert.deepEqual(ids.number.histogram.map((h: { count: number }) => h.count), Array(10).fill(1200));
+      assert.deepEqual(
+        { min: ids.number.min, max: ids.number.max, mean: ids.number.mean },
+        { min: 0, max: 11_999, mean: 5999.5 },
+      );
+      assert.deepEqual(
+        ids.number.histogram.map((h: { count: number }) => h.count),
+        Array(10).fill(1200),
+      );
       assert.deepEqual(col(s, 'k').distinct, { count: 500, approximate: false });
       assert.equal(col(s, 'k').string.top[0].count, 24);
     });
 
     it('pages the columns of a 10,000-column version', async () => {
-      const row = (v: number) => Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`c${i}`, i % 2 ? v : `t${v}`]));
-      const { draftId } = await newDraft(t, 'stats-wide', Array.from({ length: 3 }, (_, i) => row(i)));
+      const row = (v: number) =>
+        Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`c${i}`, i % 2 ? v : `t${v}`]));
+      const { draftId } = await newDraft(
+        t,
+        'stats-wide',
+        Array.from({ length: 3 }, (_, i) => row(i)),
+      );
       const s = await stats(t, draftId, '?column_offset=9990&column_limit=50');
       assert.equal(s.columns_total, 10_000);
       assert.equal(s.column_offset, 9990);
       assert.equal(s.sample_step, 1, '3 rows of 10,000 cells fit the cell budget');
-      assert.deepEqual(s.columns.map((c) => c.name), Array.from({ length: 10 }, (_, i) => `c${9990 + i}`));
+      assert.deepEqual(
+        s.columns.map((c) => c.name),
+        Array.from({ length: 10 }, (_, i) => `c${9990 + i}`),
+      );
       assert.equal(col(s, 'c9991').number.max, 2);
       assert.equal(col(s, 'c9990').distinct.count, 3);
       const beyond = await stats(t, draftId, '?column_offset=20000');
@@ -264,7 +382,10 @@ for (const dialect of DIALECTS) {
       assert.equal((await t.request({ method: 'GET', url: `${V2}/datasets/999999/stats` })).statusCode, 404);
       const g = await t.request({ method: 'POST', url: `${V2}/dataset-groups`, body: { name: 'stats-empty' } });
       const s = await stats(t, g.json().dataset.id);
-      assert.deepEqual({ rows: s.rows_scanned, columns: s.columns, total: s.columns_total }, { rows: 0, columns: [], total: 0 });
+      assert.deepEqual(
+        { rows: s.rows_scanned, columns: s.columns, total: s.columns_total },
+        { rows: 0, columns: [], total: 0 },
+      );
     });
   });
 }

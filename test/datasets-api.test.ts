@@ -7,7 +7,7 @@ import { b64, startTestApp, waitFor, type TestApp } from './support/test-app.js'
 async function createGroup(t: TestApp, name: string) {
   const res = await t.request({ method: 'POST', url: '/api/public/v2/dataset-groups', body: { name } });
   assert.equal(res.statusCode, 201, res.body);
-  return res.json() as { dataset_group: { id: number }; dataset: { id: number; version_number: number } };
+  return res.json<{ dataset_group: { id: number }; dataset: { id: number; version_number: number } }>();
 }
 
 async function upload(t: TestApp, groupId: number, fileName: string, content: string | Buffer) {
@@ -19,11 +19,15 @@ async function upload(t: TestApp, groupId: number, fileName: string, content: st
 }
 
 async function waitReady(t: TestApp, id: number) {
-  return waitFor(async () => {
-    const r = await t.request({ method: 'GET', url: `/api/public/v2/datasets/${id}` });
-    const d = r.json().dataset;
-    return d.status === 'ready' || d.status === 'failed' ? d : undefined;
-  }, 30_000, `dataset ${id}`);
+  return waitFor(
+    async () => {
+      const r = await t.request({ method: 'GET', url: `/api/public/v2/datasets/${id}` });
+      const d = r.json().dataset;
+      return d.status === 'ready' || d.status === 'failed' ? d : undefined;
+    },
+    30_000,
+    `dataset ${id}`,
+  );
 }
 
 for (const dialect of DIALECTS) {
@@ -63,7 +67,11 @@ for (const dialect of DIALECTS) {
     });
 
     it('refuses a workspace_id the caller does not belong to with 400', async () => {
-      const res = await t.request({ method: 'POST', url: '/api/public/v2/dataset-groups', body: { name: 'x', workspace_id: 999 } });
+      const res = await t.request({
+        method: 'POST',
+        url: '/api/public/v2/dataset-groups',
+        body: { name: 'x', workspace_id: 999 },
+      });
       assert.equal(res.statusCode, 400);
       assert.match(res.json().error, /workspace_id 999/);
     });
@@ -91,21 +99,33 @@ for (const dialect of DIALECTS) {
       assert.equal(d.warnings.length, 2);
       const rows = (await t.request({ method: 'GET', url: `/api/public/v2/datasets/${dataset_id}/rows` })).json();
       assert.deepEqual(rows.columns, ['name', 'note', 'column_3', 'name_2']);
-      assert.deepEqual(rows.rows[0].map((c: { value: unknown }) => c.value), ['Smith, J', 'said "hi"\r\nthen left', 'x', 'dup']);
+      assert.deepEqual(
+        rows.rows[0].map((c: { value: unknown }) => c.value),
+        ['Smith, J', 'said "hi"\r\nthen left', 'x', 'dup'],
+      );
       assert.deepEqual(rows.rows[1][0], { type: 'dataset', value: 'plain' });
       assert.equal(rows.total, 2);
     });
 
     it('imports JSON and JSONL with the union of keys and nested values kept', async () => {
       const g = await createGroup(t, 'json');
-      const json = JSON.stringify([{ a: 1, b: { x: [1, 2] } }, { c: 'z', a: 2 }]);
+      const json = JSON.stringify([
+        { a: 1, b: { x: [1, 2] } },
+        { c: 'z', a: 2 },
+      ]);
       const r1 = await upload(t, g.dataset_group.id, 'data.json', json);
       assert.equal(r1.statusCode, 201, r1.body);
       const d1 = await waitReady(t, r1.json().dataset_id);
       assert.deepEqual(d1.column_names, ['a', 'b', 'c']);
       const rows = (await t.request({ method: 'GET', url: `/api/public/v2/datasets/${d1.id}/rows` })).json();
-      assert.deepEqual(rows.rows[0].map((c: { value: unknown }) => c.value), [1, { x: [1, 2] }, null]);
-      assert.deepEqual(rows.rows[1].map((c: { value: unknown }) => c.value), [2, null, 'z']);
+      assert.deepEqual(
+        rows.rows[0].map((c: { value: unknown }) => c.value),
+        [1, { x: [1, 2] }, null],
+      );
+      assert.deepEqual(
+        rows.rows[1].map((c: { value: unknown }) => c.value),
+        [2, null, 'z'],
+      );
       const r2 = await upload(t, g.dataset_group.id, 'data.jsonl', '{"q":"a"}\n\n{"q":"b","r":true}\n');
       const d2 = await waitReady(t, r2.json().dataset_id);
       assert.equal(d2.version_number, 2);
@@ -136,7 +156,9 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(badB64.statusCode, 400);
       assert.match(badB64.json().error, /base64/);
-      const listed = (await t.request({ method: 'GET', url: `/api/public/v2/datasets?dataset_group_id=${g.dataset_group.id}` })).json();
+      const listed = (
+        await t.request({ method: 'GET', url: `/api/public/v2/datasets?dataset_group_id=${g.dataset_group.id}` })
+      ).json();
       assert.equal(listed.total, 1, 'only the initial draft: nothing half-written');
     });
 
@@ -155,7 +177,9 @@ for (const dialect of DIALECTS) {
       for (let i = 0; i < 250; i++) lines.push(`${i},${i % 10 === 0 ? 'needle' : 'hay'} ${i}`);
       const res = await upload(t, g.dataset_group.id, 'p.csv', lines.join('\n'));
       const d = await waitReady(t, res.json().dataset_id);
-      const p3 = (await t.request({ method: 'GET', url: `/api/public/v2/datasets/${d.id}/rows?page=3&per_page=100` })).json();
+      const p3 = (
+        await t.request({ method: 'GET', url: `/api/public/v2/datasets/${d.id}/rows?page=3&per_page=100` })
+      ).json();
       assert.equal(p3.rows.length, 50);
       assert.equal(p3.pages, 3);
       assert.equal(p3.total, 250);
@@ -170,7 +194,9 @@ for (const dialect of DIALECTS) {
       } while (cursor);
       assert.equal(seen.length, 250);
       assert.equal(new Set(seen).size, 250);
-      const found = (await t.request({ method: 'GET', url: `/api/public/v2/datasets/${d.id}/rows?q=NEEDLE&per_page=100` })).json();
+      const found = (
+        await t.request({ method: 'GET', url: `/api/public/v2/datasets/${d.id}/rows?q=NEEDLE&per_page=100` })
+      ).json();
       assert.equal(found.total, 25);
       const bad = await t.request({ method: 'GET', url: `/api/public/v2/datasets/${d.id}/rows?cursor=zzz` });
       assert.equal(bad.statusCode, 400);
@@ -180,11 +206,16 @@ for (const dialect of DIALECTS) {
 
     it('gives 20 concurrent uploads to one group versions 1..20', async () => {
       const g = await createGroup(t, 'concurrent');
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => upload(t, g.dataset_group.id, `f${i}.csv`, `i\n${i}\n`)));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => upload(t, g.dataset_group.id, `f${i}.csv`, `i\n${i}\n`)),
+      );
       for (const r of results) assert.equal(r.statusCode, 201, r.body);
       const done = await Promise.all(results.map((r) => waitReady(t, r.json().dataset_id)));
       const versions = done.map((d) => d.version_number).sort((a, b) => a - b);
-      assert.deepEqual(versions, Array.from({ length: 20 }, (_, i) => i + 1));
+      assert.deepEqual(
+        versions,
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      );
     });
   });
 }
@@ -197,7 +228,8 @@ for (const dialect of DIALECTS) {
     });
     after(async () => t.close());
 
-    const send = (body: unknown) => t.request({ method: 'POST', url: '/api/public/v2/dataset-versions/from-file', body });
+    const send = (body: unknown) =>
+      t.request({ method: 'POST', url: '/api/public/v2/dataset-versions/from-file', body });
 
     it('accepts line-wrapped base64 (as `base64` prints it) and keeps no temporary files', async () => {
       const g = await createGroup(t, 'wrapped');
@@ -210,10 +242,18 @@ for (const dialect of DIALECTS) {
 
     it('refuses files over STRATA_MAX_FILE_BYTES, bad padding and non-object bodies with 400, cleaning up', async () => {
       const g = await createGroup(t, 'limits');
-      const big = await send({ dataset_group_id: g.dataset_group.id, file_name: 'big.csv', file_content_base64: b64('a\n' + 'x\n'.repeat(200)) });
+      const big = await send({
+        dataset_group_id: g.dataset_group.id,
+        file_name: 'big.csv',
+        file_content_base64: b64('a\n' + 'x\n'.repeat(200)),
+      });
       assert.equal(big.statusCode, 400);
       assert.match(big.json().error, /file too large.*200 bytes/);
-      const pad = await send({ dataset_group_id: g.dataset_group.id, file_name: 'p.csv', file_content_base64: 'YQ==YQ==' });
+      const pad = await send({
+        dataset_group_id: g.dataset_group.id,
+        file_name: 'p.csv',
+        file_content_base64: 'YQ==YQ==',
+      });
       assert.equal(pad.statusCode, 400);
       assert.match(pad.json().error, /base64/);
       const arr = await send([1, 2]);
@@ -225,7 +265,9 @@ for (const dialect of DIALECTS) {
       const tmp = `${t.dataDir}/tmp`;
       const left = fs.existsSync(tmp) ? fs.readdirSync(tmp) : [];
       assert.deepEqual(left, [], 'no temporary upload files remain');
-      const listed = (await t.request({ method: 'GET', url: `/api/public/v2/datasets?dataset_group_id=${g.dataset_group.id}` })).json();
+      const listed = (
+        await t.request({ method: 'GET', url: `/api/public/v2/datasets?dataset_group_id=${g.dataset_group.id}` })
+      ).json();
       assert.equal(listed.total, 1, 'nothing half-written: only the initial draft');
     });
   });
@@ -258,7 +300,12 @@ for (const dialect of DIALECTS) {
       const t = await startTestApp(dialect);
       try {
         const g = await createGroup(t, 'pq');
-        const first = await upload(t, g.dataset_group.id, 'src.jsonl', '{"q":"a, b","n":1,"j":{"x":[1]}}\n{"q":"c","n":null,"j":null}\n');
+        const first = await upload(
+          t,
+          g.dataset_group.id,
+          'src.jsonl',
+          '{"q":"a, b","n":1,"j":{"x":[1]}}\n{"q":"c","n":null,"j":null}\n',
+        );
         const v1 = await waitReady(t, first.json().dataset_id);
         const res = await t.request({ method: 'GET', url: `/api/public/v2/datasets/${v1.id}/export?format=parquet` });
         assert.equal(res.statusCode, 200, res.body);
@@ -269,10 +316,13 @@ for (const dialect of DIALECTS) {
         const v2 = await waitReady(t, again.json().dataset_id);
         assert.deepEqual(v2.column_names, ['q', 'n', 'j']);
         const rows = (await t.request({ method: 'GET', url: `/api/public/v2/datasets/${v2.id}/rows` })).json();
-        assert.deepEqual(rows.rows.map((r: Array<{ value: unknown }>) => r.map((c) => c.value)), [
-          ['a, b', 1, { x: [1] }],
-          ['c', null, null],
-        ]);
+        assert.deepEqual(
+          rows.rows.map((r: Array<{ value: unknown }>) => r.map((c) => c.value)),
+          [
+            ['a, b', 1, { x: [1] }],
+            ['c', null, null],
+          ],
+        );
       } finally {
         await t.close();
       }

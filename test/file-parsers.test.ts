@@ -24,7 +24,12 @@ async function readAll(format: FileFormat, input: Readable) {
 function tricky(n: number): string {
   const lines = ['id,text,emoji,empty'];
   for (let i = 0; i < n; i++) {
-    const text = i % 3 === 0 ? `"line one, with comma\r\nline ""two"" ${i}"` : i % 3 === 1 ? `plain ${i}` : `"${'long '.repeat(i % 50)}"`;
+    const text =
+      i % 3 === 0
+        ? `"line one, with comma\r\nline ""two"" ${i}"`
+        : i % 3 === 1
+          ? `plain ${i}`
+          : `"${'long '.repeat(i % 50)}"`;
     lines.push(`${i},${text},héllo → ${i} 🎉,`);
   }
   return '\uFEFF' + lines.join('\r\n') + '\r\n';
@@ -33,7 +38,7 @@ function tricky(n: number): string {
 describe('CSV reader', () => {
   it('matches csv-parse on quoted fields, CRLF, BOM and multi-byte text across tiny chunks', async () => {
     const text = tricky(3000);
-    const oracle = csvParseSync(text, { bom: true }) as string[][];
+    const oracle: string[][] = csvParseSync(text, { bom: true });
     for (const size of [7, 64, 4096, 1 << 20]) {
       const { columns, rows } = await readAll('csv', chunked(text, size));
       assert.deepEqual(columns, oracle[0]);
@@ -56,7 +61,9 @@ describe('CSV reader', () => {
 });
 
 describe('JSON and JSONL readers', () => {
-  const objects = Array.from({ length: 500 }, (_, i) => (i % 2 ? { a: i, nested: { deep: [i, 'é'] } } : { b: `x${i}`, a: null }));
+  const objects = Array.from({ length: 500 }, (_, i) =>
+    i % 2 ? { a: i, nested: { deep: [i, 'é'] } } : { b: `x${i}`, a: null },
+  );
 
   it('reads a JSON array across chunk boundaries with the union of keys in first-seen order', async () => {
     const { columns, rows } = await readAll('json', chunked(JSON.stringify(objects, null, 1), 13));

@@ -21,7 +21,16 @@ for (const dialect of DIALECTS) {
         transactions++;
         return dbh.transaction(async (trx) => {
           const ids: number[] = [];
-          for (const ws of workspaceIds) ids.push((await trx.insertInto('log_groups').values({ workspace_id: ws, created_at: Date.now() }).returning('id').executeTakeFirstOrThrow()).id);
+          for (const ws of workspaceIds)
+            ids.push(
+              (
+                await trx
+                  .insertInto('log_groups')
+                  .values({ workspace_id: ws, created_at: Date.now() })
+                  .returning('id')
+                  .executeTakeFirstOrThrow()
+              ).id,
+            );
           return ids;
         });
       }, 64);

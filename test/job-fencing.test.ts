@@ -21,13 +21,21 @@ const csv = (rows: number) => ['id,text', ...Array.from({ length: rows }, (_, i)
 async function uploadCsv(t: TestApp, name: string): Promise<{ group: number; id: number }> {
   const g = await t.request({ method: 'POST', url: '/api/public/v2/dataset-groups', body: { name } });
   const group = g.json().dataset_group.id as number;
-  const r = await t.request({ method: 'POST', url: '/api/public/v2/dataset-versions/from-file', body: { dataset_group_id: group, file_name: 'x.csv', file_content_base64: b64(csv(ROWS)) } });
+  const r = await t.request({
+    method: 'POST',
+    url: '/api/public/v2/dataset-versions/from-file',
+    body: { dataset_group_id: group, file_name: 'x.csv', file_content_base64: b64(csv(ROWS)) },
+  });
   assert.equal(r.statusCode, 201, r.body);
   return { group, id: r.json().dataset_id };
 }
 
 async function rowCount(t: TestApp, id: number): Promise<number> {
-  const r = await t.app.dbh.db.selectFrom('dataset_rows').select((eb) => eb.fn.countAll<number>().as('n')).where('dataset_id', '=', id).executeTakeFirstOrThrow();
+  const r = await t.app.dbh.db
+    .selectFrom('dataset_rows')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('dataset_id', '=', id)
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -47,19 +55,32 @@ for (const dialect of DIALECTS) {
       const claimed = await t.app.jobs.claim('worker-A', 300);
       assert.ok(claimed);
       const tokenA: AttemptToken = { id: claimed.id, workerId: 'worker-A', attempt: claimed.attempts };
-      const ctxA: JobRunContext = { jobId: claimed.id, attempt: claimed.attempts, signal: new AbortController().signal, fence: (trx) => t.app.jobs.fence(trx, tokenA) };
+      const ctxA: JobRunContext = {
+        jobId: claimed.id,
+        attempt: claimed.attempts,
+        signal: new AbortController().signal,
+        fence: (trx) => t.app.jobs.fence(trx, tokenA),
+      };
       // Worker B: a real worker (another app on the same database) takes the expired lease over and publishes.
       await new Promise((r) => setTimeout(r, 400));
       const b = await createApp(loadConfig({ ...t.env, STRATA_ROLES: 'worker' }));
       cleanups.push(() => b.close());
       b.worker!.start();
-      const ready = await waitFor(async () => {
-        const d = await dbh.db.selectFrom('datasets').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-        return d.status === 'ready' ? d : undefined;
-      }, 30_000, 'worker B to publish');
+      const ready = await waitFor(
+        async () => {
+          const d = await dbh.db.selectFrom('datasets').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+          return d.status === 'ready' ? d : undefined;
+        },
+        30_000,
+        'worker B to publish',
+      );
       assert.equal(ready.version_number, 1);
       assert.equal(await rowCount(t, id), ROWS);
-      await waitFor(async () => (await t.app.jobs.findById(claimed.id))?.status === 'done', 10_000, 'the job to be done');
+      await waitFor(
+        async () => (await t.app.jobs.findById(claimed.id))?.status === 'done',
+        10_000,
+        'the job to be done',
+      );
 
       // A resumes: every write it tries is refused, the published version keeps all its rows.
       const repo = new DatasetRepository(dbh.db, dbh.dialect);
@@ -68,8 +89,14 @@ for (const dialect of DIALECTS) {
       const writer = new RowWriter(dbh, repo, id, 10, ctxA);
       await writer.add(['late', 'row']);
       await assert.rejects(writer.flush(), LeaseLostError);
-      await assert.rejects(publisher.publish(ctxA, id, { columns: ['id', 'text'], rowCount: 1 }, () => undefined), LeaseLostError);
-      await assert.rejects(publisher.fail(ctxA, id, 'stale failure', () => undefined), LeaseLostError);
+      await assert.rejects(
+        publisher.publish(ctxA, id, { columns: ['id', 'text'], rowCount: 1 }, () => undefined),
+        LeaseLostError,
+      );
+      await assert.rejects(
+        publisher.fail(ctxA, id, 'stale failure', () => undefined),
+        LeaseLostError,
+      );
       assert.equal(await t.app.jobs.heartbeat(tokenA, 60_000), false);
       assert.equal(await t.app.jobs.complete(tokenA), false);
       assert.equal(await t.app.jobs.fail(tokenA, 'stale', null), false);
@@ -83,21 +110,38 @@ for (const dialect of DIALECTS) {
       assert.equal(job?.status, 'done');
       assert.equal(job?.attempts, 2);
       assert.notEqual(job?.locked_by, 'worker-A');
-      const versions = await dbh.db.selectFrom('datasets').select('version_number').where('group_id', '=', group).where('version_number', '>', 0).execute();
-      assert.deepEqual(versions.map((v) => v.version_number), [1]);
+      const versions = await dbh.db
+        .selectFrom('datasets')
+        .select('version_number')
+        .where('group_id', '=', group)
+        .where('version_number', '>', 0)
+        .execute();
+      assert.deepEqual(
+        versions.map((v) => v.version_number),
+        [1],
+      );
     });
 
     it("refuses, in the database, any insert, update or delete of a published version's rows", async () => {
       const t = await startTestApp(dialect, { STRATA_SYNC_VALIDATE_BYTES: '0' });
       cleanups.push(() => t.close());
       const { id } = await uploadCsv(t, 'immutable');
-      await waitFor(async () => (await t.app.dbh.db.selectFrom('datasets').select('status').where('id', '=', id).executeTakeFirst())?.status === 'ready', 30_000, 'publication');
+      await waitFor(
+        async () =>
+          (await t.app.dbh.db.selectFrom('datasets').select('status').where('id', '=', id).executeTakeFirst())
+            ?.status === 'ready',
+        30_000,
+        'publication',
+      );
       const dbh = t.app.dbh;
       const repo = new DatasetRepository(dbh.db, dbh.dialect);
       const drafts = new DraftRepository(dbh.dialect);
       const guard = /rows of a published dataset version cannot change/;
       await assert.rejects(repo.deleteRows(dbh.db, id), guard);
-      await assert.rejects(dbh.transaction((trx) => repo.insertRows(trx, id, ROWS, [{ data: '["x","y"]' }])), guard);
+      await assert.rejects(
+        dbh.transaction((trx) => repo.insertRows(trx, id, ROWS, [{ data: '["x","y"]' }])),
+        guard,
+      );
       await assert.rejects(drafts.updateRowData(dbh.db, id, 0, '["changed"]'), guard);
       await assert.rejects(drafts.deleteRows(dbh.db, id, [0, 1]), guard);
       assert.equal(await rowCount(t, id), ROWS);
@@ -107,10 +151,16 @@ for (const dialect of DIALECTS) {
 
     if (dialect === 'postgres') {
       it('sets statement and idle-in-transaction timeouts on every connection; a paused transaction is ended by the server', async () => {
-        const t = await startTestApp(dialect, { STRATA_ROLES: 'api', STRATA_DB_STATEMENT_TIMEOUT_MS: '1234', STRATA_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '500', STRATA_DB_POOL_SIZE: '3' });
+        const t = await startTestApp(dialect, {
+          STRATA_ROLES: 'api',
+          STRATA_DB_STATEMENT_TIMEOUT_MS: '1234',
+          STRATA_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '500',
+          STRATA_DB_POOL_SIZE: '3',
+        });
         cleanups.push(() => t.close());
         const db = t.app.dbh.db;
-        const show = async (name: string) => (await sql<Record<string, string>>`SELECT current_setting(${name}) AS v`.execute(db)).rows[0].v;
+        const show = async (name: string) =>
+          (await sql<Record<string, string>>`SELECT current_setting(${name}) AS v`.execute(db)).rows[0].v;
         assert.equal(await show('statement_timeout'), '1234ms');
         assert.equal(await show('idle_in_transaction_session_timeout'), '500ms');
         await assert.rejects(sql`SELECT pg_sleep(2)`.execute(db), /statement timeout/);
@@ -137,7 +187,9 @@ for (const dialect of DIALECTS) {
         await sql`INSERT INTO jobs (type, payload, status, max_attempts, run_at, created_at, updated_at)
           SELECT 'maintenance.purge', '{}', 'queued', 5, g, g, g FROM generate_series(1, ${backlog}) g`.execute(db);
         await sql`INSERT INTO jobs (type, payload, status, max_attempts, run_at, lease_until, locked_by, created_at, updated_at)
-          SELECT 'maintenance.purge', '{}', 'running', 5, g, 9e15, 'w', g, g FROM generate_series(1, 1000) g`.execute(db);
+          SELECT 'maintenance.purge', '{}', 'running', 5, g, 9e15, 'w', g, g FROM generate_series(1, 1000) g`.execute(
+          db,
+        );
         await sql`ANALYZE jobs`.execute(db);
       } else {
         await sql`WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < ${backlog})
@@ -153,7 +205,10 @@ for (const dialect of DIALECTS) {
         plans[which] = r.rows.map((row) => String(row['QUERY PLAN'] ?? row.detail)).join('\n');
       }
       // SQLite may equally walk jobs_claim (status, run_at): its rowid suffix gives the (run_at, id) order too.
-      const index = { queued: dialect === 'sqlite' ? 'jobs_queued_due|jobs_claim' : 'jobs_queued_due', expired: 'jobs_running_lease' };
+      const index = {
+        queued: dialect === 'sqlite' ? 'jobs_queued_due|jobs_claim' : 'jobs_queued_due',
+        expired: 'jobs_running_lease',
+      };
       for (const which of ['queued', 'expired'] as const) {
         const plan = plans[which];
         assert.match(plan, new RegExp(index[which]), `the ${which} probe uses its partial index:\n${plan}`);
@@ -170,7 +225,9 @@ for (const dialect of DIALECTS) {
       }
       times.sort((a, b) => a - b);
       const median = times[times.length >> 1];
-      console.log(`# claim at ${backlog} queued [${dialect}]: median ${median.toFixed(2)} ms\n# ${plans.queued.replace(/\n/g, '\n# ')}`);
+      console.log(
+        `# claim at ${backlog} queued [${dialect}]: median ${median.toFixed(2)} ms\n# ${plans.queued.replace(/\n/g, '\n# ')}`,
+      );
       assert.ok(median < 30, `claim median ${median} ms`);
     });
   });

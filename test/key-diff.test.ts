@@ -9,13 +9,21 @@ const V2 = '/api/public/v2';
 
 async function uploadJsonl(t: TestApp, groupId: number, rows: object[]): Promise<number> {
   const content = rows.map((r) => JSON.stringify(r)).join('\n');
-  const res = await t.request({ method: 'POST', url: `${V2}/dataset-versions/from-file`, body: { dataset_group_id: groupId, file_name: 'rows.jsonl', file_content_base64: b64(content) } });
+  const res = await t.request({
+    method: 'POST',
+    url: `${V2}/dataset-versions/from-file`,
+    body: { dataset_group_id: groupId, file_name: 'rows.jsonl', file_content_base64: b64(content) },
+  });
   assert.equal(res.statusCode, 201, res.body);
   const id = res.json().dataset_id as number;
-  const d = await waitFor(async () => {
-    const x = (await t.request({ method: 'GET', url: `${V2}/datasets/${id}` })).json().dataset;
-    return ['ready', 'failed'].includes(x.status) ? x : undefined;
-  }, 30_000, `dataset ${id} to be ready`);
+  const d = await waitFor(
+    async () => {
+      const x = (await t.request({ method: 'GET', url: `${V2}/datasets/${id}` })).json().dataset;
+      return ['ready', 'failed'].includes(x.status) ? x : undefined;
+    },
+    30_000,
+    `dataset ${id} to be ready`,
+  );
   assert.equal(d.status, 'ready', d.error);
   return id;
 }
@@ -89,7 +97,12 @@ for (const dialect of DIALECTS) {
       );
 
       // Paging one kind at a time.
-      const p = (await t.request({ method: 'GET', url: `${V2}/datasets/${v2}/diff?against=${v1}&key=id&only=changed&per_page=1&page=2` })).json();
+      const p = (
+        await t.request({
+          method: 'GET',
+          url: `${V2}/datasets/${v2}/diff?against=${v1}&key=id&only=changed&per_page=1&page=2`,
+        })
+      ).json();
       assert.equal(p.pages, 2);
       assert.deepEqual(p.rows.added, []);
       assert.deepEqual(p.rows.removed, []);
@@ -100,31 +113,53 @@ for (const dialect of DIALECTS) {
       // The reverse direction swaps added and removed, old and new.
       const back = (await t.request({ method: 'GET', url: `${V2}/datasets/${v1}/diff?against=${v2}&key=id` })).json();
       assert.deepEqual(back.counts, { added: 2, removed: 2, changed: 2, unchanged: 1 });
-      assert.deepEqual(back.rows.changed.find((r: { key: unknown }) => r.key === 2).changes, [{ column: 'score', old: 20, new: 2 }]);
+      assert.deepEqual(back.rows.changed.find((r: { key: unknown }) => r.key === 2).changes, [
+        { column: 'score', old: 20, new: 2 },
+      ]);
       // Without key the old behaviour stays (two independent uploads: by content).
-      assert.equal((await t.request({ method: 'GET', url: `${V2}/datasets/${v2}/diff?against=${v1}` })).json().match_by, 'content');
+      assert.equal(
+        (await t.request({ method: 'GET', url: `${V2}/datasets/${v2}/diff?against=${v1}` })).json().match_by,
+        'content',
+      );
 
       // A key only one version has: 400 naming the shared columns.
       const unknown = await t.request({ method: 'GET', url: `${V2}/datasets/${v2}/diff?against=${v1}&key=title` });
       assert.equal(unknown.statusCode, 400, unknown.body);
       assert.match(unknown.body, /unknown key column \\"title\\"/);
       assert.match(unknown.body, /\\"id\\", \\"score\\"/);
-      const unknownProgress = await t.request({ method: 'GET', url: `${V2}/datasets/${v2}/diff/progress?against=${v1}&key=nope` });
+      const unknownProgress = await t.request({
+        method: 'GET',
+        url: `${V2}/datasets/${v2}/diff/progress?against=${v1}&key=nope`,
+      });
       assert.equal(unknownProgress.statusCode, 400, unknownProgress.body);
     });
 
     it('refuses duplicated key values with how many and a sample', async () => {
       const g = await group(t, 'key-diff-dups');
       const v1 = await uploadJsonl(t, g, [{ k: 'a' }, { k: 'b' }, { k: null }, { k: null }]);
-      const v2 = await uploadJsonl(t, g, [{ k: 'a' }, { k: 'b' }, { k: 'b' }, { k: 'c' }, { k: 'c' }, { k: 'c' }, { k: 'a' }]);
+      const v2 = await uploadJsonl(t, g, [
+        { k: 'a' },
+        { k: 'b' },
+        { k: 'b' },
+        { k: 'c' },
+        { k: 'c' },
+        { k: 'c' },
+        { k: 'a' },
+      ]);
       const ok = await t.request({ method: 'GET', url: `${V2}/datasets/${v1}/diff?against=${v1}&key=k` });
       assert.equal(ok.statusCode, 200, 'repeated null keys are not duplicates: they never match');
       assert.deepEqual(ok.json().counts, { added: 2, removed: 2, changed: 0, unchanged: 2 });
-      for (const url of [`${V2}/datasets/${v2}/diff?against=${v1}&key=k`, `${V2}/datasets/${v2}/diff/progress?against=${v1}&key=k`]) {
+      for (const url of [
+        `${V2}/datasets/${v2}/diff?against=${v1}&key=k`,
+        `${V2}/datasets/${v2}/diff/progress?against=${v1}&key=k`,
+      ]) {
         const res = await t.request({ method: 'GET', url });
         assert.equal(res.statusCode, 400, res.body);
         const msg = String(res.json().error);
-        assert.ok(msg.includes(`not unique in dataset ${v2}: 3 value(s) appear on more than one row (7 rows in all)`), msg);
+        assert.ok(
+          msg.includes(`not unique in dataset ${v2}: 3 value(s) appear on more than one row (7 rows in all)`),
+          msg,
+        );
         assert.ok(msg.includes('"c" (3 rows), "a" (2 rows)'), msg);
       }
     });
@@ -134,7 +169,9 @@ for (const dialect of DIALECTS) {
       const n = 6_000;
       const before = Array.from({ length: n }, (_, i) => ({ id: `k${i}`, v: i }));
       // Every 10th value changes, the last 500 rows are replaced by 700 new ones.
-      const after = Array.from({ length: n - 500 }, (_, i) => ({ id: `k${i}`, v: i % 10 === 0 ? -i : i })).concat(Array.from({ length: 700 }, (_, i) => ({ id: `new${i}`, v: i })));
+      const after = Array.from({ length: n - 500 }, (_, i) => ({ id: `k${i}`, v: i % 10 === 0 ? -i : i })).concat(
+        Array.from({ length: 700 }, (_, i) => ({ id: `new${i}`, v: i })),
+      );
       const v1 = await uploadJsonl(t, g, before);
       const v2 = await uploadJsonl(t, g, after);
       const res = await t.request({ method: 'GET', url: `${V2}/datasets/${v2}/diff/progress?against=${v1}&key=id` });
@@ -157,10 +194,15 @@ for (const dialect of DIALECTS) {
       const expected = { added: 700, removed: 500, changed: 549, unchanged: n - 500 - 549 };
       assert.deepEqual(done.counts, expected);
       assert.deepEqual(done.columns, { added: [], removed: [], unchanged: ['id', 'v'] });
-      const paged = (await t.request({ method: 'GET', url: `${V2}/datasets/${v2}/diff?against=${v1}&key=id&only=changed&per_page=100` })).json();
+      const paged = (
+        await t.request({
+          method: 'GET',
+          url: `${V2}/datasets/${v2}/diff?against=${v1}&key=id&only=changed&per_page=100`,
+        })
+      ).json();
       assert.deepEqual(paged.counts, expected);
       assert.equal(paged.pages, 6);
-      assert.deepEqual(paged.rows.changed[0].changes, [{ column: "v", old: 10, new: -10 }]);
+      assert.deepEqual(paged.rows.changed[0].changes, [{ column: 'v', old: 10, new: -10 }]);
     });
   });
 }

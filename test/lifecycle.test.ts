@@ -21,13 +21,27 @@ for (const dialect of DIALECTS) {
     });
 
     it('fails a draft whose file breaks past the checked prefix: error kept, rows removed, hidden, then purged', async () => {
-      const t = await startTestApp(dialect, { STRATA_SYNC_VALIDATE_BYTES: '0', STRATA_FAILED_RETENTION_HOURS: '0', STRATA_IMPORT_BATCH_ROWS: '100' });
+      const t = await startTestApp(dialect, {
+        STRATA_SYNC_VALIDATE_BYTES: '0',
+        STRATA_FAILED_RETENTION_HOURS: '0',
+        STRATA_IMPORT_BATCH_ROWS: '100',
+      });
       cleanups.push(() => t.close());
-      const g = (await t.request({ method: 'POST', url: '/api/public/v2/dataset-groups', body: { name: 'late-break' } })).json();
+      const g = (
+        await t.request({ method: 'POST', url: '/api/public/v2/dataset-groups', body: { name: 'late-break' } })
+      ).json();
       const lines = ['a,b'];
       for (let i = 0; i < 3000; i++) lines.push(`${i},x`);
       lines.push('ragged');
-      const r = await t.request({ method: 'POST', url: '/api/public/v2/dataset-versions/from-file', body: { dataset_group_id: g.dataset_group.id, file_name: 'late.csv', file_content_base64: b64(lines.join('\n')) } });
+      const r = await t.request({
+        method: 'POST',
+        url: '/api/public/v2/dataset-versions/from-file',
+        body: {
+          dataset_group_id: g.dataset_group.id,
+          file_name: 'late.csv',
+          file_content_base64: b64(lines.join('\n')),
+        },
+      });
       assert.equal(r.statusCode, 201, 'only the first records are checked before accepting a large file');
       const id = r.json().dataset_id;
       const failed = await waitFor(async () => {
@@ -36,30 +50,54 @@ for (const dialect of DIALECTS) {
       });
       assert.match(failed.error, /CSV line 3002: expected 2 fields/);
       assert.equal(failed.version_number, -1);
-      const rows = await t.app.dbh.db.selectFrom('dataset_rows').select('row_index').where('dataset_id', '=', id).execute();
+      const rows = await t.app.dbh.db
+        .selectFrom('dataset_rows')
+        .select('row_index')
+        .where('dataset_id', '=', id)
+        .execute();
       assert.equal(rows.length, 0, 'no half-written rows left');
-      const listed = (await t.request({ method: 'GET', url: `/api/public/v2/datasets?dataset_group_id=${g.dataset_group.id}` })).json();
+      const listed = (
+        await t.request({ method: 'GET', url: `/api/public/v2/datasets?dataset_group_id=${g.dataset_group.id}` })
+      ).json();
       assert.ok(!listed.datasets.some((d: { id: number }) => d.id === id), 'failed drafts are hidden by default');
-      const withFailed = (await t.request({ method: 'GET', url: `/api/public/v2/datasets?dataset_group_id=${g.dataset_group.id}&include_failed=true` })).json();
+      const withFailed = (
+        await t.request({
+          method: 'GET',
+          url: `/api/public/v2/datasets?dataset_group_id=${g.dataset_group.id}&include_failed=true`,
+        })
+      ).json();
       assert.ok(withFailed.datasets.some((d: { id: number }) => d.id === id));
       const readRows = await t.request({ method: 'GET', url: `/api/public/v2/datasets/${id}/rows` });
       assert.equal(readRows.statusCode, 409);
       // The failed draft does not block the group: the next upload becomes version 1.
-      const ok = await t.request({ method: 'POST', url: '/api/public/v2/dataset-versions/from-file', body: { dataset_group_id: g.dataset_group.id, file_name: 'ok.csv', file_content_base64: b64('a,b\n1,2\n') } });
+      const ok = await t.request({
+        method: 'POST',
+        url: '/api/public/v2/dataset-versions/from-file',
+        body: { dataset_group_id: g.dataset_group.id, file_name: 'ok.csv', file_content_base64: b64('a,b\n1,2\n') },
+      });
       const v = await waitFor(async () => {
-        const d = (await t.request({ method: 'GET', url: `/api/public/v2/datasets/${ok.json().dataset_id}` })).json().dataset;
+        const d = (await t.request({ method: 'GET', url: `/api/public/v2/datasets/${ok.json().dataset_id}` })).json()
+          .dataset;
         return d.status === 'ready' ? d : undefined;
       });
       assert.equal(v.version_number, 1);
       // Retention 0: the purge job removes the failed draft for good.
       await t.app.jobs.enqueue(t.app.dbh.db, 'maintenance.purge', {}, { maxAttempts: 1 });
       t.app.worker?.wake();
-      await waitFor(async () => (await t.request({ method: 'GET', url: `/api/public/v2/datasets/${id}` })).statusCode === 404, 20_000, 'purge');
+      await waitFor(
+        async () => (await t.request({ method: 'GET', url: `/api/public/v2/datasets/${id}` })).statusCode === 404,
+        20_000,
+        'purge',
+      );
     });
 
     it('migrates a database created by an older version forward on start, keeping its data', async () => {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-mig-'));
-      let env: Record<string, string> = { STRATA_DATA_DIR: dataDir, STRATA_LOG_LEVEL: 'silent', STRATA_ROLES: 'worker' };
+      let env: Record<string, string> = {
+        STRATA_DATA_DIR: dataDir,
+        STRATA_LOG_LEVEL: 'silent',
+        STRATA_ROLES: 'worker',
+      };
       if (dialect === 'postgres') {
         const db = await createPostgresDatabase();
         cleanups.push(db.drop);
@@ -77,9 +115,16 @@ for (const dialect of DIALECTS) {
 
       const app = await createApp(config);
       try {
-        const applied = await app.dbh.db.selectFrom('kysely_migration' as never).select('name' as never).execute();
+        const applied = await app.dbh.db
+          .selectFrom('kysely_migration' as never)
+          .select('name' as never)
+          .execute();
         assert.equal(applied.length, Object.keys(migrations).length);
-        const ws = await app.dbh.db.selectFrom('workspaces').selectAll().where('name', '=', 'from-the-past').executeTakeFirst();
+        const ws = await app.dbh.db
+          .selectFrom('workspaces')
+          .selectAll()
+          .where('name', '=', 'from-the-past')
+          .executeTakeFirst();
         assert.ok(ws, 'old data survives the migration');
       } finally {
         await app.close();
@@ -106,9 +151,16 @@ for (const dialect of DIALECTS) {
       const key = created.stdout.trim().split('\n').at(-1)!;
       assert.match(key, /^sk_strata_[A-Za-z0-9_-]{43}$/);
 
-      const user = await runStrata(['users', 'create', '--email', 'Bo@Example.com', '--workspace', 'team-a'], env, 'a long password\n');
+      const user = await runStrata(
+        ['users', 'create', '--email', 'Bo@Example.com', '--workspace', 'team-a'],
+        env,
+        'a long password\n',
+      );
       assert.equal(user.code, 0, user.stderr);
-      const short = await runStrata(['users', 'create', '--email', 'c@example.com', '--workspace', 'team-a', '--password', 'short'], env);
+      const short = await runStrata(
+        ['users', 'create', '--email', 'c@example.com', '--workspace', 'team-a', '--password', 'short'],
+        env,
+      );
       assert.notEqual(short.code, 0);
       assert.match(short.stderr, /at least 8 characters/);
 
@@ -117,7 +169,11 @@ for (const dialect of DIALECTS) {
       try {
         const byKey = await app.server!.inject({ method: 'GET', url: '/api/auth/me', headers: { 'x-api-key': key } });
         assert.equal(byKey.json().workspaces[0].name, 'team-a');
-        const login = await app.server!.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'bo@example.com', password: 'a long password' } });
+        const login = await app.server!.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { email: 'bo@example.com', password: 'a long password' },
+        });
         assert.equal(login.statusCode, 200, login.body);
       } finally {
         await app.close();

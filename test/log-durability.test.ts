@@ -24,7 +24,10 @@ const trackBody = (i: number) => ({
   request_start_time: new Date(Date.UTC(2026, 3, 12) + i * 1000).toISOString(),
   request_end_time: new Date(Date.UTC(2026, 3, 12) + i * 1000 + 500).toISOString(),
   kwargs: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `question ${i}` }] },
-  request_response: { choices: [{ index: 0, message: { role: 'assistant', content: `answer ${i}` }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 2 } },
+  request_response: {
+    choices: [{ index: 0, message: { role: 'assistant', content: `answer ${i}` }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 3, completion_tokens: 2 },
+  },
   tags: ['durability'],
 });
 
@@ -36,7 +39,13 @@ for (const dialect of DIALECTS) {
     it('every acknowledged log id is in the database after the server is killed mid-load', async () => {
       t = await startTestApp(dialect);
       const port = 30000 + Math.floor(Math.random() * 20000);
-      const server = spawnStrata(['serve'], { ...t.env, STRATA_ROLES: 'api', PORT: String(port), HOST: '127.0.0.1', STRATA_LOG_LEVEL: 'info' });
+      const server = spawnStrata(['serve'], {
+        ...t.env,
+        STRATA_ROLES: 'api',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        STRATA_LOG_LEVEL: 'info',
+      });
       try {
         await waitForOutput(server, /listening|Server listening/i);
         const url = `http://127.0.0.1:${port}`;
@@ -73,13 +82,22 @@ for (const dialect of DIALECTS) {
         const db = t.app.dbh.db;
         const found = new Set<number>();
         for (let k = 0; k < acked.length; k += 500) {
-          const rows = await db.selectFrom('request_logs').select('id').where('id', 'in', acked.slice(k, k + 500)).execute();
+          const rows = await db
+            .selectFrom('request_logs')
+            .select('id')
+            .where('id', 'in', acked.slice(k, k + 500))
+            .execute();
           for (const r of rows) found.add(Number(r.id));
         }
         const lost = acked.filter((id) => !found.has(id));
         assert.deepEqual(lost, [], `${lost.length} of ${acked.length} acknowledged logs are missing after SIGKILL`);
         // Their child rows were committed in the same transactions.
-        const tags = await db.selectFrom('request_log_tags').select('request_log_id').where('request_log_id', 'in', acked.slice(0, 200)).where('tag', '=', 'durability').execute();
+        const tags = await db
+          .selectFrom('request_log_tags')
+          .select('request_log_id')
+          .where('request_log_id', 'in', acked.slice(0, 200))
+          .where('tag', '=', 'durability')
+          .execute();
         assert.equal(new Set(tags.map((r) => Number(r.request_log_id))).size, Math.min(200, acked.length));
       } finally {
         await stopProcess(server, 'SIGKILL');

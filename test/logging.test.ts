@@ -22,15 +22,33 @@ for (const dialect of DIALECTS.slice(0, 1)) {
         },
       });
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-log-'));
-      const app = await createApp(loadConfig({ STRATA_DATA_DIR: dataDir, STRATA_BOOTSTRAP_API_KEY: TEST_API_KEY }), { logger: createLogger('trace', sink) });
+      const app = await createApp(loadConfig({ STRATA_DATA_DIR: dataDir, STRATA_BOOTSTRAP_API_KEY: TEST_API_KEY }), {
+        logger: createLogger('trace', sink),
+      });
       try {
         await app.bootstrap();
         await app.auth.createUser('log@example.com', 'secret password 1', 'default');
-        const login = await app.server!.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'log@example.com', password: 'secret password 1' } });
+        const login = await app.server!.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { email: 'log@example.com', password: 'secret password 1' },
+        });
         const token = login.json().access_token as string;
-        await app.server!.inject({ method: 'GET', url: '/api/public/v2/datasets', headers: { authorization: `Bearer ${token}`, 'x-request-id': 'req-abc-123' } });
-        await app.server!.inject({ method: 'GET', url: '/api/public/v2/datasets', headers: { 'x-api-key': TEST_API_KEY } });
-        await app.server!.inject({ method: 'GET', url: '/api/public/v2/datasets', headers: { 'x-api-key': 'sk_strata_wrong_key_value' } });
+        await app.server!.inject({
+          method: 'GET',
+          url: '/api/public/v2/datasets',
+          headers: { authorization: `Bearer ${token}`, 'x-request-id': 'req-abc-123' },
+        });
+        await app.server!.inject({
+          method: 'GET',
+          url: '/api/public/v2/datasets',
+          headers: { 'x-api-key': TEST_API_KEY },
+        });
+        await app.server!.inject({
+          method: 'GET',
+          url: '/api/public/v2/datasets',
+          headers: { 'x-api-key': 'sk_strata_wrong_key_value' },
+        });
         const all = lines.join('\n');
         assert.ok(lines.length > 3, 'requests were logged');
         for (const line of lines) JSON.parse(line); // every line is JSON

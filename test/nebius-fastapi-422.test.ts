@@ -13,36 +13,62 @@ import { v1 } from './support/nebius.js';
 import { MAX_REPORTED_ISSUES } from '../src/api/nebius/validation-errors.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../../shared/fixtures/nebius-fastapi-422.json');
-const fixture = JSON.parse(fs.readFileSync(fs.existsSync(FIXTURE) ? FIXTURE : '/work/shared/fixtures/nebius-fastapi-422.json', 'utf8')) as {
+const fixture = JSON.parse(
+  fs.readFileSync(fs.existsSync(FIXTURE) ? FIXTURE : '/work/shared/fixtures/nebius-fastapi-422.json', 'utf8'),
+) as {
   cases: Array<{ label: string; body: unknown; status: number; response: { detail: Array<Record<string, unknown>> } }>;
 };
 const ORACLE = path.resolve(import.meta.dirname, 'support/pydantic-oracle.py');
 
 /** Deep equality plus FastAPI's key order in every item. */
-function assertSameDetail(actual: Array<Record<string, unknown>>, expected: Array<Record<string, unknown>>, label: string) {
+function assertSameDetail(
+  actual: Array<Record<string, unknown>>,
+  expected: Array<Record<string, unknown>>,
+  label: string,
+) {
   assert.deepStrictEqual(actual, expected, label);
-  actual.forEach((item, i) => assert.deepEqual(Object.keys(item), Object.keys(expected[i]), `${label}: key order of item ${i}`));
+  actual.forEach((item, i) =>
+    assert.deepEqual(Object.keys(item), Object.keys(expected[i]), `${label}: key order of item ${i}`),
+  );
 }
 
 function rawPost(t: TestApp, payload: string) {
-  return t.request({ method: 'POST', url: '/v1/datasets', apiKey: null, headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' }, body: payload });
+  return t.request({
+    method: 'POST',
+    url: '/v1/datasets',
+    apiKey: null,
+    headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+    body: payload,
+  });
 }
 
 /** Runs the bodies through real pydantic; undefined when python3 or pydantic 2 is not installed here. */
 function pydanticDetails(bodies: unknown[]): Array<unknown[] | null> | undefined {
-  const probe = spawnSync('python3', ['-c', 'import pydantic, sys; sys.exit(0 if pydantic.VERSION.startswith("2.") else 1)']);
+  const probe = spawnSync('python3', [
+    '-c',
+    'import pydantic, sys; sys.exit(0 if pydantic.VERSION.startswith("2.") else 1)',
+  ]);
   if (probe.status !== 0) return undefined;
-  const out = spawnSync('python3', [ORACLE], { input: bodies.map((b) => JSON.stringify(b)).join('\n') + '\n', encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const out = spawnSync('python3', [ORACLE], {
+    input: bodies.map((b) => JSON.stringify(b)).join('\n') + '\n',
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   assert.equal(out.status, 0, out.stderr);
-  return out.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown[] | null);
+  return out.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as unknown[] | null);
 }
 
 /** Strata's one documented difference from pydantic: the S3 secret key is never echoed in `input`. */
 function redactSecrets(detail: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
   return detail.map((d) => {
     const input = d.input;
-    if ((d.loc as unknown[]).at(-1) === 's3_secret_key' && typeof input === 'string') return { ...d, input: '[redacted]' };
-    if (input && typeof input === 'object' && !Array.isArray(input) && 's3_secret_key' in input) return { ...d, input: { ...input, s3_secret_key: '[redacted]' } };
+    if ((d.loc as unknown[]).at(-1) === 's3_secret_key' && typeof input === 'string')
+      return { ...d, input: '[redacted]' };
+    if (input && typeof input === 'object' && !Array.isArray(input) && 's3_secret_key' in input)
+      return { ...d, input: { ...input, s3_secret_key: '[redacted]' } };
     return d;
   });
 }
@@ -60,7 +86,10 @@ const columnType: fc.Arbitrary<unknown> = fc.letrec<{ t: unknown }>((tie) => ({
   ),
 })).t;
 const junk = fc.constantFrom<unknown>(0, 1.5, -3, true, null, 'x', [], {}, [1], { a: 1 });
-const column = fc.oneof(fc.record({ name: fc.oneof(fc.string({ maxLength: 4 }), junk), type: columnType }, { requiredKeys: [] }), junk);
+const column = fc.oneof(
+  fc.record({ name: fc.oneof(fc.string({ maxLength: 4 }), junk), type: columnType }, { requiredKeys: [] }),
+  junk,
+);
 const uploadBody = fc.record(
   {
     name: fc.oneof(fc.constant('ds'), junk),
@@ -73,10 +102,24 @@ const uploadBody = fc.record(
 );
 const s3Field = fc.oneof(fc.constant('v'), junk);
 const s3Body = fc.record(
-  { name: s3Field, folder: s3Field, s3_service_url: s3Field, s3_region: s3Field, s3_uri: s3Field, s3_key_id: s3Field, s3_secret_key: s3Field, ai_project_id: s3Field },
+  {
+    name: s3Field,
+    folder: s3Field,
+    s3_service_url: s3Field,
+    s3_region: s3Field,
+    s3_uri: s3Field,
+    s3_key_id: s3Field,
+    s3_secret_key: s3Field,
+    ai_project_id: s3Field,
+  },
   { requiredKeys: [] },
 );
-const anyBody = fc.oneof(uploadBody, s3Body, fc.tuple(uploadBody, s3Body).map(([a, b]) => ({ ...b, ...a })), junk);
+const anyBody = fc.oneof(
+  uploadBody,
+  s3Body,
+  fc.tuple(uploadBody, s3Body).map(([a, b]) => ({ ...b, ...a })),
+  junk,
+);
 
 for (const dialect of DIALECTS) {
   describe(`Nebius 422 bodies as FastAPI + pydantic [${dialect}]`, () => {
@@ -107,13 +150,17 @@ for (const dialect of DIALECTS) {
           continue;
         }
         assert.equal(res.statusCode, 422, `${JSON.stringify(bodies[i])}: ${res.body}`);
-        assertSameDetail(res.json().detail, redactSecrets(expected[i] as Array<Record<string, unknown>>), JSON.stringify(bodies[i]));
+        assertSameDetail(
+          res.json().detail,
+          redactSecrets(expected[i] as Array<Record<string, unknown>>),
+          JSON.stringify(bodies[i]),
+        );
         compared++;
       }
       assert.ok(compared > 100, `only ${compared} bodies were invalid`);
     });
 
-    it('generated malformed bodies follow pydantic\'s rules item by item (always runs, no oracle needed)', async () => {
+    it("generated malformed bodies follow pydantic's rules item by item (always runs, no oracle needed)", async () => {
       const TAGS = new Set(['CreateDatasetRequestUpload', 'CreateDatasetRequestS3', 'SchemaPrimitive', 'SchemaOption']);
       const MESSAGES: Record<string, string> = {
         missing: 'Field required',
@@ -127,7 +174,8 @@ for (const dialect of DIALECTS) {
         let v = body;
         for (const k of loc.slice(1)) {
           if (typeof k === 'string' && TAGS.has(k)) continue;
-          if (v === null || typeof v !== 'object' || !Object.prototype.hasOwnProperty.call(v, k as string)) return { found: false, value: undefined };
+          if (v === null || typeof v !== 'object' || !Object.prototype.hasOwnProperty.call(v, k as string))
+            return { found: false, value: undefined };
           v = (v as Record<string, unknown>)[k as string];
         }
         return { found: true, value: v };
@@ -151,14 +199,20 @@ for (const dialect of DIALECTS) {
             assert.deepEqual(item.input, b, where);
             continue;
           }
-          if (loc.length > 1 && !['name', 'schema', 'folder', 'rows', 'ai_project_id', 's3_uri', 's3_service_url'].includes(String(loc[1]))) {
+          if (
+            loc.length > 1 &&
+            !['name', 'schema', 'folder', 'rows', 'ai_project_id', 's3_uri', 's3_service_url'].includes(String(loc[1]))
+          ) {
             assert.ok(TAGS.has(String(loc[1])), where);
           }
           if (item.type === 'missing') {
             const parent = at(b, loc.slice(0, -1));
             assert.ok(parent.found, where);
             assert.deepEqual(item.input, shown(loc.slice(0, -1), parent.value), where);
-            assert.ok(!Object.prototype.hasOwnProperty.call(parent.value as object, loc[loc.length - 1] as string), where);
+            assert.ok(
+              !Object.prototype.hasOwnProperty.call(parent.value as object, loc[loc.length - 1] as string),
+              where,
+            );
           } else {
             const here = at(b, loc);
             assert.ok(here.found, where);
@@ -185,15 +239,45 @@ for (const dialect of DIALECTS) {
       for (const [payload, pos, error] of cases) {
         const res = await rawPost(t, payload);
         assert.equal(res.statusCode, 422, payload);
-        assertSameDetail(res.json().detail, [{ type: 'json_invalid', loc: ['body', pos], msg: 'JSON decode error', input: {}, ctx: { error } }], payload);
+        assertSameDetail(
+          res.json().detail,
+          [{ type: 'json_invalid', loc: ['body', pos], msg: 'JSON decode error', input: {}, ctx: { error } }],
+          payload,
+        );
       }
     });
 
     it('query parameters use pydantic types and messages', async () => {
       const cases: Array<[string, Record<string, unknown>]> = [
-        ['limit=abc', { type: 'int_parsing', loc: ['query', 'limit'], msg: 'Input should be a valid integer, unable to parse string as an integer', input: 'abc' }],
-        ['limit=0', { type: 'greater_than_equal', loc: ['query', 'limit'], msg: 'Input should be greater than or equal to 1', input: '0', ctx: { ge: 1 } }],
-        ['limit=101', { type: 'less_than_equal', loc: ['query', 'limit'], msg: 'Input should be less than or equal to 100', input: '101', ctx: { le: 100 } }],
+        [
+          'limit=abc',
+          {
+            type: 'int_parsing',
+            loc: ['query', 'limit'],
+            msg: 'Input should be a valid integer, unable to parse string as an integer',
+            input: 'abc',
+          },
+        ],
+        [
+          'limit=0',
+          {
+            type: 'greater_than_equal',
+            loc: ['query', 'limit'],
+            msg: 'Input should be greater than or equal to 1',
+            input: '0',
+            ctx: { ge: 1 },
+          },
+        ],
+        [
+          'limit=101',
+          {
+            type: 'less_than_equal',
+            loc: ['query', 'limit'],
+            msg: 'Input should be less than or equal to 100',
+            input: '101',
+            ctx: { le: 100 },
+          },
+        ],
       ];
       for (const [q, item] of cases) {
         const res = await v1(t, 'GET', `/v1/datasets?${q}`);
@@ -204,14 +288,30 @@ for (const dialect of DIALECTS) {
     });
 
     it('PATCH bodies are a pydantic model: wrong types, non-objects', async () => {
-      const made = await v1(t, 'POST', '/v1/datasets', { name: 'patch-me', folder: '/', schema: [{ name: 'a', type: { name: 'string' } }], rows: [] });
+      const made = await v1(t, 'POST', '/v1/datasets', {
+        name: 'patch-me',
+        folder: '/',
+        schema: [{ name: 'a', type: { name: 'string' } }],
+        rows: [],
+      });
       const id = made.json().id;
       let res = await v1(t, 'PATCH', `/v1/datasets/${id}`, { name: 5 });
-      assertSameDetail(res.json().detail, [{ type: 'string_type', loc: ['body', 'name'], msg: 'Input should be a valid string', input: 5 }], 'patch name');
+      assertSameDetail(
+        res.json().detail,
+        [{ type: 'string_type', loc: ['body', 'name'], msg: 'Input should be a valid string', input: 5 }],
+        'patch name',
+      );
       res = await v1(t, 'PATCH', `/v1/datasets/${id}`, []);
       assertSameDetail(
         res.json().detail,
-        [{ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: [] }],
+        [
+          {
+            type: 'model_attributes_type',
+            loc: ['body'],
+            msg: 'Input should be a valid dictionary or object to extract fields from',
+            input: [],
+          },
+        ],
         'patch array',
       );
     });
@@ -228,7 +328,12 @@ for (const dialect of DIALECTS) {
         [2000, /^values may be nested at most 100 levels deep/],
         [40, /^Value error, option types nest at most 32 levels deep$/],
       ] as const) {
-        const res = await v1(t, 'POST', '/v1/datasets', { name: 'deep', folder: '/', schema: [{ name: 'c', type: nested(depth) }], rows: [] });
+        const res = await v1(t, 'POST', '/v1/datasets', {
+          name: 'deep',
+          folder: '/',
+          schema: [{ name: 'c', type: nested(depth) }],
+          rows: [],
+        });
         assert.equal(res.statusCode, 422, res.body.slice(0, 500));
         const detail = res.json().detail as Array<Record<string, unknown>>;
         const deep = detail.find((d) => d.type === 'value_error');
@@ -240,11 +345,21 @@ for (const dialect of DIALECTS) {
 
     it('20,000 bad cells: the first 100 problems, then too_many_errors; the body stays small', async () => {
       const rows = Array.from({ length: 20_000 }, (_, i) => ({ n: `not a number ${i}` }));
-      const res = await v1(t, 'POST', '/v1/datasets', { name: 'bad-cells', folder: '/', schema: [{ name: 'n', type: { name: 'integer' } }], rows });
+      const res = await v1(t, 'POST', '/v1/datasets', {
+        name: 'bad-cells',
+        folder: '/',
+        schema: [{ name: 'n', type: { name: 'integer' } }],
+        rows,
+      });
       assert.equal(res.statusCode, 422);
       const detail = res.json().detail as Array<Record<string, unknown>>;
       assert.equal(detail.length, MAX_REPORTED_ISSUES + 1);
-      assert.deepEqual(detail[0], { type: 'int_type', loc: ['body', 'rows', 0, 'n'], msg: 'Input should be a valid integer', input: 'not a number 0' });
+      assert.deepEqual(detail[0], {
+        type: 'int_type',
+        loc: ['body', 'rows', 0, 'n'],
+        msg: 'Input should be a valid integer',
+        input: 'not a number 0',
+      });
       assert.deepEqual(detail[MAX_REPORTED_ISSUES], {
         type: 'too_many_errors',
         loc: ['body'],
@@ -257,16 +372,31 @@ for (const dialect of DIALECTS) {
 
     it('names are 1..256 characters; a 100,000-character name is refused without being echoed whole', async () => {
       const long = 'n'.repeat(100_000);
-      const res = await v1(t, 'POST', '/v1/datasets', { name: long, folder: '/', schema: [{ name: 'a', type: { name: 'string' } }], rows: [] });
+      const res = await v1(t, 'POST', '/v1/datasets', {
+        name: long,
+        folder: '/',
+        schema: [{ name: 'a', type: { name: 'string' } }],
+        rows: [],
+      });
       assert.equal(res.statusCode, 422);
       const [item] = res.json().detail;
       assert.equal(item.type, 'string_too_long');
       assert.deepEqual(item.loc, ['body', 'name']);
       assert.deepEqual(item.ctx, { max_length: 256 });
       assert.ok(res.body.length < 4096, `${res.body.length} bytes`);
-      const ok = await v1(t, 'POST', '/v1/datasets', { name: 'x'.repeat(256), folder: '/', schema: [{ name: 'a', type: { name: 'string' } }], rows: [] });
+      const ok = await v1(t, 'POST', '/v1/datasets', {
+        name: 'x'.repeat(256),
+        folder: '/',
+        schema: [{ name: 'a', type: { name: 'string' } }],
+        rows: [],
+      });
       assert.equal(ok.statusCode, 200, ok.body);
-      const dup = await v1(t, 'POST', '/v1/datasets', { name: 'x'.repeat(256), folder: '/', schema: [{ name: 'a', type: { name: 'string' } }], rows: [] });
+      const dup = await v1(t, 'POST', '/v1/datasets', {
+        name: 'x'.repeat(256),
+        folder: '/',
+        schema: [{ name: 'a', type: { name: 'string' } }],
+        rows: [],
+      });
       assert.equal(dup.statusCode, 422);
       assert.equal(dup.json().detail[0].type, 'value_error');
     });

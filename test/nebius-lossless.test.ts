@@ -25,7 +25,13 @@ const BODY = `{"name": "lossless", "folder": "/", "schema": [
 ]}`;
 
 function post(t: TestApp, payload: string) {
-  return t.request({ method: 'POST', url: '/v1/datasets', apiKey: null, headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' }, body: payload });
+  return t.request({
+    method: 'POST',
+    url: '/v1/datasets',
+    apiKey: null,
+    headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+    body: payload,
+  });
 }
 
 const PYARROW_READ = `
@@ -88,7 +94,8 @@ for (const dialect of DIALECTS) {
     });
 
     it('Parquet read back by pyarrow (skips when python3 has no pyarrow)', async (ctx) => {
-      if (spawnSync('python3', ['-c', 'import pyarrow']).status !== 0) return ctx.skip('pyarrow is not installed (pip install pyarrow): the pyarrow cross-check cannot run here');
+      if (spawnSync('python3', ['-c', 'import pyarrow']).status !== 0)
+        return ctx.skip('pyarrow is not installed (pip install pyarrow): the pyarrow cross-check cannot run here');
       const res = await v1(t, 'GET', `/v1/datasets/${id}/export?format=parquet`);
       const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'strata-pq-')), 'export.parquet');
       fs.writeFileSync(file, res.rawPayload);
@@ -107,20 +114,39 @@ for (const dialect of DIALECTS) {
     });
 
     it('a big integer is a float in a float column and int_range in an integer column', async () => {
-      const ok = await post(t, `{"name": "big-float", "folder": "/", "schema": [{"name": "f", "type": {"name": "double"}}], "rows": [{"f": ${BIG}}]}`);
+      const ok = await post(
+        t,
+        `{"name": "big-float", "folder": "/", "schema": [{"name": "f", "type": {"name": "double"}}], "rows": [{"f": ${BIG}}]}`,
+      );
       assert.equal(ok.statusCode, 200, ok.body);
-      const bad = await post(t, `{"name": "big-int", "folder": "/", "schema": [{"name": "i", "type": {"name": "integer"}}], "rows": [{"i": ${BIG}}, ${BIG}]}`);
+      const bad = await post(
+        t,
+        `{"name": "big-int", "folder": "/", "schema": [{"name": "i", "type": {"name": "integer"}}], "rows": [{"i": ${BIG}}, ${BIG}]}`,
+      );
       assert.equal(bad.statusCode, 422);
       assert.deepEqual(
         bad.json().detail.map((d: { type: string; loc: unknown[] }) => [d.type, d.loc]),
-        [['dict_type', ['body', 'CreateDatasetRequestUpload', 'rows', 1]], ['missing', ['body', 'CreateDatasetRequestS3', 's3_service_url']], ['missing', ['body', 'CreateDatasetRequestS3', 's3_region']], ['missing', ['body', 'CreateDatasetRequestS3', 's3_uri']], ['missing', ['body', 'CreateDatasetRequestS3', 's3_key_id']], ['missing', ['body', 'CreateDatasetRequestS3', 's3_secret_key']]],
+        [
+          ['dict_type', ['body', 'CreateDatasetRequestUpload', 'rows', 1]],
+          ['missing', ['body', 'CreateDatasetRequestS3', 's3_service_url']],
+          ['missing', ['body', 'CreateDatasetRequestS3', 's3_region']],
+          ['missing', ['body', 'CreateDatasetRequestS3', 's3_uri']],
+          ['missing', ['body', 'CreateDatasetRequestS3', 's3_key_id']],
+          ['missing', ['body', 'CreateDatasetRequestS3', 's3_secret_key']],
+        ],
       );
-      const range = await post(t, `{"name": "big-int", "folder": "/", "schema": [{"name": "i", "type": {"name": "integer"}}], "rows": [{"i": ${BIG}}]}`);
+      const range = await post(
+        t,
+        `{"name": "big-int", "folder": "/", "schema": [{"name": "i", "type": {"name": "integer"}}], "rows": [{"i": ${BIG}}]}`,
+      );
       assert.equal(range.json().detail[0].type, 'int_range');
     });
 
     it('NaN and ±Infinity (which Python json reads) are refused: finite_number', async () => {
-      const res = await post(t, '{"name": "nan", "folder": "/", "schema": [{"name": "f", "type": {"name": "float"}}, {"name": "j", "type": {"name": "json"}}], "rows": [{"f": NaN, "j": 1}, {"f": 1, "j": {"x": [Infinity]}}]}');
+      const res = await post(
+        t,
+        '{"name": "nan", "folder": "/", "schema": [{"name": "f", "type": {"name": "float"}}, {"name": "j", "type": {"name": "json"}}], "rows": [{"f": NaN, "j": 1}, {"f": 1, "j": {"x": [Infinity]}}]}',
+      );
       assert.equal(res.statusCode, 422, res.body);
       assert.deepEqual(
         res.json().detail.map((d: { type: string; loc: unknown[] }) => [d.type, d.loc]),

@@ -37,14 +37,21 @@ for (const dialect of DIALECTS) {
       after(async () => t.close());
 
       it('create → parts (one re-sent) → complete in order → READY dataset with exact rows', async () => {
-        const created = await v1(t, 'POST', '/v1/datasets/uploads', { name: 'ft-upload', folder: '/ft', schema: SCHEMA });
+        const created = await v1(t, 'POST', '/v1/datasets/uploads', {
+          name: 'ft-upload',
+          folder: '/ft',
+          schema: SCHEMA,
+        });
         assert.equal(created.statusCode, 200, created.body);
         const up = created.json();
         assert.match(up.id, /^[0-9a-f]{32}$/);
         assert.equal(up.upload_info.status, 'PENDING');
         assert.deepEqual(up.upload_info.dataset, { name: 'ft-upload', schema: SCHEMA, folder: '/ft', id: null });
 
-        const lines = Array.from({ length: 300 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `q${i}` }], score: i / 4 }) + '\n');
+        const lines = Array.from(
+          { length: 300 },
+          (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `q${i}` }], score: i / 4 }) + '\n',
+        );
         lines[7] = '{"messages": {"id": 12345678901234567891}, "tools": [{"type": "function"}], "score": 1e308}\n';
         const text = lines.join('');
         // Split in the middle of a line: parts are bytes, not rows.
@@ -59,7 +66,10 @@ for (const dialect of DIALECTS) {
 
         const parts = await v1(t, 'GET', `/v1/datasets/uploads/${up.id}/parts`);
         assert.equal(parts.json().object, 'list');
-        assert.deepEqual(new Set(parts.json().data.map((p: { id: string }) => p.id)), new Set([p1.id, broken.id, p2.id]));
+        assert.deepEqual(
+          new Set(parts.json().data.map((p: { id: string }) => p.id)),
+          new Set([p1.id, broken.id, p2.id]),
+        );
 
         const done = await v1(t, 'POST', `/v1/datasets/uploads/${up.id}/complete`, { part_ids: [p1.id, p2.id] });
         assert.equal(done.statusCode, 200, done.body);
@@ -82,8 +92,17 @@ for (const dialect of DIALECTS) {
       });
 
       it('rows that do not match the schema FAIL the dataset with the row named', async () => {
-        const up = (await v1(t, 'POST', '/v1/datasets/uploads', { name: 'bad-rows', folder: '/', schema: SCHEMA, format: 'jsonl' })).json();
-        const part = (await sendPart(t, up.id, '{"messages": [], "score": 1}\n{"messages": [], "score": "high"}\n')).json();
+        const up = (
+          await v1(t, 'POST', '/v1/datasets/uploads', {
+            name: 'bad-rows',
+            folder: '/',
+            schema: SCHEMA,
+            format: 'jsonl',
+          })
+        ).json();
+        const part = (
+          await sendPart(t, up.id, '{"messages": [], "score": 1}\n{"messages": [], "score": "high"}\n')
+        ).json();
         const done = (await v1(t, 'POST', `/v1/datasets/uploads/${up.id}/complete`, { part_ids: [part.id] })).json();
         const d = await waitSettled(t, done.upload_info.dataset.id);
         assert.equal(d.status, 'FAILED');
@@ -98,13 +117,22 @@ for (const dialect of DIALECTS) {
           { name: 'meta', type: { name: 'json' } },
           { name: 'note', type: { name: 'option', item: { name: 'string' } } },
         ];
-        const up = (await v1(t, 'POST', '/v1/datasets/uploads', { name: 'csv-up', folder: '/', schema, format: 'csv' })).json();
-        const part = (await sendPart(t, up.id, 'id,meta,note\r\n1,"{""big"": 12345678901234567891}",hi\r\n2,[],\r\n')).json();
+        const up = (
+          await v1(t, 'POST', '/v1/datasets/uploads', { name: 'csv-up', folder: '/', schema, format: 'csv' })
+        ).json();
+        const part = (
+          await sendPart(t, up.id, 'id,meta,note\r\n1,"{""big"": 12345678901234567891}",hi\r\n2,[],\r\n')
+        ).json();
         const done = (await v1(t, 'POST', `/v1/datasets/uploads/${up.id}/complete`, { part_ids: [part.id] })).json();
         const d = await waitSettled(t, done.upload_info.dataset.id);
         assert.equal(d.status, 'READY', JSON.stringify(d));
         const content = await v1(t, 'GET', `/v1/datasets/${d.id}/content`);
-        assert.equal(content.body, '{"rows":[{"id":1,"meta":{"big":12345678901234567891},"note":"hi"},{"id":2,"meta":[],"note":null}],"version":"' + d.current_version + '"}');
+        assert.equal(
+          content.body,
+          '{"rows":[{"id":1,"meta":{"big":12345678901234567891},"note":"hi"},{"id":2,"meta":[],"note":null}],"version":"' +
+            d.current_version +
+            '"}',
+        );
       });
 
       it('a JSON (array) upload keeps big integers in json cells exact, and -0.0', async () => {
@@ -113,27 +141,49 @@ for (const dialect of DIALECTS) {
           { name: 'meta', type: { name: 'json' } },
           { name: 'x', type: { name: 'double' } },
         ];
-        const up = (await v1(t, 'POST', '/v1/datasets/uploads', { name: 'json-up', folder: '/', schema, format: 'json' })).json();
-        const part = (await sendPart(t, up.id, '[{"id": 1, "meta": {"big": 12345678901234567891, "s": "98765432109876543210"}, "x": -0.0}]')).json();
+        const up = (
+          await v1(t, 'POST', '/v1/datasets/uploads', { name: 'json-up', folder: '/', schema, format: 'json' })
+        ).json();
+        const part = (
+          await sendPart(
+            t,
+            up.id,
+            '[{"id": 1, "meta": {"big": 12345678901234567891, "s": "98765432109876543210"}, "x": -0.0}]',
+          )
+        ).json();
         const done = (await v1(t, 'POST', `/v1/datasets/uploads/${up.id}/complete`, { part_ids: [part.id] })).json();
         const d = await waitSettled(t, done.upload_info.dataset.id);
         assert.equal(d.status, 'READY', JSON.stringify(d));
         const content = await v1(t, 'GET', `/v1/datasets/${d.id}/content`);
-        assert.equal(content.body, '{"rows":[{"id":1,"meta":{"big":12345678901234567891,"s":"98765432109876543210"},"x":-0.0}],"version":"' + d.current_version + '"}');
+        assert.equal(
+          content.body,
+          '{"rows":[{"id":1,"meta":{"big":12345678901234567891,"s":"98765432109876543210"},"x":-0.0}],"version":"' +
+            d.current_version +
+            '"}',
+        );
       });
 
       it('the upload routes are in /openapi.json', async () => {
         const spec = (await t.request({ method: 'GET', url: '/openapi.json', apiKey: null })).json();
-        for (const p of ['/v1/datasets/uploads', '/v1/datasets/uploads/{upload_id}/parts', '/v1/datasets/uploads/{upload_id}/complete']) assert.ok(spec.paths[p], p);
+        for (const p of [
+          '/v1/datasets/uploads',
+          '/v1/datasets/uploads/{upload_id}/parts',
+          '/v1/datasets/uploads/{upload_id}/complete',
+        ])
+          assert.ok(spec.paths[p], p);
       });
 
       it('upload bodies answer pydantic-style 422s; unknown parts and uploads are refused', async () => {
         const missing = await v1(t, 'POST', '/v1/datasets/uploads', { name: 'x', folder: '/' });
         assert.equal(missing.statusCode, 422);
-        assert.deepEqual(missing.json().detail, [{ type: 'missing', loc: ['body', 'schema'], msg: 'Field required', input: { name: 'x', folder: '/' } }]);
+        assert.deepEqual(missing.json().detail, [
+          { type: 'missing', loc: ['body', 'schema'], msg: 'Field required', input: { name: 'x', folder: '/' } },
+        ]);
         const up = (await v1(t, 'POST', '/v1/datasets/uploads', { name: 'x', folder: '/', schema: SCHEMA })).json();
         const badList = await v1(t, 'POST', `/v1/datasets/uploads/${up.id}/complete`, { part_ids: 'p' });
-        assert.deepEqual(badList.json().detail, [{ type: 'list_type', loc: ['body', 'part_ids'], msg: 'Input should be a valid list', input: 'p' }]);
+        assert.deepEqual(badList.json().detail, [
+          { type: 'list_type', loc: ['body', 'part_ids'], msg: 'Input should be a valid list', input: 'p' },
+        ]);
         const unknown = await v1(t, 'POST', `/v1/datasets/uploads/${up.id}/complete`, { part_ids: ['f'.repeat(32)] });
         assert.equal(unknown.statusCode, 422);
         assert.deepEqual(unknown.json().detail[0].loc, ['body', 'part_ids', 0]);

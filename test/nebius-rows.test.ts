@@ -7,7 +7,19 @@ import { DIALECTS } from './support/dialects.js';
 import { b64, startTestApp, waitFor, type TestApp } from './support/test-app.js';
 import { v1 } from './support/nebius.js';
 
-const RESPONSE_KEYS = ['ai_project_id', 'created_at', 'current_version', 'current_version_origin', 'error', 'folder', 'id', 'metadata', 'name', 'schema', 'status'];
+const RESPONSE_KEYS = [
+  'ai_project_id',
+  'created_at',
+  'current_version',
+  'current_version_origin',
+  'error',
+  'folder',
+  'id',
+  'metadata',
+  'name',
+  'schema',
+  'status',
+];
 
 const ALL_TYPES_SCHEMA = [
   { name: 's', type: { name: 'string' } },
@@ -61,26 +73,45 @@ for (const dialect of DIALECTS) {
       assert.equal(typeof d.metadata, 'object');
       assert.deepEqual(d.current_version_origin, { type: 'upload' });
       assert.equal(d.folder, '/some/folder');
-      assert.ok(Number.isInteger(d.created_at) && Math.abs(d.created_at - Date.now() / 1000) < 60, 'created_at is unix seconds');
+      assert.ok(
+        Number.isInteger(d.created_at) && Math.abs(d.created_at - Date.now() / 1000) < 60,
+        'created_at is unix seconds',
+      );
       assert.equal(d.error, null);
       assert.equal(d.ai_project_id, 'example_project');
 
       const got = (await v1(t, 'GET', `/v1/datasets/${d.id}`)).json();
       assert.deepEqual(got, { ...d, type: 'dataset' });
       const content = (await v1(t, 'GET', `/v1/datasets/${d.id}/content`)).json();
-      assert.deepEqual(content, { rows: [{ text: 'This is the first row.', text_1: null }], version: d.current_version });
+      assert.deepEqual(content, {
+        rows: [{ text: 'This is the first row.', text_1: null }],
+        version: d.current_version,
+      });
     });
 
     it('accepts every schema type with valid values and keeps them exactly', async () => {
-      const d = await create(t, { name: 'all-types', folder: '/types', schema: ALL_TYPES_SCHEMA, rows: ALL_TYPES_ROWS });
+      const d = await create(t, {
+        name: 'all-types',
+        folder: '/types',
+        schema: ALL_TYPES_SCHEMA,
+        rows: ALL_TYPES_ROWS,
+      });
       assert.equal(d.status, 'READY');
       const content = (await v1(t, 'GET', `/v1/datasets/${d.id}/content`)).json();
-      assert.deepEqual(content.rows, ALL_TYPES_ROWS.map((r) => ({ o: null, oo: null, ...r })));
+      assert.deepEqual(
+        content.rows,
+        ALL_TYPES_ROWS.map((r) => ({ o: null, oo: null, ...r })),
+      );
     });
 
     it('reports every bad cell of every type with its exact loc, and writes nothing', async () => {
       const bad = { s: 5, i: 1.5, b: 'yes', f: '1.0', d: null, j: 1, n: 0, o: 'seven', oo: 3 };
-      const res = await v1(t, 'POST', '/v1/datasets', { name: 'bad-types', folder: '/', schema: ALL_TYPES_SCHEMA, rows: [ALL_TYPES_ROWS[0], bad] });
+      const res = await v1(t, 'POST', '/v1/datasets', {
+        name: 'bad-types',
+        folder: '/',
+        schema: ALL_TYPES_SCHEMA,
+        rows: [ALL_TYPES_ROWS[0], bad],
+      });
       assert.equal(res.statusCode, 422, res.body);
       const detail = res.json().detail as Array<{ loc: unknown[]; msg: string; type: string }>;
       assert.deepEqual(
@@ -114,7 +145,12 @@ for (const dialect of DIALECTS) {
       const res = await v1(t, 'POST', '/v1/datasets', { name: 'people', folder: '/', schema, rows });
       assert.equal(res.statusCode, 422);
       assert.deepEqual(res.json().detail, [
-        { type: 'extra_forbidden', loc: ['body', 'rows', 3, 'colour'], msg: 'Extra inputs are not permitted', input: 'red' },
+        {
+          type: 'extra_forbidden',
+          loc: ['body', 'rows', 3, 'colour'],
+          msg: 'Extra inputs are not permitted',
+          input: 'red',
+        },
         { type: 'missing', loc: ['body', 'rows', 5, 'age'], msg: 'Field required', input: { name: 'p5' } },
         { type: 'int_type', loc: ['body', 'rows', 12, 'age'], msg: 'Input should be a valid integer', input: 'twelve' },
       ]);
@@ -122,7 +158,12 @@ for (const dialect of DIALECTS) {
 
     it('lists at most 100 bad cells, then says there are more', async () => {
       const rows = Array.from({ length: 10_001 }, () => ({ a: 1 }));
-      const res = await v1(t, 'POST', '/v1/datasets', { name: 'many-bad', folder: '/', schema: [{ name: 'a', type: { name: 'string' } }], rows });
+      const res = await v1(t, 'POST', '/v1/datasets', {
+        name: 'many-bad',
+        folder: '/',
+        schema: [{ name: 'a', type: { name: 'string' } }],
+        rows,
+      });
       assert.equal(res.statusCode, 422);
       const detail = res.json().detail;
       assert.equal(detail.length, 101);
@@ -132,11 +173,39 @@ for (const dialect of DIALECTS) {
 
     it('validates the body itself in FastAPI form', async () => {
       const cases: Array<[unknown, unknown[], string]> = [
-        [{ schema: [{ name: 'a', type: { name: 'string' } }], folder: '/', rows: [] }, ['body', 'CreateDatasetRequestUpload', 'name'], 'missing'],
-        [{ name: 'x', schema: [{ name: 'a', type: { name: 'text' } }], folder: '/', rows: [] }, ['body', 'CreateDatasetRequestUpload', 'schema', 0, 'type', 'SchemaPrimitive', 'name'], 'enum'],
-        [{ name: 'x', schema: [{ name: 'a', type: { name: 'option' } }], folder: '/', rows: [] }, ['body', 'CreateDatasetRequestUpload', 'schema', 0, 'type', 'SchemaOption', 'item'], 'missing'],
-        [{ name: 'x', schema: [{ name: 'a', type: { name: 'string' } }], folder: '/', rows: [5] }, ['body', 'CreateDatasetRequestUpload', 'rows', 0], 'dict_type'],
-        [{ name: 'x', schema: [{ name: 'a', type: { name: 'string' } }, { name: 'a', type: { name: 'integer' } }], folder: '/', rows: [] }, ['body', 'schema', 1, 'name'], 'value_error'],
+        [
+          { schema: [{ name: 'a', type: { name: 'string' } }], folder: '/', rows: [] },
+          ['body', 'CreateDatasetRequestUpload', 'name'],
+          'missing',
+        ],
+        [
+          { name: 'x', schema: [{ name: 'a', type: { name: 'text' } }], folder: '/', rows: [] },
+          ['body', 'CreateDatasetRequestUpload', 'schema', 0, 'type', 'SchemaPrimitive', 'name'],
+          'enum',
+        ],
+        [
+          { name: 'x', schema: [{ name: 'a', type: { name: 'option' } }], folder: '/', rows: [] },
+          ['body', 'CreateDatasetRequestUpload', 'schema', 0, 'type', 'SchemaOption', 'item'],
+          'missing',
+        ],
+        [
+          { name: 'x', schema: [{ name: 'a', type: { name: 'string' } }], folder: '/', rows: [5] },
+          ['body', 'CreateDatasetRequestUpload', 'rows', 0],
+          'dict_type',
+        ],
+        [
+          {
+            name: 'x',
+            schema: [
+              { name: 'a', type: { name: 'string' } },
+              { name: 'a', type: { name: 'integer' } },
+            ],
+            folder: '/',
+            rows: [],
+          },
+          ['body', 'schema', 1, 'name'],
+          'value_error',
+        ],
         [[1, 2], ['body', 'CreateDatasetRequestUpload'], 'model_attributes_type'],
       ];
       for (const [body, loc, type] of cases) {
@@ -151,7 +220,12 @@ for (const dialect of DIALECTS) {
       const malformed = await v1(t, 'POST', '/v1/datasets', '{"name": ');
       assert.equal(malformed.statusCode, 422);
       assert.ok(Array.isArray(malformed.json().detail));
-      const dupName = await v1(t, 'POST', '/v1/datasets', { name: 'example_dataset', folder: '/', schema: [{ name: 'a', type: { name: 'string' } }], rows: [] });
+      const dupName = await v1(t, 'POST', '/v1/datasets', {
+        name: 'example_dataset',
+        folder: '/',
+        schema: [{ name: 'a', type: { name: 'string' } }],
+        rows: [],
+      });
       assert.equal(dupName.statusCode, 422);
       assert.deepEqual(dupName.json().detail[0].loc, ['body', 'name']);
     });
@@ -162,7 +236,12 @@ for (const dialect of DIALECTS) {
       assert.equal(typeof anon.json().detail, 'string');
       const anonPost = await t.request({ method: 'POST', url: '/v1/datasets', body: [1], apiKey: null });
       assert.equal(anonPost.statusCode, 401, 'authentication comes before validation');
-      const wrongKey = await t.request({ method: 'GET', url: '/v1/datasets', apiKey: null, headers: { authorization: 'Bearer sk_strata_wrong' } });
+      const wrongKey = await t.request({
+        method: 'GET',
+        url: '/v1/datasets',
+        apiKey: null,
+        headers: { authorization: 'Bearer sk_strata_wrong' },
+      });
       assert.equal(wrongKey.statusCode, 401);
       for (const id of ['0'.repeat(32), 'not-an-id']) {
         const res = await v1(t, 'GET', `/v1/datasets/${id}`);
@@ -174,7 +253,16 @@ for (const dialect of DIALECTS) {
     it('lists with cursor paging and a folder filter, renames, moves and deletes', async () => {
       const made: string[] = [];
       for (let i = 0; i < 5; i++) {
-        made.push((await create(t, { name: `page-${i}`, folder: '/paging', schema: [{ name: 'i', type: { name: 'integer' } }], rows: [{ i }] })).id);
+        made.push(
+          (
+            await create(t, {
+              name: `page-${i}`,
+              folder: '/paging',
+              schema: [{ name: 'i', type: { name: 'integer' } }],
+              rows: [{ i }],
+            })
+          ).id,
+        );
       }
       const seen: string[] = [];
       let afterId: string | null = null;
@@ -207,7 +295,10 @@ for (const dialect of DIALECTS) {
       assert.equal(taken.statusCode, 422);
       assert.deepEqual(taken.json().detail[0].loc, ['body', 'name']);
       const moved = (await v1(t, 'GET', '/v1/datasets?folder=/moved')).json();
-      assert.deepEqual(moved.data.map((d: { id: string }) => d.id), [made[0]]);
+      assert.deepEqual(
+        moved.data.map((d: { id: string }) => d.id),
+        [made[0]],
+      );
 
       const del = await v1(t, 'DELETE', `/v1/datasets/${made[0]}`);
       assert.equal(del.statusCode, 200);
@@ -222,7 +313,12 @@ for (const dialect of DIALECTS) {
 
     it('pages content with limit and offset, checks bounds, and reads an older version by id', async () => {
       const rows = Array.from({ length: 250 }, (_, i) => ({ n: i }));
-      const d = await create(t, { name: 'content', folder: '/', schema: [{ name: 'n', type: { name: 'integer' } }], rows });
+      const d = await create(t, {
+        name: 'content',
+        folder: '/',
+        schema: [{ name: 'n', type: { name: 'integer' } }],
+        rows,
+      });
       const page = (await v1(t, 'GET', `/v1/datasets/${d.id}/content?limit=100&offset=200`)).json();
       assert.equal(page.rows.length, 50);
       assert.deepEqual(page.rows[0], { n: 200 });
@@ -247,7 +343,11 @@ for (const dialect of DIALECTS) {
         return g.current_version !== d.current_version ? g : undefined;
       });
       assert.equal(v2.status, 'READY');
-      assert.deepEqual(v2.schema, [{ name: 'n', type: { name: 'string' } }], 'a PromptLayer CSV upload has string columns');
+      assert.deepEqual(
+        v2.schema,
+        [{ name: 'n', type: { name: 'string' } }],
+        'a PromptLayer CSV upload has string columns',
+      );
       assert.deepEqual((await v1(t, 'GET', `/v1/datasets/${d.id}/content`)).json().rows, [{ n: 'x' }, { n: 'y' }]);
       const old = (await v1(t, 'GET', `/v1/datasets/${d.id}/content?limit=1&version=${d.current_version}`)).json();
       assert.deepEqual(old, { rows: [{ n: 0 }], version: d.current_version });
@@ -260,11 +360,16 @@ for (const dialect of DIALECTS) {
       assert.equal(jsonl.statusCode, 200);
       assert.match(String(jsonl.headers['content-disposition']), /export_me\.jsonl/);
       assert.deepEqual(
-        jsonl.body.trim().split('\n').map((l) => JSON.parse(l)),
+        jsonl.body
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l)),
         // option columns whose cell is null are left out (Nebius's fine-tuning JSONL); other nulls stay.
         ALL_TYPES_ROWS.map((r) =>
           Object.fromEntries(
-            ALL_TYPES_SCHEMA.filter((c) => c.type.name !== 'option' || ((r as Record<string, unknown>)[c.name] ?? null) !== null).map((c) => [c.name, (r as Record<string, unknown>)[c.name]]),
+            ALL_TYPES_SCHEMA.filter(
+              (c) => c.type.name !== 'option' || ((r as Record<string, unknown>)[c.name] ?? null) !== null,
+            ).map((c) => [c.name, (r as Record<string, unknown>)[c.name]]),
           ),
         ),
       );
@@ -298,24 +403,38 @@ for (const dialect of DIALECTS) {
       assert.equal(rows.length, 3);
       assert.equal(rows[0].i, 42n);
       const j = rows[0].j as unknown;
-      assert.deepEqual(JSON.parse(typeof j === 'string' ? j : new TextDecoder().decode(j as Uint8Array)), { nested: [1, 'x', null] });
+      assert.deepEqual(JSON.parse(typeof j === 'string' ? j : new TextDecoder().decode(j as Uint8Array)), {
+        nested: [1, 'x', null],
+      });
       assert.equal(rows[1].o, null);
 
       // Round trip through the PromptLayer face's from-file (.parquet as base64): same rows back.
-      const g = (await t.request({ method: 'POST', url: '/api/public/v2/dataset-groups', body: { name: 'parquet-back' } })).json();
+      const g = (
+        await t.request({ method: 'POST', url: '/api/public/v2/dataset-groups', body: { name: 'parquet-back' } })
+      ).json();
       const up = await t.request({
         method: 'POST',
         url: '/api/public/v2/dataset-versions/from-file',
-        body: { dataset_group_id: g.dataset_group.id, file_name: 'back.parquet', file_content_base64: Buffer.from(bytes).toString('base64') },
+        body: {
+          dataset_group_id: g.dataset_group.id,
+          file_name: 'back.parquet',
+          file_content_base64: Buffer.from(bytes).toString('base64'),
+        },
       });
       assert.equal(up.statusCode, 201, up.body);
       const ready = await waitFor(async () => {
-        const r = (await t.request({ method: 'GET', url: `/api/public/v2/datasets/${up.json().dataset_id}` })).json().dataset;
+        const r = (await t.request({ method: 'GET', url: `/api/public/v2/datasets/${up.json().dataset_id}` })).json()
+          .dataset;
         return r.status === 'ready' || r.status === 'failed' ? r : undefined;
       });
       assert.equal(ready.status, 'ready', ready.error);
-      assert.deepEqual(ready.column_names, ALL_TYPES_SCHEMA.map((c) => c.name));
-      const back = (await t.request({ method: 'GET', url: `/api/public/v2/datasets/${ready.id}/rows?per_page=10` })).json();
+      assert.deepEqual(
+        ready.column_names,
+        ALL_TYPES_SCHEMA.map((c) => c.name),
+      );
+      const back = (
+        await t.request({ method: 'GET', url: `/api/public/v2/datasets/${ready.id}/rows?per_page=10` })
+      ).json();
       assert.deepEqual(
         back.rows.map((r: Array<{ value: unknown }>) => r.map((c) => c.value)),
         ALL_TYPES_ROWS.map((r) => ALL_TYPES_SCHEMA.map((c) => (r as Record<string, unknown>)[c.name] ?? null)),
@@ -323,7 +442,9 @@ for (const dialect of DIALECTS) {
     });
 
     it('reads PromptLayer-made groups through /v1: DRAFT until a version exists, then READY with an inferred schema', async () => {
-      const g = (await t.request({ method: 'POST', url: '/api/public/v2/dataset-groups', body: { name: 'from-pl' } })).json();
+      const g = (
+        await t.request({ method: 'POST', url: '/api/public/v2/dataset-groups', body: { name: 'from-pl' } })
+      ).json();
       const listed = (await v1(t, 'GET', '/v1/datasets?limit=100')).json();
       const mine = listed.data.find((d: { name: string }) => d.name === 'from-pl');
       assert.equal(mine.status, 'DRAFT');
@@ -334,7 +455,11 @@ for (const dialect of DIALECTS) {
       const up = await t.request({
         method: 'POST',
         url: '/api/public/v2/dataset-versions/from-file',
-        body: { dataset_group_id: g.dataset_group.id, file_name: 'a.jsonl', file_content_base64: b64('{"q":"a","meta":{"k":1}}\n{"q":"b"}\n') },
+        body: {
+          dataset_group_id: g.dataset_group.id,
+          file_name: 'a.jsonl',
+          file_content_base64: b64('{"q":"a","meta":{"k":1}}\n{"q":"b"}\n'),
+        },
       });
       assert.equal(up.statusCode, 201);
       const ready = await waitFor(async () => {
@@ -351,24 +476,55 @@ for (const dialect of DIALECTS) {
         { q: 'b', meta: null },
       ]);
       // ...and a /v1-made dataset is a PromptLayer group with version 1.
-      const n = await create(t, { name: 'to-pl', folder: '/', schema: [{ name: 'x', type: { name: 'integer' } }], rows: [{ x: 1 }, { x: 2 }] });
-      const pl = (await t.request({ method: 'GET', url: `/api/public/v2/dataset-groups/${n.metadata.strata_dataset_group_id}` })).json();
+      const n = await create(t, {
+        name: 'to-pl',
+        folder: '/',
+        schema: [{ name: 'x', type: { name: 'integer' } }],
+        rows: [{ x: 1 }, { x: 2 }],
+      });
+      const pl = (
+        await t.request({ method: 'GET', url: `/api/public/v2/dataset-groups/${n.metadata.strata_dataset_group_id}` })
+      ).json();
       assert.equal(pl.dataset_group.name, 'to-pl');
       const v = pl.datasets.find((x: { version_number: number }) => x.version_number === 1);
       assert.equal(v.origin, 'rows');
       const rows = (await t.request({ method: 'GET', url: `/api/public/v2/datasets/${v.id}/rows` })).json();
       assert.deepEqual(rows.columns, ['x']);
-      assert.deepEqual(rows.rows.map((r: Array<{ value: unknown }>) => r[0].value), [1, 2]);
+      assert.deepEqual(
+        rows.rows.map((r: Array<{ value: unknown }>) => r[0].value),
+        [1, 2],
+      );
     });
 
     it('makes TEMPORARY datasets that vanish when they expire', async () => {
-      const d = await create(t, { name: 'scratch', folder: '/tmp', schema: [{ name: 'a', type: { name: 'string' } }], rows: [{ a: 'x' }], ttl_seconds: 3600 });
+      const d = await create(t, {
+        name: 'scratch',
+        folder: '/tmp',
+        schema: [{ name: 'a', type: { name: 'string' } }],
+        rows: [{ a: 'x' }],
+        ttl_seconds: 3600,
+      });
       assert.equal(d.status, 'TEMPORARY');
       assert.ok(Number(d.metadata.expires_at) > Date.now() / 1000);
       assert.equal((await v1(t, 'GET', `/v1/datasets/${d.id}/content`)).json().rows.length, 1);
-      assert.equal((await v1(t, 'POST', '/v1/datasets', { name: 'x', folder: '/', schema: [{ name: 'a', type: { name: 'string' } }], rows: [], ttl_seconds: 5 })).statusCode, 422);
+      assert.equal(
+        (
+          await v1(t, 'POST', '/v1/datasets', {
+            name: 'x',
+            folder: '/',
+            schema: [{ name: 'a', type: { name: 'string' } }],
+            rows: [],
+            ttl_seconds: 5,
+          })
+        ).statusCode,
+        422,
+      );
       // Time passes: move the expiry into the past.
-      await t.app.dbh.db.updateTable('dataset_groups').set({ expires_at: Date.now() - 1 }).where('external_id', '=', d.id).execute();
+      await t.app.dbh.db
+        .updateTable('dataset_groups')
+        .set({ expires_at: Date.now() - 1 })
+        .where('external_id', '=', d.id)
+        .execute();
       assert.equal((await v1(t, 'GET', `/v1/datasets/${d.id}`)).statusCode, 404);
       assert.ok(!(await v1(t, 'GET', '/v1/datasets?folder=/tmp')).json().data.length);
       assert.ok((await t.app.nebius.expireTemporary()) >= 1);

@@ -21,8 +21,19 @@ for (const dialect of DIALECTS) {
       s3 = await startS3Server([BUCKET]);
       t = await startTestApp(dialect, { STRATA_OUTBOUND_ALLOWLIST: '127.0.0.1' }, { captureLogs: true });
       await s3.put(BUCKET, 'data/people.csv', 'name,age\nAda,36\n"Lovelace, A",\n');
-      await s3.put(BUCKET, 'data/items.json', JSON.stringify([{ id: 1, tags: ['a'], ok: true }, { id: 2.5, ok: false }]));
-      await s3.put(BUCKET, 'data/chat.jsonl', '{"custom_id":"r1","messages":[{"role":"user","content":"hi"}]}\n\n{"custom_id":"r2","messages":[]}\n');
+      await s3.put(
+        BUCKET,
+        'data/items.json',
+        JSON.stringify([
+          { id: 1, tags: ['a'], ok: true },
+          { id: 2.5, ok: false },
+        ]),
+      );
+      await s3.put(
+        BUCKET,
+        'data/chat.jsonl',
+        '{"custom_id":"r1","messages":[{"role":"user","content":"hi"}]}\n\n{"custom_id":"r2","messages":[]}\n',
+      );
       const pq = parquetWriteBuffer({
         columnData: [
           { name: 'id', data: [1n, 2n, 3n], type: 'INT64' },
@@ -65,7 +76,9 @@ for (const dialect of DIALECTS) {
     const content = async (id: string) => (await v1(t, 'GET', `/v1/datasets/${id}/content?limit=1000`)).json().rows;
 
     it('imports seed 004 S3 example shape: CSV, PENDING at once then READY with an inferred schema', async () => {
-      const d = await importAndWait('example_dataset', `s3://${BUCKET}/data/people.csv`, { ai_project_id: 'example_project' });
+      const d = await importAndWait('example_dataset', `s3://${BUCKET}/data/people.csv`, {
+        ai_project_id: 'example_project',
+      });
       assert.equal(d.status, 'READY', d.error);
       assert.equal(d.ai_project_id, 'example_project');
       assert.deepEqual(d.schema, [
@@ -129,15 +142,23 @@ for (const dialect of DIALECTS) {
 
     it('fails with readable errors: wrong credentials, missing key, missing bucket, unparseable file, schema mismatch', async () => {
       // s3rver checks the access key id but does not verify SigV4 signatures, so wrong credentials here means an unknown key id.
-      const wrong = await importAndWait('wrong-creds', `s3://${BUCKET}/data/people.csv`, { s3_key_id: 'NOSUCHKEY', s3_secret_key: 'not-the-secret' });
+      const wrong = await importAndWait('wrong-creds', `s3://${BUCKET}/data/people.csv`, {
+        s3_key_id: 'NOSUCHKEY',
+        s3_secret_key: 'not-the-secret',
+      });
       assert.equal(wrong.status, 'FAILED');
       assert.equal(
         wrong.error,
         'S3 refused the credentials for s3://imports/data/people.csv (InvalidAccessKeyId): check s3_key_id and s3_secret_key',
       );
-      const wrongOnPrefix = await importAndWait('wrong-creds-prefix', `s3://${BUCKET}/batch/`, { s3_key_id: 'NOSUCHKEY' });
+      const wrongOnPrefix = await importAndWait('wrong-creds-prefix', `s3://${BUCKET}/batch/`, {
+        s3_key_id: 'NOSUCHKEY',
+      });
       assert.equal(wrongOnPrefix.status, 'FAILED');
-      assert.match(wrongOnPrefix.error, /S3 refused the credentials for s3:\/\/imports\/batch\/ \(InvalidAccessKeyId\)/);
+      assert.match(
+        wrongOnPrefix.error,
+        /S3 refused the credentials for s3:\/\/imports\/batch\/ \(InvalidAccessKeyId\)/,
+      );
       const missing = await importAndWait('missing-key', `s3://${BUCKET}/data/nope.csv`);
       assert.equal(missing.status, 'FAILED');
       assert.equal(missing.error, 'S3 object s3://imports/data/nope.csv does not exist');
@@ -154,7 +175,10 @@ for (const dialect of DIALECTS) {
         ],
       });
       assert.equal(mismatch.status, 'FAILED');
-      assert.match(mismatch.error, /schema mismatch in s3:\/\/imports\/data\/people\.csv row 2: column "age": Input should be a valid integer/);
+      assert.match(
+        mismatch.error,
+        /schema mismatch in s3:\/\/imports\/data\/people\.csv row 2: column "age": Input should be a valid integer/,
+      );
       const typed = await importAndWait('typed-csv', `s3://${BUCKET}/data/people.csv`, {
         schema: [
           { name: 'name', type: { name: 'string' } },
@@ -202,15 +226,22 @@ for (const dialect of DIALECTS) {
         await t.request({ method: 'GET', url: '/api/public/v2/datasets?per_page=100&include_failed=true' }),
         await t.request({ method: 'GET', url: '/api/public/v2/jobs' }),
       ];
-      for (const r of responses) assert.ok(!r.body.includes(SECRET), `response leaks the secret: ${r.body.slice(0, 200)}`);
+      for (const r of responses)
+        assert.ok(!r.body.includes(SECRET), `response leaks the secret: ${r.body.slice(0, 200)}`);
       await waitSettled(t, responses[3].json().id);
       assert.ok(t.logLines.length > 20, 'logs were captured');
-      assert.ok(t.logLines.some((l) => l.includes('/v1/datasets')), 'request lines were captured');
+      assert.ok(
+        t.logLines.some((l) => l.includes('/v1/datasets')),
+        'request lines were captured',
+      );
       for (const line of t.logLines) assert.ok(!line.includes(SECRET), `log line leaks the secret: ${line}`);
       const jobs = await t.app.dbh.db.selectFrom('jobs').select('payload').execute();
       for (const j of jobs) assert.ok(!j.payload.includes(SECRET));
       // While an import waits (here: an endpoint that refuses connections, so the job retries), its secret is stored sealed.
-      const waiting = await v1(t, 'POST', '/v1/datasets', { ...body('secret-held', `s3://${BUCKET}/data/people.csv`), s3_service_url: 'http://127.0.0.1:9' });
+      const waiting = await v1(t, 'POST', '/v1/datasets', {
+        ...body('secret-held', `s3://${BUCKET}/data/people.csv`),
+        s3_service_url: 'http://127.0.0.1:9',
+      });
       assert.equal(waiting.statusCode, 200);
       const rows = await t.app.dbh.db.selectFrom('nebius_s3_imports').selectAll().execute();
       assert.ok(rows.length >= 1);
@@ -239,7 +270,15 @@ describe('Nebius /v1 S3 import: endpoint guard', () => {
       assert.deepEqual(res.json().detail[0].loc, ['body', 's3_service_url']);
       assert.match(res.json().detail[0].msg, /(loopback).*STRATA_OUTBOUND_ALLOWLIST/);
       for (const url of ['http://169.254.169.254/', 'http://[::1]:80/', 'file:///etc/passwd', 'http://10.0.0.1/']) {
-        const r = await v1(t, 'POST', '/v1/datasets', { name: 'ssrf', folder: '/', s3_service_url: url, s3_region: 'x', s3_uri: 's3://bucket/a.csv', s3_key_id: 'k', s3_secret_key: 's' });
+        const r = await v1(t, 'POST', '/v1/datasets', {
+          name: 'ssrf',
+          folder: '/',
+          s3_service_url: url,
+          s3_region: 'x',
+          s3_uri: 's3://bucket/a.csv',
+          s3_key_id: 'k',
+          s3_secret_key: 's',
+        });
         assert.equal(r.statusCode, 422, url);
       }
     } finally {

@@ -12,7 +12,11 @@ import { STREAM_BODY_ABOVE } from '../src/api/nebius/streamed-body.js';
 const SCHEMA = '[{"name": "text", "type": {"name": "string"}}, {"name": "j", "type": {"name": "json"}}]';
 const ROWS = 12_000;
 
-function body(name: string, row: (i: number) => string, head = `"name": "${name}", "folder": "/", "schema": ${SCHEMA}, `) {
+function body(
+  name: string,
+  row: (i: number) => string,
+  head = `"name": "${name}", "folder": "/", "schema": ${SCHEMA}, `,
+) {
   const rows = Array.from({ length: ROWS }, (_, i) => row(i)).join(',');
   const text = `{${head}"rows": [${rows}]}`;
   assert.ok(text.length > STREAM_BODY_ABOVE, 'the body must take the streaming path');
@@ -21,7 +25,13 @@ function body(name: string, row: (i: number) => string, head = `"name": "${name}
 const goodRow = (i: number) => `{"text": "row ${i} ${'x'.repeat(80)}", "j": {"id": 1234567890123456789${i % 10}}}`;
 
 function post(t: TestApp, payload: string) {
-  return t.request({ method: 'POST', url: '/v1/datasets', apiKey: null, headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' }, body: payload });
+  return t.request({
+    method: 'POST',
+    url: '/v1/datasets',
+    apiKey: null,
+    headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+    body: payload,
+  });
 }
 
 for (const dialect of DIALECTS) {
@@ -44,22 +54,38 @@ for (const dialect of DIALECTS) {
     });
 
     it('bad cells and non-object rows are reported at their index, as for small bodies', async () => {
-      const cells = await post(t, body('bad-cells', (i) => (i === 9_001 ? '{"text": 5, "j": 1}' : goodRow(i))));
+      const cells = await post(
+        t,
+        body('bad-cells', (i) => (i === 9_001 ? '{"text": 5, "j": 1}' : goodRow(i))),
+      );
       assert.equal(cells.statusCode, 422);
-      assert.deepEqual(cells.json().detail, [{ type: 'string_type', loc: ['body', 'rows', 9001, 'text'], msg: 'Input should be a valid string', input: 5 }]);
-      const notObject = await post(t, body('bad-row', (i) => (i === 7 ? '[1]' : goodRow(i))));
+      assert.deepEqual(cells.json().detail, [
+        { type: 'string_type', loc: ['body', 'rows', 9001, 'text'], msg: 'Input should be a valid string', input: 5 },
+      ]);
+      const notObject = await post(
+        t,
+        body('bad-row', (i) => (i === 7 ? '[1]' : goodRow(i))),
+      );
       assert.equal(notObject.statusCode, 422);
       const first = notObject.json().detail[0];
-      assert.deepEqual(first, { type: 'dict_type', loc: ['body', 'CreateDatasetRequestUpload', 'rows', 7], msg: 'Input should be a valid dictionary', input: [1] });
+      assert.deepEqual(first, {
+        type: 'dict_type',
+        loc: ['body', 'CreateDatasetRequestUpload', 'rows', 7],
+        msg: 'Input should be a valid dictionary',
+        input: [1],
+      });
     });
 
-    it('a NUL or nesting past the door\'s bound inside a streamed row is a 422 at that row; nothing is stored or left behind', async () => {
+    it("a NUL or nesting past the door's bound inside a streamed row is a 422 at that row; nothing is stored or left behind", async () => {
       const deep = `${'['.repeat(5_000)}1${']'.repeat(5_000)}`;
       for (const [name, bad, at] of [
         ['nul-row', '{"text": "a\\u0000b", "j": 1}', ['body', 'rows', 8_500, 'text']],
         ['deep-row', `{"text": "x", "j": ${deep}}`, ['body', 'rows', 8_500, 'j']],
       ] as const) {
-        const res = await post(t, body(name, (i) => (i === 8_500 ? bad : goodRow(i))));
+        const res = await post(
+          t,
+          body(name, (i) => (i === 8_500 ? bad : goodRow(i))),
+        );
         assert.equal(res.statusCode, 422, res.body.slice(0, 500));
         const [issue] = res.json().detail as Array<{ loc: Array<string | number>; type: string }>;
         assert.deepEqual(issue.loc.slice(0, 4), at);
@@ -71,7 +97,7 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(fs.existsSync(tmp) ? fs.readdirSync(tmp).filter((f) => f.startsWith('v1-body-')) : [], []);
     });
 
-    it('a missing field echoes no rows; malformed JSON is json_invalid at Python\'s offset', async () => {
+    it("a missing field echoes no rows; malformed JSON is json_invalid at Python's offset", async () => {
       const missing = await post(t, body('m', goodRow, `"folder": "/", "schema": ${SCHEMA}, `));
       assert.equal(missing.statusCode, 422);
       const [item] = missing.json().detail;
@@ -81,7 +107,15 @@ for (const dialect of DIALECTS) {
       const at = text.indexOf('{"text": "row 9000 ');
       const res = await post(t, text.slice(0, at) + '}' + text.slice(at));
       assert.equal(res.statusCode, 422);
-      assert.deepEqual(res.json().detail, [{ type: 'json_invalid', loc: ['body', at], msg: 'JSON decode error', input: {}, ctx: { error: 'Expecting value' } }]);
+      assert.deepEqual(res.json().detail, [
+        {
+          type: 'json_invalid',
+          loc: ['body', at],
+          msg: 'JSON decode error',
+          input: {},
+          ctx: { error: 'Expecting value' },
+        },
+      ]);
     });
   });
 }

@@ -7,7 +7,15 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { DIALECTS } from './support/dialects.js';
 import { b64, startTestApp, TEST_API_KEY, waitFor, type TestApp } from './support/test-app.js';
-import { hostileValue, RawJson, SchemaArbitraries, toJsonText, toParamText, type OpenApiDoc, type Operation } from './support/openapi-arbitraries.js';
+import {
+  hostileValue,
+  RawJson,
+  SchemaArbitraries,
+  toJsonText,
+  toParamText,
+  type OpenApiDoc,
+  type Operation,
+} from './support/openapi-arbitraries.js';
 
 const SEED = Number(process.env.STRATA_FUZZ_SEED ?? 20261201);
 const RUNS = Number(process.env.STRATA_FUZZ_RUNS ?? 40);
@@ -26,7 +34,8 @@ function summarize(v: unknown): string {
 const hashOf = (s: string) => [...s].reduce((h, ch) => Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0, 2166136261);
 
 /** Lone surrogates become U+FFFD (URLs cannot carry them; raw bad bytes are sent through `raw:` path values). */
-const wellFormed = (s: string) => s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+const wellFormed = (s: string) =>
+  s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 
 interface Case {
   params: Record<string, unknown>;
@@ -45,7 +54,7 @@ for (const dialect of DIALECTS) {
 
     before(async () => {
       t = await startTestApp(dialect, { STRATA_OUTBOUND_ALLOWLIST: '127.0.0.1' });
-      doc = (await t.request({ method: 'GET', url: '/openapi.json' })).json() as OpenApiDoc;
+      doc = (await t.request({ method: 'GET', url: '/openapi.json' })).json<OpenApiDoc>();
       const api = async (method: string, url: string, body?: unknown) => {
         const r = await t.request({ method, url, body });
         assert.ok(r.statusCode < 300, `${method} ${url}: ${r.statusCode} ${r.body}`);
@@ -53,16 +62,42 @@ for (const dialect of DIALECTS) {
       };
       const g = await api('POST', '/api/public/v2/dataset-groups', { name: 'fuzz' });
       pool.int.push(g.dataset_group.id, g.dataset.id);
-      const v = await api('POST', '/api/public/v2/dataset-versions/from-file', { dataset_group_id: g.dataset_group.id, file_name: 'a.csv', file_content_base64: b64('a,b\n1,x\n2,y\n') });
+      const v = await api('POST', '/api/public/v2/dataset-versions/from-file', {
+        dataset_group_id: g.dataset_group.id,
+        file_name: 'a.csv',
+        file_content_base64: b64('a,b\n1,x\n2,y\n'),
+      });
       pool.int.push(v.dataset_id);
-      await waitFor(async () => (await api('GET', `/api/public/v2/datasets/${v.dataset_id}`)).dataset.status === 'ready', 20_000, 'file version');
+      await waitFor(
+        async () => (await api('GET', `/api/public/v2/datasets/${v.dataset_id}`)).dataset.status === 'ready',
+        20_000,
+        'file version',
+      );
       await api('POST', `/api/public/v2/datasets/${g.dataset.id}/rows`, { rows: [{ a: 1 }, { a: 2 }] });
       const chat = { type: 'chat', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] };
-      const log = await api('POST', '/log-request', { provider: 'openai', model: 'm', input: chat, output: chat, request_start_time: 1, request_end_time: 2, tags: ['t'], metadata: { k: 'v' } });
+      const log = await api('POST', '/log-request', {
+        provider: 'openai',
+        model: 'm',
+        input: chat,
+        output: chat,
+        request_start_time: 1,
+        request_end_time: 2,
+        tags: ['t'],
+        metadata: { k: 'v' },
+      });
       if (typeof log.id === 'number') pool.int.push(log.id);
-      const n = await api('POST', '/v1/datasets', { name: 'fuzz-n', folder: '/f', schema: [{ name: 'a', type: { name: 'string' } }], rows: [{ a: 'x' }] });
+      const n = await api('POST', '/v1/datasets', {
+        name: 'fuzz-n',
+        folder: '/f',
+        schema: [{ name: 'a', type: { name: 'string' } }],
+        rows: [{ a: 'x' }],
+      });
       pool.hex.push(n.id);
-      const w = await t.request({ method: 'POST', url: '/api/public/v2/webhooks', body: { url: 'http://127.0.0.1:9/hook' } });
+      const w = await t.request({
+        method: 'POST',
+        url: '/api/public/v2/webhooks',
+        body: { url: 'http://127.0.0.1:9/hook' },
+      });
       if (w.statusCode < 300) pool.int.push(w.json().webhook?.id ?? 1);
       pool.names.push('fuzz', 'greeting');
     });
@@ -70,10 +105,33 @@ for (const dialect of DIALECTS) {
 
     const pathValue = (name: string, schema: Record<string, unknown>): fc.Arbitrary<unknown> => {
       const numeric = schema.type === 'integer' || schema.type === 'number';
-      const real = numeric ? fc.constantFrom(...pool.int, 1, 2, 2 ** 31) : fc.constantFrom(...pool.hex, ...pool.names, 'x');
+      const real = numeric
+        ? fc.constantFrom(...pool.int, 1, 2, 2 ** 31)
+        : fc.constantFrom(...pool.hex, ...pool.names, 'x');
       return fc.oneof(
         { arbitrary: real, weight: 6 },
-        { arbitrary: fc.constantFrom('0', '-1', '1.5', '0x10', '2147483648', '9223372036854775808', '1e400', '%00', '%2e%2e%2f', 'a'.repeat(5000), '%F0%9F%99%82', ' 1', 'raw:%00', 'raw:%ED%A0%80', 'raw:%FF', 'raw:%', 'raw:..%2F..%2F'), weight: 3 },
+        {
+          arbitrary: fc.constantFrom(
+            '0',
+            '-1',
+            '1.5',
+            '0x10',
+            '2147483648',
+            '9223372036854775808',
+            '1e400',
+            '%00',
+            '%2e%2e%2f',
+            'a'.repeat(5000),
+            '%F0%9F%99%82',
+            ' 1',
+            'raw:%00',
+            'raw:%ED%A0%80',
+            'raw:%FF',
+            'raw:%',
+            'raw:..%2F..%2F',
+          ),
+          weight: 3,
+        },
         { arbitrary: hostileValue.filter((v) => !(v instanceof RawJson) || v.text.length < 2000), weight: 1 },
       );
     };
@@ -89,7 +147,16 @@ for (const dialect of DIALECTS) {
       const body = schema
         ? fc.oneof(
             { arbitrary: arbs.value(schema), weight: 12 },
-            { arbitrary: fc.constantFrom(undefined, new RawJson('{"a":'), new RawJson('[]'), new RawJson('"text"'), new RawJson('')), weight: 1 },
+            {
+              arbitrary: fc.constantFrom(
+                undefined,
+                new RawJson('{"a":'),
+                new RawJson('[]'),
+                new RawJson('"text"'),
+                new RawJson(''),
+              ),
+              weight: 1,
+            },
           )
         : fc.constant(undefined);
       return fc.record({
@@ -113,13 +180,19 @@ for (const dialect of DIALECTS) {
       }
       const full = qs.size > 0 ? `${url}?${qs}` : url;
       const key = c.auth === 'key' ? apiKey : c.auth === 'wrong' ? 'sk_strata_not_a_real_key_000000000' : null;
-      return t.request({ method: method.toUpperCase(), url: full, body: c.body === undefined ? undefined : toJsonText(c.body), apiKey: key });
+      return t.request({
+        method: method.toUpperCase(),
+        url: full,
+        body: c.body === undefined ? undefined : toJsonText(c.body),
+        apiKey: key,
+      });
     }
 
     it('answers every generated request to every operation without a 5xx, and stays healthy', async () => {
       const ops: Array<[string, string, Operation]> = [];
       for (const [p, byMethod] of Object.entries(doc.paths)) {
-        for (const [m, op] of Object.entries(byMethod)) if (METHODS.includes(m) && (!ONLY || ONLY.test(`${m.toUpperCase()} ${p}`))) ops.push([m, p, op]);
+        for (const [m, op] of Object.entries(byMethod))
+          if (METHODS.includes(m) && (!ONLY || ONLY.test(`${m.toUpperCase()} ${p}`))) ops.push([m, p, op]);
       }
       // Deletions last, so they do not remove the fixtures the other operations aim at.
       ops.sort((a, b) => Number(a[0] === 'delete') - Number(b[0] === 'delete'));
@@ -137,21 +210,33 @@ for (const dialect of DIALECTS) {
             cases++;
             const t0 = Date.now();
             const res = await send(method, path, c);
-            if (process.env.STRATA_FUZZ_VERBOSE && Date.now() - t0 > 500) console.log(`slow ${Date.now() - t0} ms: ${method.toUpperCase()} ${path} ${toJsonText(c).slice(0, 300)}`);
-            if (res.statusCode >= 500) throw new Error(`${method.toUpperCase()} ${path} → ${res.statusCode} ${res.body.slice(0, 300)}`);
+            if (process.env.STRATA_FUZZ_VERBOSE && Date.now() - t0 > 500)
+              console.log(`slow ${Date.now() - t0} ms: ${method.toUpperCase()} ${path} ${toJsonText(c).slice(0, 300)}`);
+            if (res.statusCode >= 500)
+              throw new Error(`${method.toUpperCase()} ${path} → ${res.statusCode} ${res.body.slice(0, 300)}`);
             const health = await t.request({ method: 'GET', url: '/healthz', apiKey: null });
-            if (health.statusCode !== 200) throw new Error(`/healthz answered ${health.statusCode} after ${method.toUpperCase()} ${path}`);
-            if (path.startsWith('/api/public/v2/api-keys') && (await t.request({ method: 'GET', url: '/api/auth/me', apiKey })).statusCode === 401) {
+            if (health.statusCode !== 200)
+              throw new Error(`/healthz answered ${health.statusCode} after ${method.toUpperCase()} ${path}`);
+            if (
+              path.startsWith('/api/public/v2/api-keys') &&
+              (await t.request({ method: 'GET', url: '/api/auth/me', apiKey })).statusCode === 401
+            ) {
               apiKey = (await t.app.auth.createApiKeyInWorkspace('default', 'fuzz')).key; // the case revoked our key: carry on with a new one
             }
           }),
           { seed, numRuns: RUNS, endOnFailure: true },
         );
-        if (process.env.STRATA_FUZZ_VERBOSE) console.log(`${method.toUpperCase()} ${path}: ${Date.now() - opStart} ms${result.failed ? ' FAILED' : ''}`);
-        if (result.failed) failures.push(`${String(result.errorInstance)}\n    counterexample: ${summarize(result.counterexample).slice(0, 600)} (seed ${seed}, path ${result.counterexamplePath})`);
+        if (process.env.STRATA_FUZZ_VERBOSE)
+          console.log(`${method.toUpperCase()} ${path}: ${Date.now() - opStart} ms${result.failed ? ' FAILED' : ''}`);
+        if (result.failed)
+          failures.push(
+            `${String(result.errorInstance)}\n    counterexample: ${summarize(result.counterexample).slice(0, 600)} (seed ${seed}, path ${result.counterexamplePath})`,
+          );
       }
       const ms = Date.now() - started;
-      console.log(`fuzz [${dialect}]: ${ops.length} operations, ${cases} requests (incl. shrinking) in ${ms} ms, seed ${SEED}`);
+      console.log(
+        `fuzz [${dialect}]: ${ops.length} operations, ${cases} requests (incl. shrinking) in ${ms} ms, seed ${SEED}`,
+      );
       assert.deepEqual(failures, [], `${failures.length} operations answered 5xx:\n${failures.join('\n')}`);
     });
   });

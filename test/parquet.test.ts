@@ -27,10 +27,18 @@ async function collect(gen: AsyncIterable<Buffer>): Promise<{ file: Buffer; chun
 
 describe('Parquet round trip', () => {
   it('streams row groups and reads back the same rows and the exact schema', async () => {
-    const rows = Array.from({ length: 10 }, (_, i) => [i * 1000, i / 3, i % 3 === 0 ? null : `s${i}`, i % 2 ? { i, list: [i] } : null, i % 2 === 0]);
+    const rows = Array.from({ length: 10 }, (_, i) => [
+      i * 1000,
+      i / 3,
+      i % 3 === 0 ? null : `s${i}`,
+      i % 2 ? { i, list: [i] } : null,
+      i % 2 === 0,
+    ]);
     const { file, chunks } = await collect(writeParquet(schema, rowsOf(rows), { rowGroupRows: 3 }));
     assert.equal(chunks, 4, 'three full row groups streamed as they fill, then the last one with the footer');
-    const meta = await parquetMetadataAsync(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer);
+    const meta = await parquetMetadataAsync(
+      file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer,
+    );
     assert.equal(meta.row_groups.length, 4);
     assert.equal(Number(meta.num_rows), 10);
     const reader = new ParquetReader(Readable.from([file]));

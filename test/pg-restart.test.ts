@@ -20,7 +20,11 @@ function csv(rows: number, tag: string): string {
 }
 
 // Storage plays no part here: the suite's second pass (STRATA_TEST_STORAGE=s3) skips it.
-const skip = !pgBinariesAvailable() ? 'no PostgreSQL 15 binaries' : process.env.STRATA_TEST_STORAGE === 's3' ? 'storage pass' : false;
+const skip = !pgBinariesAvailable()
+  ? 'no PostgreSQL 15 binaries'
+  : process.env.STRATA_TEST_STORAGE === 's3'
+    ? 'storage pass'
+    : false;
 
 describe('PostgreSQL restart under running processes', { skip }, () => {
   const cleanups: Array<() => Promise<void>> = [];
@@ -71,7 +75,7 @@ describe('PostgreSQL restart under running processes', { skip }, () => {
       return { status: r.status, json: (await r.json()) as Record<string, any> };
     };
     /** The database as the test sees it (its own connection, re-made after a restart). */
-    const query = async <T,>(text: string, values: unknown[] = []): Promise<T[]> => {
+    const query = async <T>(text: string, values: unknown[] = []): Promise<T[]> => {
       const c = new pg.Client({ connectionString: url });
       await c.connect();
       try {
@@ -86,10 +90,15 @@ describe('PostgreSQL restart under running processes', { skip }, () => {
     // One round in the suite; bench/fault-rounds.ts runs many (STRATA_FAULT_ROUNDS).
     const rounds = Number(process.env.STRATA_FAULT_ROUNDS ?? 1);
     for (let round = 1; round <= rounds; round++) {
-      const up = await call('POST', '/api/public/v2/dataset-versions/from-file', { dataset_group_id: group, file_name: 'big.csv', file_content_base64: b64(csv(rows, `r${round}`)) });
+      const up = await call('POST', '/api/public/v2/dataset-versions/from-file', {
+        dataset_group_id: group,
+        file_name: 'big.csv',
+        file_content_base64: b64(csv(rows, `r${round}`)),
+      });
       assert.equal(up.status, 201);
       const id = up.json.dataset_id as number;
-      const countRows = async () => (await query<{ n: number }>('SELECT count(*)::int AS n FROM dataset_rows WHERE dataset_id = $1', [id]))[0].n;
+      const countRows = async () =>
+        (await query<{ n: number }>('SELECT count(*)::int AS n FROM dataset_rows WHERE dataset_id = $1', [id]))[0].n;
       await waitFor(async () => (await countRows()) > 0, 60_000, 'rows').catch((err: Error) => {
         throw new Error(`${err.message}\n${diag()}`);
       });
@@ -104,45 +113,74 @@ describe('PostgreSQL restart under running processes', { skip }, () => {
       })();
       await Promise.all([restarting, during]);
 
-      const done = await waitFor(async () => {
-        const r = await call('GET', `/api/public/v2/datasets/${id}`);
-        return r.status === 200 && ['ready', 'failed'].includes(r.json.dataset.status) ? r.json.dataset : undefined;
-      }, 90_000, 'the import to finish').catch((err: Error) => {
+      const done = await waitFor(
+        async () => {
+          const r = await call('GET', `/api/public/v2/datasets/${id}`);
+          return r.status === 200 && ['ready', 'failed'].includes(r.json.dataset.status) ? r.json.dataset : undefined;
+        },
+        90_000,
+        'the import to finish',
+      ).catch((err: Error) => {
         throw new Error(`${err.message}\n${diag()}`);
       });
       assert.equal(done.status, 'ready', done.error);
       assert.equal(done.version_number, round);
       assert.equal(done.row_count, rows);
       assert.equal(await countRows(), rows);
-      const job = await waitFor(async () => {
-        const [j] = await query<{ status: string; attempts: number; transient_failures: number }>(
-          "SELECT status, attempts, transient_failures FROM jobs WHERE type = 'dataset.import_file' AND payload LIKE $1",
-          [`%"datasetId":${id},%`],
-        );
-        return j?.status === 'done' ? j : undefined;
-      }, 20_000, 'job done');
+      const job = await waitFor(
+        async () => {
+          const [j] = await query<{ status: string; attempts: number; transient_failures: number }>(
+            "SELECT status, attempts, transient_failures FROM jobs WHERE type = 'dataset.import_file' AND payload LIKE $1",
+            [`%"datasetId":${id},%`],
+          );
+          return j?.status === 'done' ? j : undefined;
+        },
+        20_000,
+        'job done',
+      );
       assert.equal(job.attempts, 1, `round ${round}: the restart spent no attempt (${JSON.stringify(job)})`);
-      assert.ok(job.transient_failures >= 1, `round ${round}: the restart hit the running job (${JSON.stringify(job)})`);
+      assert.ok(
+        job.transient_failures >= 1,
+        `round ${round}: the restart hit the running job (${JSON.stringify(job)})`,
+      );
     }
 
     // Restart 2: while idle (every pooled connection breaks at once), then a new upload goes through end to end.
     await cluster.restart();
     await sleep(300);
-    const again = await waitFor(async () => {
-      const r = await call('POST', '/api/public/v2/dataset-versions/from-file', { dataset_group_id: group, file_name: 'small.csv', file_content_base64: b64(csv(100, 's')) });
-      return r.status === 201 ? r : undefined;
-    }, 30_000, 'an upload after the second restart');
-    await waitFor(async () => {
-      const r = await call('GET', `/api/public/v2/datasets/${again.json.dataset_id}`);
-      return r.status === 200 && r.json.dataset.status === 'ready';
-    }, 60_000, 'the second import').catch((err: Error) => {
+    const again = await waitFor(
+      async () => {
+        const r = await call('POST', '/api/public/v2/dataset-versions/from-file', {
+          dataset_group_id: group,
+          file_name: 'small.csv',
+          file_content_base64: b64(csv(100, 's')),
+        });
+        return r.status === 201 ? r : undefined;
+      },
+      30_000,
+      'an upload after the second restart',
+    );
+    await waitFor(
+      async () => {
+        const r = await call('GET', `/api/public/v2/datasets/${again.json.dataset_id}`);
+        return r.status === 200 && r.json.dataset.status === 'ready';
+      },
+      60_000,
+      'the second import',
+    ).catch((err: Error) => {
       throw new Error(`${err.message}\n${diag()}`);
     });
 
     assert.ok(isAlive(api), `the API process is still up\n${diag()}`);
     assert.ok(isAlive(worker), `the worker process is still up\n${diag()}`);
-    const versions = await query<{ v: number }>('SELECT version_number AS v FROM datasets WHERE group_id = $1 AND version_number > 0 ORDER BY 1', [group]);
-    assert.deepEqual(versions.map((v) => v.v), Array.from({ length: rounds + 1 }, (_, i) => i + 1));
+    const versions = await query<{ v: number }>(
+      'SELECT version_number AS v FROM datasets WHERE group_id = $1 AND version_number > 0 ORDER BY 1',
+      [group],
+    );
+    assert.deepEqual(
+      versions.map((v) => v.v),
+      Array.from({ length: rounds + 1 }, (_, i) => i + 1),
+    );
     assert.ok(!statuses.some((s) => s >= 500 && s !== 503), `only 503s during the outage: ${statuses.join(',')}`);
     console.log(`# statuses seen: ${[...new Set(statuses)].join(', ')}`);
   });

@@ -14,7 +14,10 @@ import { startTestApp, TEST_API_KEY, type TestApp } from './support/test-app.js'
 const PYTHON = process.env.STRATA_TEST_PYTHON ?? 'python3';
 const CLIENT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support', 'python_sdk_client.py');
 const probe = spawnSync(PYTHON, ['-c', 'import promptlayer'], { encoding: 'utf8' });
-const skip = probe.status === 0 ? false : `the PromptLayer Python SDK is not importable with ${PYTHON} (${(probe.stderr || String(probe.error ?? '')).trim().split('\n').at(-1)}); set STRATA_TEST_PYTHON / PYTHONPATH to run this cross-check`;
+const skip =
+  probe.status === 0
+    ? false
+    : `the PromptLayer Python SDK is not importable with ${PYTHON} (${(probe.stderr || String(probe.error ?? '')).trim().split('\n').at(-1)}); set STRATA_TEST_PYTHON / PYTHONPATH to run this cross-check`;
 
 interface Sent {
   path: string;
@@ -27,7 +30,8 @@ for (const dialect of DIALECTS) {
     let t: TestApp;
     let llm: FakeLlm;
     let baseUrl = '';
-    const row = async (id: number): Promise<RequestLogRow> => t.app.dbh.db.selectFrom('request_logs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const row = async (id: number): Promise<RequestLogRow> =>
+      t.app.dbh.db.selectFrom('request_logs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
     before(async () => {
       t = await startTestApp(dialect);
@@ -41,19 +45,41 @@ for (const dialect of DIALECTS) {
 
     it('wrapper (plain and streamed, OpenAI chat/responses and Anthropic), log_request defaults, track.*, group.create', async () => {
       const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
-        execFile(PYTHON, [CLIENT], { env: { ...process.env, PL_BASE_URL: baseUrl, PL_API_KEY: TEST_API_KEY, LLM_URL: llm.url }, timeout: 60_000 }, (err, so, se) =>
-          err ? reject(new Error(`${err.message}\n${so}\n${se}`)) : resolve({ stdout: so, stderr: se }),
+        execFile(
+          PYTHON,
+          [CLIENT],
+          {
+            env: { ...process.env, PL_BASE_URL: baseUrl, PL_API_KEY: TEST_API_KEY, LLM_URL: llm.url },
+            timeout: 60_000,
+          },
+          (err, so, se) =>
+            err ? reject(new Error(`${err.message}\n${so}\n${se}`)) : resolve({ stdout: so, stderr: se }),
         ),
       );
       assert.doesNotMatch(stderr, /WARNING|Error|Traceback/, stderr);
       const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
       assert.ok(line, stdout);
-      const { out, sent } = JSON.parse(line.slice('RESULT '.length)) as { out: Record<string, { text: string; pl_id: number } | unknown>; sent: Sent[] };
+      const { out, sent } = JSON.parse(line.slice('RESULT '.length)) as {
+        out: Record<string, { text: string; pl_id: number } | unknown>;
+        sent: Sent[];
+      };
       for (const s of sent) assert.ok(s.status === 200 || s.status === 201, `${s.path} answered ${s.status}`);
 
       const tracked = sent.filter((s) => s.path === '/track-request');
       assert.equal(tracked.length, 5);
-      assert.deepEqual(Object.keys(tracked[0].body).sort(), ['api_key', 'args', 'function_name', 'kwargs', 'metadata', 'provider_type', 'request_end_time', 'request_response', 'request_start_time', 'span_id', 'tags']);
+      assert.deepEqual(Object.keys(tracked[0].body).sort(), [
+        'api_key',
+        'args',
+        'function_name',
+        'kwargs',
+        'metadata',
+        'provider_type',
+        'request_end_time',
+        'request_response',
+        'request_start_time',
+        'span_id',
+        'tags',
+      ]);
       assert.equal(typeof tracked[0].body.request_start_time, 'number', 'unix seconds');
       const expectations: Array<[string, string, string, string]> = [
         ['chat', 'openai.OpenAI.chat.completions.create', 'openai', 'gpt-4o-mini'],
@@ -74,7 +100,11 @@ for (const dialect of DIALECTS) {
         // SDK 1.5.14 limitation: for a streamed OpenAI chat its GeneratorProxy.cleaned_result() returns only the last
         // chunk (the assembling code after that `return` is unreachable), so there is no reply text to store.
         const expected = key === 'chat_stream' ? '' : REPLY;
-        assert.equal(log.output_text, expected, `${key}: sent ${JSON.stringify(tracked[i].body.request_response).slice(0, 1500)}`);
+        assert.equal(
+          log.output_text,
+          expected,
+          `${key}: sent ${JSON.stringify(tracked[i].body.request_response).slice(0, 1500)}`,
+        );
         assert.equal(log.input_tokens, key === 'chat_stream' ? 0 : USAGE.input, `${key} input tokens`);
         assert.ok(log.latency_ms >= 0);
       }

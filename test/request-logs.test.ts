@@ -27,15 +27,21 @@ interface Model {
 const N = 48;
 const BASE = Date.UTC(2026, 3, 22, 17, 0, 0);
 
-const chat = (text: string) => ({ type: 'chat' as const, messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text }] }] });
-const assistant = (text: string) => ({ type: 'chat' as const, messages: [{ role: 'assistant' as const, content: [{ type: 'text' as const, text }] }] });
+const chat = (text: string) => ({
+  type: 'chat' as const,
+  messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text }] }],
+});
+const assistant = (text: string) => ({
+  type: 'chat' as const,
+  messages: [{ role: 'assistant' as const, content: [{ type: 'text' as const, text }] }],
+});
 
 function recordingSink(): EventSink & { events: DomainEvent[] } {
   const events: DomainEvent[] = [];
   return {
     events,
     async record(_ex, e) {
-      events.push(e as DomainEvent);
+      events.push(e);
     },
   };
 }
@@ -53,22 +59,29 @@ for (const dialect of DIALECTS) {
     async function createGroup(name: string) {
       const res = await api('POST', '/api/public/v2/dataset-groups', { name });
       assert.equal(res.statusCode, 201, res.body);
-      return res.json() as { dataset_group: { id: number }; dataset: { id: number } };
+      return res.json<{ dataset_group: { id: number }; dataset: { id: number } }>();
     }
 
     async function waitVersion(id: number) {
-      return waitFor(async () => {
-        const d = (await api('GET', `/api/public/v2/datasets/${id}`)).json().dataset;
-        return d.status === 'ready' || d.status === 'failed' ? d : undefined;
-      }, 30_000, `dataset ${id}`);
+      return waitFor(
+        async () => {
+          const d = (await api('GET', `/api/public/v2/datasets/${id}`)).json().dataset;
+          return d.status === 'ready' || d.status === 'failed' ? d : undefined;
+        },
+        30_000,
+        `dataset ${id}`,
+      );
     }
 
     async function rowsOf(id: number) {
       const out: unknown[][] = [];
       let cursor: string | null = null;
-      let columns: string[] = [];
+      let columns: string[];
       do {
-        const res = await api('GET', `/api/public/v2/datasets/${id}/rows?per_page=100${cursor ? `&cursor=${cursor}` : ''}`);
+        const res = await api(
+          'GET',
+          `/api/public/v2/datasets/${id}/rows?per_page=100${cursor ? `&cursor=${cursor}` : ''}`,
+        );
         assert.equal(res.statusCode, 200, res.body);
         const body = res.json();
         columns = body.columns;
@@ -80,7 +93,11 @@ for (const dialect of DIALECTS) {
 
     let groupId: number;
     /** Builds a version with `filters` and checks its row count against the model predicate (and the preview). */
-    async function expectBuild(filters: Record<string, unknown>, predicate: (m: Model) => boolean, opts: { cap?: number } = {}) {
+    async function expectBuild(
+      filters: Record<string, unknown>,
+      predicate: (m: Model) => boolean,
+      opts: { cap?: number } = {},
+    ) {
       const expected = Math.min(logs.filter(predicate).length, opts.cap ?? Infinity);
       const body = { dataset_group_id: groupId, ...filters };
       const preview = await api('POST', '/api/public/v2/dataset-versions/from-filter-params/preview', body);
@@ -89,16 +106,31 @@ for (const dialect of DIALECTS) {
       const res = await api('POST', '/api/public/v2/dataset-versions/from-filter-params', body);
       assert.equal(res.statusCode, 201, res.body);
       const created = res.json();
-      assert.deepEqual(Object.keys(created).sort(), ['dataset_group_id', 'dataset_id', 'message', 'success', 'version_number', 'warnings']);
+      assert.deepEqual(Object.keys(created).sort(), [
+        'dataset_group_id',
+        'dataset_id',
+        'message',
+        'success',
+        'version_number',
+        'warnings',
+      ]);
       assert.equal(created.version_number, -1);
       assert.equal(created.dataset_group_id, groupId);
       const version = await waitVersion(created.dataset_id);
       assert.equal(version.status, 'ready', JSON.stringify(version));
       assert.equal(version.row_count, expected, `row count for ${JSON.stringify(filters)}`);
       assert.ok(version.version_number >= 1);
-      const event = sink.events.find((e) => e.type === 'dataset_version_created_from_filter_params' && (e.details as { dataset_id: number }).dataset_id === created.dataset_id);
+      const event = sink.events.find(
+        (e) =>
+          e.type === 'dataset_version_created_from_filter_params' &&
+          (e.details as { dataset_id: number }).dataset_id === created.dataset_id,
+      );
       assert.ok(event, 'event recorded');
-      assert.deepEqual(event.details, { dataset_id: created.dataset_id, rows_added: expected, dataset_version_number: version.version_number });
+      assert.deepEqual(event.details, {
+        dataset_id: created.dataset_id,
+        rows_added: expected,
+        dataset_version_number: version.version_number,
+      });
       return { version, created };
     }
 
@@ -110,10 +142,24 @@ for (const dialect of DIALECTS) {
     after(async () => t.close());
 
     it('publishes templates and moves release labels (templates.publish/get/all)', async () => {
-      const v1 = await pl.templates.publish({ prompt_name: 'summarize', prompt_template: chat('Summarize {topic} #{n}'), release_labels: ['prod', 'staging'], tags: ['nlp'] });
+      const v1 = await pl.templates.publish({
+        prompt_name: 'summarize',
+        prompt_template: chat('Summarize {topic} #{n}'),
+        release_labels: ['prod', 'staging'],
+        tags: ['nlp'],
+      });
       assert.equal(v1.prompt_name, 'summarize');
-      await pl.templates.publish({ prompt_name: 'summarize', prompt_template: chat('Summarize {topic} briefly, #{n}'), release_labels: ['prod'], commit_message: 'shorter' });
-      await pl.templates.publish({ prompt_name: 'classify', prompt_template: { type: 'completion', content: [{ type: 'text', text: 'Classify {topic}' }] }, release_labels: ['prod'] });
+      await pl.templates.publish({
+        prompt_name: 'summarize',
+        prompt_template: chat('Summarize {topic} briefly, #{n}'),
+        release_labels: ['prod'],
+        commit_message: 'shorter',
+      });
+      await pl.templates.publish({
+        prompt_name: 'classify',
+        prompt_template: { type: 'completion', content: [{ type: 'text', text: 'Classify {topic}' }] },
+        release_labels: ['prod'],
+      });
 
       const prod = await pl.templates.get('summarize', { label: 'prod' });
       assert.equal(prod?.version, 2, 'prod moved to version 2');
@@ -121,12 +167,22 @@ for (const dialect of DIALECTS) {
       assert.equal(staging?.version, 1);
       const first = await pl.templates.get('summarize', { version: 1, input_variables: { topic: 'cats', n: 7 } });
       assert.equal(first?.version, 1);
-      assert.equal((first?.prompt_template as { messages: Array<{ content: Array<{ text: string }> }> }).messages[0].content[0].text, 'Summarize cats #7');
+      assert.equal(
+        (first?.prompt_template as { messages: Array<{ content: Array<{ text: string }> }> }).messages[0].content[0]
+          .text,
+        'Summarize cats #7',
+      );
       const latest = await pl.templates.get('summarize');
       assert.equal(latest?.version, 2);
       assert.deepEqual(latest?.tags, ['nlp']);
       const all = await pl.templates.all();
-      assert.deepEqual(all.map((x) => [x.prompt_name, x.version]), [['summarize', 2], ['classify', 1]]);
+      assert.deepEqual(
+        all.map((x) => [x.prompt_name, x.version]),
+        [
+          ['summarize', 2],
+          ['classify', 1],
+        ],
+      );
       await assert.rejects(() => pl.templates.get('summarize', { version: 9 }), /not found/);
       await assert.rejects(() => pl.templates.get('nope'), /not found/);
     });
@@ -134,8 +190,19 @@ for (const dialect of DIALECTS) {
     it('ingests logs with templates, tags, metadata, scores and statuses (logRequest, concurrently)', async () => {
       const specs = Array.from({ length: N }, (_, i) => {
         const topic = i % 2 ? 'cats' : 'dogs';
-        const prompt = i % 4 === 0 ? { name: 'summarize', version: 1 } : i % 4 === 1 ? { name: 'summarize', version: 2 } : i % 4 === 2 ? { name: 'classify', version: 1 } : undefined;
-        const tags = [...(i % 2 === 0 ? ['even'] : []), ...(i % 3 === 0 ? ['three'] : []), ...(i % 5 === 0 ? ['five'] : [])];
+        const prompt =
+          i % 4 === 0
+            ? { name: 'summarize', version: 1 }
+            : i % 4 === 1
+              ? { name: 'summarize', version: 2 }
+              : i % 4 === 2
+                ? { name: 'classify', version: 1 }
+                : undefined;
+        const tags = [
+          ...(i % 2 === 0 ? ['even'] : []),
+          ...(i % 3 === 0 ? ['three'] : []),
+          ...(i % 5 === 0 ? ['five'] : []),
+        ];
         const metadata: Record<string, string> = { app: i % 2 ? 'local' : 'prod', user: `u${i % 3}` };
         const status = i % 6 === 5 ? ('ERROR' as const) : i % 6 === 4 ? ('WARNING' as const) : ('SUCCESS' as const);
         const start = BASE + i * 60_000;
@@ -172,7 +239,13 @@ for (const dialect of DIALECTS) {
               score: (m.i * 7) % 101, // 0 for log 0: sent, and stored as "not scored"
               status: m.status,
               ...(m.status === 'ERROR' ? { error_type: 'PROVIDER_ERROR', error_message: 'boom' } : {}),
-              ...(m.prompt ? { prompt_name: m.prompt.name, prompt_version_number: m.prompt.version, prompt_input_variables: m.vars } : {}),
+              ...(m.prompt
+                ? {
+                    prompt_name: m.prompt.name,
+                    prompt_version_number: m.prompt.version,
+                    prompt_input_variables: m.vars,
+                  }
+                : {}),
               input_tokens: m.inputTokens,
               output_tokens: m.i * 5,
               price: m.i * 0.001,
@@ -206,15 +279,47 @@ for (const dialect of DIALECTS) {
       const { key } = await t.app.auth.createApiKeyInWorkspace('unlinked-logs', 'sdk');
       const side = new PromptLayer({ apiKey: key, baseURL: baseUrl });
       await side.templates.publish({ prompt_name: 'summarize', prompt_template: chat('Summarize {topic}') });
-      const unknownName = (await side.logRequest({ provider: 'openai', model: 'm', input: chat('x'), output: chat('y'), request_start_time: 1, request_end_time: 2, prompt_name: 'missing' })) as unknown as Record<string, unknown>;
+      const unknownName = (await side.logRequest({
+        provider: 'openai',
+        model: 'm',
+        input: chat('x'),
+        output: chat('y'),
+        request_start_time: 1,
+        request_end_time: 2,
+        prompt_name: 'missing',
+      })) as unknown as Record<string, unknown>;
       assert.equal(unknownName.prompt_name, null);
       assert.match((unknownName.warnings as string[])[0], /prompt_name.*"missing".*stored without a prompt template/);
-      const unknownVersion = (await side.logRequest({ provider: 'openai', model: 'm', input: chat('x'), output: chat('y'), request_start_time: 1, request_end_time: 2, prompt_name: 'summarize', prompt_version_number: 9 })) as unknown as Record<string, unknown>;
+      const unknownVersion = (await side.logRequest({
+        provider: 'openai',
+        model: 'm',
+        input: chat('x'),
+        output: chat('y'),
+        request_start_time: 1,
+        request_end_time: 2,
+        prompt_name: 'summarize',
+        prompt_version_number: 9,
+      })) as unknown as Record<string, unknown>;
       assert.equal(unknownVersion.prompt_version_number, null);
       assert.match((unknownVersion.warnings as string[])[0], /prompt_version_number/);
-      const bad = await api('POST', '/log-request', { provider: 'openai', model: 'm', input: chat('x'), output: chat('y'), request_start_time: 5, request_end_time: 2 });
+      const bad = await api('POST', '/log-request', {
+        provider: 'openai',
+        model: 'm',
+        input: chat('x'),
+        output: chat('y'),
+        request_start_time: 5,
+        request_end_time: 2,
+      });
       assert.equal(bad.statusCode, 400);
-      const badStatus = await api('POST', '/log-request', { provider: 'openai', model: 'm', input: chat('x'), output: chat('y'), request_start_time: 1, request_end_time: 2, status: 'OK' });
+      const badStatus = await api('POST', '/log-request', {
+        provider: 'openai',
+        model: 'm',
+        input: chat('x'),
+        output: chat('y'),
+        request_start_time: 1,
+        request_end_time: 2,
+        status: 'OK',
+      });
       assert.equal(badStatus.statusCode, 400);
       assert.match(badStatus.json().error, /status/);
       const noKey = await t.request({ method: 'POST', url: '/log-request', apiKey: null, body: {} });
@@ -223,7 +328,10 @@ for (const dialect of DIALECTS) {
 
     it('tracks metadata (overwrite), scores, prompts and groups through the SDK and the /rest twins', async () => {
       // Re-tracking a key overwrites it.
-      assert.equal(await pl.track.metadata({ request_id: logs[1].id, metadata: { app: 'overwritten', extra: 'x' } }), true);
+      assert.equal(
+        await pl.track.metadata({ request_id: logs[1].id, metadata: { app: 'overwritten', extra: 'x' } }),
+        true,
+      );
       logs[1].metadata = { ...logs[1].metadata, app: 'overwritten', extra: 'x' };
       // A named score is its own score; the default one is replaced.
       for (const m of logs.filter((l) => l.i % 4 === 0)) {
@@ -233,28 +341,70 @@ for (const dialect of DIALECTS) {
       assert.equal(await pl.track.score({ request_id: logs[2].id, score: 99 }), true);
       logs[2].scores.default = 99;
       // Link an untemplated log to classify by label.
-      assert.equal(await pl.track.prompt({ request_id: logs[3].id, prompt_name: 'classify', prompt_input_variables: { topic: 'cats', n: '3' }, label: 'prod' }), true);
+      assert.equal(
+        await pl.track.prompt({
+          request_id: logs[3].id,
+          prompt_name: 'classify',
+          prompt_input_variables: { topic: 'cats', n: '3' },
+          label: 'prod',
+        }),
+        true,
+      );
       logs[3].prompt = { name: 'classify', version: 1 };
       logs[3].vars = { topic: 'cats', n: '3' };
       const group = await pl.group.create();
       assert.equal(typeof group, 'number');
       assert.equal(await pl.track.group({ request_id: logs[4].id, group_id: group as number }), true);
       await assert.rejects(() => pl.track.score({ request_id: 999_999, score: 5 }), /not found/);
-      await assert.rejects(() => pl.track.prompt({ request_id: logs[3].id, prompt_name: 'classify', prompt_input_variables: {}, label: 'nope' }), /label/);
+      await assert.rejects(
+        () =>
+          pl.track.prompt({
+            request_id: logs[3].id,
+            prompt_name: 'classify',
+            prompt_input_variables: {},
+            label: 'nope',
+          }),
+        /label/,
+      );
 
       // REST twins with X-API-KEY.
-      const rest = async (path: string, body: unknown) => fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': TEST_API_KEY }, body: JSON.stringify(body) });
-      assert.equal((await rest('/rest/track-metadata', { request_id: logs[7].id, metadata: { user: 'u9' } })).status, 200);
+      const rest = async (path: string, body: unknown) =>
+        fetch(`${baseUrl}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': TEST_API_KEY },
+          body: JSON.stringify(body),
+        });
+      assert.equal(
+        (await rest('/rest/track-metadata', { request_id: logs[7].id, metadata: { user: 'u9' } })).status,
+        200,
+      );
       logs[7].metadata.user = 'u9';
-      assert.equal((await rest('/rest/track-score', { request_id: logs[7].id, score: 42, name: 'accuracy' })).status, 200);
+      assert.equal(
+        (await rest('/rest/track-score', { request_id: logs[7].id, score: 42, name: 'accuracy' })).status,
+        200,
+      );
       logs[7].scores.accuracy = 42;
       assert.equal((await rest('/rest/track-group', { request_id: logs[7].id, group_id: group })).status, 200);
-      assert.equal((await rest('/rest/track-prompt', { request_id: logs[11].id, prompt_name: 'summarize', version: 1, prompt_input_variables: { topic: 'cats', n: '11' } })).status, 200);
+      assert.equal(
+        (
+          await rest('/rest/track-prompt', {
+            request_id: logs[11].id,
+            prompt_name: 'summarize',
+            version: 1,
+            prompt_input_variables: { topic: 'cats', n: '11' },
+          })
+        ).status,
+        200,
+      );
       logs[11].prompt = { name: 'summarize', version: 1 };
       logs[11].vars = { topic: 'cats', n: '11' };
       assert.equal((await rest('/rest/track-score', { request_id: logs[7].id, score: 101 })).status, 400);
       // The body-key routes refuse a wrong key.
-      const wrong = await fetch(`${baseUrl}/library-track-score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api_key: 'nope', request_id: logs[7].id, score: 1 }) });
+      const wrong = await fetch(`${baseUrl}/library-track-score`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ api_key: 'nope', request_id: logs[7].id, score: 1 }),
+      });
       assert.equal(wrong.status, 401);
 
       const seven = (await api('GET', `/api/public/v2/requests/${logs[7].id}`)).json().request;
@@ -294,28 +444,93 @@ for (const dialect of DIALECTS) {
       assert.equal(all.items[0].id, logs[N - 1].id, 'newest first');
       const cases: Array<[unknown, (m: Model) => boolean]> = [
         [{ logic: 'AND', filters: [{ field: 'status', operator: 'is', value: 'ERROR' }] }, (m) => m.status === 'ERROR'],
-        [{ logic: 'OR', filters: [{ field: 'tags', operator: 'contains', value: 'five' }, { field: 'metadata', operator: 'key_equals', nested_key: 'user', value: 'u1' }] }, (m) => m.tags.includes('five') || m.metadata.user === 'u1'],
-        [{ filters: [{ field: 'input_tokens', operator: 'between', value: [100, 300] }, { field: 'tags', operator: 'is_empty' }] }, (m) => m.inputTokens >= 100 && m.inputTokens <= 300 && m.tags.length === 0],
-        [{ filters: [{ field: 'output_text', operator: 'contains', value: 'needle' }] }, (m) => m.output.includes('NEEDLE')],
+        [
+          {
+            logic: 'OR',
+            filters: [
+              { field: 'tags', operator: 'contains', value: 'five' },
+              { field: 'metadata', operator: 'key_equals', nested_key: 'user', value: 'u1' },
+            ],
+          },
+          (m) => m.tags.includes('five') || m.metadata.user === 'u1',
+        ],
+        [
+          {
+            filters: [
+              { field: 'input_tokens', operator: 'between', value: [100, 300] },
+              { field: 'tags', operator: 'is_empty' },
+            ],
+          },
+          (m) => m.inputTokens >= 100 && m.inputTokens <= 300 && m.tags.length === 0,
+        ],
+        [
+          { filters: [{ field: 'output_text', operator: 'contains', value: 'needle' }] },
+          (m) => m.output.includes('NEEDLE'),
+        ],
         [{ filters: [{ field: 'prompt_version_number', operator: 'is_null' }] }, (m) => !m.prompt],
-        [{ filters: [{ field: 'request_start_time', operator: 'before', value: new Date(BASE + 10 * 60_000).toISOString() }] }, (m) => m.start < BASE + 10 * 60_000],
-        [{ filters: [{ field: 'metadata', operator: 'key_not_equals', nested_key: 'app', value: 'prod' }] }, (m) => m.metadata.app !== 'prod'],
-        [{ filters: [{ field: 'input_variables', operator: 'key_equals', nested_key: 'topic', value: 'cats' }] }, (m) => m.vars.topic === 'cats'],
-        [{ filters: [{ field: 'scores', operator: 'gte', nested_key: 'accuracy', value: 50 }] }, (m) => (m.scores.accuracy ?? -1) >= 50],
-        [{ filters: [{ field: 'starred', operator: 'is_true' }, { logic: 'OR', filters: [{ field: 'engine', operator: 'in', value: ['gpt-4o'] }, { field: 'tags', operator: 'not_contains', value: 'three' }] }] }, (m) => m.starred && (m.i % 2 === 1 || !m.tags.includes('three'))],
+        [
+          {
+            filters: [
+              { field: 'request_start_time', operator: 'before', value: new Date(BASE + 10 * 60_000).toISOString() },
+            ],
+          },
+          (m) => m.start < BASE + 10 * 60_000,
+        ],
+        [
+          { filters: [{ field: 'metadata', operator: 'key_not_equals', nested_key: 'app', value: 'prod' }] },
+          (m) => m.metadata.app !== 'prod',
+        ],
+        [
+          { filters: [{ field: 'input_variables', operator: 'key_equals', nested_key: 'topic', value: 'cats' }] },
+          (m) => m.vars.topic === 'cats',
+        ],
+        [
+          { filters: [{ field: 'scores', operator: 'gte', nested_key: 'accuracy', value: 50 }] },
+          (m) => (m.scores.accuracy ?? -1) >= 50,
+        ],
+        [
+          {
+            filters: [
+              { field: 'starred', operator: 'is_true' },
+              {
+                logic: 'OR',
+                filters: [
+                  { field: 'engine', operator: 'in', value: ['gpt-4o'] },
+                  { field: 'tags', operator: 'not_contains', value: 'three' },
+                ],
+              },
+            ],
+          },
+          (m) => m.starred && (m.i % 2 === 1 || !m.tags.includes('three')),
+        ],
       ];
       for (const [filter_group, predicate] of cases) {
         const res = await search({ filter_group, per_page: 100 });
         assert.equal(res.total, logs.filter(predicate).length, JSON.stringify(filter_group));
-        assert.deepEqual(res.items.map((x: { id: number }) => x.id).sort(), logs.filter(predicate).map((m) => m.id).sort());
+        assert.deepEqual(
+          res.items.map((x: { id: number }) => x.id).sort(),
+          logs
+            .filter(predicate)
+            .map((m) => m.id)
+            .sort(),
+        );
       }
       const q = await search({ q: 'NEEDLE', sort_by: 'input_tokens', sort_order: 'asc', per_page: 100 });
-      const needles = logs.filter((m) => m.output.includes('NEEDLE')).sort((a, b) => a.inputTokens - b.inputTokens || a.id - b.id);
-      assert.deepEqual(q.items.map((x: { id: number }) => x.id), needles.map((m) => m.id));
-      const bad = await api('POST', '/api/public/v2/requests/search', { filter_group: { filters: [{ field: 'tags', operator: 'gt', value: 1 }] } });
+      const needles = logs
+        .filter((m) => m.output.includes('NEEDLE'))
+        .sort((a, b) => a.inputTokens - b.inputTokens || a.id - b.id);
+      assert.deepEqual(
+        q.items.map((x: { id: number }) => x.id),
+        needles.map((m) => m.id),
+      );
+      const bad = await api('POST', '/api/public/v2/requests/search', {
+        filter_group: { filters: [{ field: 'tags', operator: 'gt', value: 1 }] },
+      });
       assert.equal(bad.statusCode, 400);
       assert.match(bad.json().error, /filter_group\.filters\.0\.operator/);
-      const badField = await api('POST', '/api/public/v2/requests/search', { filter_group: { filters: [{ logic: 'AND', filters: [{ field: 'nope', operator: 'is', value: 1 }] }] } });
+      const badField = await api('POST', '/api/public/v2/requests/search', {
+        filter_group: { filters: [{ logic: 'AND', filters: [{ field: 'nope', operator: 'is', value: 1 }] }] },
+      });
       assert.equal(badField.statusCode, 400);
       assert.match(badField.json().error, /filter_group\.filters\.0\.filters\.0\.field/);
     });
@@ -332,7 +547,10 @@ for (const dialect of DIALECTS) {
       const to = new Date(BASE + 20 * 60_000).toISOString();
       await expectBuild({ start_time: from }, (m) => m.start >= BASE + 10 * 60_000);
       await expectBuild({ end_time: to }, (m) => m.start <= BASE + 20 * 60_000);
-      await expectBuild({ start_time: from, end_time: to }, (m) => m.start >= BASE + 10 * 60_000 && m.start <= BASE + 20 * 60_000);
+      await expectBuild(
+        { start_time: from, end_time: to },
+        (m) => m.start >= BASE + 10 * 60_000 && m.start <= BASE + 20 * 60_000,
+      );
       await expectBuild({ limit: 7 }, () => true, { cap: 7 });
       await expectBuild({ limit: 0 }, () => true, { cap: 0 });
       await expectBuild({ q: 'about CATS' }, (m) => m.input.includes('about cats'));
@@ -341,21 +559,60 @@ for (const dialect of DIALECTS) {
       await expectBuild({ starred: true }, (m) => m.starred);
       await expectBuild({ starred: false }, () => true);
       await expectBuild({ order_by_random: true, limit: 5 }, () => true, { cap: 5 });
-      await expectBuild({ metadata_and: [{ key: 'app', value: 'local' }, { key: 'user', value: 'u1' }] }, (m) => m.metadata.app === 'local' && m.metadata.user === 'u1');
-      await expectBuild({ metadata_or: [{ key: 'app', value: 'overwritten' }, { key: 'user', value: 'u2' }] }, (m) => m.metadata.app === 'overwritten' || m.metadata.user === 'u2');
+      await expectBuild(
+        {
+          metadata_and: [
+            { key: 'app', value: 'local' },
+            { key: 'user', value: 'u1' },
+          ],
+        },
+        (m) => m.metadata.app === 'local' && m.metadata.user === 'u1',
+      );
+      await expectBuild(
+        {
+          metadata_or: [
+            { key: 'app', value: 'overwritten' },
+            { key: 'user', value: 'u2' },
+          ],
+        },
+        (m) => m.metadata.app === 'overwritten' || m.metadata.user === 'u2',
+      );
       await expectBuild({ tags_or: ['three', 'five'] }, (m) => m.tags.includes('three') || m.tags.includes('five'));
       await expectBuild({ tags_and: ['three', 'five'] }, (m) => m.tags.includes('three') && m.tags.includes('five'));
       await expectBuild({ prompt_templates_include: [{ name: 'summarize' }] }, (m) => m.prompt?.name === 'summarize');
-      await expectBuild({ prompt_templates_include: [{ name: 'summarize', version_numbers: [1] }] }, (m) => m.prompt?.name === 'summarize' && m.prompt.version === 1);
-      await expectBuild({ prompt_templates_include: [{ name: 'summarize', labels: ['prod'] }] }, (m) => m.prompt?.name === 'summarize' && m.prompt.version === 2);
-      await expectBuild({ prompt_templates_include: [{ name: 'summarize', labels: ['staging'] }, { name: 'classify' }] }, (m) => (m.prompt?.name === 'summarize' && m.prompt.version === 1) || m.prompt?.name === 'classify');
+      await expectBuild(
+        { prompt_templates_include: [{ name: 'summarize', version_numbers: [1] }] },
+        (m) => m.prompt?.name === 'summarize' && m.prompt.version === 1,
+      );
+      await expectBuild(
+        { prompt_templates_include: [{ name: 'summarize', labels: ['prod'] }] },
+        (m) => m.prompt?.name === 'summarize' && m.prompt.version === 2,
+      );
+      await expectBuild(
+        { prompt_templates_include: [{ name: 'summarize', labels: ['staging'] }, { name: 'classify' }] },
+        (m) => (m.prompt?.name === 'summarize' && m.prompt.version === 1) || m.prompt?.name === 'classify',
+      );
       await expectBuild({ prompt_templates_include: [{ name: 'summarize', labels: ['no-such-label'] }] }, () => false);
       await expectBuild({ prompt_templates_exclude: [{ name: 'summarize' }] }, (m) => m.prompt?.name !== 'summarize');
-      await expectBuild({ prompt_templates_exclude: [{ name: 'summarize', version_numbers: [2] }] }, (m) => !(m.prompt?.name === 'summarize' && m.prompt.version === 2));
+      await expectBuild(
+        { prompt_templates_exclude: [{ name: 'summarize', version_numbers: [2] }] },
+        (m) => !(m.prompt?.name === 'summarize' && m.prompt.version === 2),
+      );
       await expectBuild({ scores: [{ name: 'default', operator: '>', value: 50 }] }, (m) => m.scores.default > 50);
-      await expectBuild({ scores: [{ name: 'accuracy', operator: '<=', value: 30 }] }, (m) => m.scores.accuracy !== undefined && m.scores.accuracy <= 30);
+      await expectBuild(
+        { scores: [{ name: 'accuracy', operator: '<=', value: 30 }] },
+        (m) => m.scores.accuracy !== undefined && m.scores.accuracy <= 30,
+      );
       await expectBuild({ scores: [{ name: 'default', operator: '=', value: 99 }] }, (m) => m.scores.default === 99);
-      await expectBuild({ scores: [{ name: 'default', operator: '>=', value: 20 }, { name: 'default', operator: '<', value: 60 }] }, (m) => m.scores.default >= 20 && m.scores.default < 60);
+      await expectBuild(
+        {
+          scores: [
+            { name: 'default', operator: '>=', value: 20 },
+            { name: 'default', operator: '<', value: 60 },
+          ],
+        },
+        (m) => m.scores.default >= 20 && m.scores.default < 60,
+      );
       await expectBuild({ status: ['ERROR'] }, (m) => m.status === 'ERROR');
       await expectBuild({ status: ['WARNING', 'ERROR'] }, (m) => m.status !== 'SUCCESS');
       await expectBuild({ q: 'no-such-text-anywhere' }, () => false);
@@ -366,36 +623,95 @@ for (const dialect of DIALECTS) {
       const to = new Date(BASE + 40 * 60_000).toISOString();
       const inWindow = (m: Model) => m.start >= BASE + 5 * 60_000 && m.start <= BASE + 40 * 60_000;
       await expectBuild(
-        { start_time: from, end_time: to, metadata_and: [{ key: 'app', value: 'prod' }], tags_or: ['three', 'five'], status: ['SUCCESS', 'WARNING'] },
-        (m) => inWindow(m) && m.metadata.app === 'prod' && (m.tags.includes('three') || m.tags.includes('five')) && m.status !== 'ERROR',
+        {
+          start_time: from,
+          end_time: to,
+          metadata_and: [{ key: 'app', value: 'prod' }],
+          tags_or: ['three', 'five'],
+          status: ['SUCCESS', 'WARNING'],
+        },
+        (m) =>
+          inWindow(m) &&
+          m.metadata.app === 'prod' &&
+          (m.tags.includes('three') || m.tags.includes('five')) &&
+          m.status !== 'ERROR',
       );
       await expectBuild(
-        { prompt_templates_include: [{ name: 'summarize' }], prompt_templates_exclude: [{ name: 'summarize', labels: ['prod'] }], scores: [{ name: 'default', operator: '<', value: 80 }], q: 'dogs' },
-        (m) => m.prompt?.name === 'summarize' && m.prompt.version !== 2 && m.scores.default < 80 && m.input.includes('dogs'),
+        {
+          prompt_templates_include: [{ name: 'summarize' }],
+          prompt_templates_exclude: [{ name: 'summarize', labels: ['prod'] }],
+          scores: [{ name: 'default', operator: '<', value: 80 }],
+          q: 'dogs',
+        },
+        (m) =>
+          m.prompt?.name === 'summarize' && m.prompt.version !== 2 && m.scores.default < 80 && m.input.includes('dogs'),
       );
       await expectBuild(
-        { tags_and: ['even'], metadata_or: [{ key: 'user', value: 'u0' }, { key: 'user', value: 'u2' }], starred: true, limit: 3 },
+        {
+          tags_and: ['even'],
+          metadata_or: [
+            { key: 'user', value: 'u0' },
+            { key: 'user', value: 'u2' },
+          ],
+          starred: true,
+          limit: 3,
+        },
         (m) => m.tags.includes('even') && (m.metadata.user === 'u0' || m.metadata.user === 'u2') && m.starred,
         { cap: 3 },
       );
       await expectBuild(
-        { filter_group: { logic: 'OR', filters: [{ field: 'status', operator: 'is', value: 'ERROR' }, { field: 'tags', operator: 'contains', value: 'five' }] }, start_time: from },
+        {
+          filter_group: {
+            logic: 'OR',
+            filters: [
+              { field: 'status', operator: 'is', value: 'ERROR' },
+              { field: 'tags', operator: 'contains', value: 'five' },
+            ],
+          },
+          start_time: from,
+        },
         (m) => (m.status === 'ERROR' || m.tags.includes('five')) && m.start >= BASE + 5 * 60_000,
       );
 
       // Sorting and the exact column set.
       const sorted = await expectBuild(
-        { prompt_templates_include: [{ name: 'summarize' }], sort_by: 'input_tokens', sort_order: 'asc', include_fields: ['id', 'status', 'input_tokens'], variables_to_parse: ['topic'] },
+        {
+          prompt_templates_include: [{ name: 'summarize' }],
+          sort_by: 'input_tokens',
+          sort_order: 'asc',
+          include_fields: ['id', 'status', 'input_tokens'],
+          variables_to_parse: ['topic'],
+        },
         (m) => m.prompt?.name === 'summarize',
       );
       const { columns, rows } = await rowsOf(sorted.created.dataset_id);
       assert.deepEqual(columns, ['topic', 'output', 'id', 'status', 'input_tokens']);
-      const expectedOrder = logs.filter((m) => m.prompt?.name === 'summarize').sort((a, b) => a.inputTokens - b.inputTokens || a.id - b.id);
-      assert.deepEqual(rows.map((r) => r[2]), expectedOrder.map((m) => m.id));
-      assert.deepEqual(rows[0], [expectedOrder[0].vars.topic, expectedOrder[0].output, expectedOrder[0].id, expectedOrder[0].status, expectedOrder[0].inputTokens]);
+      const expectedOrder = logs
+        .filter((m) => m.prompt?.name === 'summarize')
+        .sort((a, b) => a.inputTokens - b.inputTokens || a.id - b.id);
+      assert.deepEqual(
+        rows.map((r) => r[2]),
+        expectedOrder.map((m) => m.id),
+      );
+      assert.deepEqual(rows[0], [
+        expectedOrder[0].vars.topic,
+        expectedOrder[0].output,
+        expectedOrder[0].id,
+        expectedOrder[0].status,
+        expectedOrder[0].inputTokens,
+      ]);
 
       // Default sort: newest first; all variables, sorted; metadata transposed.
-      const tr = await expectBuild({ metadata_or: [{ key: 'app', value: 'overwritten' }, { key: 'user', value: 'u9' }], transpose_metadata_columns: true }, (m) => m.metadata.app === 'overwritten' || m.metadata.user === 'u9');
+      const tr = await expectBuild(
+        {
+          metadata_or: [
+            { key: 'app', value: 'overwritten' },
+            { key: 'user', value: 'u9' },
+          ],
+          transpose_metadata_columns: true,
+        },
+        (m) => m.metadata.app === 'overwritten' || m.metadata.user === 'u9',
+      );
       const t2 = await rowsOf(tr.created.dataset_id);
       assert.deepEqual(t2.columns, ['n', 'topic', 'output', 'metadata.app', 'metadata.extra', 'metadata.user']);
       assert.deepEqual(t2.rows, [
@@ -405,9 +721,14 @@ for (const dialect of DIALECTS) {
 
       // request_log_ids: a static snapshot in the given order, with filter_params null.
       const ids = [logs[30].id, logs[2].id, logs[17].id];
-      const snap = await expectBuild({ request_log_ids: [...ids, 987654], include_fields: ['id'] }, (m) => ids.includes(m.id));
+      const snap = await expectBuild({ request_log_ids: [...ids, 987654], include_fields: ['id'] }, (m) =>
+        ids.includes(m.id),
+      );
       assert.equal(snap.version.filter_params, null);
-      assert.deepEqual((await rowsOf(snap.created.dataset_id)).rows.map((r) => r.at(-1)), ids);
+      assert.deepEqual(
+        (await rowsOf(snap.created.dataset_id)).rows.map((r) => r.at(-1)),
+        ids,
+      );
     });
 
     it('refuses rule violations with 400 naming the field', async () => {
@@ -417,7 +738,13 @@ for (const dialect of DIALECTS) {
         [{ limit: 2.5 }, /limit/],
         [{ order_by_random: true }, /order_by_random/],
         [{ transpose_metadata_columns: true }, /transpose_metadata_columns/],
-        [{ transpose_metadata_columns: true, filter_group: { filters: [{ field: 'status', operator: 'is', value: 'ERROR' }] } }, /transpose_metadata_columns/],
+        [
+          {
+            transpose_metadata_columns: true,
+            filter_group: { filters: [{ field: 'status', operator: 'is', value: 'ERROR' }] },
+          },
+          /transpose_metadata_columns/,
+        ],
         [{ start_time: 'yesterday' }, /start_time/],
         [{ start_time: '2026-04-23T00:00:00Z', end_time: '2026-04-22T00:00:00Z' }, /end_time/],
         [{ id: 0 }, /id/],
@@ -430,12 +757,18 @@ for (const dialect of DIALECTS) {
         [{ include_fields: ['id', 'nope'] }, /include_fields\.1/],
         [{ variables_to_parse: 'topic' }, /variables_to_parse/],
         [{ request_log_ids: [] }, /request_log_ids/],
-        [{ filter_group: { filters: [{ field: 'status', operator: 'gt', value: 1 }] } }, /filter_group\.filters\.0\.operator/],
+        [
+          { filter_group: { filters: [{ field: 'status', operator: 'gt', value: 1 }] } },
+          /filter_group\.filters\.0\.operator/,
+        ],
         [{ tags_and: 'even' }, /tags_and/],
       ];
       for (const [extra, pattern] of cases) {
         for (const path of ['from-filter-params', 'from-filter-params/preview']) {
-          const res = await api('POST', `/api/public/v2/dataset-versions/${path}`, { dataset_group_id: groupId, ...extra });
+          const res = await api('POST', `/api/public/v2/dataset-versions/${path}`, {
+            dataset_group_id: groupId,
+            ...extra,
+          });
           assert.equal(res.statusCode, 400, `${path} ${JSON.stringify(extra)}: ${res.body}`);
           assert.equal(res.json().success, false);
           assert.match(res.json().error, pattern, JSON.stringify(extra));
@@ -444,14 +777,26 @@ for (const dialect of DIALECTS) {
       const missing = await api('POST', '/api/public/v2/dataset-versions/from-filter-params', { limit: 3 });
       assert.equal(missing.statusCode, 400);
       assert.match(missing.json().error, /dataset_group_id/);
-      assert.equal((await api('POST', '/api/public/v2/dataset-versions/from-filter-params', { dataset_group_id: 99999 })).statusCode, 404);
+      assert.equal(
+        (await api('POST', '/api/public/v2/dataset-versions/from-filter-params', { dataset_group_id: 99999 }))
+          .statusCode,
+        404,
+      );
       // No half-written state: the refused requests left no processing drafts behind.
-      const listed = (await api('GET', `/api/public/v2/datasets?dataset_group_id=${groupId}&per_page=100`)).json().datasets as Array<{ status: string }>;
+      const listed = (await api('GET', `/api/public/v2/datasets?dataset_group_id=${groupId}&per_page=100`)).json()
+        .datasets as Array<{ status: string }>;
       assert.ok(listed.every((d) => d.status === 'ready'));
     });
 
     it('answers hostile input with 400, never 500', async () => {
-      const log = { provider: 'openai', model: 'm', input: chat('x'), output: chat('y'), request_start_time: 1, request_end_time: 2 };
+      const log = {
+        provider: 'openai',
+        model: 'm',
+        input: chat('x'),
+        output: chat('y'),
+        request_start_time: 1,
+        request_end_time: 2,
+      };
       const cases: Array<[string, unknown]> = [
         ['/log-request', { ...log, input_tokens: 2 ** 40 }],
         ['/log-request', { ...log, request_end_time: 1e300 }],
@@ -459,17 +804,38 @@ for (const dialect of DIALECTS) {
         ['/log-request', { ...log, metadata: { k: 7 } }],
         ['/log-request', { ...log, input: { type: 'image' } }],
         ['/log-request', 'not json'],
-        ['/api/public/v2/requests/search', { filter_group: { filters: [{ field: 'pl_id', operator: 'eq', value: 2.5 }] } }],
-        ['/api/public/v2/requests/search', { filter_group: { filters: [{ field: 'input_tokens', operator: 'gt', value: 1e20 }] } }],
-        ['/api/public/v2/requests/search', { filter_group: { filters: [{ field: 'request_start_time', operator: 'after', value: 1e300 }] } }],
-        ['/api/public/v2/requests/search', { filter_group: { filters: [{ field: 'input_tokens', operator: 'between', value: [1] }] } }],
-        ['/api/public/v2/requests/search', { filter_group: { filters: [{ field: 'metadata', operator: 'key_equals', value: 'x' }] } }],
+        [
+          '/api/public/v2/requests/search',
+          { filter_group: { filters: [{ field: 'pl_id', operator: 'eq', value: 2.5 }] } },
+        ],
+        [
+          '/api/public/v2/requests/search',
+          { filter_group: { filters: [{ field: 'input_tokens', operator: 'gt', value: 1e20 }] } },
+        ],
+        [
+          '/api/public/v2/requests/search',
+          { filter_group: { filters: [{ field: 'request_start_time', operator: 'after', value: 1e300 }] } },
+        ],
+        [
+          '/api/public/v2/requests/search',
+          { filter_group: { filters: [{ field: 'input_tokens', operator: 'between', value: [1] }] } },
+        ],
+        [
+          '/api/public/v2/requests/search',
+          { filter_group: { filters: [{ field: 'metadata', operator: 'key_equals', value: 'x' }] } },
+        ],
         ['/api/public/v2/requests/search', { filter_group: { filters: [7] } }],
         ['/api/public/v2/requests/search', { q: 'a\u0000' }],
-        ['/api/public/v2/dataset-versions/from-filter-params', { dataset_group_id: groupId, prompt_templates_include: [{ name: 'summarize', version_numbers: [2 ** 40] }] }],
+        [
+          '/api/public/v2/dataset-versions/from-filter-params',
+          { dataset_group_id: groupId, prompt_templates_include: [{ name: 'summarize', version_numbers: [2 ** 40] }] },
+        ],
         ['/api/public/v2/dataset-versions/from-filter-params', { dataset_group_id: groupId, id: 2 ** 60 }],
         ['/prompt-templates/summarize', { version: 2 ** 40 }],
-        ['/rest/prompt-templates', { prompt_template: { prompt_name: 'x' }, prompt_version: { prompt_template: { type: 'nope' } } }],
+        [
+          '/rest/prompt-templates',
+          { prompt_template: { prompt_name: 'x' }, prompt_version: { prompt_template: { type: 'nope' } } },
+        ],
       ];
       for (const [url, body] of cases) {
         const res = await api('POST', url, body);
@@ -497,9 +863,15 @@ for (const dialect of DIALECTS) {
         assert.ok(warnings.some((w) => w.includes('prompt_templates_include.0.version')));
       }
       const version = await waitVersion(res.json().dataset_id);
-      assert.equal(version.row_count, logs.filter((m) => m.tags.includes('five') && m.prompt?.name === 'summarize').length);
+      assert.equal(
+        version.row_count,
+        logs.filter((m) => m.tags.includes('five') && m.prompt?.name === 'summarize').length,
+      );
       assert.equal(version.warnings.length, 3);
-      const clean = await api('POST', '/api/public/v2/dataset-versions/from-filter-params/preview', { dataset_group_id: groupId, limit: 1 });
+      const clean = await api('POST', '/api/public/v2/dataset-versions/from-filter-params/preview', {
+        dataset_group_id: groupId,
+        limit: 1,
+      });
       assert.deepEqual(clean.json().warnings, []);
       assert.equal(clean.json().rows.length, 1);
     });
@@ -508,14 +880,28 @@ for (const dialect of DIALECTS) {
       const login = await t.request({ method: 'GET', url: '/api/auth/me' });
       assert.equal(login.statusCode, 200);
       const jwtLike = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl';
-      const res = await t.request({ method: 'POST', url: '/api/public/v2/dataset-versions/from-filter-params', apiKey: null, headers: { authorization: `Bearer ${jwtLike}` }, body: { dataset_group_id: groupId } });
+      const res = await t.request({
+        method: 'POST',
+        url: '/api/public/v2/dataset-versions/from-filter-params',
+        apiKey: null,
+        headers: { authorization: `Bearer ${jwtLike}` },
+        body: { dataset_group_id: groupId },
+      });
       assert.equal(res.statusCode, 401);
     });
 
     it('keeps workspaces apart: logs, templates, tracking, filters and groups', async () => {
       const { key } = await t.app.auth.createApiKeyInWorkspace('other-team', 'sdk');
       const other = new PromptLayer({ apiKey: key, baseURL: baseUrl });
-      const mine = await other.logRequest({ provider: 'openai', model: 'm', input: chat('their NEEDLE'), output: assistant('x'), request_start_time: BASE / 1000, request_end_time: BASE / 1000 + 1, tags: ['even'] });
+      const mine = await other.logRequest({
+        provider: 'openai',
+        model: 'm',
+        input: chat('their NEEDLE'),
+        output: assistant('x'),
+        request_start_time: BASE / 1000,
+        request_end_time: BASE / 1000 + 1,
+        tags: ['even'],
+      });
       assert.ok(mine?.id);
       const as = (url: string, method = 'GET', body?: unknown) => t.request({ method, url, body, apiKey: key });
       assert.equal((await as(`/api/public/v2/requests/${logs[0].id}`)).statusCode, 404);
@@ -523,22 +909,44 @@ for (const dialect of DIALECTS) {
       await assert.rejects(() => other.track.metadata({ request_id: logs[0].id, metadata: { a: 'b' } }), /not found/);
       await assert.rejects(() => other.templates.get('summarize'), /not found/);
       // Another workspace's template name is unknown here: the log is stored unlinked, with a warning.
-      const unlinked = (await other.logRequest({ provider: 'o', model: 'm', input: chat('x'), output: chat('y'), request_start_time: 1, request_end_time: 2, prompt_name: 'summarize' })) as unknown as Record<string, unknown>;
+      const unlinked = (await other.logRequest({
+        provider: 'o',
+        model: 'm',
+        input: chat('x'),
+        output: chat('y'),
+        request_start_time: 1,
+        request_end_time: 2,
+        prompt_name: 'summarize',
+      })) as unknown as Record<string, unknown>;
       assert.equal(unlinked.prompt_name, null);
       assert.match((unlinked.warnings as string[])[0], /prompt_name/);
-      assert.equal((await as('/api/public/v2/dataset-versions/from-filter-params', 'POST', { dataset_group_id: groupId })).statusCode, 403);
+      assert.equal(
+        (await as('/api/public/v2/dataset-versions/from-filter-params', 'POST', { dataset_group_id: groupId }))
+          .statusCode,
+        403,
+      );
       const g = (await as('/api/public/v2/dataset-groups', 'POST', { name: 'theirs' })).json();
-      const preview = await as('/api/public/v2/dataset-versions/from-filter-params/preview', 'POST', { dataset_group_id: g.dataset_group.id, q: 'needle' });
+      const preview = await as('/api/public/v2/dataset-versions/from-filter-params/preview', 'POST', {
+        dataset_group_id: g.dataset_group.id,
+        q: 'needle',
+      });
       assert.equal(preview.json().count, 1, 'only their own log matches');
-      const ids = await as('/api/public/v2/dataset-versions/from-filter-params/preview', 'POST', { dataset_group_id: g.dataset_group.id, request_log_ids: [logs[0].id, mine!.id] });
+      const ids = await as('/api/public/v2/dataset-versions/from-filter-params/preview', 'POST', {
+        dataset_group_id: g.dataset_group.id,
+        request_log_ids: [logs[0].id, mine.id],
+      });
       assert.equal(ids.json().count, 1, 'ids of another workspace are skipped');
       // And the first workspace does not see theirs.
-      assert.equal((await api('GET', `/api/public/v2/requests/${mine!.id}`)).statusCode, 404);
+      assert.equal((await api('GET', `/api/public/v2/requests/${mine.id}`)).statusCode, 404);
     });
 
     it('adds a request log to the draft (add-request-log), 404 without a draft', async () => {
       const g = await createGroup('hand-picked');
-      const add = async (id: number) => api('POST', '/api/public/v2/dataset-versions/add-request-log', { dataset_group_id: g.dataset_group.id, request_log_id: id });
+      const add = async (id: number) =>
+        api('POST', '/api/public/v2/dataset-versions/add-request-log', {
+          dataset_group_id: g.dataset_group.id,
+          request_log_id: id,
+        });
       const a = await add(logs[6].id);
       assert.equal(a.statusCode, 201, a.body);
       assert.deepEqual(a.json(), { success: true, message: a.json().message, draft_dataset_id: g.dataset.id });
@@ -553,11 +961,17 @@ for (const dialect of DIALECTS) {
       ]);
       assert.equal((await add(999_999)).statusCode, 404);
       // A group whose draft was consumed by a build has no draft.
-      const noDraft = await api('POST', '/api/public/v2/dataset-versions/add-request-log', { dataset_group_id: groupId, request_log_id: logs[1].id });
+      const noDraft = await api('POST', '/api/public/v2/dataset-versions/add-request-log', {
+        dataset_group_id: groupId,
+        request_log_id: logs[1].id,
+      });
       assert.equal(noDraft.statusCode, 404);
       assert.match(noDraft.json().error, /draft/);
       // Then a build from filter params reuses this draft, replacing the hand-picked rows.
-      const res = await api('POST', '/api/public/v2/dataset-versions/from-filter-params', { dataset_group_id: g.dataset_group.id, status: ['ERROR'] });
+      const res = await api('POST', '/api/public/v2/dataset-versions/from-filter-params', {
+        dataset_group_id: g.dataset_group.id,
+        status: ['ERROR'],
+      });
       assert.equal(res.json().dataset_id, g.dataset.id);
       const v = await waitVersion(g.dataset.id);
       assert.equal(v.row_count, logs.filter((m) => m.status === 'ERROR').length);

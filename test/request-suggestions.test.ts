@@ -12,25 +12,55 @@ for (const dialect of DIALECTS) {
     let t: TestApp;
     const suggest = async (query: string) => {
       const res = await t.request({ method: 'GET', url: `/api/public/v2/requests/suggestions?${query}` });
-      return { status: res.statusCode, body: res.json() as { success: boolean; values: string[]; error?: string } };
+      return { status: res.statusCode, body: res.json<{ success: boolean; values: string[]; error?: string }>() };
     };
 
     before(async () => {
       t = await startTestApp(dialect);
       for (const name of ['support-answer', 'support-triage']) {
-        const res = await t.request({ method: 'POST', url: '/rest/prompt-templates', body: { prompt_template: { prompt_name: name }, prompt_version: { prompt_template: chat('{q}') } } });
+        const res = await t.request({
+          method: 'POST',
+          url: '/rest/prompt-templates',
+          body: { prompt_template: { prompt_name: name }, prompt_version: { prompt_template: chat('{q}') } },
+        });
         assert.equal(res.statusCode, 201, `${res.body}`);
       }
       const logs = [
-        { model: 'gpt-4o', provider: 'openai', tags: ['prod', 'Production-EU'], metadata: { env: 'prod', user_id: 'u1' }, prompt_name: 'support-answer', status: 'SUCCESS' },
-        { model: 'gpt-4o-mini', provider: 'openai', tags: ['prod', 'staging'], metadata: { env: 'staging' }, prompt_name: 'support-triage', status: 'ERROR' },
-        { model: 'claude-3-5', provider: 'anthropic', tags: ['100%_literal'], metadata: { env: 'prod', team: 'x' }, status: 'SUCCESS' },
+        {
+          model: 'gpt-4o',
+          provider: 'openai',
+          tags: ['prod', 'Production-EU'],
+          metadata: { env: 'prod', user_id: 'u1' },
+          prompt_name: 'support-answer',
+          status: 'SUCCESS',
+        },
+        {
+          model: 'gpt-4o-mini',
+          provider: 'openai',
+          tags: ['prod', 'staging'],
+          metadata: { env: 'staging' },
+          prompt_name: 'support-triage',
+          status: 'ERROR',
+        },
+        {
+          model: 'claude-3-5',
+          provider: 'anthropic',
+          tags: ['100%_literal'],
+          metadata: { env: 'prod', team: 'x' },
+          status: 'SUCCESS',
+        },
       ];
       for (const l of logs) {
         const res = await t.request({
           method: 'POST',
           url: '/log-request',
-          body: { ...l, input: chat('hi'), output: chat('hello'), request_start_time: 1_770_000_000, request_end_time: 1_770_000_001 },
+          body: {
+            ...l,
+            input: chat('hi'),
+            output: chat('hello'),
+            request_start_time: 1_770_000_000,
+            request_end_time: 1_770_000_001,
+          },
         });
         assert.equal(res.statusCode, 201, `${res.body}`);
       }
@@ -38,7 +68,10 @@ for (const dialect of DIALECTS) {
     after(() => t?.close());
 
     it('suggests distinct tags by case-insensitive prefix, sorted', async () => {
-      assert.deepEqual((await suggest('field=tags')).body, { success: true, values: ['100%_literal', 'prod', 'Production-EU', 'staging'].sort() });
+      assert.deepEqual((await suggest('field=tags')).body, {
+        success: true,
+        values: ['100%_literal', 'prod', 'Production-EU', 'staging'].sort(),
+      });
       assert.deepEqual((await suggest('field=tags&prefix=PROD')).body.values.sort(), ['Production-EU', 'prod'].sort());
       // LIKE wildcards in the prefix match literally.
       assert.deepEqual((await suggest('field=tags&prefix=100%25_')).body.values, ['100%_literal']);
@@ -64,10 +97,18 @@ for (const dialect of DIALECTS) {
 
     it('refuses unknown fields and callers without credentials, and sees only its own workspace', async () => {
       assert.equal((await suggest('field=nope')).status, 400);
-      const anon = await t.request({ method: 'GET', url: '/api/public/v2/requests/suggestions?field=tags', apiKey: null });
+      const anon = await t.request({
+        method: 'GET',
+        url: '/api/public/v2/requests/suggestions?field=tags',
+        apiKey: null,
+      });
       assert.equal(anon.statusCode, 401);
       const other = await t.app.auth.createApiKeyInWorkspace('suggestions-other', 'other key');
-      const res = await t.request({ method: 'GET', url: '/api/public/v2/requests/suggestions?field=tags', apiKey: other.key });
+      const res = await t.request({
+        method: 'GET',
+        url: '/api/public/v2/requests/suggestions?field=tags',
+        apiKey: other.key,
+      });
       assert.equal(res.statusCode, 200, res.body);
       assert.deepEqual(res.json().values, []);
     });

@@ -21,24 +21,54 @@ for (const dialect of DIALECTS) {
     const rows = async (query: string): Promise<Page> => {
       const res = await t.request({ method: 'GET', url: `${V2}/datasets/${id}/rows?${query}` });
       assert.equal(res.statusCode, 200, res.body);
-      return res.json() as Page;
+      return res.json<Page>();
     };
-    const column = (p: Page, i: number) => p.rows.map((r) => r[i]!.value);
+    const column = (p: Page, i: number) => p.rows.map((r) => r[i].value);
 
     before(async () => {
       t = await startTestApp(dialect);
       // A draft holds typed JSON values (a CSV would be all text): numbers, numeric text, text, null, booleans, JSON.
       const g = (await t.request({ method: 'POST', url: `${V2}/dataset-groups`, body: { name: 'sorting' } })).json();
       id = g.dataset.id as number;
-      const values: unknown[] = [10, '9', 'banana', null, 'Apple', 2.5, true, { a: 1 }, '-3', 'apple pie', false, '1.5.2'];
-      const add = await t.request({ method: 'POST', url: `${V2}/datasets/${id}/rows`, body: { rows: values.map((v, i) => ({ v, name: `n${i}`, tag: i % 3 === 0 ? 'Three' : 'other' })) } });
+      const values: unknown[] = [
+        10,
+        '9',
+        'banana',
+        null,
+        'Apple',
+        2.5,
+        true,
+        { a: 1 },
+        '-3',
+        'apple pie',
+        false,
+        '1.5.2',
+      ];
+      const add = await t.request({
+        method: 'POST',
+        url: `${V2}/datasets/${id}/rows`,
+        body: { rows: values.map((v, i) => ({ v, name: `n${i}`, tag: i % 3 === 0 ? 'Three' : 'other' })) },
+      });
       assert.equal(add.statusCode, 201, add.body);
     });
     after(async () => t.close());
 
     it('sorts null first, then numbers and numeric text by value, text by code point, booleans, JSON; desc reverses', async () => {
       const asc = await rows('sort=v&per_page=100');
-      assert.deepEqual(column(asc, 0), [null, '-3', 2.5, '9', 10, '1.5.2', 'Apple', 'apple pie', 'banana', false, true, { a: 1 }]);
+      assert.deepEqual(column(asc, 0), [
+        null,
+        '-3',
+        2.5,
+        '9',
+        10,
+        '1.5.2',
+        'Apple',
+        'apple pie',
+        'banana',
+        false,
+        true,
+        { a: 1 },
+      ]);
       assert.equal(asc.total, 12);
       assert.equal(asc.next_cursor, null, 'a sorted view is paged by number');
       const desc = await rows('sort=v&order=desc&per_page=100');
@@ -52,7 +82,10 @@ for (const dialect of DIALECTS) {
       const p2 = await rows('sort=tag&per_page=5&page=2');
       const p3 = await rows('sort=tag&per_page=5&page=3');
       assert.deepEqual([...p1.row_ids, ...p2.row_ids, ...p3.row_ids], [0, 3, 6, 9, 1, 2, 4, 5, 7, 8, 10, 11]);
-      const bad = await t.request({ method: 'GET', url: `${V2}/datasets/${id}/rows?sort=tag&cursor=${p1.next_cursor ?? 'cjQ'}` });
+      const bad = await t.request({
+        method: 'GET',
+        url: `${V2}/datasets/${id}/rows?sort=tag&cursor=${p1.next_cursor ?? 'cjQ'}`,
+      });
       assert.equal(bad.statusCode, 400);
       assert.match(bad.json().error, /cursor cannot be combined with sort/);
     });

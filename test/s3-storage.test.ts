@@ -26,8 +26,13 @@ for (const dialect of DIALECTS) {
     it('chooses the S3 store and keeps keys under the configured prefix', async () => {
       assert.ok(t.app.blobs instanceof S3BlobStore);
       await t.app.blobs.put('probe/a.txt', Buffer.from('hello'));
-      const listed = await t.s3!.client.send(new ListObjectsV2Command({ Bucket: 'strata-blobs', Prefix: 'test/probe/' }));
-      assert.deepEqual(listed.Contents?.map((o) => o.Key), ['test/probe/a.txt']);
+      const listed = await t.s3!.client.send(
+        new ListObjectsV2Command({ Bucket: 'strata-blobs', Prefix: 'test/probe/' }),
+      );
+      assert.deepEqual(
+        listed.Contents?.map((o) => o.Key),
+        ['test/probe/a.txt'],
+      );
       assert.deepEqual(await t.app.blobs.stat('probe/a.txt'), { size: 5 });
       assert.equal((await text(await t.app.blobs.get('probe/a.txt'))).toString(), 'hello');
       await t.app.blobs.delete('probe/a.txt');
@@ -58,7 +63,9 @@ for (const dialect of DIALECTS) {
     });
 
     it('runs the from-file flow (CSV and Parquet) with uploads stored in S3', async () => {
-      const g = (await t.request({ method: 'POST', url: '/api/public/v2/dataset-groups', body: { name: 's3-flow' } })).json();
+      const g = (
+        await t.request({ method: 'POST', url: '/api/public/v2/dataset-groups', body: { name: 's3-flow' } })
+      ).json();
       const pq = Buffer.from(
         parquetWriteBuffer({
           columnData: [
@@ -97,12 +104,17 @@ for (const dialect of DIALECTS) {
       );
       const rows = (await t.request({ method: 'GET', url: `/api/public/v2/datasets/${ids[1]}/rows` })).json();
       assert.deepEqual(rows.columns, ['q', 'n']);
-      assert.deepEqual(rows.rows.map((r: Array<{ value: unknown }>) => r.map((c) => c.value)), [
-        ['a', 1],
-        ['b', 2],
-      ]);
+      assert.deepEqual(
+        rows.rows.map((r: Array<{ value: unknown }>) => r.map((c) => c.value)),
+        [
+          ['a', 1],
+          ['b', 2],
+        ],
+      );
       // The import job removes each upload blob once the version is published.
-      const left = await t.s3!.client.send(new ListObjectsV2Command({ Bucket: 'strata-blobs', Prefix: 'test/uploads/' }));
+      const left = await t.s3!.client.send(
+        new ListObjectsV2Command({ Bucket: 'strata-blobs', Prefix: 'test/uploads/' }),
+      );
       assert.equal(left.KeyCount ?? 0, 0);
     });
   });

@@ -30,7 +30,8 @@ const CORPUS: Array<[string, string]> = [
 ];
 
 /** PostgreSQL's lower() under a UTF-8 libc collation, written independently of src/db/text-fold.ts: per code point. */
-const pgLower = (s: string) => Array.from(s, (ch) => (ch === 'İ' ? 'i' : [...ch.toLowerCase()].length === 1 ? ch.toLowerCase() : ch)).join('');
+const pgLower = (s: string) =>
+  Array.from(s, (ch) => (ch === 'İ' ? 'i' : [...ch.toLowerCase()].length === 1 ? ch.toLowerCase() : ch)).join('');
 
 type Op = 'q' | 'contains' | 'not_contains' | 'starts_with' | 'ends_with';
 const SEARCHES: Array<[Op, 'input_text' | 'output_text' | null, string]> = [
@@ -70,7 +71,10 @@ function expected(op: Op, column: 'input_text' | 'output_text' | null, text: str
     if (op === 'ends_with') return v.endsWith(t);
     return v.includes(t);
   };
-  return CORPUS.map(([input, output], i) => ({ i, hit: column === null ? test(input) || test(output) : test(column === 'input_text' ? input : output) }))
+  return CORPUS.map(([input, output], i) => ({
+    i,
+    hit: column === null ? test(input) || test(output) : test(column === 'input_text' ? input : output),
+  }))
     .filter((x) => (op === 'not_contains' ? !x.hit : x.hit))
     .map((x) => x.i);
 }
@@ -88,13 +92,17 @@ async function planOf(t: TestApp, ws: number, filter: LogFilter, bareFilter = fa
   const repo = new RequestLogRepository(t.app.dbh.db, t.app.dbh.dialect);
   const where = repo.filterSql(ws, filter, { bareFilter });
   if (t.dialect === 'sqlite') {
-    const res = await sql<{ detail: string }>`EXPLAIN QUERY PLAN SELECT COUNT(*) FROM request_logs r WHERE ${where}`.execute(t.app.dbh.db);
+    const res = await sql<{
+      detail: string;
+    }>`EXPLAIN QUERY PLAN SELECT COUNT(*) FROM request_logs r WHERE ${where}`.execute(t.app.dbh.db);
     return res.rows.map((r) => r.detail).join('\n');
   }
   return t.app.dbh.db.transaction().execute(async (trx) => {
     // A small table is cheaper to scan; this asks which indexes the planner CAN answer the filter with.
     await sql`SET LOCAL enable_seqscan = off`.execute(trx);
-    const res = await sql<{ 'QUERY PLAN': string }>`EXPLAIN SELECT COUNT(*) FROM request_logs r WHERE ${where}`.execute(trx);
+    const res = await sql<{ 'QUERY PLAN': string }>`EXPLAIN SELECT COUNT(*) FROM request_logs r WHERE ${where}`.execute(
+      trx,
+    );
     return res.rows.map((r) => r['QUERY PLAN']).join('\n');
   });
 }
@@ -118,7 +126,10 @@ for (const dialect of DIALECTS) {
             provider: 'openai',
             model: 'gpt-4o',
             input: { type: 'chat', messages: [{ role: 'user', content: [{ type: 'text', text: CORPUS[i][0] }] }] },
-            output: { type: 'chat', messages: [{ role: 'assistant', content: [{ type: 'text', text: CORPUS[i][1] }] }] },
+            output: {
+              type: 'chat',
+              messages: [{ role: 'assistant', content: [{ type: 'text', text: CORPUS[i][1] }] }],
+            },
             request_start_time: 1_700_000_000 + i,
             request_end_time: 1_700_000_001 + i,
             tags: [`t${i % 3}`, ...(i % 4 === 0 ? ['four'] : [])],
@@ -132,7 +143,11 @@ for (const dialect of DIALECTS) {
         // The same logs in a second workspace: a filter not bounded by workspace would count them too.
         assert.equal((await log(i, otherKey)).statusCode, 201);
       }
-      const row = await t.app.dbh.db.selectFrom('request_logs').select('workspace_id').where('id', '=', ids[0]).executeTakeFirstOrThrow();
+      const row = await t.app.dbh.db
+        .selectFrom('request_logs')
+        .select('workspace_id')
+        .where('id', '=', ids[0])
+        .executeTakeFirstOrThrow();
       ws = Number(row.workspace_id);
     });
     after(async () => t.close());
@@ -140,7 +155,7 @@ for (const dialect of DIALECTS) {
     const search = async (body: unknown, apiKey?: string) => {
       const res = await t.request({ method: 'POST', url: '/api/public/v2/requests/search', body, apiKey });
       assert.equal(res.statusCode, 200, res.body);
-      return res.json() as { total: number; items: Array<{ id: number }> };
+      return res.json<{ total: number; items: Array<{ id: number }> }>();
     };
     const indexesOf = (items: Array<{ id: number }>) => items.map((x) => ids.indexOf(x.id)).sort((a, b) => a - b);
 
@@ -150,10 +165,25 @@ for (const dialect of DIALECTS) {
         [{ filters: [{ field: 'tags', operator: 'in', value: ['t0', 'four'] }] }, (i) => i % 3 === 0 || i % 4 === 0],
         [{ filters: [{ field: 'tags', operator: 'not_contains', value: 'four' }] }, (i) => i % 4 !== 0],
         [{ filters: [{ field: 'tags', operator: 'is_not_empty' }] }, () => true],
-        [{ filters: [{ field: 'metadata', operator: 'key_equals', nested_key: 'k', value: 'v1' }] }, (i) => i % 2 === 1],
-        [{ filters: [{ field: 'metadata', operator: 'key_contains', nested_key: 'word', value: 'ÄRGER' }] }, (i) => pgLower(CORPUS[i][1]).includes('ärger')],
+        [
+          { filters: [{ field: 'metadata', operator: 'key_equals', nested_key: 'k', value: 'v1' }] },
+          (i) => i % 2 === 1,
+        ],
+        [
+          { filters: [{ field: 'metadata', operator: 'key_contains', nested_key: 'word', value: 'ÄRGER' }] },
+          (i) => pgLower(CORPUS[i][1]).includes('ärger'),
+        ],
         [{ filters: [{ field: 'metadata_keys', operator: 'contains', value: 'word' }] }, () => true],
-        [{ logic: 'AND', filters: [{ field: 'tags', operator: 'contains', value: 't0' }, { field: 'metadata', operator: 'key_not_equals', nested_key: 'k', value: 'v0' }] }, (i) => i % 3 === 0 && i % 2 === 1],
+        [
+          {
+            logic: 'AND',
+            filters: [
+              { field: 'tags', operator: 'contains', value: 't0' },
+              { field: 'metadata', operator: 'key_not_equals', nested_key: 'k', value: 'v0' },
+            ],
+          },
+          (i) => i % 3 === 0 && i % 2 === 1,
+        ],
       ];
       for (const [filter_group, predicate] of cases) {
         const want = CORPUS.map((_, i) => i).filter(predicate);
@@ -161,14 +191,21 @@ for (const dialect of DIALECTS) {
           const res = await search({ filter_group, per_page: 100 }, key);
           assert.equal(res.total, want.length, JSON.stringify(filter_group));
         }
-        assert.deepEqual(indexesOf((await search({ filter_group, per_page: 100 })).items), want, JSON.stringify(filter_group));
+        assert.deepEqual(
+          indexesOf((await search({ filter_group, per_page: 100 })).items),
+          want,
+          JSON.stringify(filter_group),
+        );
       }
     });
 
     it('answers tag and metadata filters from their workspace indexes (EXPLAIN)', async () => {
       assert.match(await planOf(t, ws, { kind: 'tag', tags: ['t1'] }), /request_log_tags_ws_tag/);
       assert.match(await planOf(t, ws, { kind: 'tag', tags: ['t1', 'four'] }), /request_log_tags_ws_tag/);
-      assert.match(await planOf(t, ws, { kind: 'meta', key: 'k', op: 'eq', values: ['v1'] }), /request_log_metadata_ws_kv/);
+      assert.match(
+        await planOf(t, ws, { kind: 'meta', key: 'k', op: 'eq', values: ['v1'] }),
+        /request_log_metadata_ws_kv/,
+      );
       assert.match(await planOf(t, ws, { kind: 'meta_key', keys: ['word'] }), /request_log_metadata_ws_kv/);
     });
 
@@ -203,6 +240,7 @@ for (const dialect of DIALECTS) {
       const found: string[] = [];
       for (let cp = 0x80; cp <= 0x10ffff; cp++) {
         if (cp >= 0xd800 && cp <= 0xdfff) continue;
+        // eslint-disable-next-line no-control-regex -- the ASCII range, NUL included
         if (/^[\x00-\x7f]+$/.test(foldText(String.fromCodePoint(cp)))) found.push(String.fromCodePoint(cp));
       }
       assert.deepEqual(found, [...FOLDS_TO_ASCII]);
@@ -227,14 +265,28 @@ for (const dialect of DIALECTS) {
     });
 
     it('searches dataset rows (?q=) with the same folding', async () => {
-      const g = (await t.request({ method: 'POST', url: '/api/public/v2/dataset-groups', body: { name: 'fold-rows' } })).json();
+      const g = (
+        await t.request({ method: 'POST', url: '/api/public/v2/dataset-groups', body: { name: 'fold-rows' } })
+      ).json();
       const csv = ['input,output', ...CORPUS.map(([a, b]) => `"${a}","${b}"`)].join('\n');
-      const up = await t.request({ method: 'POST', url: '/api/public/v2/dataset-versions/from-file', body: { dataset_group_id: g.dataset_group.id, file_name: 'f.csv', file_content_base64: b64(csv) } });
+      const up = await t.request({
+        method: 'POST',
+        url: '/api/public/v2/dataset-versions/from-file',
+        body: { dataset_group_id: g.dataset_group.id, file_name: 'f.csv', file_content_base64: b64(csv) },
+      });
       assert.equal(up.statusCode, 201, up.body);
       const id = up.json().dataset_id;
-      await waitFor(async () => (await t.request({ method: 'GET', url: `/api/public/v2/datasets/${id}` })).json().dataset.status === 'ready', 30_000, 'import');
+      await waitFor(
+        async () =>
+          (await t.request({ method: 'GET', url: `/api/public/v2/datasets/${id}` })).json().dataset.status === 'ready',
+        30_000,
+        'import',
+      );
       for (const text of ['CAFÉ', 'ärger', 'ΟΔΟΣ', 'ПРИВЕТ', 'İSTANBUL', 'ß', '0% s', 'ǅ']) {
-        const res = await t.request({ method: 'GET', url: `/api/public/v2/datasets/${id}/rows?q=${encodeURIComponent(text)}&per_page=100` });
+        const res = await t.request({
+          method: 'GET',
+          url: `/api/public/v2/datasets/${id}/rows?q=${encodeURIComponent(text)}&per_page=100`,
+        });
         assert.equal(res.statusCode, 200, res.body);
         const want = expected('q', null, text);
         assert.equal(res.json().total, want.length, text);
@@ -250,33 +302,86 @@ for (const dialect of DIALECTS) {
       const mk = async (name: string, n: number) => {
         const g = (await t.request({ method: 'POST', url: '/api/public/v2/dataset-groups', body: { name } })).json();
         const csv = ['n,text', ...Array.from({ length: n }, (_, i) => `${i},${name} row ${i}`)].join('\n');
-        const up = await t.request({ method: 'POST', url: '/api/public/v2/dataset-versions/from-file', body: { dataset_group_id: g.dataset_group.id, file_name: 'p.csv', file_content_base64: b64(csv) } });
+        const up = await t.request({
+          method: 'POST',
+          url: '/api/public/v2/dataset-versions/from-file',
+          body: { dataset_group_id: g.dataset_group.id, file_name: 'p.csv', file_content_base64: b64(csv) },
+        });
         const id = up.json().dataset_id as number;
-        await waitFor(async () => (await t.request({ method: 'GET', url: `/api/public/v2/datasets/${id}` })).json().dataset.status === 'ready', 30_000, 'import');
+        await waitFor(
+          async () =>
+            (await t.request({ method: 'GET', url: `/api/public/v2/datasets/${id}` })).json().dataset.status ===
+            'ready',
+          30_000,
+          'import',
+        );
         return { group: g.dataset_group.id as number, id };
       };
       const doomed = await mk('doomed', 53);
       const kept = await mk('kept', 31);
       const doomedGroup = await mk('doomed-group', 20);
       const rowsOf = async (id: number) =>
-        (await t.app.dbh.db.selectFrom('dataset_rows').select(['row_index', 'data']).where('dataset_id', '=', id).orderBy('row_index').execute()).map((r) => `${r.row_index}:${r.data}`);
+        (
+          await t.app.dbh.db
+            .selectFrom('dataset_rows')
+            .select(['row_index', 'data'])
+            .where('dataset_id', '=', id)
+            .orderBy('row_index')
+            .execute()
+        ).map((r) => `${r.row_index}:${r.data}`);
       const keptBefore = await rowsOf(kept.id);
-      const othersBefore = (await t.app.dbh.db.selectFrom('dataset_rows').select((eb) => eb.fn.countAll<number>().as('n')).where('dataset_id', 'not in', [doomed.id, doomedGroup.id]).executeTakeFirstOrThrow()).n;
-      assert.equal((await t.request({ method: 'DELETE', url: `/api/public/v2/datasets/${doomed.id}` })).statusCode, 200);
-      assert.equal((await t.request({ method: 'DELETE', url: `/api/public/v2/dataset-groups/${doomedGroup.group}` })).statusCode, 200);
+      const othersBefore = (
+        await t.app.dbh.db
+          .selectFrom('dataset_rows')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('dataset_id', 'not in', [doomed.id, doomedGroup.id])
+          .executeTakeFirstOrThrow()
+      ).n;
+      assert.equal(
+        (await t.request({ method: 'DELETE', url: `/api/public/v2/datasets/${doomed.id}` })).statusCode,
+        200,
+      );
+      assert.equal(
+        (await t.request({ method: 'DELETE', url: `/api/public/v2/dataset-groups/${doomedGroup.group}` })).statusCode,
+        200,
+      );
       assert.equal((await rowsOf(doomed.id)).length, 53, 'soft delete leaves the rows to the background job');
       const job = await t.app.jobs.enqueue(t.app.dbh.db, 'maintenance.purge', {}, { maxAttempts: 1 });
       t.app.worker?.wake();
-      await waitFor(async () => (await t.app.dbh.db.selectFrom('jobs').select('status').where('id', '=', job).executeTakeFirst())?.status === 'done', 20_000, 'purge job');
+      await waitFor(
+        async () =>
+          (await t.app.dbh.db.selectFrom('jobs').select('status').where('id', '=', job).executeTakeFirst())?.status ===
+          'done',
+        20_000,
+        'purge job',
+      );
       assert.deepEqual(await rowsOf(doomed.id), []);
       assert.deepEqual(await rowsOf(doomedGroup.id), []);
       assert.deepEqual(await rowsOf(kept.id), keptBefore);
-      const othersAfter = (await t.app.dbh.db.selectFrom('dataset_rows').select((eb) => eb.fn.countAll<number>().as('n')).where('dataset_id', 'not in', [doomed.id, doomedGroup.id]).executeTakeFirstOrThrow()).n;
+      const othersAfter = (
+        await t.app.dbh.db
+          .selectFrom('dataset_rows')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('dataset_id', 'not in', [doomed.id, doomedGroup.id])
+          .executeTakeFirstOrThrow()
+      ).n;
       assert.equal(Number(othersAfter), Number(othersBefore));
       // The deleted version itself stays listable as deleted, with its row count.
-      const listed = (await t.request({ method: 'GET', url: `/api/public/v2/datasets?dataset_group_id=${doomed.group}&status=deleted&per_page=100` })).json();
-      const meta = await t.app.dbh.db.selectFrom('datasets').select(['is_deleted', 'row_count']).where('id', '=', doomed.id).executeTakeFirstOrThrow();
-      assert.deepEqual({ is_deleted: Number(meta.is_deleted), row_count: Number(meta.row_count) }, { is_deleted: 1, row_count: 53 });
+      const listed = (
+        await t.request({
+          method: 'GET',
+          url: `/api/public/v2/datasets?dataset_group_id=${doomed.group}&status=deleted&per_page=100`,
+        })
+      ).json();
+      const meta = await t.app.dbh.db
+        .selectFrom('datasets')
+        .select(['is_deleted', 'row_count'])
+        .where('id', '=', doomed.id)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(
+        { is_deleted: Number(meta.is_deleted), row_count: Number(meta.row_count) },
+        { is_deleted: 1, row_count: 53 },
+      );
       assert.ok(listed);
     });
   });
@@ -293,7 +398,8 @@ if (DIALECTS.includes('postgres')) {
         const chunk = 50_000;
         for (let start = 1; start <= 0x10ffff; start += chunk) {
           const cps: number[] = [];
-          for (let cp = start; cp < Math.min(start + chunk, 0x110000); cp++) if (cp < 0xd800 || cp > 0xdfff) cps.push(cp);
+          for (let cp = start; cp < Math.min(start + chunk, 0x110000); cp++)
+            if (cp < 0xd800 || cp > 0xdfff) cps.push(cp);
           const text = cps.map((cp) => String.fromCodePoint(cp)).join('');
           const lowered = [...(await client.query<{ l: string }>('SELECT lower($1) AS l', [text])).rows[0].l];
           const folded = [...foldText(text)];
@@ -302,8 +408,15 @@ if (DIALECTS.includes('postgres')) {
           cps.forEach((cp, i) => lowered[i] !== folded[i] && diffs.push(cp));
         }
         // Unicode 16 letters (Latin additions, Garay, Tolong Siki) that glibc 2.36 predates: documented in docs/scaling.md.
-        const unicode16 = (cp: number) => cp === 0x1c89 || (cp >= 0xa7cb && cp <= 0xa7dc) || (cp >= 0x10d50 && cp <= 0x10d65) || (cp >= 0x16ea0 && cp <= 0x16eb8);
-        assert.deepEqual(diffs.filter((cp) => !unicode16(cp)).map((cp) => cp.toString(16)), []);
+        const unicode16 = (cp: number) =>
+          cp === 0x1c89 ||
+          (cp >= 0xa7cb && cp <= 0xa7dc) ||
+          (cp >= 0x10d50 && cp <= 0x10d65) ||
+          (cp >= 0x16ea0 && cp <= 0x16eb8);
+        assert.deepEqual(
+          diffs.filter((cp) => !unicode16(cp)).map((cp) => cp.toString(16)),
+          [],
+        );
       } finally {
         await client.end();
         await db.drop();
@@ -340,17 +453,58 @@ if (DIALECTS.includes('postgres')) {
       const dbh = openDatabase({ kind: 'postgres', url });
       try {
         await migrateToLatest(dbh.db);
-        const ext = await sql<{ n: string }>`SELECT count(*) AS n FROM pg_extension WHERE extname = 'pg_trgm'`.execute(dbh.db);
-        assert.equal(Number(ext.rows[0].n), 0);
-        const idx = await sql<{ n: string }>`SELECT count(*) AS n FROM pg_indexes WHERE indexname LIKE '%trgm%'`.execute(dbh.db);
-        assert.equal(Number(idx.rows[0].n), 0);
-        const w = await dbh.db.insertInto('workspaces').values({ name: 'w', created_at: 0 }).returning('id').executeTakeFirstOrThrow();
-        const repo = new RequestLogRepository(dbh.db, dbh.dialect);
-        const base = { workspace_id: w.id, provider: 'p', model: 'm', input: '{}', output: '{}', parameters: '{}', request_start_time: 0, request_end_time: 1, latency_ms: 1, input_tokens: 0, output_tokens: 0, price: 0, status: 'SUCCESS' as const, error_type: null, error_message: null, function_name: null, api_type: null, group_id: null, prompt_name: null, prompt_id: null, prompt_version_number: null, prompt_input_variables: '{}', created_at: 0 };
-        await dbh.transaction((trx) =>
-          repo.insertMany(trx, CORPUS.map(([input_text, output_text]) => ({ log: { ...base, input_text, output_text }, tags: [], metadata: {}, scores: {} }))),
+        const ext = await sql<{ n: string }>`SELECT count(*) AS n FROM pg_extension WHERE extname = 'pg_trgm'`.execute(
+          dbh.db,
         );
-        for (const text of ['CAFÉ', 'ΟΔΟΣ', 'ß']) assert.equal(await repo.count(w.id, { kind: 'q', text }), expected('q', null, text).length, text);
+        assert.equal(Number(ext.rows[0].n), 0);
+        const idx = await sql<{
+          n: string;
+        }>`SELECT count(*) AS n FROM pg_indexes WHERE indexname LIKE '%trgm%'`.execute(dbh.db);
+        assert.equal(Number(idx.rows[0].n), 0);
+        const w = await dbh.db
+          .insertInto('workspaces')
+          .values({ name: 'w', created_at: 0 })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        const repo = new RequestLogRepository(dbh.db, dbh.dialect);
+        const base = {
+          workspace_id: w.id,
+          provider: 'p',
+          model: 'm',
+          input: '{}',
+          output: '{}',
+          parameters: '{}',
+          request_start_time: 0,
+          request_end_time: 1,
+          latency_ms: 1,
+          input_tokens: 0,
+          output_tokens: 0,
+          price: 0,
+          status: 'SUCCESS' as const,
+          error_type: null,
+          error_message: null,
+          function_name: null,
+          api_type: null,
+          group_id: null,
+          prompt_name: null,
+          prompt_id: null,
+          prompt_version_number: null,
+          prompt_input_variables: '{}',
+          created_at: 0,
+        };
+        await dbh.transaction((trx) =>
+          repo.insertMany(
+            trx,
+            CORPUS.map(([input_text, output_text]) => ({
+              log: { ...base, input_text, output_text },
+              tags: [],
+              metadata: {},
+              scores: {},
+            })),
+          ),
+        );
+        for (const text of ['CAFÉ', 'ΟΔΟΣ', 'ß'])
+          assert.equal(await repo.count(w.id, { kind: 'q', text }), expected('q', null, text).length, text);
       } finally {
         await dbh.close();
       }

@@ -43,7 +43,18 @@ describe('SecretBox', () => {
 describe('S3 endpoint guard', () => {
   it('refuses private, loopback, link-local and non-http endpoints, and allows listed ones', async () => {
     const guard = new EndpointGuard([]);
-    for (const url of ['http://127.0.0.1:9000', 'http://localhost/', 'http://10.1.2.3/', 'http://192.168.0.1/', 'http://169.254.169.254/', 'http://[::1]/', 'http://[fd00::1]/', 'ftp://8.8.8.8/', 'http://user:pw@8.8.8.8/', 'not a url']) {
+    for (const url of [
+      'http://127.0.0.1:9000',
+      'http://localhost/',
+      'http://10.1.2.3/',
+      'http://192.168.0.1/',
+      'http://169.254.169.254/',
+      'http://[::1]/',
+      'http://[fd00::1]/',
+      'ftp://8.8.8.8/',
+      'http://user:pw@8.8.8.8/',
+      'not a url',
+    ]) {
       await assert.rejects(guard.check(url), { name: 'OutboundRefusedError' }, url);
     }
     assert.equal((await guard.check('https://8.8.8.8:443')).hostname, '8.8.8.8');
@@ -58,7 +69,9 @@ describe('S3 endpoint guard', () => {
   it('re-checks the address at connection time (the lookup used by the S3 client agents)', async () => {
     const lookupVia = (guard: EndpointGuard) =>
       new Promise<unknown>((resolve, reject) =>
-        guard.lookupFor('localhost')('localhost', { all: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))),
+        guard.lookupFor('localhost')('localhost', { all: true }, (err, addresses) =>
+          err ? reject(err) : resolve(addresses),
+        ),
       );
     await assert.rejects(lookupVia(new EndpointGuard([])), { name: 'OutboundRefusedError' });
     const ok = (await lookupVia(new EndpointGuard(['127.0.0.1', '::1']))) as Array<{ address: string }>;

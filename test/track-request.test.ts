@@ -19,7 +19,12 @@ const require = createRequire(import.meta.url);
 const { PromptLayer } = require('promptlayer') as { PromptLayer: typeof PromptLayerType };
 
 type Sent = { url: string; body: Record<string, unknown> };
-type ChatMsg = { role: string; content: Array<{ type: string; text?: string }>; tool_calls?: Array<{ id: string; type: string; function: { name: string; arguments: string } }>; tool_call_id?: string };
+type ChatMsg = {
+  role: string;
+  content: Array<{ type: string; text?: string }>;
+  tool_calls?: Array<{ id: string; type: string; function: { name: string; arguments: string } }>;
+  tool_call_id?: string;
+};
 
 /** Provider params plus the wrapper's own options (pl_tags, return_pl_id), which the provider types do not know. */
 const withPl = (params: Record<string, unknown>) => params as never;
@@ -30,11 +35,12 @@ const assistantSays = (text: string) => ({ role: 'assistant', content: [{ type: 
 function recordFetch(prefix: () => string): { sent: Sent[]; restore(): void } {
   const original = globalThis.fetch;
   const sent: Sent[] = [];
-  globalThis.fetch = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+  globalThis.fetch = async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (url.startsWith(prefix()) && typeof init?.body === 'string') sent.push({ url: url.slice(prefix().length), body: JSON.parse(init.body) as Record<string, unknown> });
+    if (url.startsWith(prefix()) && typeof init?.body === 'string')
+      sent.push({ url: url.slice(prefix().length), body: JSON.parse(init.body) as Record<string, unknown> });
     return original(input, init);
-  }) as typeof fetch;
+  };
   return { sent, restore: () => void (globalThis.fetch = original) };
 }
 
@@ -48,7 +54,8 @@ for (const dialect of DIALECTS) {
     let anthropic: AnthropicClient;
     let rec: ReturnType<typeof recordFetch>;
 
-    const row = async (id: number): Promise<RequestLogRow> => t.app.dbh.db.selectFrom('request_logs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const row = async (id: number): Promise<RequestLogRow> =>
+      t.app.dbh.db.selectFrom('request_logs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     const lastSent = (path: string) => {
       const hit = rec.sent.filter((s) => s.url === path).at(-1);
       assert.ok(hit, `the SDK posted ${path}`);
@@ -57,7 +64,11 @@ for (const dialect of DIALECTS) {
     const post = (url: string, body: unknown) => t.request({ method: 'POST', url, body, apiKey: null });
 
     /** What every tracked call stores alike: the fake's reply, its usage, SUCCESS, a latency from the SDK's times. */
-    function assertCommon(log: RequestLogRow, sent: Record<string, unknown>, expect: { provider: string; model: string; functionName: string; apiType: string }) {
+    function assertCommon(
+      log: RequestLogRow,
+      sent: Record<string, unknown>,
+      expect: { provider: string; model: string; functionName: string; apiType: string },
+    ) {
       assert.equal(log.provider, expect.provider);
       assert.equal(log.model, expect.model);
       assert.equal(log.function_name, expect.functionName);
@@ -96,23 +107,48 @@ for (const dialect of DIALECTS) {
     });
 
     it('openai chat.completions.create: the call resolves to [response, pl_id]; the log holds blueprints, tokens, tags', async () => {
-      const [response, plId] = (await openai.chat.completions.create(withPl({
-        model: 'gpt-4o-mini',
-        messages: [
-          { role: 'system', content: 'Be brief.' },
-          { role: 'user', content: 'Say hello' },
-        ],
-        temperature: 0.2,
-        max_tokens: 50,
-        pl_tags: ['sdk', 'chat'],
-        return_pl_id: true,
-      }))) as unknown as [OpenAIClient.Chat.ChatCompletion, number];
+      const [response, plId] = (await openai.chat.completions.create(
+        withPl({
+          model: 'gpt-4o-mini',
+          messages: [
+            { role: 'system', content: 'Be brief.' },
+            { role: 'user', content: 'Say hello' },
+          ],
+          temperature: 0.2,
+          max_tokens: 50,
+          pl_tags: ['sdk', 'chat'],
+          return_pl_id: true,
+        }),
+      )) as unknown as [OpenAIClient.Chat.ChatCompletion, number];
       assert.equal(response.choices[0].message.content, REPLY, 'the app gets the provider response');
       assert.ok(Number.isInteger(plId) && plId > 0, 'pl_id returned');
-      assert.deepEqual(llm.requests.at(-1)?.body, { model: 'gpt-4o-mini', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say hello' }], temperature: 0.2, max_tokens: 50 }, 'wrapper options not sent to the provider');
+      assert.deepEqual(
+        llm.requests.at(-1)?.body,
+        {
+          model: 'gpt-4o-mini',
+          messages: [
+            { role: 'system', content: 'Be brief.' },
+            { role: 'user', content: 'Say hello' },
+          ],
+          temperature: 0.2,
+          max_tokens: 50,
+        },
+        'wrapper options not sent to the provider',
+      );
 
       const sent = lastSent('/track-request');
-      assert.deepEqual(Object.keys(sent).sort(), ['api_key', 'function_name', 'kwargs', 'provider_type', 'request_end_time', 'request_response', 'request_start_time', 'return_pl_id', 'span_id', 'tags']);
+      assert.deepEqual(Object.keys(sent).sort(), [
+        'api_key',
+        'function_name',
+        'kwargs',
+        'provider_type',
+        'request_end_time',
+        'request_response',
+        'request_start_time',
+        'return_pl_id',
+        'span_id',
+        'tags',
+      ]);
       assert.equal(sent.api_key, TEST_API_KEY);
       assert.equal(sent.function_name, 'openai.chat.completions.create');
       assert.equal(sent.provider_type, 'openai');
@@ -122,8 +158,16 @@ for (const dialect of DIALECTS) {
       assert.equal((sent.request_response as { id: string }).id, 'chatcmpl-fake');
 
       const log = await row(plId);
-      assertCommon(log, sent, { provider: 'openai', model: 'gpt-4o-mini', functionName: 'openai.chat.completions.create', apiType: 'chat-completions' });
-      assert.deepEqual(JSON.parse(log.input), { type: 'chat', messages: [{ role: 'system', content: [{ type: 'text', text: 'Be brief.' }] }, userSays('Say hello')] });
+      assertCommon(log, sent, {
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        functionName: 'openai.chat.completions.create',
+        apiType: 'chat-completions',
+      });
+      assert.deepEqual(JSON.parse(log.input), {
+        type: 'chat',
+        messages: [{ role: 'system', content: [{ type: 'text', text: 'Be brief.' }] }, userSays('Say hello')],
+      });
       assert.deepEqual(JSON.parse(log.output), { type: 'chat', messages: [assistantSays(REPLY)] });
       assert.deepEqual(JSON.parse(log.parameters), { temperature: 0.2, max_tokens: 50 });
       assert.deepEqual(JSON.parse(log.tags), ['sdk', 'chat']);
@@ -137,20 +181,22 @@ for (const dialect of DIALECTS) {
       assert.equal(after.score, 80);
       const read = await t.request({ method: 'GET', url: `/api/public/v2/requests/${plId}` });
       assert.equal(read.statusCode, 200, read.body);
-      const body = read.json() as { request?: Record<string, unknown> } & Record<string, unknown>;
+      const body = read.json<{ request?: Record<string, unknown> } & Record<string, unknown>>();
       const shown = body.request ?? body;
       assert.equal(shown.model, 'gpt-4o-mini');
       assert.equal(shown.function_name, 'openai.chat.completions.create');
     });
 
     it('openai chat.completions streamed: the stream ends without throwing and the assembled reply is logged', async () => {
-      const stream = (await openai.chat.completions.create(withPl({
-        model: 'gpt-4o-mini',
-        messages: [{ role: 'user', content: 'Stream hello' }],
-        stream: true,
-        stream_options: { include_usage: true },
-        return_pl_id: true,
-      }))) as unknown as AsyncIterable<[OpenAIClient.Chat.ChatCompletionChunk, number | null]>;
+      const stream = (await openai.chat.completions.create(
+        withPl({
+          model: 'gpt-4o-mini',
+          messages: [{ role: 'user', content: 'Stream hello' }],
+          stream: true,
+          stream_options: { include_usage: true },
+          return_pl_id: true,
+        }),
+      )) as unknown as AsyncIterable<[OpenAIClient.Chat.ChatCompletionChunk, number | null]>;
       let text = '';
       let plId: number | null = null;
       let items = 0;
@@ -168,57 +214,103 @@ for (const dialect of DIALECTS) {
       const assembled = sent.request_response as { choices: Array<{ message: { content: string } }>; usage: unknown };
       assert.equal(assembled.choices[0].message.content, REPLY, 'the SDK sends what it assembled');
       const log = await row(plId);
-      assertCommon(log, sent, { provider: 'openai', model: 'gpt-4o-mini', functionName: 'openai.chat.completions.create', apiType: 'chat-completions' });
+      assertCommon(log, sent, {
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        functionName: 'openai.chat.completions.create',
+        apiType: 'chat-completions',
+      });
       assert.deepEqual(JSON.parse(log.input), { type: 'chat', messages: [userSays('Stream hello')] });
       assert.deepEqual(JSON.parse(log.output), { type: 'chat', messages: [assistantSays(REPLY)] });
       assert.deepEqual(JSON.parse(log.parameters), {}, 'stream options are transport, not parameters');
     });
 
     it('openai chat.completions with tools: the tool call is an assistant tool_calls entry; tool results are tool messages', async () => {
-      const [, plId] = (await openai.chat.completions.create(withPl({
-        model: 'gpt-4o',
-        messages: [
-          { role: 'user', content: 'Weather in Paris?' },
-          { role: 'assistant', content: null, tool_calls: [{ id: 'call_0', type: 'function', function: { name: 'weather', arguments: '{"city":"Rome"}' } }] },
-          { role: 'tool', tool_call_id: 'call_0', content: 'sunny' },
-        ],
-        tools: [{ type: 'function', function: { name: 'weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
-        return_pl_id: true,
-      }))) as unknown as [unknown, number];
+      const [, plId] = (await openai.chat.completions.create(
+        withPl({
+          model: 'gpt-4o',
+          messages: [
+            { role: 'user', content: 'Weather in Paris?' },
+            {
+              role: 'assistant',
+              content: null,
+              tool_calls: [
+                { id: 'call_0', type: 'function', function: { name: 'weather', arguments: '{"city":"Rome"}' } },
+              ],
+            },
+            { role: 'tool', tool_call_id: 'call_0', content: 'sunny' },
+          ],
+          tools: [
+            {
+              type: 'function',
+              function: { name: 'weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+            },
+          ],
+          return_pl_id: true,
+        }),
+      )) as unknown as [unknown, number];
       const log = await row(plId);
       const input = JSON.parse(log.input) as { messages: ChatMsg[] };
-      assert.deepEqual(input.messages[1], { role: 'assistant', content: [], tool_calls: [{ id: 'call_0', type: 'function', function: { name: 'weather', arguments: '{"city":"Rome"}' } }] });
-      assert.deepEqual(input.messages[2], { role: 'tool', content: [{ type: 'text', text: 'sunny' }], tool_call_id: 'call_0' });
+      assert.deepEqual(input.messages[1], {
+        role: 'assistant',
+        content: [],
+        tool_calls: [{ id: 'call_0', type: 'function', function: { name: 'weather', arguments: '{"city":"Rome"}' } }],
+      });
+      assert.deepEqual(input.messages[2], {
+        role: 'tool',
+        content: [{ type: 'text', text: 'sunny' }],
+        tool_call_id: 'call_0',
+      });
       assert.deepEqual(JSON.parse(log.output), {
         type: 'chat',
-        messages: [{ role: 'assistant', content: [], tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }] }],
+        messages: [
+          {
+            role: 'assistant',
+            content: [],
+            tool_calls: [
+              { id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } },
+            ],
+          },
+        ],
       });
       assert.equal((JSON.parse(log.parameters) as { tools: unknown[] }).tools.length, 1, 'tools are a parameter');
     });
 
     it('openai responses.create, plain and streamed', async () => {
-      const [plain, plainId] = (await openai.responses.create(withPl({
-        model: 'gpt-4.1',
-        instructions: 'Be kind.',
-        input: 'Hi there',
-        max_output_tokens: 64,
-        return_pl_id: true,
-      }))) as unknown as [OpenAIClient.Responses.Response, number];
+      const [plain, plainId] = (await openai.responses.create(
+        withPl({
+          model: 'gpt-4.1',
+          instructions: 'Be kind.',
+          input: 'Hi there',
+          max_output_tokens: 64,
+          return_pl_id: true,
+        }),
+      )) as unknown as [OpenAIClient.Responses.Response, number];
       assert.equal(plain.output_text, REPLY);
       let sent = lastSent('/track-request');
       assert.equal(sent.function_name, 'openai.responses.create');
       let log = await row(plainId);
-      assertCommon(log, sent, { provider: 'openai', model: 'gpt-4.1', functionName: 'openai.responses.create', apiType: 'responses' });
-      assert.deepEqual(JSON.parse(log.input), { type: 'chat', messages: [{ role: 'system', content: [{ type: 'text', text: 'Be kind.' }] }, userSays('Hi there')] });
+      assertCommon(log, sent, {
+        provider: 'openai',
+        model: 'gpt-4.1',
+        functionName: 'openai.responses.create',
+        apiType: 'responses',
+      });
+      assert.deepEqual(JSON.parse(log.input), {
+        type: 'chat',
+        messages: [{ role: 'system', content: [{ type: 'text', text: 'Be kind.' }] }, userSays('Hi there')],
+      });
       assert.deepEqual(JSON.parse(log.output), { type: 'chat', messages: [assistantSays(REPLY)] });
       assert.deepEqual(JSON.parse(log.parameters), { max_output_tokens: 64 });
 
-      const stream = (await openai.responses.create(withPl({
-        model: 'gpt-4.1',
-        input: [{ role: 'user', content: [{ type: 'input_text', text: 'Stream please' }] }],
-        stream: true,
-        return_pl_id: true,
-      }))) as unknown as AsyncIterable<[{ type: string; delta?: string }, number | null]>;
+      const stream = (await openai.responses.create(
+        withPl({
+          model: 'gpt-4.1',
+          input: [{ role: 'user', content: [{ type: 'input_text', text: 'Stream please' }] }],
+          stream: true,
+          return_pl_id: true,
+        }),
+      )) as unknown as AsyncIterable<[{ type: string; delta?: string }, number | null]>;
       let text = '';
       let streamedId: number | null = null;
       for await (const [event, id] of stream) {
@@ -229,38 +321,55 @@ for (const dialect of DIALECTS) {
       assert.ok(streamedId !== null);
       sent = lastSent('/track-request');
       log = await row(streamedId);
-      assertCommon(log, sent, { provider: 'openai', model: 'gpt-4.1', functionName: 'openai.responses.create', apiType: 'responses' });
+      assertCommon(log, sent, {
+        provider: 'openai',
+        model: 'gpt-4.1',
+        functionName: 'openai.responses.create',
+        apiType: 'responses',
+      });
       assert.deepEqual(JSON.parse(log.input), { type: 'chat', messages: [userSays('Stream please')] });
       assert.deepEqual(JSON.parse(log.output), { type: 'chat', messages: [assistantSays(REPLY)] });
     });
 
     it('anthropic messages.create, plain and streamed', async () => {
-      const [plain, plainId] = (await anthropic.messages.create(withPl({
-        model: 'claude-sonnet-4-5',
-        system: 'Answer in English.',
-        max_tokens: 100,
-        messages: [{ role: 'user', content: 'Bonjour' }],
-        pl_tags: ['claude'],
-        return_pl_id: true,
-      }))) as unknown as [AnthropicClient.Message, number];
+      const [plain, plainId] = (await anthropic.messages.create(
+        withPl({
+          model: 'claude-sonnet-4-5',
+          system: 'Answer in English.',
+          max_tokens: 100,
+          messages: [{ role: 'user', content: 'Bonjour' }],
+          pl_tags: ['claude'],
+          return_pl_id: true,
+        }),
+      )) as unknown as [AnthropicClient.Message, number];
       assert.equal((plain.content[0] as { text: string }).text, REPLY);
       let sent = lastSent('/track-request');
       assert.equal(sent.function_name, 'anthropic.messages.create');
       assert.equal(sent.provider_type, 'anthropic');
       let log = await row(plainId);
-      assertCommon(log, sent, { provider: 'anthropic', model: 'claude-sonnet-4-5', functionName: 'anthropic.messages.create', apiType: 'messages' });
-      assert.deepEqual(JSON.parse(log.input), { type: 'chat', messages: [{ role: 'system', content: [{ type: 'text', text: 'Answer in English.' }] }, userSays('Bonjour')] });
+      assertCommon(log, sent, {
+        provider: 'anthropic',
+        model: 'claude-sonnet-4-5',
+        functionName: 'anthropic.messages.create',
+        apiType: 'messages',
+      });
+      assert.deepEqual(JSON.parse(log.input), {
+        type: 'chat',
+        messages: [{ role: 'system', content: [{ type: 'text', text: 'Answer in English.' }] }, userSays('Bonjour')],
+      });
       assert.deepEqual(JSON.parse(log.output), { type: 'chat', messages: [assistantSays(REPLY)] });
       assert.deepEqual(JSON.parse(log.parameters), { max_tokens: 100 });
       assert.deepEqual(JSON.parse(log.tags), ['claude']);
 
-      const stream = (await anthropic.messages.create(withPl({
-        model: 'claude-sonnet-4-5',
-        max_tokens: 100,
-        messages: [{ role: 'user', content: [{ type: 'text', text: 'Stream it' }] }],
-        stream: true,
-        return_pl_id: true,
-      }))) as unknown as AsyncIterable<[{ type: string; delta?: { text?: string } }, number | null]>;
+      const stream = (await anthropic.messages.create(
+        withPl({
+          model: 'claude-sonnet-4-5',
+          max_tokens: 100,
+          messages: [{ role: 'user', content: [{ type: 'text', text: 'Stream it' }] }],
+          stream: true,
+          return_pl_id: true,
+        }),
+      )) as unknown as AsyncIterable<[{ type: string; delta?: { text?: string } }, number | null]>;
       let text = '';
       let streamedId: number | null = null;
       for await (const [event, id] of stream) {
@@ -271,22 +380,31 @@ for (const dialect of DIALECTS) {
       assert.ok(streamedId !== null);
       sent = lastSent('/track-request');
       log = await row(streamedId);
-      assertCommon(log, sent, { provider: 'anthropic', model: 'claude-sonnet-4-5', functionName: 'anthropic.messages.create', apiType: 'messages' });
+      assertCommon(log, sent, {
+        provider: 'anthropic',
+        model: 'claude-sonnet-4-5',
+        functionName: 'anthropic.messages.create',
+        apiType: 'messages',
+      });
       assert.deepEqual(JSON.parse(log.output), { type: 'chat', messages: [assistantSays(REPLY)] });
     });
 
     it('without return_pl_id the app gets the plain response; group.create + track.group put the log in a group', async () => {
       const before = rec.sent.length;
-      const response = (await openai.chat.completions.create(withPl({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'plain' }] }))) as OpenAIClient.Chat.ChatCompletion;
+      const response = (await openai.chat.completions.create(
+        withPl({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'plain' }] }),
+      )) as OpenAIClient.Chat.ChatCompletion;
       assert.equal(response.choices[0].message.content, REPLY);
       assert.equal(rec.sent.length, before + 1, 'one /track-request');
       const groupId = await pl.group.create();
       assert.ok(typeof groupId === 'number' && groupId > 0);
-      const [, plId] = (await openai.chat.completions.create(withPl({
-        model: 'gpt-4o-mini',
-        messages: [{ role: 'user', content: 'grouped' }],
-        return_pl_id: true,
-      }))) as unknown as [unknown, number];
+      const [, plId] = (await openai.chat.completions.create(
+        withPl({
+          model: 'gpt-4o-mini',
+          messages: [{ role: 'user', content: 'grouped' }],
+          return_pl_id: true,
+        }),
+      )) as unknown as [unknown, number];
       assert.equal(await pl.track.group({ request_id: plId, group_id: groupId }), true);
       assert.equal((await row(plId)).group_id, groupId);
     });
@@ -300,7 +418,13 @@ for (const dialect of DIALECTS) {
         args: [],
         kwargs: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'from python' }], top_p: 0.5 },
         tags: null,
-        request_response: { id: 'x', object: 'chat.completion', model: 'gpt-4o-mini-2024', choices: [{ index: 0, message: { role: 'assistant', content: 'py reply' }, finish_reason: 'stop' }], usage: { prompt_tokens: 3, completion_tokens: 2 } },
+        request_response: {
+          id: 'x',
+          object: 'chat.completion',
+          model: 'gpt-4o-mini-2024',
+          choices: [{ index: 0, message: { role: 'assistant', content: 'py reply' }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 3, completion_tokens: 2 },
+        },
         request_start_time: start,
         request_end_time: start + 0.25,
         metadata: { team: 'py' },
@@ -308,10 +432,24 @@ for (const dialect of DIALECTS) {
         span_id: null,
       });
       assert.equal(res.statusCode, 200, res.body);
-      const body = res.json() as { success: boolean; request_id: number; prompt_blueprint: { prompt_template: { messages: unknown[] }; metadata: { model: { provider: string; name: string } } } };
+      const body = res.json<{
+        success: boolean;
+        request_id: number;
+        prompt_blueprint: {
+          prompt_template: { messages: unknown[] };
+          metadata: { model: { provider: string; name: string } };
+        };
+      }>();
       assert.equal(body.success, true);
-      assert.deepEqual(body.prompt_blueprint.prompt_template.messages, [userSays('from python'), assistantSays('py reply')]);
-      assert.deepEqual(body.prompt_blueprint.metadata.model, { provider: 'openai', name: 'gpt-4o-mini-2024', parameters: { top_p: 0.5 } });
+      assert.deepEqual(body.prompt_blueprint.prompt_template.messages, [
+        userSays('from python'),
+        assistantSays('py reply'),
+      ]);
+      assert.deepEqual(body.prompt_blueprint.metadata.model, {
+        provider: 'openai',
+        name: 'gpt-4o-mini-2024',
+        parameters: { top_p: 0.5 },
+      });
       const log = await row(body.request_id);
       assert.equal(log.model, 'gpt-4o-mini-2024', 'the model that answered');
       assert.equal(log.request_start_time, Math.round(start * 1000));
@@ -330,7 +468,11 @@ for (const dialect of DIALECTS) {
         function_name: 'anthropic.messages.create',
         provider_type: 'anthropic',
         args: [],
-        kwargs: { model: 'claude-3-5-haiku', max_tokens: 20, messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi Ada' }] }] },
+        kwargs: {
+          model: 'claude-3-5-haiku',
+          max_tokens: 20,
+          messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi Ada' }] }],
+        },
         tags: ['run'],
         request_start_time: now,
         request_end_time: now + 1,
@@ -360,21 +502,51 @@ for (const dialect of DIALECTS) {
     });
 
     it('score rule: the SDK default score 0 without a name is "not scored", on /track-request and /log-request alike', async () => {
-      const base = { function_name: 'openai.chat.completions.create', provider_type: 'openai', kwargs: { model: 'm', messages: [] }, request_response: {}, request_start_time: 1, request_end_time: 2, api_key: TEST_API_KEY };
+      const base = {
+        function_name: 'openai.chat.completions.create',
+        provider_type: 'openai',
+        kwargs: { model: 'm', messages: [] },
+        request_response: {},
+        request_start_time: 1,
+        request_end_time: 2,
+        api_key: TEST_API_KEY,
+      };
       const scoreOf = async (res: Awaited<ReturnType<typeof post>>) => {
         assert.ok(res.statusCode === 200 || res.statusCode === 201, res.body);
-        const log = await row((res.json() as { request_id: number }).request_id);
+        const log = await row(res.json<{ request_id: number }>().request_id);
         return [log.score, JSON.parse(log.scores)];
       };
       assert.deepEqual(await scoreOf(await post('/track-request', { ...base, score: 0 })), [null, {}]);
       assert.deepEqual(await scoreOf(await post('/track-request', { ...base, score: 40 })), [40, { default: 40 }]);
-      assert.deepEqual(await scoreOf(await post('/track-request', { ...base, score: 0, score_name: 'accuracy' })), [null, { accuracy: 0 }]);
+      assert.deepEqual(await scoreOf(await post('/track-request', { ...base, score: 0, score_name: 'accuracy' })), [
+        null,
+        { accuracy: 0 },
+      ]);
       // The Python SDK's log_request() body: every default it sends, score 0 included.
       const logBody = {
-        provider: 'openai', model: 'gpt-4o', input: { type: 'chat', messages: [userSays('q')] }, output: { type: 'chat', messages: [assistantSays('a')] },
-        request_start_time: 1_764_590_400.5, request_end_time: 1_764_590_401.5, parameters: {}, tags: [], metadata: {}, prompt_name: null, prompt_version_number: null,
-        prompt_input_variables: {}, input_tokens: 0, output_tokens: 0, price: 0.0, function_name: '', score: 0, prompt_id: null, score_name: null, api_type: null,
-        status: 'SUCCESS', error_type: null, error_message: null,
+        provider: 'openai',
+        model: 'gpt-4o',
+        input: { type: 'chat', messages: [userSays('q')] },
+        output: { type: 'chat', messages: [assistantSays('a')] },
+        request_start_time: 1_764_590_400.5,
+        request_end_time: 1_764_590_401.5,
+        parameters: {},
+        tags: [],
+        metadata: {},
+        prompt_name: null,
+        prompt_version_number: null,
+        prompt_input_variables: {},
+        input_tokens: 0,
+        output_tokens: 0,
+        price: 0.0,
+        function_name: '',
+        score: 0,
+        prompt_id: null,
+        score_name: null,
+        api_type: null,
+        status: 'SUCCESS',
+        error_type: null,
+        error_message: null,
       };
       const logReq = (b: unknown) => t.request({ method: 'POST', url: '/log-request', body: b });
       assert.deepEqual(await scoreOf(await logReq(logBody)), [null, {}]);
@@ -390,8 +562,12 @@ for (const dialect of DIALECTS) {
       process.env.TZ = 'Asia/Kolkata';
       try {
         const res = await post('/track-request', {
-          function_name: 'openai.chat.completions.create', kwargs: { model: 'm', messages: [] }, request_response: {}, api_key: TEST_API_KEY,
-          request_start_time: '2026-12-01T10:00:00', request_end_time: '2026-12-01 10:00:01.500',
+          function_name: 'openai.chat.completions.create',
+          kwargs: { model: 'm', messages: [] },
+          request_response: {},
+          api_key: TEST_API_KEY,
+          request_start_time: '2026-12-01T10:00:00',
+          request_end_time: '2026-12-01 10:00:01.500',
         });
         assert.equal(res.statusCode, 200, res.body);
         const log = await row(res.json().request_id as number);
@@ -404,7 +580,14 @@ for (const dialect of DIALECTS) {
     });
 
     it('bad bodies get a clear 400 (never 500), a bad key 401, and unknown calls are still logged', async () => {
-      const good = { function_name: 'openai.chat.completions.create', kwargs: { model: 'm', messages: [] }, request_response: {}, request_start_time: 1, request_end_time: 2, api_key: TEST_API_KEY };
+      const good = {
+        function_name: 'openai.chat.completions.create',
+        kwargs: { model: 'm', messages: [] },
+        request_response: {},
+        request_start_time: 1,
+        request_end_time: 2,
+        api_key: TEST_API_KEY,
+      };
       const cases: Array<[Record<string, unknown>, RegExp]> = [
         [{ ...good, function_name: undefined }, /function_name/],
         [{ ...good, kwargs: 'text' }, /kwargs/],
@@ -424,7 +607,12 @@ for (const dialect of DIALECTS) {
       assert.equal(bad.statusCode, 401);
       const none = await post('/track-request', { ...good, api_key: undefined });
       assert.equal(none.statusCode, 401);
-      const notJson = await t.request({ method: 'POST', url: '/track-request', body: '{"function_name": ', apiKey: null });
+      const notJson = await t.request({
+        method: 'POST',
+        url: '/track-request',
+        body: '{"function_name": ',
+        apiKey: null,
+      });
       assert.equal(notJson.statusCode, 400);
 
       // A response Strata cannot read is logged without output (refusing it would make the SDK throw in the app).
@@ -440,7 +628,11 @@ for (const dialect of DIALECTS) {
         ...good,
         function_name: 'openai.completions.create',
         kwargs: { model: 'gpt-3.5-turbo-instruct', prompt: 'Once upon', max_tokens: 5 },
-        request_response: { model: 'gpt-3.5-turbo-instruct', choices: [{ text: ' a time' }], usage: { prompt_tokens: 2, completion_tokens: 3 } },
+        request_response: {
+          model: 'gpt-3.5-turbo-instruct',
+          choices: [{ text: ' a time' }],
+          usage: { prompt_tokens: 2, completion_tokens: 3 },
+        },
       });
       assert.equal(legacy.statusCode, 200, legacy.body);
       const log = await row(legacy.json().request_id as number);

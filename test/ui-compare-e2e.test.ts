@@ -3,7 +3,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { browserSkip, ensureUiBuilt, launchBrowser, openPage, screenshot, signInWithApiKey } from './support/browser.js';
+import {
+  browserSkip,
+  ensureUiBuilt,
+  launchBrowser,
+  openPage,
+  screenshot,
+  signInWithApiKey,
+} from './support/browser.js';
 import { DIALECTS } from './support/dialects.js';
 import { TEST_API_KEY, b64, startTestApp, waitFor, type TestApp } from './support/test-app.js';
 
@@ -12,10 +19,21 @@ const ROWS = 30_000;
 
 async function uploadJsonl(t: TestApp, groupId: number, rows: object[]): Promise<number> {
   const content = rows.map((r) => JSON.stringify(r)).join('\n');
-  const res = await t.request({ method: 'POST', url: `${V2}/dataset-versions/from-file`, body: { dataset_group_id: groupId, file_name: 'rows.jsonl', file_content_base64: b64(content) } });
+  const res = await t.request({
+    method: 'POST',
+    url: `${V2}/dataset-versions/from-file`,
+    body: { dataset_group_id: groupId, file_name: 'rows.jsonl', file_content_base64: b64(content) },
+  });
   assert.equal(res.statusCode, 201, res.body);
   const id = res.json().dataset_id as number;
-  await waitFor(async () => ((await t.request({ method: 'GET', url: `${V2}/datasets/${id}` })).json().dataset.status === 'ready' ? true : undefined), 60_000, `dataset ${id} to be ready`);
+  await waitFor(
+    async () =>
+      (await t.request({ method: 'GET', url: `${V2}/datasets/${id}` })).json().dataset.status === 'ready'
+        ? true
+        : undefined,
+    60_000,
+    `dataset ${id} to be ready`,
+  );
   return id;
 }
 
@@ -33,7 +51,9 @@ for (const dialect of DIALECTS) {
       ensureUiBuilt();
       t = await startTestApp(dialect);
       base = await t.listen();
-      groupId = (await t.request({ method: 'POST', url: `${V2}/dataset-groups`, body: { name: 'compare-by-key' } })).json().dataset_group.id;
+      groupId = (
+        await t.request({ method: 'POST', url: `${V2}/dataset-groups`, body: { name: 'compare-by-key' } })
+      ).json().dataset_group.id;
       // v2: rows in reverse order (row identity/content cannot pair them by position), every 100th answer edited,
       // the last 10 rows dropped, 5 rows added, column "note" renamed to "comment".
       v1 = await uploadJsonl(
@@ -41,8 +61,15 @@ for (const dialect of DIALECTS) {
         groupId,
         Array.from({ length: ROWS }, (_, i) => ({ id: `q${i}`, answer: `a${i}`, note: 'n' })),
       );
-      const next = Array.from({ length: ROWS - 10 }, (_, i) => ({ id: `q${i}`, answer: i % 100 === 1 ? `edited ${i}` : `a${i}`, comment: 'n' }));
-      v2 = await uploadJsonl(t, groupId, [...next.reverse(), ...Array.from({ length: 5 }, (_, i) => ({ id: `new${i}`, answer: 'x', comment: 'c' }))]);
+      const next = Array.from({ length: ROWS - 10 }, (_, i) => ({
+        id: `q${i}`,
+        answer: i % 100 === 1 ? `edited ${i}` : `a${i}`,
+        comment: 'n',
+      }));
+      v2 = await uploadJsonl(t, groupId, [
+        ...next.reverse(),
+        ...Array.from({ length: 5 }, (_, i) => ({ id: `new${i}`, answer: 'x', comment: 'c' })),
+      ]);
       browser = await launchBrowser();
       page = await openPage(browser, {}, 30_000);
       await signInWithApiKey(page, base, TEST_API_KEY);
@@ -57,7 +84,11 @@ for (const dialect of DIALECTS) {
       await page.getByTestId('diff-summary').waitFor();
       const picker = page.getByLabel('Match rows by');
       // Only the columns both versions have are offered ("note" became "comment").
-      assert.deepEqual(await picker.locator('option').allTextContents(), ['row identity / content (automatic)', 'key column: id', 'key column: answer']);
+      assert.deepEqual(await picker.locator('option').allTextContents(), [
+        'row identity / content (automatic)',
+        'key column: id',
+        'key column: answer',
+      ]);
       // Record every value the progress bar shows while the counts stream in.
       await page.evaluate(() => {
         const seen: number[] = [];
@@ -68,7 +99,9 @@ for (const dialect of DIALECTS) {
           if (!Number.isNaN(v) && seen[seen.length - 1] !== v) seen.push(v);
         }).observe(document.body, { subtree: true, childList: true, attributes: true });
       });
-      const progressAsked = page.waitForRequest((r) => r.url().includes(`/datasets/${v2}/diff/progress?against=${v1}&key=id`));
+      const progressAsked = page.waitForRequest((r) =>
+        r.url().includes(`/datasets/${v2}/diff/progress?against=${v1}&key=id`),
+      );
       await picker.selectOption('id');
       assert.match(page.url(), /[?&]key=id/);
       const summary = page.getByTestId('diff-summary');
@@ -77,8 +110,14 @@ for (const dialect of DIALECTS) {
       await summary.getByText('−10 removed').waitFor();
       await progressAsked;
       // The stream the page read, as the server sends it: several steps, then done with every row compared.
-      const streamed = await t.request({ method: 'GET', url: `${V2}/datasets/${v2}/diff/progress?against=${v1}&key=id` });
-      const lines = streamed.body.trim().split('\n').map((l) => JSON.parse(l) as { type: string; compared: number; total: number });
+      const streamed = await t.request({
+        method: 'GET',
+        url: `${V2}/datasets/${v2}/diff/progress?against=${v1}&key=id`,
+      });
+      const lines = streamed.body
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; compared: number; total: number });
       assert.ok(lines.filter((l) => l.type === 'progress').length > 3, 'the server streamed several steps');
       assert.deepEqual(lines.at(-1), { ...lines.at(-1), type: 'done', compared: ROWS * 2 - 5, total: ROWS * 2 - 5 });
       const seen = await page.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen);
@@ -99,7 +138,11 @@ for (const dialect of DIALECTS) {
       await page.getByRole('button', { name: 'Next →' }).click();
       await page.getByText('Page 2 of 6').waitFor();
       await page.getByRole('button', { name: /^Removed/ }).click();
-      await page.waitForFunction(() => document.querySelectorAll('tr.diff-removed').length === 10 && document.querySelectorAll('tr.diff-changed').length === 0);
+      await page.waitForFunction(
+        () =>
+          document.querySelectorAll('tr.diff-removed').length === 10 &&
+          document.querySelectorAll('tr.diff-changed').length === 0,
+      );
       await screenshot(page, `ui-compare-${dialect}-removed`);
 
       // A reload keeps the key and the filter; the automatic mode is one choice away.

@@ -4,7 +4,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { browserSkip, ensureUiBuilt, launchBrowser, openPage, screenshot, signInWithApiKey } from './support/browser.js';
+import {
+  browserSkip,
+  ensureUiBuilt,
+  launchBrowser,
+  openPage,
+  screenshot,
+  signInWithApiKey,
+} from './support/browser.js';
 import { DIALECTS } from './support/dialects.js';
 import { b64, TEST_API_KEY, startTestApp, waitFor, type TestApp } from './support/test-app.js';
 
@@ -25,19 +32,28 @@ async function uploadVersion(t: TestApp, name: string, csv: string): Promise<{ g
   const g = await t.request({ method: 'POST', url: `${V2}/dataset-groups`, body: { name } });
   assert.equal(g.statusCode, 201, g.body);
   const groupId = g.json().dataset_group.id as number;
-  const up = await t.request({ method: 'POST', url: `${V2}/dataset-versions/from-file`, body: { dataset_group_id: groupId, file_name: `${name}.csv`, file_content_base64: b64(csv) } });
+  const up = await t.request({
+    method: 'POST',
+    url: `${V2}/dataset-versions/from-file`,
+    body: { dataset_group_id: groupId, file_name: `${name}.csv`, file_content_base64: b64(csv) },
+  });
   assert.equal(up.statusCode, 201, up.body);
-  const v1 = await waitFor(async () => {
-    const d = (await t.request({ method: 'GET', url: `${V2}/datasets/${up.json().dataset_id}` })).json().dataset as Ds;
-    return d.status === 'ready' ? d : undefined;
-  }, 30_000, 'v1 ready');
+  const v1 = await waitFor(
+    async () => {
+      const d = (await t.request({ method: 'GET', url: `${V2}/datasets/${up.json().dataset_id}` })).json()
+        .dataset as Ds;
+      return d.status === 'ready' ? d : undefined;
+    },
+    30_000,
+    'v1 ready',
+  );
   return { groupId, v1 };
 }
 
 async function allRows(t: TestApp, id: number): Promise<{ columns: string[]; rows: unknown[][] }> {
   const res = await t.request({ method: 'GET', url: `${V2}/datasets/${id}/export?format=json` });
   assert.equal(res.statusCode, 200, res.body);
-  const objects = res.json() as Array<Record<string, unknown>>;
+  const objects = res.json<Array<Record<string, unknown>>>();
   const meta = (await t.request({ method: 'GET', url: `${V2}/datasets/${id}` })).json().dataset as Ds;
   return { columns: meta.column_names, rows: objects.map((o) => meta.column_names.map((c) => o[c])) };
 }
@@ -87,7 +103,10 @@ for (const dialect of DIALECTS) {
       assert.equal(await grid().getAttribute('aria-label'), 'Rows (editable draft)');
       // The group's list shows the draft, and its page now offers to open it instead of making another.
       const list = (await t.request({ method: 'GET', url: `${V2}/dataset-groups/${groupId}` })).json().datasets as Ds[];
-      assert.deepEqual(list.filter((x) => x.version_number < 0).map((x) => x.id), [draftId]);
+      assert.deepEqual(
+        list.filter((x) => x.version_number < 0).map((x) => x.id),
+        [draftId],
+      );
     });
 
     it('edits cells inline: Enter edits and saves, Escape cancels, Tab saves and moves right, typing starts an edit', async () => {
@@ -110,7 +129,10 @@ for (const dialect of DIALECTS) {
       await page.getByLabel('Edit row 2, name').fill('never-saved');
       await page.keyboard.press('Escape');
       await page.getByLabel('Edit row 2, name').waitFor({ state: 'detached' });
-      assert.equal(await page.locator('[role="row"][aria-rowindex="2"] [role="gridcell"]').nth(1).textContent(), 'row-2');
+      assert.equal(
+        await page.locator('[role="row"][aria-rowindex="2"] [role="gridcell"]').nth(1).textContent(),
+        'row-2',
+      );
       // Typing on a cell starts editing with that character; Tab saves and moves right.
       await page.keyboard.type('X');
       assert.equal(await page.getByLabel('Edit row 2, name').inputValue(), 'X');
@@ -141,7 +163,10 @@ for (const dialect of DIALECTS) {
       await page.getByLabel(`Edit row ${ROWS + 1}, name`).fill('a new row');
       await page.keyboard.press('Enter');
       await page.getByLabel(`Edit row ${ROWS + 1}, name`).waitFor({ state: 'detached' });
-      await page.getByTestId('grid-status').getByText(`${ROWS + 1} rows`).waitFor();
+      await page
+        .getByTestId('grid-status')
+        .getByText(`${ROWS + 1} rows`)
+        .waitFor();
       let rows = await allRows(t, draftId);
       assert.equal(rows.rows.length, ROWS + 1);
       assert.deepEqual(rows.rows.at(-1), ['new-id', 'a new row', null]);
@@ -152,17 +177,26 @@ for (const dialect of DIALECTS) {
       await page.getByRole('checkbox', { name: 'Select row 4' }).check();
       await grid().focus();
       await page.keyboard.press('ArrowDown');
-      await page.getByTestId('grid-announcer').getByText(/^Row 5 of/).waitFor();
+      await page
+        .getByTestId('grid-announcer')
+        .getByText(/^Row 5 of/)
+        .waitFor();
       await page.keyboard.press('Shift+Space');
       assert.equal(await page.locator('[role="row"][aria-rowindex="5"]').getAttribute('aria-selected'), 'true');
       await shot('rows-selected');
       await page.getByRole('button', { name: 'Delete 2 selected rows' }).click();
       await page.getByRole('status').getByText('2 rows deleted.').waitFor();
-      await page.getByTestId('grid-status').getByText(`${ROWS - 1} rows`).waitFor();
+      await page
+        .getByTestId('grid-status')
+        .getByText(`${ROWS - 1} rows`)
+        .waitFor();
       rows = await allRows(t, draftId);
       assert.equal(rows.rows.length, ROWS - 1);
       assert.ok(!rows.rows.some((r) => r[1] === 'row-4' || r[1] === 'row-5'));
-      assert.equal(await page.locator('[role="row"][aria-rowindex="4"] [role="gridcell"]').nth(1).textContent(), 'row-6');
+      assert.equal(
+        await page.locator('[role="row"][aria-rowindex="4"] [role="gridcell"]').nth(1).textContent(),
+        'row-6',
+      );
     });
 
     it('adds, renames (showing the API error for a taken name) and removes columns', async () => {
@@ -204,14 +238,25 @@ for (const dialect of DIALECTS) {
       await page.keyboard.press('Enter');
       const editor = page.getByLabel('Edit row 1, points');
       await editor.fill('999');
-      const removed = await t.request({ method: 'POST', url: `${V2}/datasets/${draftId}/columns/remove`, body: { name: 'points' } });
+      const removed = await t.request({
+        method: 'POST',
+        url: `${V2}/datasets/${draftId}/columns/remove`,
+        body: { name: 'points' },
+      });
       assert.equal(removed.statusCode, 200, removed.body);
       await page.keyboard.press('Enter');
-      await page.getByRole('alert').getByText(/Not saved: unknown column\(s\) points/).waitFor();
+      await page
+        .getByRole('alert')
+        .getByText(/Not saved: unknown column\(s\) points/)
+        .waitFor();
       await shot('cell-error');
       await page.keyboard.press('Escape');
       // Put the column back (its values were dropped with it) so the saved version has it again.
-      const back = await t.request({ method: 'POST', url: `${V2}/datasets/${draftId}/columns`, body: { name: 'points', default_value: '0' } });
+      const back = await t.request({
+        method: 'POST',
+        url: `${V2}/datasets/${draftId}/columns`,
+        body: { name: 'points', default_value: '0' },
+      });
       assert.equal(back.statusCode, 201, back.body);
       await page.reload();
       await page.locator('.grid-head', { hasText: 'points' }).waitFor();
@@ -230,7 +275,10 @@ for (const dialect of DIALECTS) {
       const saved = page.getByTestId('saved-notice');
       await saved.waitFor({ timeout: 60_000 });
       const progress = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
-      assert.ok(progress.some((x) => /Saving as the next version \(249 rows\)/.test(x)), progress.join(' | '));
+      assert.ok(
+        progress.some((x) => /Saving as the next version \(249 rows\)/.test(x)),
+        progress.join(' | '),
+      );
       assert.match((await saved.textContent()) ?? '', /saved as v2/);
       await saved.getByRole('link', { name: 'v2' }).waitFor();
       await shot('saved');
@@ -284,13 +332,21 @@ for (const dialect of DIALECTS) {
       await page.getByRole('button', { name: 'Discard draft' }).click();
       await confirm.getByRole('button', { name: 'Discard draft' }).click();
       await page.getByRole('heading', { name: 'drafts-e2e' }).waitFor();
-      await waitFor(async () => (await t.request({ method: 'GET', url: `${V2}/datasets/${emptyId}` })).statusCode === 404, 10_000, 'the discarded draft to be gone');
+      await waitFor(
+        async () => (await t.request({ method: 'GET', url: `${V2}/datasets/${emptyId}` })).statusCode === 404,
+        10_000,
+        'the discarded draft to be gone',
+      );
       const list = (await t.request({ method: 'GET', url: `${V2}/dataset-groups/${groupId}` })).json().datasets as Ds[];
       assert.deepEqual(list.map((x) => x.version_number).sort(), [1, 2]);
     });
 
     it('the draft editor fits a phone screen (390×844)', async () => {
-      const created = await t.request({ method: 'POST', url: `${V2}/dataset-versions/create-draft`, body: { dataset_group_id: groupId, source_dataset_id: draftId } });
+      const created = await t.request({
+        method: 'POST',
+        url: `${V2}/dataset-versions/create-draft`,
+        body: { dataset_group_id: groupId, source_dataset_id: draftId },
+      });
       assert.ok([201, 202].includes(created.statusCode), created.body);
       const id = created.json().draft_dataset_id as number;
       await page.setViewportSize({ width: 390, height: 844 });
@@ -314,7 +370,8 @@ for (const dialect of DIALECTS) {
     it('grid: sticky row numbers, arrows scroll the active cell into view sideways, announced to screen readers', async () => {
       const header = ['n', ...Array.from({ length: WIDE_COLUMNS - 1 }, (_, i) => `c${i + 1}`)];
       const lines = [header.join(',')];
-      for (let r = 1; r <= WIDE_ROWS; r++) lines.push([String(r), ...header.slice(1).map((c) => `${c === 'c1' ? 'x' : c}-${r}`)].join(','));
+      for (let r = 1; r <= WIDE_ROWS; r++)
+        lines.push([String(r), ...header.slice(1).map((c) => `${c === 'c1' ? 'x' : c}-${r}`)].join(','));
       const wide = await uploadVersion(t, 'wide-grid', `${lines.join('\n')}\n`);
       await page.goto(`${base}/datasets/versions/${wide.v1.id}`);
       await page.locator('[role="row"][aria-rowindex="1"]').getByText('c29-1').first().waitFor({ state: 'attached' });
@@ -325,7 +382,10 @@ for (const dialect of DIALECTS) {
       const box = (await g.boundingBox())!;
       const cell = (await activeCell().boundingBox())!;
       assert.ok((await g.evaluate((el) => el.scrollLeft)) > 0, 'the grid scrolled sideways');
-      assert.ok(cell.x >= box.x && cell.x + cell.width <= box.x + box.width + 1, `active cell ${cell.x}..${cell.x + cell.width} inside ${box.x}..${box.x + box.width}`);
+      assert.ok(
+        cell.x >= box.x && cell.x + cell.width <= box.x + box.width + 1,
+        `active cell ${cell.x}..${cell.x + cell.width} inside ${box.x}..${box.x + box.width}`,
+      );
       // The row numbers stay at the left edge, and the active cell is not under them.
       const index = (await page.locator('[role="row"][aria-rowindex="1"] [role="rowheader"]').boundingBox())!;
       assert.ok(Math.abs(index.x - box.x) <= 2, `row number at ${index.x}, grid at ${box.x}`);
@@ -343,7 +403,10 @@ for (const dialect of DIALECTS) {
       for (let i = 0; i < 30; i++) await page.keyboard.press('ArrowDown');
       const headBox = (await page.locator('.grid-head-wrap').boundingBox())!;
       const down = (await activeCell().boundingBox())!;
-      assert.ok(down.y >= headBox.y + headBox.height - 1 && down.y + down.height <= box.y + box.height + 1, `row 31 at ${down.y}`);
+      assert.ok(
+        down.y >= headBox.y + headBox.height - 1 && down.y + down.height <= box.y + box.height + 1,
+        `row 31 at ${down.y}`,
+      );
       assert.equal(await page.getByTestId('grid-announcer').textContent(), 'Row 31 of 300, n: 31');
     });
 
@@ -356,15 +419,31 @@ for (const dialect of DIALECTS) {
       await page.getByRole('button', { name: 'Sort by n' }).click();
       await page.getByRole('button', { name: 'Sort by n (now ascending)' }).click();
       await page.getByTestId('grid-status').getByText('sorted by n (descending)').waitFor();
-      await page.locator('[role="row"][aria-rowindex="1"] [role="gridcell"]').first().getByText('300', { exact: true }).waitFor();
+      await page
+        .locator('[role="row"][aria-rowindex="1"] [role="gridcell"]')
+        .first()
+        .getByText('300', { exact: true })
+        .waitFor();
       assert.equal(await page.locator('.grid-head', { hasText: 'n' }).first().getAttribute('aria-sort'), 'descending');
-      assert.ok(requests.some((u) => u.includes('sort=n') && u.includes('order=desc')), requests.join(' '));
+      assert.ok(
+        requests.some((u) => u.includes('sort=n') && u.includes('order=desc')),
+        requests.join(' '),
+      );
       // Filter c1 for "x-17": x-17 and x-170..x-179, still sorted descending.
       await page.getByLabel('Filter c1', { exact: true }).fill('x-17');
       await page.getByTestId('grid-status').getByText('11 rows match').waitFor();
-      assert.equal(await page.locator('[role="row"][aria-rowindex="1"] [role="gridcell"]').first().textContent(), '179');
-      assert.equal(await page.locator('[role="row"][aria-rowindex="11"] [role="gridcell"]').first().textContent(), '17');
-      assert.ok(requests.some((u) => u.includes('filter[c1]=x-17')), requests.join(' '));
+      assert.equal(
+        await page.locator('[role="row"][aria-rowindex="1"] [role="gridcell"]').first().textContent(),
+        '179',
+      );
+      assert.equal(
+        await page.locator('[role="row"][aria-rowindex="11"] [role="gridcell"]').first().textContent(),
+        '17',
+      );
+      assert.ok(
+        requests.some((u) => u.includes('filter[c1]=x-17')),
+        requests.join(' '),
+      );
       await shot('grid-sorted-filtered');
       // The whole-row view: every column of the active row; Space opens it, Next row moves on, Escape closes.
       await grid().focus();
@@ -376,7 +455,13 @@ for (const dialect of DIALECTS) {
       assert.equal(await dialog.locator('.row-view-item').nth(29).locator('pre').textContent(), 'c29-179');
       await shot('row-view');
       await dialog.getByRole('button', { name: 'Next row' }).click();
-      await page.getByRole('dialog', { name: 'Row 2' }).locator('.row-view-item').first().locator('pre').getByText('178').waitFor();
+      await page
+        .getByRole('dialog', { name: 'Row 2' })
+        .locator('.row-view-item')
+        .first()
+        .locator('pre')
+        .getByText('178')
+        .waitFor();
       await page.keyboard.press('Escape');
       await page.getByRole('dialog', { name: 'Row 2' }).waitFor({ state: 'detached' });
       assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'rows-grid');

@@ -40,13 +40,29 @@ for (const dialect of DIALECTS) {
       ensureUiBuilt();
       t = await startTestApp(dialect);
       base = await t.listen();
-      await api('POST', '/rest/prompt-templates', { prompt_template: { prompt_name: 'qa-answer' }, prompt_version: { prompt_template: chat({ role: 'user', content: '{question}' }) } });
+      await api('POST', '/rest/prompt-templates', {
+        prompt_template: { prompt_name: 'qa-answer' },
+        prompt_version: { prompt_template: chat({ role: 'user', content: '{question}' }) },
+      });
       for (let i = 1; i <= LOGS; i++) {
         const log = await api('POST', '/log-request', {
           provider: 'openai',
           model: i % 2 ? 'gpt-4o' : 'gpt-4o-mini',
-          input: chat({ role: 'system', content: [{ type: 'text', text: 'You answer refunds.' }] }, { role: 'user', content: [{ type: 'text', text: `question number ${i}` }] }),
-          output: chat({ role: 'assistant', content: null, tool_calls: [{ id: `call_${i}`, type: 'function', function: { name: 'lookup_order', arguments: JSON.stringify({ order: i }) } }] }),
+          input: chat(
+            { role: 'system', content: [{ type: 'text', text: 'You answer refunds.' }] },
+            { role: 'user', content: [{ type: 'text', text: `question number ${i}` }] },
+          ),
+          output: chat({
+            role: 'assistant',
+            content: null,
+            tool_calls: [
+              {
+                id: `call_${i}`,
+                type: 'function',
+                function: { name: 'lookup_order', arguments: JSON.stringify({ order: i }) },
+              },
+            ],
+          }),
           request_start_time: 1_770_000_000 + i,
           request_end_time: 1_770_000_001 + i,
           tags: i <= 10 ? ['alpha'] : ['beta'],
@@ -59,32 +75,67 @@ for (const dialect of DIALECTS) {
         logIds.push(log.request_id);
       }
       // A version with a messages column (chat cells) and enough rows to scroll.
-      chatGroupId = (await api('POST', '/api/public/v2/dataset-groups', { name: 'explore/chat-cells' })).dataset_group.id;
+      chatGroupId = (await api('POST', '/api/public/v2/dataset-groups', { name: 'explore/chat-cells' })).dataset_group
+        .id;
       const lines = ['id,name,messages'];
       for (let i = 1; i <= ROWS; i++) {
         const messages = JSON.stringify([
           { role: 'user', content: `hello ${i}` },
-          { role: 'assistant', content: null, tool_calls: [{ id: `c${i}`, type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }] },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [
+              { id: `c${i}`, type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } },
+            ],
+          },
         ]).replace(/"/g, '""');
         lines.push(`${i},row-${i},"${messages}"`);
       }
-      chatVersionId = (await api('POST', '/api/public/v2/dataset-versions/from-file', { dataset_group_id: chatGroupId, file_name: 'chat.csv', file_content_base64: b64(`${lines.join('\n')}\n`) })).dataset_id;
-      await waitFor(async () => (await api('GET', `/api/public/v2/datasets/${chatVersionId}`)).dataset.status === 'ready', 30_000, 'chat version ready');
+      chatVersionId = (
+        await api('POST', '/api/public/v2/dataset-versions/from-file', {
+          dataset_group_id: chatGroupId,
+          file_name: 'chat.csv',
+          file_content_base64: b64(`${lines.join('\n')}\n`),
+        })
+      ).dataset_id;
+      await waitFor(
+        async () => (await api('GET', `/api/public/v2/datasets/${chatVersionId}`)).dataset.status === 'ready',
+        30_000,
+        'chat version ready',
+      );
       // A second version (a few rows changed), so the compare page has a diff to lay out on a phone.
       const v2 = lines.map((l, i) => (i > 0 && i <= 5 ? l.replace(`,row-${i},`, `,row-${i}-changed,`) : l));
-      const v2Id = (await api('POST', '/api/public/v2/dataset-versions/from-file', { dataset_group_id: chatGroupId, file_name: 'chat-v2.csv', file_content_base64: b64(`${v2.join('\n')}\n`) })).dataset_id;
-      await waitFor(async () => (await api('GET', `/api/public/v2/datasets/${v2Id}`)).dataset.status === 'ready', 30_000, 'chat v2 ready');
+      const v2Id = (
+        await api('POST', '/api/public/v2/dataset-versions/from-file', {
+          dataset_group_id: chatGroupId,
+          file_name: 'chat-v2.csv',
+          file_content_base64: b64(`${v2.join('\n')}\n`),
+        })
+      ).dataset_id;
+      await waitFor(
+        async () => (await api('GET', `/api/public/v2/datasets/${v2Id}`)).dataset.status === 'ready',
+        30_000,
+        'chat v2 ready',
+      );
       // A version built from filter params, to show them readably.
-      filterGroupId = (await api('POST', '/api/public/v2/dataset-groups', { name: 'explore/from-logs' })).dataset_group.id;
+      filterGroupId = (await api('POST', '/api/public/v2/dataset-groups', { name: 'explore/from-logs' })).dataset_group
+        .id;
       const built = await api('POST', '/api/public/v2/dataset-versions/from-filter-params', {
         dataset_group_id: filterGroupId,
         tags_and: ['alpha'],
         metadata_and: [{ key: 'env', value: 'prod' }],
         prompt_templates_include: [{ name: 'qa-answer', version_numbers: [1] }],
       });
-      await waitFor(async () => (await api('GET', `/api/public/v2/datasets/${built.dataset_id}`)).dataset.status !== 'processing', 30_000, 'filter version');
+      await waitFor(
+        async () => (await api('GET', `/api/public/v2/datasets/${built.dataset_id}`)).dataset.status !== 'processing',
+        30_000,
+        'filter version',
+      );
       // More groups than one page (and more than the old 100 cap), in two folders.
-      for (let i = 1; i <= BULK_GROUPS; i++) await api('POST', '/api/public/v2/dataset-groups', { name: `${i % 2 ? 'bulk-a' : 'bulk-b'}/group-${String(i).padStart(3, '0')}` });
+      for (let i = 1; i <= BULK_GROUPS; i++)
+        await api('POST', '/api/public/v2/dataset-groups', {
+          name: `${i % 2 ? 'bulk-a' : 'bulk-b'}/group-${String(i).padStart(3, '0')}`,
+        });
 
       browser = await launchBrowser();
       context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
@@ -112,7 +163,11 @@ for (const dialect of DIALECTS) {
       ];
       for (const [path, title] of titles) {
         await page.goto(`${base}${path}`);
-        await waitFor(async () => (await page.title()) === title, 10_000, `title of ${path} (is "${await page.title()}")`);
+        await waitFor(
+          async () => (await page.title()) === title,
+          10_000,
+          `title of ${path} (is "${await page.title()}")`,
+        );
       }
     });
 
@@ -124,8 +179,14 @@ for (const dialect of DIALECTS) {
       const headers = await page.locator('table.logs-table thead th').allTextContents();
       for (const h of ['Input', 'Output', 'Scores', 'Prompt']) assert.ok(headers.includes(h), headers.join('|'));
       const newest = rows.first();
-      assert.match(String(await newest.locator('.preview-cell').first().textContent()), /You answer refunds\. question number 30/);
-      assert.match(String(await newest.locator('.preview-cell').nth(1).textContent()), /ƒ lookup_order\(\{ "order": 30 \}\)/);
+      assert.match(
+        String(await newest.locator('.preview-cell').first().textContent()),
+        /You answer refunds\. question number 30/,
+      );
+      assert.match(
+        String(await newest.locator('.preview-cell').nth(1).textContent()),
+        /ƒ lookup_order\(\{ "order": 30 \}\)/,
+      );
       assert.match(String(await newest.locator('.scores-cell').textContent()), /default 80/);
       assert.match(String(await newest.textContent()), /qa-answer v1/);
       await shot('request-logs');
@@ -172,17 +233,46 @@ for (const dialect of DIALECTS) {
       await tag.fill('alpah');
       await page.getByText('No log has “alpah”.').waitFor();
       await tag.fill('a');
-      await waitFor(async () => (await page.locator('#suggest-tag option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).join() === 'alpha', 10_000, 'tag suggestions');
+      await waitFor(
+        async () =>
+          (
+            await page.locator('#suggest-tag option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))
+          ).join() === 'alpha',
+        10_000,
+        'tag suggestions',
+      );
       await tag.fill('alpha');
       await page.locator('#suggest-tag-note').waitFor({ state: 'detached' });
       await page.getByLabel('Model').fill('gpt-4');
-      await waitFor(async () => (await page.locator('#suggest-model option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).join() === 'gpt-4o,gpt-4o-mini', 10_000, 'model suggestions');
+      await waitFor(
+        async () =>
+          (
+            await page
+              .locator('#suggest-model option')
+              .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))
+          ).join() === 'gpt-4o,gpt-4o-mini',
+        10_000,
+        'model suggestions',
+      );
       await page.getByText('No log has exactly “gpt-4”; did you mean “gpt-4o”, “gpt-4o-mini”?').waitFor();
       await page.getByLabel('Prompt template').fill('qa-');
-      await waitFor(async () => (await page.locator('#suggest-promptName option').count()) === 1, 10_000, 'template suggestions');
+      await waitFor(
+        async () => (await page.locator('#suggest-promptName option').count()) === 1,
+        10_000,
+        'template suggestions',
+      );
       await page.getByLabel('Metadata key').fill('env');
       await page.getByLabel('Metadata value').fill('sta');
-      await waitFor(async () => (await page.locator('#suggest-metadataValue option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).join() === 'staging', 10_000, 'metadata value suggestions');
+      await waitFor(
+        async () =>
+          (
+            await page
+              .locator('#suggest-metadataValue option')
+              .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))
+          ).join() === 'staging',
+        10_000,
+        'metadata value suggestions',
+      );
       await shot('request-log-suggestions');
     });
 
@@ -199,7 +289,11 @@ for (const dialect of DIALECTS) {
       assert.match(page.url(), /\/requests(\?|$)/);
       await page.goto(`${base}/requests/${id}`);
       const detailStar = page.getByRole('button', { name: `Star request ${id}` });
-      await waitFor(async () => (await detailStar.getAttribute('aria-pressed')) === 'true', 10_000, 'starred on detail');
+      await waitFor(
+        async () => (await detailStar.getAttribute('aria-pressed')) === 'true',
+        10_000,
+        'starred on detail',
+      );
       await detailStar.click();
       await waitFor(async () => (await detailStar.getAttribute('aria-pressed')) === 'false', 10_000, 'unstarred');
       assert.equal((await api('GET', `/api/public/v2/requests/${id}`)).request.is_starred, false);
@@ -221,11 +315,16 @@ for (const dialect of DIALECTS) {
       await shot('request-detail');
 
       // Into a group without a draft: the UI creates the draft, then adds the log.
-      const groupId = (await api('POST', '/api/public/v2/dataset-groups', { name: 'explore/collected' })).dataset_group.id;
+      const groupId = (await api('POST', '/api/public/v2/dataset-groups', { name: 'explore/collected' })).dataset_group
+        .id;
       await page.getByRole('button', { name: 'Add to dataset' }).click();
       const form = page.getByRole('form', { name: 'Add to dataset' });
       await form.getByLabel('Find a group').fill('collected');
-      await waitFor(async () => (await form.getByLabel('Dataset group').locator('option').count()) === 2, 10_000, 'group options');
+      await waitFor(
+        async () => (await form.getByLabel('Dataset group').locator('option').count()) === 2,
+        10_000,
+        'group options',
+      );
       await form.getByLabel('Dataset group').selectOption({ label: 'explore/collected' });
       await form.getByRole('button', { name: 'Add', exact: true }).click();
       await form.getByText('Added to the draft of explore/collected.').waitFor();
@@ -234,18 +333,26 @@ for (const dialect of DIALECTS) {
       await page.goto(`${base}/requests/${logIds[5]}`);
       await page.getByRole('button', { name: 'Add to dataset' }).click();
       await form.getByLabel('Find a group').fill('collected');
-      await waitFor(async () => (await form.getByLabel('Dataset group').locator('option').count()) === 2, 10_000, 'group options');
+      await waitFor(
+        async () => (await form.getByLabel('Dataset group').locator('option').count()) === 2,
+        10_000,
+        'group options',
+      );
       await form.getByLabel('Dataset group').selectOption({ label: 'explore/collected' });
       await form.getByRole('button', { name: 'Add', exact: true }).click();
       await form.getByText('Added to the draft of explore/collected.').waitFor();
       const group = await api('GET', `/api/public/v2/dataset-groups/${groupId}`);
-      const drafts = (group.datasets as Array<{ version_number: number; status: string; id: number }>).filter((d) => d.status === 'draft');
+      const drafts = (group.datasets as Array<{ version_number: number; status: string; id: number }>).filter(
+        (d) => d.status === 'draft',
+      );
       assert.equal(drafts.length, 1);
       const rows = await api('GET', `/api/public/v2/datasets/${drafts[0].id}/rows?per_page=10`);
       assert.equal(rows.total, 2);
       assert.ok((rows.columns as string[]).includes('question'), rows.columns.join());
       assert.deepEqual(
-        (rows.rows as Array<Array<{ value: unknown }>>).map((r) => r[(rows.columns as string[]).indexOf('question')].value),
+        (rows.rows as Array<Array<{ value: unknown }>>).map(
+          (r) => r[(rows.columns as string[]).indexOf('question')].value,
+        ),
         ['question number 5', 'question number 6'],
       );
     });
@@ -256,7 +363,11 @@ for (const dialect of DIALECTS) {
       await page.getByLabel('Jump to row').fill('300');
       await page.getByRole('button', { name: 'Go' }).click();
       await page.locator('[role="row"][aria-rowindex="300"]').getByText('row-300').waitFor();
-      await waitFor(async () => Number(new URL(page.url()).searchParams.get('row')) === 300, 10_000, `row=300 in ${page.url()}`);
+      await waitFor(
+        async () => Number(new URL(page.url()).searchParams.get('row')) === 300,
+        10_000,
+        `row=300 in ${page.url()}`,
+      );
       await page.getByRole('link', { name: 'explore/chat-cells' }).click();
       await page.getByRole('heading', { name: 'explore/chat-cells' }).waitFor();
       await page.goBack();
@@ -297,7 +408,11 @@ for (const dialect of DIALECTS) {
       // The oldest groups are on the last page: every group is reachable.
       await page.getByRole('link', { name: 'chat-cells' }).waitFor();
       // Columns line up across the folders' tables.
-      const xs = await page.locator('table.groups-table').evaluateAll((tables) => tables.map((tb) => [...tb.querySelectorAll('th')].map((th) => Math.round(th.getBoundingClientRect().left))));
+      const xs = await page
+        .locator('table.groups-table')
+        .evaluateAll((tables) =>
+          tables.map((tb) => [...tb.querySelectorAll('th')].map((th) => Math.round(th.getBoundingClientRect().left))),
+        );
       assert.ok(xs.length >= 2, `folder tables: ${xs.length}`);
       for (const row of xs) assert.deepEqual(row, xs[0]);
       await shot('datasets-page-3');
@@ -351,7 +466,8 @@ for (const dialect of DIALECTS) {
           if (name === 'compare') await p.getByTestId('diff-summary').waitFor();
           if (name === 'build') {
             // The rows of the list editors (three inputs each) were what made this page 1,031 px wide.
-            for (const legend of ['Metadata (all of)', 'Prompt templates to include', 'Scores']) await p.locator('fieldset', { hasText: legend }).getByRole('button', { name: 'Add' }).click();
+            for (const legend of ['Metadata (all of)', 'Prompt templates to include', 'Scores'])
+              await p.locator('fieldset', { hasText: legend }).getByRole('button', { name: 'Add' }).click();
             await p.getByLabel('Prompt templates to include 1 name').waitFor();
             await p.getByTestId('preview-count').waitFor();
           }
@@ -402,7 +518,10 @@ for (const dialect of DIALECTS) {
       await page.emulateMedia({ colorScheme: 'dark' });
       assert.ok(luminance(await bg(page)) < 40, `dark background ${await bg(page)}`);
       // Panels and text follow too: light text on a dark panel.
-      const panel = await page.locator('section.panel').first().evaluate((el) => [getComputedStyle(el).backgroundColor, getComputedStyle(el).color]);
+      const panel = await page
+        .locator('section.panel')
+        .first()
+        .evaluate((el) => [getComputedStyle(el).backgroundColor, getComputedStyle(el).color]);
       assert.ok(luminance(panel[0]) < 60 && luminance(panel[1]) > 180, `panel ${panel.join(' / ')}`);
       await shot('dark-request-detail');
       for (const [name, path] of [
@@ -413,7 +532,10 @@ for (const dialect of DIALECTS) {
         await page.goto(`${base}${path}`);
         await page.getByRole('heading', { level: 1 }).first().waitFor();
         await page.waitForTimeout(300);
-        const input = await page.locator('input').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+        const input = await page
+          .locator('input')
+          .first()
+          .evaluate((el) => getComputedStyle(el).backgroundColor);
         assert.ok(luminance(input) < 60, `${path} input background ${input}`);
         await shot(`dark-${name}`);
       }
@@ -431,7 +553,14 @@ for (const dialect of DIALECTS) {
       await other.getByRole('button', { name: 'Sign out' }).click();
       await other.getByRole('button', { name: 'Sign in' }).waitFor();
       await page.getByText('You were signed out (in another tab).').waitFor();
-      assert.deepEqual(await page.evaluate(() => [localStorage.getItem('strata.apiKey'), localStorage.getItem('strata.token'), sessionStorage.length]), [null, null, 0]);
+      assert.deepEqual(
+        await page.evaluate(() => [
+          localStorage.getItem('strata.apiKey'),
+          localStorage.getItem('strata.token'),
+          sessionStorage.length,
+        ]),
+        [null, null, 0],
+      );
       await other.close();
 
       // A JWT whose exp has passed: the sign-in page says the session expired (no call is made with it).

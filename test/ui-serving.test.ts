@@ -11,10 +11,38 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 
 describe('isReservedPath', () => {
   it('reserves API, docs, health and request-log paths, not UI pages', () => {
-    for (const p of ['/api', '/api/public/v2/datasets', '/v1', '/v1/datasets', '/rest/track-score', '/docs', '/docs/static/index.html', '/openapi.json', '/healthz', '/readyz', '/log-request', '/library-track-score', '/track-group', '/create-group', '/prompt-templates', '/prompt-templates/x']) {
+    for (const p of [
+      '/api',
+      '/api/public/v2/datasets',
+      '/v1',
+      '/v1/datasets',
+      '/rest/track-score',
+      '/docs',
+      '/docs/static/index.html',
+      '/openapi.json',
+      '/healthz',
+      '/readyz',
+      '/log-request',
+      '/library-track-score',
+      '/track-group',
+      '/create-group',
+      '/prompt-templates',
+      '/prompt-templates/x',
+    ]) {
       assert.equal(isReservedPath(p), true, p);
     }
-    for (const p of ['/', '/datasets', '/datasets/groups/1', '/requests', '/requests/3', '/settings/api-keys', '/sign-in', '/apis', '/v1x', '/documents']) {
+    for (const p of [
+      '/',
+      '/datasets',
+      '/datasets/groups/1',
+      '/requests',
+      '/requests/3',
+      '/settings/api-keys',
+      '/sign-in',
+      '/apis',
+      '/v1x',
+      '/documents',
+    ]) {
       assert.equal(isReservedPath(p), false, p);
     }
   });
@@ -80,7 +108,14 @@ for (const dialect of DIALECTS) {
       const list = await t.request({ method: 'GET', url: '/api/public/v2/datasets' });
       assert.equal(list.statusCode, 200);
       assert.equal(list.json().success, true);
-      for (const url of ['/api/public/v2/no-such-route', '/api/nothing', '/rest/nothing', '/log-request', '/library-track-nothing', '/prompt-templates/x/y']) {
+      for (const url of [
+        '/api/public/v2/no-such-route',
+        '/api/nothing',
+        '/rest/nothing',
+        '/log-request',
+        '/library-track-nothing',
+        '/prompt-templates/x/y',
+      ]) {
         const res = await t.request({ method: 'GET', url });
         assert.equal(res.statusCode, 404, url);
         assert.equal(res.json().success, false, url);

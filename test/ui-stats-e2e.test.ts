@@ -4,7 +4,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { browserSkip, ensureUiBuilt, launchBrowser, openPage, screenshot, signInWithApiKey } from './support/browser.js';
+import {
+  browserSkip,
+  ensureUiBuilt,
+  launchBrowser,
+  openPage,
+  screenshot,
+  signInWithApiKey,
+} from './support/browser.js';
 import { DIALECTS } from './support/dialects.js';
 import { b64, TEST_API_KEY, startTestApp, waitFor, type TestApp } from './support/test-app.js';
 
@@ -13,12 +20,17 @@ const V2 = '/api/public/v2';
 /** 100 rows: score 0..99 (10 bins of 10), city with a known top value, ok true for multiples of 4, note mostly empty. */
 function csv(): string {
   const lines = ['score,city,ok,note'];
-  for (let i = 0; i < 100; i++) lines.push(`${i},${i % 2 ? 'Lyon' : i % 5 ? 'Oslo' : 'Kyoto'},${i % 4 === 0},${i < 10 ? 'n' + i : ''}`);
+  for (let i = 0; i < 100; i++)
+    lines.push(`${i},${i % 2 ? 'Lyon' : i % 5 ? 'Oslo' : 'Kyoto'},${i % 4 === 0},${i < 10 ? 'n' + i : ''}`);
   return `${lines.join('\n')}\n`;
 }
 
 async function waitReady(t: TestApp, id: number) {
-  await waitFor(async () => (await t.request({ method: 'GET', url: `${V2}/datasets/${id}` })).json().dataset.status === 'ready', 30_000, `dataset ${id} ready`);
+  await waitFor(
+    async () => (await t.request({ method: 'GET', url: `${V2}/datasets/${id}` })).json().dataset.status === 'ready',
+    30_000,
+    `dataset ${id} ready`,
+  );
 }
 
 for (const dialect of DIALECTS) {
@@ -36,15 +48,30 @@ for (const dialect of DIALECTS) {
       t = await startTestApp(dialect);
       base = await t.listen();
       const g = (await t.request({ method: 'POST', url: `${V2}/dataset-groups`, body: { name: 'stats-ui' } })).json();
-      const up = await t.request({ method: 'POST', url: `${V2}/dataset-versions/from-file`, body: { dataset_group_id: g.dataset_group.id, file_name: 'cities.csv', file_content_base64: b64(csv()) } });
+      const up = await t.request({
+        method: 'POST',
+        url: `${V2}/dataset-versions/from-file`,
+        body: { dataset_group_id: g.dataset_group.id, file_name: 'cities.csv', file_content_base64: b64(csv()) },
+      });
       assert.equal(up.statusCode, 201, up.body);
       versionId = up.json().dataset_id;
       await waitReady(t, versionId);
       // A second group's draft, 30 columns wide (the panel pages columns by 20).
-      const g2 = (await t.request({ method: 'POST', url: `${V2}/dataset-groups`, body: { name: 'stats-ui-draft' } })).json();
+      const g2 = (
+        await t.request({ method: 'POST', url: `${V2}/dataset-groups`, body: { name: 'stats-ui-draft' } })
+      ).json();
       draftId = g2.dataset.id;
       const row = (v: number) => Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`c${i}`, v * (i + 1)]));
-      assert.equal((await t.request({ method: 'POST', url: `${V2}/datasets/${draftId}/rows`, body: { rows: [row(1), row(2), row(3)] } })).statusCode, 201);
+      assert.equal(
+        (
+          await t.request({
+            method: 'POST',
+            url: `${V2}/datasets/${draftId}/rows`,
+            body: { rows: [row(1), row(2), row(3)] },
+          })
+        ).statusCode,
+        201,
+      );
       browser = await launchBrowser();
       page = await openPage(browser, { viewport: { width: 1440, height: 900 } });
       // Signed in the way a newcomer is: with the API key the start banner prints.
@@ -77,7 +104,9 @@ for (const dialect of DIALECTS) {
       const label = (await hist.getAttribute('aria-label')) ?? '';
       assert.match(label, /^Values of score: 0–9.9: 10; 9.9–19.8: 10; /);
       assert.match(label, /89.1–99: 10$/);
-      const heights = await hist.locator('.col-stats-bar').evaluateAll((bars) => bars.map((b) => (b as HTMLElement).style.height));
+      const heights = await hist
+        .locator('.col-stats-bar')
+        .evaluateAll((bars) => bars.map((b) => (b as HTMLElement).style.height));
       assert.deepEqual(heights, Array(10).fill('100%'));
 
       const city = panel.getByTestId('col-stats-city');
@@ -120,10 +149,24 @@ for (const dialect of DIALECTS) {
         'Values of c29: 30–36: 1; 36–42: 0; 42–48: 0; 48–54: 0; 54–60: 0; 60–66: 1; 66–72: 0; 72–78: 0; 78–84: 0; 84–90: 1',
       );
       // An edit through the API, then Refresh: a draft is recomputed on each request.
-      const rowIds = (await t.request({ method: 'GET', url: `${V2}/datasets/${draftId}/rows` })).json().row_ids as number[];
-      assert.equal((await t.request({ method: 'PATCH', url: `${V2}/datasets/${draftId}/rows/${rowIds[0]}`, body: { values: { c29: 1000 } } })).statusCode, 200);
+      const rowIds = (await t.request({ method: 'GET', url: `${V2}/datasets/${draftId}/rows` })).json()
+        .row_ids as number[];
+      assert.equal(
+        (
+          await t.request({
+            method: 'PATCH',
+            url: `${V2}/datasets/${draftId}/rows/${rowIds[0]}`,
+            body: { values: { c29: 1000 } },
+          })
+        ).statusCode,
+        200,
+      );
       await panel.getByRole('button', { name: 'Refresh' }).click();
-      await waitFor(async () => (await panel.getByTestId('col-stats-c29').getByTestId('max').textContent()) === '1,000', 10_000, 'the new max');
+      await waitFor(
+        async () => (await panel.getByTestId('col-stats-c29').getByTestId('max').textContent()) === '1,000',
+        10_000,
+        'the new max',
+      );
       await shot('draft');
     });
 

@@ -18,7 +18,11 @@ async function groupId(t: TestApp, name: string): Promise<number> {
 }
 
 async function uploadCsv(t: TestApp, group: number, content: string): Promise<number> {
-  const r = await t.request({ method: 'POST', url: '/api/public/v2/dataset-versions/from-file', body: { dataset_group_id: group, file_name: 'x.csv', file_content_base64: b64(content) } });
+  const r = await t.request({
+    method: 'POST',
+    url: '/api/public/v2/dataset-versions/from-file',
+    body: { dataset_group_id: group, file_name: 'x.csv', file_content_base64: b64(content) },
+  });
   assert.equal(r.statusCode, 201, r.body);
   return r.json().dataset_id;
 }
@@ -34,7 +38,13 @@ for (const dialect of DIALECTS) {
       // The API process runs no worker; workers are separate processes with a short lease.
       const t = await startTestApp(dialect, { STRATA_ROLES: 'api', STRATA_SYNC_VALIDATE_BYTES: '0' });
       cleanups.push(() => t.close());
-      const workerEnv = { ...t.env, STRATA_ROLES: 'worker', STRATA_JOB_LEASE_MS: '1500', STRATA_IMPORT_BATCH_ROWS: '500', STRATA_LOG_LEVEL: 'info' };
+      const workerEnv = {
+        ...t.env,
+        STRATA_ROLES: 'worker',
+        STRATA_JOB_LEASE_MS: '1500',
+        STRATA_IMPORT_BATCH_ROWS: '500',
+        STRATA_LOG_LEVEL: 'info',
+      };
       const rows = 120_000;
       const group = await groupId(t, 'killed');
       const id = await uploadCsv(t, group, csv(rows, 'k'));
@@ -46,14 +56,26 @@ for (const dialect of DIALECTS) {
       first.stderr!.on('data', (d) => (firstOutput += d));
       const db = t.app.dbh.db;
       // Kill it once it has written some rows but before it published.
-      await waitFor(async () => {
-        const r = await db.selectFrom('dataset_rows').select((eb) => eb.fn.countAll<number>().as('n')).where('dataset_id', '=', id).executeTakeFirst();
-        return Number(r?.n) > 0;
-      }, 60_000, 'the first worker to start writing rows').catch((err) => {
+      await waitFor(
+        async () => {
+          const r = await db
+            .selectFrom('dataset_rows')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('dataset_id', '=', id)
+            .executeTakeFirst();
+          return Number(r?.n) > 0;
+        },
+        60_000,
+        'the first worker to start writing rows',
+      ).catch((err) => {
         throw new Error(`${err.message}\nfirst worker output:\n${firstOutput.slice(-3000)}`);
       });
       await stopProcess(first, 'SIGKILL');
-      const mid = await db.selectFrom('datasets').select(['status', 'version_number']).where('id', '=', id).executeTakeFirstOrThrow();
+      const mid = await db
+        .selectFrom('datasets')
+        .select(['status', 'version_number'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
       assert.equal(mid.status, 'processing', 'killed before publishing');
       assert.equal(mid.version_number, -1);
 
@@ -62,25 +84,51 @@ for (const dialect of DIALECTS) {
       let secondOutput = '';
       second.stdout!.on('data', (d) => (secondOutput += d));
       second.stderr!.on('data', (d) => (secondOutput += d));
-      const done = await waitFor(async () => {
-        const d = (await t.request({ method: 'GET', url: `/api/public/v2/datasets/${id}` })).json().dataset;
-        return d.status === 'ready' || d.status === 'failed' ? d : undefined;
-      }, 90_000, 'the job to finish after restart').catch(async (err) => {
+      const done = await waitFor(
+        async () => {
+          const d = (await t.request({ method: 'GET', url: `/api/public/v2/datasets/${id}` })).json().dataset;
+          return d.status === 'ready' || d.status === 'failed' ? d : undefined;
+        },
+        90_000,
+        'the job to finish after restart',
+      ).catch(async (err) => {
         const jobs = await db.selectFrom('jobs').selectAll().execute();
-        throw new Error(`${err.message}\njobs: ${JSON.stringify(jobs)}\nsecond worker output:\n${secondOutput.slice(-3000)}`);
+        throw new Error(
+          `${err.message}\njobs: ${JSON.stringify(jobs)}\nsecond worker output:\n${secondOutput.slice(-3000)}`,
+        );
       });
       assert.equal(done.status, 'ready', done.error);
       assert.equal(done.version_number, 1);
       assert.equal(done.row_count, rows);
-      const stored = await db.selectFrom('dataset_rows').select((eb) => eb.fn.countAll<number>().as('n')).where('dataset_id', '=', id).executeTakeFirstOrThrow();
+      const stored = await db
+        .selectFrom('dataset_rows')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('dataset_id', '=', id)
+        .executeTakeFirstOrThrow();
       assert.equal(Number(stored.n), rows);
-      const versions = await db.selectFrom('datasets').select('version_number').where('group_id', '=', group).where('version_number', '>', 0).execute();
-      assert.deepEqual(versions.map((v) => v.version_number), [1]);
+      const versions = await db
+        .selectFrom('datasets')
+        .select('version_number')
+        .where('group_id', '=', group)
+        .where('version_number', '>', 0)
+        .execute();
+      assert.deepEqual(
+        versions.map((v) => v.version_number),
+        [1],
+      );
       // The job row is marked done just after the version is published.
-      const job = await waitFor(async () => {
-        const j = await db.selectFrom('jobs').selectAll().where('type', '=', 'dataset.import_file').executeTakeFirstOrThrow();
-        return j.status === 'done' ? j : undefined;
-      }, 30_000, 'the job to be marked done');
+      const job = await waitFor(
+        async () => {
+          const j = await db
+            .selectFrom('jobs')
+            .selectAll()
+            .where('type', '=', 'dataset.import_file')
+            .executeTakeFirstOrThrow();
+          return j.status === 'done' ? j : undefined;
+        },
+        30_000,
+        'the job to be marked done',
+      );
       assert.ok(job.attempts >= 2, `the job ran again (attempts ${job.attempts})`);
       await stopProcess(second);
     });
@@ -89,26 +137,60 @@ for (const dialect of DIALECTS) {
       it('shares the queue between two worker processes (FOR UPDATE SKIP LOCKED), each job run once', async () => {
         const t = await startTestApp(dialect, { STRATA_ROLES: 'api' });
         cleanups.push(() => t.close());
-        const workerEnv = { ...t.env, STRATA_ROLES: 'worker', STRATA_WORKER_CONCURRENCY: '1', STRATA_WORKER_POLL_MS: '20', STRATA_LOG_LEVEL: 'info' };
+        const workerEnv = {
+          ...t.env,
+          STRATA_ROLES: 'worker',
+          STRATA_WORKER_CONCURRENCY: '1',
+          STRATA_WORKER_POLL_MS: '20',
+          STRATA_LOG_LEVEL: 'info',
+        };
         const w1 = spawnStrata(['serve'], workerEnv);
         const w2 = spawnStrata(['serve'], workerEnv);
-        cleanups.push(() => stopProcess(w1), () => stopProcess(w2));
+        cleanups.push(
+          () => stopProcess(w1),
+          () => stopProcess(w2),
+        );
         await Promise.all([waitForOutput(w1, /strata started/), waitForOutput(w2, /strata started/)]);
         const group = await groupId(t, 'shared');
         const ids: number[] = [];
         for (let i = 0; i < 8; i++) ids.push(await uploadCsv(t, group, csv(20_000, `f${i}`)));
         const db = t.app.dbh.db;
-        await waitFor(async () => {
-          const r = await db.selectFrom('datasets').select('id').where('id', 'in', ids).where('status', '=', 'ready').execute();
-          return r.length === ids.length;
-        }, 120_000, 'all imports');
-        const versions = await db.selectFrom('datasets').select('version_number').where('id', 'in', ids).orderBy('version_number').execute();
-        assert.deepEqual(versions.map((v) => v.version_number), [1, 2, 3, 4, 5, 6, 7, 8]);
+        await waitFor(
+          async () => {
+            const r = await db
+              .selectFrom('datasets')
+              .select('id')
+              .where('id', 'in', ids)
+              .where('status', '=', 'ready')
+              .execute();
+            return r.length === ids.length;
+          },
+          120_000,
+          'all imports',
+        );
+        const versions = await db
+          .selectFrom('datasets')
+          .select('version_number')
+          .where('id', 'in', ids)
+          .orderBy('version_number')
+          .execute();
+        assert.deepEqual(
+          versions.map((v) => v.version_number),
+          [1, 2, 3, 4, 5, 6, 7, 8],
+        );
         // Each job row is marked done just after its version is published.
-        const jobs = await waitFor(async () => {
-          const js = await db.selectFrom('jobs').select(['locked_by', 'attempts', 'status']).where('type', '=', 'dataset.import_file').execute();
-          return js.length === 8 && js.every((j) => j.status === 'done') ? js : undefined;
-        }, 30_000, 'every job to be marked done');
+        const jobs = await waitFor(
+          async () => {
+            const js = await db
+              .selectFrom('jobs')
+              .select(['locked_by', 'attempts', 'status'])
+              .where('type', '=', 'dataset.import_file')
+              .execute();
+            return js.length === 8 && js.every((j) => j.status === 'done') ? js : undefined;
+          },
+          30_000,
+          'every job to be marked done',
+        );
         assert.equal(jobs.length, 8);
         for (const j of jobs) {
           assert.equal(j.status, 'done');
@@ -116,7 +198,9 @@ for (const dialect of DIALECTS) {
         }
         const workers = new Set(jobs.map((j) => j.locked_by));
         assert.equal(workers.size, 2, `both workers took jobs: ${[...workers].join(', ')}`);
-        const rows = await sql<{ n: number }>`SELECT count(*)::int AS n FROM dataset_rows WHERE dataset_id IN (${sql.join(ids)})`.execute(db);
+        const rows = await sql<{
+          n: number;
+        }>`SELECT count(*)::int AS n FROM dataset_rows WHERE dataset_id IN (${sql.join(ids)})`.execute(db);
         assert.equal(rows.rows[0].n, 8 * 20_000);
       });
     }

@@ -61,11 +61,18 @@ export class AuthRepository {
   }
 
   async workspaceIdsOf(userId: number): Promise<number[]> {
-    const rows = await this.db.selectFrom('workspace_members').select('workspace_id').where('user_id', '=', userId).orderBy('workspace_id').execute();
+    const rows = await this.db
+      .selectFrom('workspace_members')
+      .select('workspace_id')
+      .where('user_id', '=', userId)
+      .orderBy('workspace_id')
+      .execute();
     return rows.map((r) => r.workspace_id);
   }
 
-  async listMembers(workspaceId: number): Promise<Array<{ id: number; email: string; role: string; created_at: number }>> {
+  async listMembers(
+    workspaceId: number,
+  ): Promise<Array<{ id: number; email: string; role: string; created_at: number }>> {
     return this.db
       .selectFrom('workspace_members as m')
       .innerJoin('users as u', 'u.id', 'm.user_id')
@@ -75,20 +82,46 @@ export class AuthRepository {
       .execute();
   }
 
-  async insertApiKey(k: { workspaceId: number; userId: number | null; name: string; prefix: string; keyHash: string }): Promise<ApiKeyRow> {
+  async insertApiKey(k: {
+    workspaceId: number;
+    userId: number | null;
+    name: string;
+    prefix: string;
+    keyHash: string;
+  }): Promise<ApiKeyRow> {
     return this.db
       .insertInto('api_keys')
-      .values({ workspace_id: k.workspaceId, user_id: k.userId, name: k.name, prefix: k.prefix, key_hash: k.keyHash, created_at: Date.now() })
+      .values({
+        workspace_id: k.workspaceId,
+        user_id: k.userId,
+        name: k.name,
+        prefix: k.prefix,
+        key_hash: k.keyHash,
+        created_at: Date.now(),
+      })
       .onConflict((oc) => oc.column('key_hash').doNothing())
       .returningAll()
       .executeTakeFirstOrThrow();
   }
 
   /** Inserts the key unless one with its hash exists (another process may be inserting it at the same moment). */
-  async insertApiKeyIfAbsent(k: { workspaceId: number; userId: number | null; name: string; prefix: string; keyHash: string }): Promise<void> {
+  async insertApiKeyIfAbsent(k: {
+    workspaceId: number;
+    userId: number | null;
+    name: string;
+    prefix: string;
+    keyHash: string;
+  }): Promise<void> {
     await this.db
       .insertInto('api_keys')
-      .values({ workspace_id: k.workspaceId, user_id: k.userId, name: k.name, prefix: k.prefix, key_hash: k.keyHash, created_at: Date.now() })
+      .values({
+        workspace_id: k.workspaceId,
+        user_id: k.userId,
+        name: k.name,
+        prefix: k.prefix,
+        key_hash: k.keyHash,
+        created_at: Date.now(),
+      })
       .onConflict((oc) => oc.column('key_hash').doNothing())
       .execute();
   }
@@ -98,7 +131,12 @@ export class AuthRepository {
   }
 
   async listApiKeys(workspaceId: number): Promise<ApiKeyRow[]> {
-    return this.db.selectFrom('api_keys').selectAll().where('workspace_id', '=', workspaceId).orderBy('id', 'desc').execute();
+    return this.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('id', 'desc')
+      .execute();
   }
 
   async findApiKey(id: number): Promise<ApiKeyRow | undefined> {
@@ -106,7 +144,12 @@ export class AuthRepository {
   }
 
   async revokeApiKey(id: number): Promise<void> {
-    await this.db.updateTable('api_keys').set({ revoked_at: Date.now() }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+    await this.db
+      .updateTable('api_keys')
+      .set({ revoked_at: Date.now() })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .execute();
   }
 
   async touchApiKey(id: number, at: number): Promise<void> {

@@ -54,7 +54,8 @@ export class AuthService {
 
   /** Loads (or creates once, shared through the database) the JWT signing secret. */
   async init(): Promise<void> {
-    const secret = this.opts.jwtSecret ?? (await this.repo.putSettingIfAbsent('jwt_secret', randomBytes(32).toString('base64url')));
+    const secret =
+      this.opts.jwtSecret ?? (await this.repo.putSettingIfAbsent('jwt_secret', randomBytes(32).toString('base64url')));
     this.jwtKey = new TextEncoder().encode(secret);
   }
 
@@ -67,19 +68,36 @@ export class AuthService {
     const ws = await this.repo.ensureWorkspace(DEFAULT_WORKSPACE);
     if (bootstrapKey) {
       const hash = hashApiKey(bootstrapKey);
-      await this.repo.insertApiKeyIfAbsent({ workspaceId: ws.id, userId: null, name: 'bootstrap', prefix: displayPrefix(bootstrapKey), keyHash: hash });
+      await this.repo.insertApiKeyIfAbsent({
+        workspaceId: ws.id,
+        userId: null,
+        name: 'bootstrap',
+        prefix: displayPrefix(bootstrapKey),
+        keyHash: hash,
+      });
       return { workspaceId: ws.id, newKey: null };
     }
     if ((await this.repo.listApiKeys(ws.id)).length > 0) return { workspaceId: ws.id, newKey: null };
     const claim = randomBytes(16).toString('hex');
-    if ((await this.repo.putSettingIfAbsent('bootstrap_first_key', claim)) !== claim) return { workspaceId: ws.id, newKey: null };
+    if ((await this.repo.putSettingIfAbsent('bootstrap_first_key', claim)) !== claim)
+      return { workspaceId: ws.id, newKey: null };
     const { key } = await this.createApiKey(ws.id, 'first key', null);
     return { workspaceId: ws.id, newKey: key };
   }
 
-  async createApiKey(workspaceId: number, name: string, userId: number | null): Promise<{ key: string; row: ApiKeyRow }> {
+  async createApiKey(
+    workspaceId: number,
+    name: string,
+    userId: number | null,
+  ): Promise<{ key: string; row: ApiKeyRow }> {
     const key = generateApiKey();
-    const row = await this.repo.insertApiKey({ workspaceId, userId, name, prefix: displayPrefix(key), keyHash: hashApiKey(key) });
+    const row = await this.repo.insertApiKey({
+      workspaceId,
+      userId,
+      name,
+      prefix: displayPrefix(key),
+      keyHash: hashApiKey(key),
+    });
     return { key, row };
   }
 
@@ -116,7 +134,13 @@ export class AuthService {
       this.lastTouched.set(row.id, now);
       await this.repo.touchApiKey(row.id, now);
     }
-    const caller: Caller = { via: 'api_key', workspaceId: row.workspace_id, workspaceIds: [row.workspace_id], userId: row.user_id, apiKeyId: row.id };
+    const caller: Caller = {
+      via: 'api_key',
+      workspaceId: row.workspace_id,
+      workspaceIds: [row.workspace_id],
+      userId: row.user_id,
+      apiKeyId: row.id,
+    };
     // Bounded: entries of keys no longer used are dropped rather than kept forever.
     if (this.verified.size >= 10_000) this.verified.clear();
     if (revocations === this.revocations) this.verified.set(hash, { caller, at: now });
@@ -139,7 +163,8 @@ export class AuthService {
     if (workspaceIds.length === 0) throw new ForbiddenError('this user belongs to no workspace');
     let workspaceId = workspaceIds[0];
     if (requestedWorkspace !== undefined) {
-      if (!workspaceIds.includes(requestedWorkspace)) throw new ForbiddenError(`you are not a member of workspace ${requestedWorkspace}`);
+      if (!workspaceIds.includes(requestedWorkspace))
+        throw new ForbiddenError(`you are not a member of workspace ${requestedWorkspace}`);
       workspaceId = requestedWorkspace;
     }
     return { via: 'jwt', workspaceId, workspaceIds, userId, apiKeyId: null };
@@ -162,7 +187,11 @@ export class AuthService {
   }
 
   /** Creates the user (or, if the email exists, adds them to the workspace) — used by `strata users create`. */
-  async createUser(email: string, password: string, workspaceName: string): Promise<{ userId: number; workspaceId: number; created: boolean }> {
+  async createUser(
+    email: string,
+    password: string,
+    workspaceName: string,
+  ): Promise<{ userId: number; workspaceId: number; created: boolean }> {
     if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new ValidationError(`not an email address: ${email}`);
     if (password.length < 8) throw new ValidationError('password must be at least 8 characters');
     const ws = await this.repo.ensureWorkspace(workspaceName);

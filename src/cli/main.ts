@@ -26,7 +26,10 @@ async function withAuth<T>(fn: (auth: AuthService) => Promise<T>): Promise<T> {
   const dbh = openDatabase(cfg.database, { poolSize: 2 });
   try {
     await migrateToLatest(dbh.db);
-    const auth = new AuthService(new AuthRepository(dbh.db), { jwtSecret: cfg.jwtSecret, jwtTtlSeconds: cfg.jwtTtlSeconds });
+    const auth = new AuthService(new AuthRepository(dbh.db), {
+      jwtSecret: cfg.jwtSecret,
+      jwtTtlSeconds: cfg.jwtTtlSeconds,
+    });
     await auth.init();
     return await fn(auth);
   } finally {
@@ -59,7 +62,9 @@ function startBanner(url: string, newKey: string | null | undefined): string {
   const lines = ['', `Strata is serving on ${url}  (web UI at /, API docs at /docs)`, ''];
   if (newKey) {
     lines.push('Workspace "default" was created. Its API key (shown once, keep it safe):', '', `  ${newKey}`, '');
-    lines.push(`Open ${url}/ and sign in with this key (the "API key" tab), or use it as X-API-KEY / PROMPTLAYER_API_KEY.`);
+    lines.push(
+      `Open ${url}/ and sign in with this key (the "API key" tab), or use it as X-API-KEY / PROMPTLAYER_API_KEY.`,
+    );
   } else {
     lines.push(`Open ${url}/ and sign in with an API key of your workspace (a new one: npx strata api-keys create)`);
     lines.push('or with a user made by: npx strata users create --email you@example.com');
@@ -78,9 +83,13 @@ program
     const app = await createApp(cfg);
     const newKey = await app.bootstrap();
     const address = await app.start();
-    app.log.info({ address, roles: cfg.roles, database: cfg.database.kind, storage: cfg.storage.kind }, 'strata started');
+    app.log.info(
+      { address, roles: cfg.roles, database: cfg.database.kind, storage: cfg.storage.kind },
+      'strata started',
+    );
     if (address) console.log(startBanner(address.replace('0.0.0.0', 'localhost'), newKey));
-    else if (newKey) console.log(`\nWorkspace "default" created. Its API key (shown once, keep it safe):\n\n  ${newKey}\n`);
+    else if (newKey)
+      console.log(`\nWorkspace "default" created. Its API key (shown once, keep it safe):\n\n  ${newKey}\n`);
     const shutdown = (signal: string) => {
       app.log.info({ signal }, 'shutting down');
       app.close().then(
@@ -128,7 +137,11 @@ users
   .action(async (opts: { email: string; workspace: string; password?: string }) => {
     const password = opts.password ?? (await promptPassword());
     const r = await withAuth((auth) => auth.createUser(opts.email, password, opts.workspace));
-    console.log(r.created ? `created user ${opts.email} in workspace "${opts.workspace}"` : `user ${opts.email} added to workspace "${opts.workspace}"`);
+    console.log(
+      r.created
+        ? `created user ${opts.email} in workspace "${opts.workspace}"`
+        : `user ${opts.email} added to workspace "${opts.workspace}"`,
+    );
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -10,7 +10,12 @@ export function decodeBase64Upload(text: string, maxBytes: number, field = 'file
   const clean = /[\r\n]/.test(text) ? text.replace(/[\r\n]/g, '') : text;
   const firstPad = clean.indexOf('=');
   const padding = firstPad === -1 ? 0 : clean.length - firstPad;
-  if (padding > 2 || (firstPad !== -1 && !/^=+$/.test(clean.slice(firstPad))) || clean.length % 4 === 1 || (padding > 0 && clean.length % 4 !== 0)) {
+  if (
+    padding > 2 ||
+    (firstPad !== -1 && !/^=+$/.test(clean.slice(firstPad))) ||
+    clean.length % 4 === 1 ||
+    (padding > 0 && clean.length % 4 !== 0)
+  ) {
     throw new ValidationError(`${field} is not valid base64: bad length or padding`);
   }
   const decodedSize = Math.floor(((clean.length - padding) * 3) / 4);

@@ -6,7 +6,12 @@ import type { ColumnStatsRepository } from './column-stats.repository.js';
 import { FIRST_PAGE_COLUMNS, toStored, type ColumnStatsService } from './column-stats.service.js';
 import type { DatasetRepository } from './dataset.repository.js';
 
-export function columnStatsJob(dbh: DatabaseHandle, datasets: DatasetRepository, statsRepo: ColumnStatsRepository, stats: ColumnStatsService): JobDefinition<'dataset.column_stats'> {
+export function columnStatsJob(
+  dbh: DatabaseHandle,
+  datasets: DatasetRepository,
+  statsRepo: ColumnStatsRepository,
+  stats: ColumnStatsService,
+): JobDefinition<'dataset.column_stats'> {
   return {
     async run({ datasetId }, ctx) {
       const d = await datasets.findDataset(datasetId);

@@ -23,12 +23,16 @@ export class ColumnStatsRepository {
   async *scanRows(datasetId: number, step: number, chunk = 2000): AsyncGenerator<Pick<StoredRow, 'data'>> {
     let after = -1;
     for (;;) {
-      let q = this.db.selectFrom('dataset_rows').select(['row_index', 'data']).where('dataset_id', '=', datasetId).where('row_index', '>', after);
+      let q = this.db
+        .selectFrom('dataset_rows')
+        .select(['row_index', 'data'])
+        .where('dataset_id', '=', datasetId)
+        .where('row_index', '>', after);
       if (step > 1) q = q.where(sql<number>`row_index % ${step}`, '=', 0);
       const rows = await q.orderBy('row_index').limit(chunk).execute();
       for (const r of rows) yield r;
       if (rows.length < chunk) return;
-      after = rows[rows.length - 1]!.row_index;
+      after = rows[rows.length - 1].row_index;
     }
   }
 

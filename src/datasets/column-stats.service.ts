@@ -42,7 +42,13 @@ function sampleStepOf(dataset: DatasetRow, columnCount: number): number {
 }
 
 export function toStored(columns: ColumnStatsEntry[]): CachedColumnStats[] {
-  return columns.map((c) => ({ column_index: c.index, column_name: c.name, stats: JSON.stringify(c.stats), rows_scanned: c.stats.count, computed_at: c.computedAt }));
+  return columns.map((c) => ({
+    column_index: c.index,
+    column_name: c.name,
+    stats: JSON.stringify(c.stats),
+    rows_scanned: c.stats.count,
+    computed_at: c.computedAt,
+  }));
 }
 
 export class ColumnStatsService {
@@ -54,10 +60,16 @@ export class ColumnStatsService {
     private readonly datasets: DatasetService,
   ) {}
 
-  async versionStats(caller: Caller, id: number, page: { columnOffset: number; columnLimit: number }): Promise<VersionStats> {
+  async versionStats(
+    caller: Caller,
+    id: number,
+    page: { columnOffset: number; columnLimit: number },
+  ): Promise<VersionStats> {
     const { dataset } = await this.datasets.getDataset(caller, id);
-    if (dataset.status === 'processing') throw new ConflictError(`dataset ${id} is still processing; its statistics are available once it is ready`);
-    if (dataset.status === 'failed') throw new ConflictError(`dataset ${id} failed: ${dataset.error ?? 'unknown error'}`);
+    if (dataset.status === 'processing')
+      throw new ConflictError(`dataset ${id} is still processing; its statistics are available once it is ready`);
+    if (dataset.status === 'failed')
+      throw new ConflictError(`dataset ${id} failed: ${dataset.error ?? 'unknown error'}`);
     const names = JSON.parse(dataset.column_names) as string[];
     const from = Math.min(page.columnOffset, names.length);
     const to = Math.min(names.length, from + Math.min(page.columnLimit, MAX_STATS_COLUMNS));
@@ -71,7 +83,12 @@ export class ColumnStatsService {
       const hits = await this.repo.readCached(id, from, to);
       if (hits.length === to - from) {
         cached = true;
-        columns = hits.map((h) => ({ index: h.column_index, name: h.column_name, stats: JSON.parse(h.stats) as ColumnStats, computedAt: Number(h.computed_at) }));
+        columns = hits.map((h) => ({
+          index: h.column_index,
+          name: h.column_name,
+          stats: JSON.parse(h.stats) as ColumnStats,
+          computedAt: Number(h.computed_at),
+        }));
       } else {
         const key = `${id}:${from}:${to}`;
         let run = this.inFlight.get(key);
@@ -110,11 +127,11 @@ export class ColumnStatsService {
       for await (const row of this.repo.scanRows(dataset.id, sampleStepOf(dataset, names.length), chunk)) {
         if (++n % chunk === 0) signal?.throwIfAborted();
         const cells = parseCells(row.data);
-        for (let i = 0; i < acc.length; i++) acc[i]!.add(cells[from + i]);
+        for (let i = 0; i < acc.length; i++) acc[i].add(cells[from + i]);
       }
     }
     const now = Date.now();
-    return acc.map((a, i) => ({ index: from + i, name: names[from + i]!, stats: a.result(), computedAt: now }));
+    return acc.map((a, i) => ({ index: from + i, name: names[from + i], stats: a.result(), computedAt: now }));
   }
 }
 

@@ -34,7 +34,14 @@ export interface ColumnStats {
   null_share: number;
   kinds: { number: number; string: number; boolean: number; json: number };
   distinct: { count: number; approximate: boolean };
-  number: { count: number; from_text: number; min: number; max: number; mean: number; histogram: HistogramBin[] } | null;
+  number: {
+    count: number;
+    from_text: number;
+    min: number;
+    max: number;
+    mean: number;
+    histogram: HistogramBin[];
+  } | null;
   string: {
     count: number;
     length: { min: number; max: number; mean: number; histogram: HistogramBin[] };
@@ -101,7 +108,7 @@ class DistinctCounter {
     const idx = h >>> 20;
     const rest = (h << 12) | 0x800; // guard bit bounds the rank at 21
     const rank = Math.clz32(rest) + 1;
-    if (rank > this.registers![idx]!) this.registers![idx] = rank;
+    if (rank > this.registers![idx]) this.registers![idx] = rank;
   }
 
   result(): { count: number; approximate: boolean } {
@@ -153,17 +160,20 @@ export function histogram(values: Float64Array, min: number, max: number): Histo
   if (whole && max - min + 1 <= MAX_UNIT_BINS) {
     const bins: HistogramBin[] = [];
     for (let i = 0; i <= max - min; i++) bins.push({ from: min + i, to: min + i, count: 0 });
-    for (const v of values) bins[v - min]!.count++;
+    for (const v of values) bins[v - min].count++;
     return bins;
   }
   // A range wider than the largest double (-1e308..1e308) is measured in tenths, so that it stays finite.
   const overflow = !Number.isFinite(max - min);
   const width = overflow ? max / HISTOGRAM_BINS - min / HISTOGRAM_BINS : (max - min) / HISTOGRAM_BINS;
   const bins: HistogramBin[] = [];
-  for (let i = 0; i < HISTOGRAM_BINS; i++) bins.push({ from: min + i * width, to: i === HISTOGRAM_BINS - 1 ? max : min + (i + 1) * width, count: 0 });
+  for (let i = 0; i < HISTOGRAM_BINS; i++)
+    bins.push({ from: min + i * width, to: i === HISTOGRAM_BINS - 1 ? max : min + (i + 1) * width, count: 0 });
   for (const v of values) {
-    const i = Math.floor(overflow ? (v / HISTOGRAM_BINS - min / HISTOGRAM_BINS) / (width / HISTOGRAM_BINS) : (v - min) / width);
-    bins[Math.min(HISTOGRAM_BINS - 1, Math.max(0, Number.isFinite(i) ? i : 0))]!.count++;
+    const i = Math.floor(
+      overflow ? (v / HISTOGRAM_BINS - min / HISTOGRAM_BINS) / (width / HISTOGRAM_BINS) : (v - min) / width,
+    );
+    bins[Math.min(HISTOGRAM_BINS - 1, Math.max(0, Number.isFinite(i) ? i : 0))].count++;
   }
   return bins;
 }
@@ -261,7 +271,15 @@ export class ColumnStatsAccumulator {
     const present = (Object.keys(k) as Array<keyof typeof k>).filter((name) => k[name] > 0);
     const numericStrings = k.string > 0 && this.numericText.length === k.string && k.boolean === 0 && k.json === 0;
     const booleanStrings = k.string > 0 && this.booleanText === k.string && k.number === 0 && k.json === 0;
-    const type: InferredType = numericStrings ? 'number' : booleanStrings ? 'boolean' : present.length === 0 ? 'empty' : present.length === 1 ? present[0]! : 'mixed';
+    const type: InferredType = numericStrings
+      ? 'number'
+      : booleanStrings
+        ? 'boolean'
+        : present.length === 0
+          ? 'empty'
+          : present.length === 1
+            ? present[0]
+            : 'mixed';
     const trues = this.trues + (booleanStrings ? this.trueText : 0);
     const booleans = k.boolean + (booleanStrings ? this.booleanText : 0);
 
@@ -269,7 +287,12 @@ export class ColumnStatsAccumulator {
     const nums = numericStrings ? concat(this.numbers.values(), this.numericText.values()) : this.numbers.values();
     if (nums.length > 0) {
       const r = range(nums);
-      numberStats = { count: nums.length, from_text: numericStrings ? this.numericText.length : 0, ...r, histogram: histogram(nums, r.min, r.max) };
+      numberStats = {
+        count: nums.length,
+        from_text: numericStrings ? this.numericText.length : 0,
+        ...r,
+        histogram: histogram(nums, r.min, r.max),
+      };
     }
     let stringStats: ColumnStats['string'] = null;
     const lengths = this.lengths.values();

@@ -53,10 +53,16 @@ export function checkCell(t: ColumnType, value: unknown): { msg: string; type: s
     case 'string':
       return typeof value === 'string' ? undefined : MESSAGES.string;
     case 'integer':
-      if (value instanceof LosslessNumber) return { msg: 'Input should be an integer between -(2^53-1) and 2^53-1', type: 'int_range' };
+      if (value instanceof LosslessNumber)
+        return { msg: 'Input should be an integer between -(2^53-1) and 2^53-1', type: 'int_range' };
       if (typeof value === 'number' && Number.isFinite(value)) {
-        if (!Number.isInteger(value)) return { msg: 'Input should be a valid integer, got a number with a fractional part', type: 'int_from_float' };
-        if (!Number.isSafeInteger(value)) return { msg: 'Input should be an integer between -(2^53-1) and 2^53-1', type: 'int_range' };
+        if (!Number.isInteger(value))
+          return {
+            msg: 'Input should be a valid integer, got a number with a fractional part',
+            type: 'int_from_float',
+          };
+        if (!Number.isSafeInteger(value))
+          return { msg: 'Input should be an integer between -(2^53-1) and 2^53-1', type: 'int_range' };
         return undefined;
       }
       return MESSAGES.integer;
@@ -103,7 +109,13 @@ export function checkRows(
       if (problem) issues.push({ type: problem.type, loc, msg: problem.msg, input: row[col.name] });
     }
     for (const key of Object.keys(row)) {
-      if (!known.has(key)) issues.push({ type: 'extra_forbidden', loc: [...locPrefix, firstIndex + i, key], msg: 'Extra inputs are not permitted', input: row[key] });
+      if (!known.has(key))
+        issues.push({
+          type: 'extra_forbidden',
+          loc: [...locPrefix, firstIndex + i, key],
+          msg: 'Extra inputs are not permitted',
+          input: row[key],
+        });
     }
   }
   return issues.slice(0, maxIssues);
@@ -137,10 +149,19 @@ export class SchemaInferrer {
         continue;
       }
       const kind: Seen =
-        typeof v === 'string' ? 'string' : typeof v === 'boolean' ? 'boolean' : typeof v === 'number' ? (Number.isSafeInteger(v) ? 'integer' : 'double') : 'json'; // 1e308 is no INT64
+        typeof v === 'string'
+          ? 'string'
+          : typeof v === 'boolean'
+            ? 'boolean'
+            : typeof v === 'number'
+              ? Number.isSafeInteger(v)
+                ? 'integer'
+                : 'double'
+              : 'json'; // 1e308 is no INT64
       const prev = this.seen[i];
       if (prev === 'none' || prev === kind) this.seen[i] = kind;
-      else if ((prev === 'integer' && kind === 'double') || (prev === 'double' && kind === 'integer')) this.seen[i] = 'double';
+      else if ((prev === 'integer' && kind === 'double') || (prev === 'double' && kind === 'integer'))
+        this.seen[i] = 'double';
       else this.seen[i] = 'json';
     }
   }

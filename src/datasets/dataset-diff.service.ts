@@ -19,18 +19,34 @@ export interface DiffResult {
   counts: { added: number; removed: number; changed: number; unchanged: number };
   added: Array<{ rowId: number; rowUid: string | null; values: Record<string, unknown> }>;
   removed: Array<{ rowId: number; rowUid: string | null; values: Record<string, unknown> }>;
-  changed: Array<{ rowId: number; againstRowId: number; rowUid: string; changedColumns: string[]; before: Record<string, unknown>; after: Record<string, unknown> }>;
+  changed: Array<{
+    rowId: number;
+    againstRowId: number;
+    rowUid: string;
+    changedColumns: string[];
+    before: Record<string, unknown>;
+    after: Record<string, unknown>;
+  }>;
 }
 
 /** The two versions a diff compares, after the checks every diff makes: one group, and neither processing nor failed. */
 async function comparableVersions(access: DatasetService, caller: Caller, id: number, againstId: number) {
   const { dataset } = await access.getDataset(caller, id);
   const { dataset: against } = await access.getDataset(caller, againstId);
-  if (dataset.group_id !== against.group_id) throw new ValidationError(`datasets ${id} and ${againstId} belong to different dataset groups; diff compares versions of one group`);
+  if (dataset.group_id !== against.group_id)
+    throw new ValidationError(
+      `datasets ${id} and ${againstId} belong to different dataset groups; diff compares versions of one group`,
+    );
   for (const d of [dataset, against]) {
-    if (d.status === 'processing' || d.status === 'failed') throw new ConflictError(`dataset ${d.id} is ${d.status}; only ready versions and drafts can be compared`);
+    if (d.status === 'processing' || d.status === 'failed')
+      throw new ConflictError(`dataset ${d.id} is ${d.status}; only ready versions and drafts can be compared`);
   }
-  return { dataset, against, toCols: JSON.parse(dataset.column_names) as string[], fromCols: JSON.parse(against.column_names) as string[] };
+  return {
+    dataset,
+    against,
+    toCols: JSON.parse(dataset.column_names) as string[],
+    fromCols: JSON.parse(against.column_names) as string[],
+  };
 }
 
 export class DatasetDiffService {
@@ -46,7 +62,12 @@ export class DatasetDiffService {
   }
 
   /** What changed from `againstId` to `id`: "added" rows are in `id` only, "removed" rows in `againstId` only. */
-  async diff(caller: Caller, id: number, againstId: number, page: { page: number; perPage: number; only?: ChangeKind }): Promise<DiffResult> {
+  async diff(
+    caller: Caller,
+    id: number,
+    againstId: number,
+    page: { page: number; perPage: number; only?: ChangeKind },
+  ): Promise<DiffResult> {
     const { dataset, against, toCols, fromCols } = await comparableVersions(this.access, caller, id, againstId);
     const commonNames = toCols.filter((c) => fromCols.includes(c));
     const spec: DiffSpec = {
@@ -72,10 +93,23 @@ export class DatasetDiffService {
       dataset,
       against,
       matchBy: spec.matchBy,
-      columns: { added: toCols.filter((c) => !fromCols.includes(c)), removed: fromCols.filter((c) => !toCols.includes(c)), common: commonNames },
-      counts: { added: counts.added, removed: counts.removed, changed: counts.changed, unchanged: counts.matched - counts.changed },
+      columns: {
+        added: toCols.filter((c) => !fromCols.includes(c)),
+        removed: fromCols.filter((c) => !toCols.includes(c)),
+        common: commonNames,
+      },
+      counts: {
+        added: counts.added,
+        removed: counts.removed,
+        changed: counts.changed,
+        unchanged: counts.matched - counts.changed,
+      },
       added: added.map((r) => ({ rowId: r.row_index, rowUid: uidOrNull(r.row_uid), values: values(toCols, r.data) })),
-      removed: removed.map((r) => ({ rowId: r.row_index, rowUid: uidOrNull(r.row_uid), values: values(fromCols, r.data) })),
+      removed: removed.map((r) => ({
+        rowId: r.row_index,
+        rowUid: uidOrNull(r.row_uid),
+        values: values(fromCols, r.data),
+      })),
       changed: changed.map((r) => {
         const before = values(fromCols, r.from_data);
         const after = values(toCols, r.to_data);
@@ -135,7 +169,14 @@ export interface KeyDiffResult {
   counts: KeyDiffCounts;
   added: Array<{ rowId: number; key: unknown; values: Record<string, unknown> }>;
   removed: Array<{ rowId: number; key: unknown; values: Record<string, unknown> }>;
-  changed: Array<{ rowId: number; againstRowId: number; key: unknown; changes: CellChange[]; before: Record<string, unknown>; after: Record<string, unknown> }>;
+  changed: Array<{
+    rowId: number;
+    againstRowId: number;
+    key: unknown;
+    changes: CellChange[];
+    before: Record<string, unknown>;
+    after: Record<string, unknown>;
+  }>;
 }
 
 /** One step of a key diff's progress: rows of both versions compared so far, of all, and the counts so far. */
@@ -161,7 +202,12 @@ const rowValues = (cols: string[], data: string) => {
   return Object.fromEntries(cols.map((c, i) => [c, cells[i] ?? null]));
 };
 
-const countsOf = (c: KeyCounts): KeyDiffCounts => ({ added: c.added, removed: c.removed, changed: c.changed, unchanged: c.matched - c.changed });
+const countsOf = (c: KeyCounts): KeyDiffCounts => ({
+  added: c.added,
+  removed: c.removed,
+  changed: c.changed,
+  unchanged: c.matched - c.changed,
+});
 
 /**
  * Key-column diffs: rows of two versions matched by the value of a column the caller names (a JSON value: `1` and
@@ -176,12 +222,15 @@ export class DatasetKeyDiffService {
   /** Checks the versions, the key column and its uniqueness (400 naming how many keys repeat, with a sample). */
   private async prepare(caller: Caller, id: number, againstId: number, key: string): Promise<PreparedKeyDiff> {
     const { dataset, against, toCols, fromCols } = await comparableVersions(this.access, caller, id, againstId);
-    const missing = [dataset, against].filter((d) => !(JSON.parse(d.column_names) as string[]).includes(key)).map((d) => d.id);
+    const missing = [dataset, against]
+      .filter((d) => !(JSON.parse(d.column_names) as string[]).includes(key))
+      .map((d) => d.id);
     if (missing.length) {
       const shared = toCols.filter((c) => fromCols.includes(c));
-      throw new ValidationError(`unknown key column ${JSON.stringify(key)}: dataset ${missing.join(' and ')} has no such column; columns both versions have: ${shared.map((c) => JSON.stringify(c)).join(', ') || 'none'}`, [
-        { loc: ['query', 'key'], msg: 'unknown column', type: 'value_error' },
-      ]);
+      throw new ValidationError(
+        `unknown key column ${JSON.stringify(key)}: dataset ${missing.join(' and ')} has no such column; columns both versions have: ${shared.map((c) => JSON.stringify(c)).join(', ') || 'none'}`,
+        [{ loc: ['query', 'key'], msg: 'unknown column', type: 'value_error' }],
+      );
     }
     const common = toCols.filter((c) => fromCols.includes(c));
     const spec: KeyDiffSpec = {
@@ -199,7 +248,13 @@ export class DatasetKeyDiffService {
         const sample = dup.sample.map((s) => `${s.key} (${s.rows} rows)`).join(', ');
         throw new ValidationError(
           `key column ${JSON.stringify(key)} is not unique in dataset ${d.id}: ${dup.keys} value(s) appear on more than one row (${dup.rows} rows in all), e.g. ${sample}; pick a column whose values are unique`,
-          [{ loc: ['query', 'key'], msg: `${dup.keys} duplicated key value(s) in dataset ${d.id}`, type: 'value_error' }],
+          [
+            {
+              loc: ['query', 'key'],
+              msg: `${dup.keys} duplicated key value(s) in dataset ${d.id}`,
+              type: 'value_error',
+            },
+          ],
         );
       }
     }
@@ -209,12 +264,22 @@ export class DatasetKeyDiffService {
       spec,
       toCols,
       fromCols,
-      columns: { added: toCols.filter((c) => !fromCols.includes(c)), removed: fromCols.filter((c) => !toCols.includes(c)), common },
+      columns: {
+        added: toCols.filter((c) => !fromCols.includes(c)),
+        removed: fromCols.filter((c) => !toCols.includes(c)),
+        common,
+      },
     };
   }
 
   /** What changed from `againstId` to `id`, rows matched by `key`; `only` returns one kind of rows (others empty). */
-  async diff(caller: Caller, id: number, againstId: number, key: string, page: { page: number; perPage: number; only?: ChangeKind }): Promise<KeyDiffResult> {
+  async diff(
+    caller: Caller,
+    id: number,
+    againstId: number,
+    key: string,
+    page: { page: number; perPage: number; only?: ChangeKind },
+  ): Promise<KeyDiffResult> {
     const p = await this.prepare(caller, id, againstId, key);
     const { spec, toCols, fromCols } = p;
     const offset = (page.page - 1) * page.perPage;
@@ -233,8 +298,16 @@ export class DatasetKeyDiffService {
       key,
       columns: p.columns,
       counts: countsOf(counts),
-      added: added.map((r) => ({ rowId: r.row_index, key: JSON.parse(r.k) as unknown, values: rowValues(toCols, r.data) })),
-      removed: removed.map((r) => ({ rowId: r.row_index, key: JSON.parse(r.k) as unknown, values: rowValues(fromCols, r.data) })),
+      added: added.map((r) => ({
+        rowId: r.row_index,
+        key: JSON.parse(r.k) as unknown,
+        values: rowValues(toCols, r.data),
+      })),
+      removed: removed.map((r) => ({
+        rowId: r.row_index,
+        key: JSON.parse(r.k) as unknown,
+        values: rowValues(fromCols, r.data),
+      })),
       changed: changed.map((r) => {
         const before = rowValues(fromCols, r.from_data);
         const after = rowValues(toCols, r.to_data);
@@ -242,7 +315,9 @@ export class DatasetKeyDiffService {
           rowId: r.to_index,
           againstRowId: r.from_index,
           key: JSON.parse(r.k) as unknown,
-          changes: compared.filter((c) => JSON.stringify(before[c]) !== JSON.stringify(after[c])).map((c) => ({ column: c, old: before[c], new: after[c] })),
+          changes: compared
+            .filter((c) => JSON.stringify(before[c]) !== JSON.stringify(after[c]))
+            .map((c) => ({ column: c, old: before[c], new: after[c] })),
           before,
           after,
         };
@@ -255,7 +330,12 @@ export class DatasetKeyDiffService {
    * query), yielding progress after each: the caller streams it and stops iterating when its client leaves.
    * Checks (400s) run before the first step and throw.
    */
-  async *progress(caller: Caller, id: number, againstId: number, key: string): AsyncGenerator<KeyDiffProgress, { columns: KeyDiffResult['columns']; counts: KeyDiffCounts; total: number }> {
+  async *progress(
+    caller: Caller,
+    id: number,
+    againstId: number,
+    key: string,
+  ): AsyncGenerator<KeyDiffProgress, { columns: KeyDiffResult['columns']; counts: KeyDiffCounts; total: number }> {
     const p = await this.prepare(caller, id, againstId, key);
     const repo = this.diffs.byKey;
     const [to, from] = await Promise.all([repo.rowCount(p.spec.toId), repo.rowCount(p.spec.fromId)]);

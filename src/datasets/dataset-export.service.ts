@@ -24,7 +24,8 @@ export class DatasetExportService {
     const writer = EXPORT_WRITERS[format];
     if (!writer) throw new ValidationError(`format must be one of ${EXPORT_FORMATS.join(', ')}`);
     const { dataset, group } = await this.access.getDataset(caller, id);
-    if (dataset.status === 'processing') throw new ConflictError(`dataset ${id} is still processing; export it once it is ready`);
+    if (dataset.status === 'processing')
+      throw new ConflictError(`dataset ${id} is still processing; export it once it is ready`);
     if (dataset.status === 'failed') throw new ConflictError(`dataset ${id} failed and has no rows to export`);
     const columns = JSON.parse(dataset.column_names) as string[];
     const repo = this.repo;
@@ -35,6 +36,11 @@ export class DatasetExportService {
     const base = `${group.name}-${dataset.version_number > 0 ? `v${dataset.version_number}` : `draft-${dataset.id}`}.${writer.extension}`;
     // Typed formats take their column types from the data (a first streamed pass over the rows).
     const schema = writer.needsSchema ? await inferVersionSchema(repo, id, columns) : undefined;
-    return { writer, fileName: base.replace(/[^A-Za-z0-9._-]+/g, '_'), utf8FileName: base, body: writer.encode(columns, rows, schema) };
+    return {
+      writer,
+      fileName: base.replace(/[^A-Za-z0-9._-]+/g, '_'),
+      utf8FileName: base,
+      body: writer.encode(columns, rows, schema),
+    };
   }
 }

@@ -71,7 +71,15 @@ export class DatasetRepository {
 
   async insertGroup(
     ex: Executor,
-    g: { workspaceId: number; name: string; userId: number | null; folder?: string; schemaJson?: string | null; aiProjectId?: string | null; expiresAt?: number | null },
+    g: {
+      workspaceId: number;
+      name: string;
+      userId: number | null;
+      folder?: string;
+      schemaJson?: string | null;
+      aiProjectId?: string | null;
+      expiresAt?: number | null;
+    },
   ): Promise<DatasetGroupRow> {
     const now = Date.now();
     return ex
@@ -129,7 +137,11 @@ export class DatasetRepository {
     return { rows, total: Number(countRow.n) };
   }
 
-  async updateGroup(ex: Executor, id: number, patch: { name?: string; folder?: string; is_deleted?: number; deleted_at?: number | null }): Promise<void> {
+  async updateGroup(
+    ex: Executor,
+    id: number,
+    patch: { name?: string; folder?: string; is_deleted?: number; deleted_at?: number | null },
+  ): Promise<void> {
     await ex
       .updateTable('dataset_groups')
       .set({ ...patch, updated_at: Date.now() })
@@ -139,7 +151,10 @@ export class DatasetRepository {
 
   // ---- datasets (versions)
 
-  async insertDataset(ex: Executor, values: Omit<NewDataset, 'external_id' | 'created_at' | 'updated_at'>): Promise<DatasetRow> {
+  async insertDataset(
+    ex: Executor,
+    values: Omit<NewDataset, 'external_id' | 'created_at' | 'updated_at'>,
+  ): Promise<DatasetRow> {
     const now = Date.now();
     return ex
       .insertInto('datasets')
@@ -158,7 +173,10 @@ export class DatasetRepository {
   }
 
   /** Every version and draft of a group (not deleted unless asked), newest first. */
-  async listGroupDatasets(groupId: number, opts: { includeDeleted?: boolean; includeFailed?: boolean } = {}): Promise<DatasetRow[]> {
+  async listGroupDatasets(
+    groupId: number,
+    opts: { includeDeleted?: boolean; includeFailed?: boolean } = {},
+  ): Promise<DatasetRow[]> {
     let q = this.db.selectFrom('datasets').selectAll().where('group_id', '=', groupId);
     if (!opts.includeDeleted) q = q.where('is_deleted', '=', 0);
     if (!opts.includeFailed) q = q.where('status', '!=', 'failed');
@@ -189,7 +207,9 @@ export class DatasetRepository {
       .executeTakeFirst();
   }
 
-  async listDatasets(q: DatasetListQuery): Promise<{ rows: Array<DatasetRow & { group_name: string; group_is_deleted: number }>; total: number }> {
+  async listDatasets(
+    q: DatasetListQuery,
+  ): Promise<{ rows: Array<DatasetRow & { group_name: string; group_is_deleted: number }>; total: number }> {
     let base = this.db
       .selectFrom('datasets as d')
       .innerJoin('dataset_groups as g', 'g.id', 'd.group_id')
@@ -198,7 +218,12 @@ export class DatasetRepository {
     if (q.groupName) base = base.where(this.dialect.ilike(sql.ref('g.name'), likeContains(q.groupName)));
     if (q.createdByEmail !== undefined) {
       const email = q.createdByEmail.trim().toLowerCase();
-      base = base.where('d.user_id', 'in', (eb) => eb.selectFrom('users').select('id').where(sql<string>`lower(email)`, '=', email));
+      base = base.where('d.user_id', 'in', (eb) =>
+        eb
+          .selectFrom('users')
+          .select('id')
+          .where(sql<string>`lower(email)`, '=', email),
+      );
     }
     if (q.createdAfter !== undefined) base = base.where('d.created_at', '>=', q.createdAfter);
     if (q.createdBefore !== undefined) base = base.where('d.created_at', '<=', q.createdBefore);
@@ -223,7 +248,23 @@ export class DatasetRepository {
   async updateDataset(
     ex: Executor,
     id: number,
-    patch: Partial<Pick<DatasetRow, 'status' | 'error' | 'column_names' | 'row_count' | 'warnings' | 'filter_params' | 'version_number' | 'is_deleted' | 'deleted_at' | 'finished_at' | 'origin' | 'source_dataset_id'>>,
+    patch: Partial<
+      Pick<
+        DatasetRow,
+        | 'status'
+        | 'error'
+        | 'column_names'
+        | 'row_count'
+        | 'warnings'
+        | 'filter_params'
+        | 'version_number'
+        | 'is_deleted'
+        | 'deleted_at'
+        | 'finished_at'
+        | 'origin'
+        | 'source_dataset_id'
+      >
+    >,
   ): Promise<void> {
     await ex
       .updateTable('datasets')
@@ -254,7 +295,12 @@ export class DatasetRepository {
   }
 
   async datasetsWithStatusBefore(status: DatasetStatus, before: number): Promise<number[]> {
-    const rows = await this.db.selectFrom('datasets').select('id').where('status', '=', status).where('updated_at', '<', before).execute();
+    const rows = await this.db
+      .selectFrom('datasets')
+      .select('id')
+      .where('status', '=', status)
+      .where('updated_at', '<', before)
+      .execute();
     return rows.map((r) => r.id);
   }
 
@@ -265,7 +311,9 @@ export class DatasetRepository {
       .select('d.id')
       .where('d.is_deleted', '=', 1)
       .where('d.deleted_at', '<', before)
-      .where((eb) => eb.exists(eb.selectFrom('dataset_rows as r').select('r.row_index').whereRef('r.dataset_id', '=', 'd.id')))
+      .where((eb) =>
+        eb.exists(eb.selectFrom('dataset_rows as r').select('r.row_index').whereRef('r.dataset_id', '=', 'd.id')),
+      )
       .orderBy('d.id')
       .execute();
     return rows.map((r) => r.id);
@@ -276,7 +324,14 @@ export class DatasetRepository {
     const result = await ex
       .deleteFrom('dataset_rows')
       .where('dataset_id', '=', datasetId)
-      .where('row_index', 'in', (eb) => eb.selectFrom('dataset_rows').select('row_index').where('dataset_id', '=', datasetId).orderBy('row_index').limit(limit))
+      .where('row_index', 'in', (eb) =>
+        eb
+          .selectFrom('dataset_rows')
+          .select('row_index')
+          .where('dataset_id', '=', datasetId)
+          .orderBy('row_index')
+          .limit(limit),
+      )
       .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
@@ -291,7 +346,12 @@ export class DatasetRepository {
   // ---- rows
 
   /** Inserts rows with consecutive indexes from `firstIndex`; call inside DatabaseHandle.transaction. */
-  async insertRows(trx: Executor, datasetId: number, firstIndex: number, rows: Array<{ data: string; row_uid?: string | null }>): Promise<void> {
+  async insertRows(
+    trx: Executor,
+    datasetId: number,
+    firstIndex: number,
+    rows: Array<{ data: string; row_uid?: string | null }>,
+  ): Promise<void> {
     await this.dialect.bulkInsert(
       trx,
       'dataset_rows',
@@ -315,14 +375,20 @@ export class DatasetRepository {
   }
 
   async countRows(datasetId: number, q?: string): Promise<number> {
-    let query = this.db.selectFrom('dataset_rows').select((eb) => eb.fn.countAll<number>().as('n')).where('dataset_id', '=', datasetId);
+    let query = this.db
+      .selectFrom('dataset_rows')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('dataset_id', '=', datasetId);
     if (q) query = query.where(this.dialect.ilike('data', likeContains(q)));
     const row = await query.executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
   async readRows(datasetId: number, page: RowPageQuery): Promise<StoredRow[]> {
-    let query = this.db.selectFrom('dataset_rows').select(['row_index', 'row_uid', 'data']).where('dataset_id', '=', datasetId);
+    let query = this.db
+      .selectFrom('dataset_rows')
+      .select(['row_index', 'row_uid', 'data'])
+      .where('dataset_id', '=', datasetId);
     if (page.q) query = query.where(this.dialect.ilike('data', likeContains(page.q)));
     if (page.afterIndex !== undefined) query = query.where('row_index', '>', page.afterIndex);
     query = query.orderBy('row_index').limit(page.limit);
@@ -340,10 +406,20 @@ export class DatasetRepository {
   }
 
   /** A page of the view: sorted by the column (row order breaks ties), or in row order with `afterIndex` keyset paging. */
-  async readRowsInView(datasetId: number, q: string | undefined, view: RowView, page: { afterIndex?: number; offset: number; limit: number }): Promise<StoredRow[]> {
-    let query = this.whereInView(this.db.selectFrom('dataset_rows').where('dataset_id', '=', datasetId), q, view).select(['row_index', 'row_uid', 'data']);
+  async readRowsInView(
+    datasetId: number,
+    q: string | undefined,
+    view: RowView,
+    page: { afterIndex?: number; offset: number; limit: number },
+  ): Promise<StoredRow[]> {
+    let query = this.whereInView(
+      this.db.selectFrom('dataset_rows').where('dataset_id', '=', datasetId),
+      q,
+      view,
+    ).select(['row_index', 'row_uid', 'data']);
     if (view.sort) {
-      for (const key of this.dialect.jsonArraySortKeys('data', view.sort.index)) query = query.orderBy(key, view.sort.order);
+      for (const key of this.dialect.jsonArraySortKeys('data', view.sort.index))
+        query = query.orderBy(key, view.sort.order);
     } else if (page.afterIndex !== undefined) {
       query = query.where('row_index', '>', page.afterIndex);
     }
@@ -352,10 +428,15 @@ export class DatasetRepository {
     return query.execute();
   }
 
-  private whereInView<Q extends SelectQueryBuilder<Database, 'dataset_rows', object>>(query: Q, q: string | undefined, view: RowView): Q {
+  private whereInView<Q extends SelectQueryBuilder<Database, 'dataset_rows', object>>(
+    query: Q,
+    q: string | undefined,
+    view: RowView,
+  ): Q {
     let out = query;
     if (q) out = out.where(this.dialect.ilike('data', likeContains(q))) as Q;
-    for (const f of view.filters) out = out.where(this.dialect.ilike(this.dialect.jsonArrayItemText('data', f.index), likeContains(f.text))) as Q;
+    for (const f of view.filters)
+      out = out.where(this.dialect.ilike(this.dialect.jsonArrayItemText('data', f.index), likeContains(f.text))) as Q;
     return out;
   }
 

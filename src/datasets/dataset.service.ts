@@ -78,7 +78,10 @@ export class DatasetService {
   // ---- groups
 
   /** Creates a group and its initial empty draft (version -1) in one transaction. */
-  async createGroup(caller: Caller, input: { name: string; workspace_id?: number }): Promise<{ group: DatasetGroupRow; draft: DatasetRow }> {
+  async createGroup(
+    caller: Caller,
+    input: { name: string; workspace_id?: number },
+  ): Promise<{ group: DatasetGroupRow; draft: DatasetRow }> {
     const workspaceId = resolveWorkspace(caller, input.workspace_id);
     const name = input.name.trim();
     if (name === '') throw new ValidationError('name must not be blank');
@@ -94,7 +97,12 @@ export class DatasetService {
           origin: 'draft',
           user_id: caller.userId,
         });
-        await this.events.record(trx, { workspaceId, type: 'dataset_group_created', details: { dataset_group_id: group.id, name }, userId: caller.userId });
+        await this.events.record(trx, {
+          workspaceId,
+          type: 'dataset_group_created',
+          details: { dataset_group_id: group.id, name },
+          userId: caller.userId,
+        });
         return { group, draft };
       });
     } catch (err) {
@@ -107,7 +115,8 @@ export class DatasetService {
   async getGroup(caller: Caller, id: number): Promise<DatasetGroupRow> {
     const group = await this.repo.findGroup(id);
     if (!group || group.is_deleted) throw new NotFoundError('dataset group', id);
-    if (!canAccessWorkspace(caller, group.workspace_id)) throw new ForbiddenError(`access denied to dataset group ${id}`);
+    if (!canAccessWorkspace(caller, group.workspace_id))
+      throw new ForbiddenError(`access denied to dataset group ${id}`);
     return group;
   }
 
@@ -158,7 +167,10 @@ export class DatasetService {
     try {
       const group = await this.getGroup(caller, input.dataset_group_id);
       const format = formatFromFileName(input.file_name);
-      if (!format) throw new ValidationError(`file_name must end with one of ${SUPPORTED_EXTENSIONS.join(', ')}: got "${input.file_name}"`);
+      if (!format)
+        throw new ValidationError(
+          `file_name must end with one of ${SUPPORTED_EXTENSIONS.join(', ')}: got "${input.file_name}"`,
+        );
       let size: number;
       let open: () => Readable;
       if (input.file) {
@@ -186,7 +198,12 @@ export class DatasetService {
             file_name: input.file_name,
             user_id: caller.userId,
           });
-          await this.jobs.enqueue(trx, 'dataset.import_file', { datasetId: d.id, blobKey, format }, { workspaceId: group.workspace_id });
+          await this.jobs.enqueue(
+            trx,
+            'dataset.import_file',
+            { datasetId: d.id, blobKey, format },
+            { workspaceId: group.workspace_id },
+          );
           return d;
         });
         this.jobs.notify();
@@ -219,7 +236,11 @@ export class DatasetService {
   }
 
   /** A dataset version, checked for access. */
-  async getDataset(caller: Caller, id: number, opts: { allowDeleted?: boolean } = {}): Promise<{ dataset: DatasetRow; group: DatasetGroupRow }> {
+  async getDataset(
+    caller: Caller,
+    id: number,
+    opts: { allowDeleted?: boolean } = {},
+  ): Promise<{ dataset: DatasetRow; group: DatasetGroupRow }> {
     const dataset = await this.repo.findDataset(id);
     if (!dataset || (dataset.is_deleted && !opts.allowDeleted)) throw new NotFoundError('dataset', id);
     if (!canAccessWorkspace(caller, dataset.workspace_id)) throw new ForbiddenError(`access denied to dataset ${id}`);
@@ -237,22 +258,30 @@ export class DatasetService {
   /** A page of rows, by page number or by keyset cursor. Processing versions are not readable yet. */
   async readRows(caller: Caller, id: number, q: RowReadQuery): Promise<RowPage & { dataset: DatasetRow }> {
     const { dataset } = await this.getDataset(caller, id);
-    if (dataset.status === 'processing') throw new ConflictError(`dataset ${id} is still processing; its rows are readable once it is ready`);
-    if (dataset.status === 'failed') throw new ConflictError(`dataset ${id} failed: ${dataset.error ?? 'unknown error'}`);
+    if (dataset.status === 'processing')
+      throw new ConflictError(`dataset ${id} is still processing; its rows are readable once it is ready`);
+    if (dataset.status === 'failed')
+      throw new ConflictError(`dataset ${id} failed: ${dataset.error ?? 'unknown error'}`);
     const columns = JSON.parse(dataset.column_names) as string[];
     const search = q.q?.trim() || undefined;
     const afterIndex = q.cursor ? decodeCursor(q.cursor) : undefined;
     const view = rowViewOf(columns, q);
-    if (view?.sort && afterIndex !== undefined) throw new ValidationError('cursor cannot be combined with sort: page through a sorted view with page');
+    if (view?.sort && afterIndex !== undefined)
+      throw new ValidationError('cursor cannot be combined with sort: page through a sorted view with page');
     const offset = (q.page - 1) * q.perPage;
     const [stored, total] = await Promise.all(
       view
         ? [
             this.repo.readRowsInView(id, search, view, { afterIndex, offset, limit: q.perPage }),
             // Sorting alone keeps every row: no need to count them.
-            search || view.filters.length ? this.repo.countRowsInView(id, search, view) : Promise.resolve(dataset.row_count),
+            search || view.filters.length
+              ? this.repo.countRowsInView(id, search, view)
+              : Promise.resolve(dataset.row_count),
           ]
-        : [this.repo.readRows(id, { q: search, afterIndex, offset, limit: q.perPage }), search ? this.repo.countRows(id, search) : Promise.resolve(dataset.row_count)],
+        : [
+            this.repo.readRows(id, { q: search, afterIndex, offset, limit: q.perPage }),
+            search ? this.repo.countRows(id, search) : Promise.resolve(dataset.row_count),
+          ],
     );
     const last = stored[stored.length - 1];
     return {
@@ -268,7 +297,8 @@ export class DatasetService {
 
   async deleteDataset(caller: Caller, id: number): Promise<DatasetRow> {
     const { dataset } = await this.getDataset(caller, id);
-    if (dataset.status === 'processing') throw new ConflictError(`dataset ${id} is still processing; delete it once it is ready or failed`);
+    if (dataset.status === 'processing')
+      throw new ConflictError(`dataset ${id} is still processing; delete it once it is ready or failed`);
     await this.dbh.transaction(async (trx) => {
       const now = Date.now();
       await this.repo.updateDataset(trx, id, { is_deleted: 1, deleted_at: now });
@@ -276,7 +306,11 @@ export class DatasetService {
         await this.events.record(trx, {
           workspaceId: dataset.workspace_id,
           type: 'dataset_version_deleted',
-          details: { dataset_id: id, dataset_group_id: dataset.group_id, dataset_version_number: dataset.version_number },
+          details: {
+            dataset_id: id,
+            dataset_group_id: dataset.group_id,
+            dataset_version_number: dataset.version_number,
+          },
           userId: caller.userId,
         });
       }

@@ -65,7 +65,9 @@ export class DiffRepository {
   private changedCondition(spec: DiffSpec): RawBuilder<unknown> {
     if (spec.matchBy === 'content' || spec.common.length === 0) return sql`1 = 0`;
     return sql`(${sql.join(
-      spec.common.map(([f, t]) => sql`${this.dialect.jsonArrayItem('f.data', f)} <> ${this.dialect.jsonArrayItem('t.data', t)}`),
+      spec.common.map(
+        ([f, t]) => sql`${this.dialect.jsonArrayItem('f.data', f)} <> ${this.dialect.jsonArrayItem('t.data', t)}`,
+      ),
       sql` OR `,
     )})`;
   }
@@ -84,7 +86,8 @@ export class DiffRepository {
 
   /** Pairs of matched rows as `f` (from) and `t` (to), each with row_index and data. */
   private matched(spec: DiffSpec) {
-    if (spec.matchBy === 'row_identity') return sql`FROM dataset_rows t JOIN dataset_rows f ON ${this.identityJoin(spec.toId, spec.fromId, 't', 'f')}`;
+    if (spec.matchBy === 'row_identity')
+      return sql`FROM dataset_rows t JOIN dataset_rows f ON ${this.identityJoin(spec.toId, spec.fromId, 't', 'f')}`;
     return sql`FROM (${this.contentSide(spec.fromId, spec, 0)}) f JOIN (${this.contentSide(spec.toId, spec, 1)}) t ON t.k = f.k AND t.occ = f.occ`;
   }
 
@@ -92,20 +95,36 @@ export class DiffRepository {
     const [added, removed, matched] = await Promise.all([
       sql<{ n: number }>`SELECT count(*) AS n ${this.onlyIn(spec, 'added')}`.execute(this.db),
       sql<{ n: number }>`SELECT count(*) AS n ${this.onlyIn(spec, 'removed')}`.execute(this.db),
-      sql<{ n: number; c: number }>`SELECT count(*) AS n, coalesce(sum(CASE WHEN ${this.changedCondition(spec)} THEN 1 ELSE 0 END), 0) AS c ${this.matched(spec)}`.execute(this.db),
+      sql<{
+        n: number;
+        c: number;
+      }>`SELECT count(*) AS n, coalesce(sum(CASE WHEN ${this.changedCondition(spec)} THEN 1 ELSE 0 END), 0) AS c ${this.matched(spec)}`.execute(
+        this.db,
+      ),
     ]);
-    return { added: Number(added.rows[0].n), removed: Number(removed.rows[0].n), matched: Number(matched.rows[0].n), changed: Number(matched.rows[0].c) };
+    return {
+      added: Number(added.rows[0].n),
+      removed: Number(removed.rows[0].n),
+      matched: Number(matched.rows[0].n),
+      changed: Number(matched.rows[0].c),
+    };
   }
 
   async onlyInPage(spec: DiffSpec, kind: 'added' | 'removed', offset: number, limit: number): Promise<DiffRow[]> {
-    const r = await sql<DiffRow>`SELECT m.row_index, m.uid AS row_uid, m.data ${this.onlyIn(spec, kind)} ORDER BY m.row_index LIMIT ${limit} OFFSET ${offset}`.execute(this.db);
+    const r =
+      await sql<DiffRow>`SELECT m.row_index, m.uid AS row_uid, m.data ${this.onlyIn(spec, kind)} ORDER BY m.row_index LIMIT ${limit} OFFSET ${offset}`.execute(
+        this.db,
+      );
     return r.rows.map((x) => ({ ...x, row_index: Number(x.row_index) }));
   }
 
   async changedPage(spec: DiffSpec, offset: number, limit: number): Promise<ChangedRow[]> {
     if (spec.matchBy === 'content') return [];
-    const r = await sql<ChangedRow>`SELECT f.row_index AS from_index, t.row_index AS to_index, ${this.uid('t')} AS row_uid, f.data AS from_data, t.data AS to_data
-      ${this.matched(spec)} WHERE ${this.changedCondition(spec)} ORDER BY t.row_index LIMIT ${limit} OFFSET ${offset}`.execute(this.db);
+    const r =
+      await sql<ChangedRow>`SELECT f.row_index AS from_index, t.row_index AS to_index, ${this.uid('t')} AS row_uid, f.data AS from_data, t.data AS to_data
+      ${this.matched(spec)} WHERE ${this.changedCondition(spec)} ORDER BY t.row_index LIMIT ${limit} OFFSET ${offset}`.execute(
+        this.db,
+      );
     return r.rows.map((x) => ({ ...x, from_index: Number(x.from_index), to_index: Number(x.to_index) }));
   }
 }
@@ -147,21 +166,35 @@ export class KeyDiffRepository {
    * `data` (pages), `cmp` (the other shared columns' JSON joined by a control character: counting changed rows
    * without carrying whole rows through the join) or neither (added/removed counts).
    */
-  private side(datasetId: number, keyPos: number, win: IndexWindow | undefined, carry: 'data' | number[] | 'none'): RawBuilder<unknown> {
+  private side(
+    datasetId: number,
+    keyPos: number,
+    win: IndexWindow | undefined,
+    carry: 'data' | number[] | 'none',
+  ): RawBuilder<unknown> {
     const range = win ? sql` AND r.row_index >= ${win.lo} AND r.row_index < ${win.hi}` : sql``;
     const extra =
       carry === 'data'
         ? sql`, r.data`
         : carry === 'none'
           ? sql``
-          : sql`, ${carry.length === 0 ? sql`''` : sql.join(carry.map((pos) => this.dialect.jsonArrayItem('r.data', pos)), sql` || ${SEP} || `)} AS cmp`;
+          : sql`, ${
+              carry.length === 0
+                ? sql`''`
+                : sql.join(
+                    carry.map((pos) => this.dialect.jsonArrayItem('r.data', pos)),
+                    sql` || ${SEP} || `,
+                  )
+            } AS cmp`;
     return sql`SELECT r.row_index${extra}, ${this.dialect.jsonArrayItem('r.data', keyPos)} AS k FROM dataset_rows r WHERE r.dataset_id = ${datasetId}${range}`;
   }
 
   private changedCondition(spec: KeyDiffSpec): RawBuilder<unknown> {
     if (spec.common.length === 0) return sql`1 = 0`;
     return sql`(${sql.join(
-      spec.common.map(([f, t]) => sql`${this.dialect.jsonArrayItem('f.data', f)} <> ${this.dialect.jsonArrayItem('t.data', t)}`),
+      spec.common.map(
+        ([f, t]) => sql`${this.dialect.jsonArrayItem('f.data', f)} <> ${this.dialect.jsonArrayItem('t.data', t)}`,
+      ),
       sql` OR `,
     )})`;
   }
@@ -171,7 +204,11 @@ export class KeyDiffRepository {
    * a plain column, so SQLite builds an automatic index on it and PostgreSQL a hash join (computed inline, SQLite
    * evaluated the key expression once per pair: quadratic).
    */
-  private sides(spec: KeyDiffSpec, wins: { toWin?: IndexWindow; fromWin?: IndexWindow }, carry: 'data' | 'cmp' | 'none'): RawBuilder<unknown> {
+  private sides(
+    spec: KeyDiffSpec,
+    wins: { toWin?: IndexWindow; fromWin?: IndexWindow },
+    carry: 'data' | 'cmp' | 'none',
+  ): RawBuilder<unknown> {
     const [f, t] = carry === 'cmp' ? [spec.common.map((c) => c[0]), spec.common.map((c) => c[1])] : [carry, carry];
     return sql`WITH fs AS MATERIALIZED (${this.side(spec.fromId, spec.key[0], wins.fromWin, f)}), ts AS MATERIALIZED (${this.side(spec.toId, spec.key[1], wins.toWin, t)})`;
   }
@@ -191,18 +228,35 @@ export class KeyDiffRepository {
 
   /** Rows in a version (or its window): the denominator of progress. */
   async rowCount(datasetId: number): Promise<{ n: number; maxIndex: number }> {
-    const r = await sql<{ n: number; m: number | null }>`SELECT count(*) AS n, max(row_index) AS m FROM dataset_rows WHERE dataset_id = ${datasetId}`.execute(this.db);
+    const r = await sql<{
+      n: number;
+      m: number | null;
+    }>`SELECT count(*) AS n, max(row_index) AS m FROM dataset_rows WHERE dataset_id = ${datasetId}`.execute(this.db);
     return { n: Number(r.rows[0].n), maxIndex: r.rows[0].m === null ? -1 : Number(r.rows[0].m) };
   }
 
   /** Non-null key values held by more than one row of a version: how many, and a few of them with their row counts. */
-  async duplicateKeys(datasetId: number, keyPos: number, sampleSize: number): Promise<{ keys: number; rows: number; sample: Array<{ key: string; rows: number }> }> {
+  async duplicateKeys(
+    datasetId: number,
+    keyPos: number,
+    sampleSize: number,
+  ): Promise<{ keys: number; rows: number; sample: Array<{ key: string; rows: number }> }> {
     const dup = sql`SELECT s.k, count(*) AS n FROM (${this.side(datasetId, keyPos, undefined, 'none')}) s WHERE s.k <> ${JSON_NULL} GROUP BY s.k HAVING count(*) > 1`;
-    const total = await sql<{ keys: number; rows: number | null }>`SELECT count(*) AS keys, sum(d.n) AS rows FROM (${dup}) d`.execute(this.db);
+    const total = await sql<{
+      keys: number;
+      rows: number | null;
+    }>`SELECT count(*) AS keys, sum(d.n) AS rows FROM (${dup}) d`.execute(this.db);
     const keys = Number(total.rows[0].keys);
     if (keys === 0) return { keys: 0, rows: 0, sample: [] };
-    const sample = await sql<{ k: string; n: number }>`SELECT d.k, d.n FROM (${dup}) d ORDER BY d.n DESC, d.k LIMIT ${sampleSize}`.execute(this.db);
-    return { keys, rows: Number(total.rows[0].rows), sample: sample.rows.map((x) => ({ key: x.k, rows: Number(x.n) })) };
+    const sample = await sql<{
+      k: string;
+      n: number;
+    }>`SELECT d.k, d.n FROM (${dup}) d ORDER BY d.n DESC, d.k LIMIT ${sampleSize}`.execute(this.db);
+    return {
+      keys,
+      rows: Number(total.rows[0].rows),
+      sample: sample.rows.map((x) => ({ key: x.k, rows: Number(x.n) })),
+    };
   }
 
   /**
@@ -215,27 +269,68 @@ export class KeyDiffRepository {
     const toOnly = { toWin: wins?.toWin };
     const fromOnly = { fromWin: wins?.fromWin };
     const [added, removed, matched] = await Promise.all([
-      whole || wins.toWin ? sql<{ n: number }>`${this.sides(spec, toOnly, 'none')} SELECT count(*) AS n ${this.onlyIn('added')}`.execute(this.db) : zero,
-      whole || wins.fromWin ? sql<{ n: number }>`${this.sides(spec, fromOnly, 'none')} SELECT count(*) AS n ${this.onlyIn('removed')}`.execute(this.db) : zero,
       whole || wins.toWin
-        ? sql<{ n: number; c: number }>`${this.sides(spec, toOnly, 'cmp')} SELECT count(*) AS n, coalesce(sum(CASE WHEN f.cmp <> t.cmp THEN 1 ELSE 0 END), 0) AS c ${this.matched()}`.execute(this.db)
+        ? sql<{ n: number }>`${this.sides(spec, toOnly, 'none')} SELECT count(*) AS n ${this.onlyIn('added')}`.execute(
+            this.db,
+          )
+        : zero,
+      whole || wins.fromWin
+        ? sql<{
+            n: number;
+          }>`${this.sides(spec, fromOnly, 'none')} SELECT count(*) AS n ${this.onlyIn('removed')}`.execute(this.db)
+        : zero,
+      whole || wins.toWin
+        ? sql<{
+            n: number;
+            c: number;
+          }>`${this.sides(spec, toOnly, 'cmp')} SELECT count(*) AS n, coalesce(sum(CASE WHEN f.cmp <> t.cmp THEN 1 ELSE 0 END), 0) AS c ${this.matched()}`.execute(
+            this.db,
+          )
         : zero,
     ]);
-    const m = matched.rows[0] as { n: number; c: number };
-    return { added: Number(added.rows[0].n), removed: Number(removed.rows[0].n), matched: Number(m.n), changed: Number(m.c) };
+    const m = matched.rows[0];
+    return {
+      added: Number(added.rows[0].n),
+      removed: Number(removed.rows[0].n),
+      matched: Number(m.n),
+      changed: Number(m.c),
+    };
   }
 
-  async onlyInPage(spec: KeyDiffSpec, kind: 'added' | 'removed', offset: number, limit: number): Promise<Array<{ row_index: number; data: string; k: string }>> {
-    const r = await sql<{ row_index: number; data: string; k: string }>`${this.sides(spec, {}, 'data')} SELECT m.row_index, m.data, m.k ${this.onlyIn(kind)} ORDER BY m.row_index LIMIT ${limit} OFFSET ${offset}`.execute(this.db);
+  async onlyInPage(
+    spec: KeyDiffSpec,
+    kind: 'added' | 'removed',
+    offset: number,
+    limit: number,
+  ): Promise<Array<{ row_index: number; data: string; k: string }>> {
+    const r = await sql<{
+      row_index: number;
+      data: string;
+      k: string;
+    }>`${this.sides(spec, {}, 'data')} SELECT m.row_index, m.data, m.k ${this.onlyIn(kind)} ORDER BY m.row_index LIMIT ${limit} OFFSET ${offset}`.execute(
+      this.db,
+    );
     return r.rows.map((x) => ({ ...x, row_index: Number(x.row_index) }));
   }
 
-  async changedPage(spec: KeyDiffSpec, offset: number, limit: number): Promise<Array<{ from_index: number; to_index: number; k: string; from_data: string; to_data: string }>> {
+  async changedPage(
+    spec: KeyDiffSpec,
+    offset: number,
+    limit: number,
+  ): Promise<Array<{ from_index: number; to_index: number; k: string; from_data: string; to_data: string }>> {
     // The changed pairs are materialised before ORDER BY: joined and ordered in one step, SQLite gives up the automatic
     // index on the key and compares every pair (6k x 6k rows: 16 s instead of 15 ms).
-    const r = await sql<{ from_index: number; to_index: number; k: string; from_data: string; to_data: string }>`${this.sides(spec, {}, 'data')},
+    const r = await sql<{
+      from_index: number;
+      to_index: number;
+      k: string;
+      from_data: string;
+      to_data: string;
+    }>`${this.sides(spec, {}, 'data')},
       p AS MATERIALIZED (SELECT f.row_index AS from_index, t.row_index AS to_index, t.k, f.data AS from_data, t.data AS to_data ${this.matched()} WHERE ${this.changedCondition(spec)})
-      SELECT from_index, to_index, k, from_data, to_data FROM p ORDER BY to_index LIMIT ${limit} OFFSET ${offset}`.execute(this.db);
+      SELECT from_index, to_index, k, from_data, to_data FROM p ORDER BY to_index LIMIT ${limit} OFFSET ${offset}`.execute(
+      this.db,
+    );
     return r.rows.map((x) => ({ ...x, from_index: Number(x.from_index), to_index: Number(x.to_index) }));
   }
 }

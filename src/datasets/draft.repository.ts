@@ -16,13 +16,22 @@ export class DraftRepository {
       .selectAll()
       .where('group_id', '=', groupId)
       .where('is_deleted', '=', 0)
-      .where((eb) => eb.or([eb('status', '=', 'draft'), eb.and([eb('status', '=', 'processing'), eb('origin', '=', 'draft')])]))
+      .where((eb) =>
+        eb.or([eb('status', '=', 'draft'), eb.and([eb('status', '=', 'processing'), eb('origin', '=', 'draft')])]),
+      )
       .orderBy('id', 'desc')
       .executeTakeFirst();
   }
 
   async hasRows(ex: Executor, datasetId: number): Promise<boolean> {
-    return (await ex.selectFrom('dataset_rows').select('row_index').where('dataset_id', '=', datasetId).limit(1).executeTakeFirst()) !== undefined;
+    return (
+      (await ex
+        .selectFrom('dataset_rows')
+        .select('row_index')
+        .where('dataset_id', '=', datasetId)
+        .limit(1)
+        .executeTakeFirst()) !== undefined
+    );
   }
 
   /** Locks the dataset row for the rest of the transaction (PostgreSQL; SQLite transactions are exclusive already). */
@@ -48,18 +57,33 @@ export class DraftRepository {
   async findRow(ex: Executor, datasetId: number, rowIndex: number): Promise<StoredRow | undefined> {
     // row_index is a 32-bit integer column: a larger index cannot exist (and PostgreSQL would refuse the comparison).
     if (rowIndex > MAX_ID) return undefined;
-    return ex.selectFrom('dataset_rows').select(['row_index', 'row_uid', 'data']).where('dataset_id', '=', datasetId).where('row_index', '=', rowIndex).executeTakeFirst();
+    return ex
+      .selectFrom('dataset_rows')
+      .select(['row_index', 'row_uid', 'data'])
+      .where('dataset_id', '=', datasetId)
+      .where('row_index', '=', rowIndex)
+      .executeTakeFirst();
   }
 
   async updateRowData(ex: Executor, datasetId: number, rowIndex: number, data: string): Promise<void> {
-    await ex.updateTable('dataset_rows').set({ data }).where('dataset_id', '=', datasetId).where('row_index', '=', rowIndex).execute();
+    await ex
+      .updateTable('dataset_rows')
+      .set({ data })
+      .where('dataset_id', '=', datasetId)
+      .where('row_index', '=', rowIndex)
+      .execute();
   }
 
   /** Deletes the given rows; returns the indexes that existed. */
   async deleteRows(ex: Executor, datasetId: number, rowIndexes: number[]): Promise<number[]> {
     const possible = rowIndexes.filter((i) => i <= MAX_ID); // see findRow
     if (possible.length === 0) return [];
-    const rows = await ex.deleteFrom('dataset_rows').where('dataset_id', '=', datasetId).where('row_index', 'in', possible).returning('row_index').execute();
+    const rows = await ex
+      .deleteFrom('dataset_rows')
+      .where('dataset_id', '=', datasetId)
+      .where('row_index', 'in', possible)
+      .returning('row_index')
+      .execute();
     return rows.map((r) => r.row_index);
   }
 
@@ -83,7 +107,11 @@ export class DraftRepository {
   }
 
   async countRows(ex: Executor, datasetId: number): Promise<number> {
-    const row = await ex.selectFrom('dataset_rows').select((eb) => eb.fn.countAll<number>().as('n')).where('dataset_id', '=', datasetId).executeTakeFirstOrThrow();
+    const row = await ex
+      .selectFrom('dataset_rows')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('dataset_id', '=', datasetId)
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 

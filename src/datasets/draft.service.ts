@@ -26,22 +26,43 @@ export class DraftService {
    * (copying=true). A copy replaces the group's draft while that draft is untouched (no rows, no columns, not a copy);
    * otherwise 409 when the group already has a draft being edited, copied or saved.
    */
-  async createDraft(caller: Caller, input: { dataset_group_id: number; source_dataset_id?: number }): Promise<{ draft: DatasetRow; group: DatasetGroupRow; copying: boolean }> {
+  async createDraft(
+    caller: Caller,
+    input: { dataset_group_id: number; source_dataset_id?: number },
+  ): Promise<{ draft: DatasetRow; group: DatasetGroupRow; copying: boolean }> {
     const group = await this.access.getGroup(caller, input.dataset_group_id);
     let source: DatasetRow | undefined;
     if (input.source_dataset_id !== undefined) {
       source = (await this.access.getDataset(caller, input.source_dataset_id)).dataset;
-      if (source.group_id !== group.id) throw new ValidationError(`dataset ${source.id} belongs to dataset group ${source.group_id}, not ${group.id}`);
-      if (source.status !== 'ready') throw new ValidationError(`dataset ${source.id} is not a published version (status ${source.status}); copy a ready version`);
+      if (source.group_id !== group.id)
+        throw new ValidationError(`dataset ${source.id} belongs to dataset group ${source.group_id}, not ${group.id}`);
+      if (source.status !== 'ready')
+        throw new ValidationError(
+          `dataset ${source.id} is not a published version (status ${source.status}); copy a ready version`,
+        );
     }
     const draft = await this.dbh.transaction(async (trx) => {
       await this.datasets.lockGroup(trx, group.id);
       const existing = await this.drafts.findDraftInProgress(trx, group.id);
       // The empty draft every group starts with stands in for "no draft yet": a copy takes its place (same id).
       if (existing && source && (await this.isUntouched(trx, existing))) {
-        await this.datasets.updateDataset(trx, existing.id, { status: 'processing', source_dataset_id: source.id, column_names: source.column_names });
-        await this.jobs.enqueue(trx, 'dataset.copy_draft', { datasetId: existing.id, sourceId: source.id }, { workspaceId: group.workspace_id });
-        return { ...existing, status: 'processing' as const, source_dataset_id: source.id, column_names: source.column_names };
+        await this.datasets.updateDataset(trx, existing.id, {
+          status: 'processing',
+          source_dataset_id: source.id,
+          column_names: source.column_names,
+        });
+        await this.jobs.enqueue(
+          trx,
+          'dataset.copy_draft',
+          { datasetId: existing.id, sourceId: source.id },
+          { workspaceId: group.workspace_id },
+        );
+        return {
+          ...existing,
+          status: 'processing' as const,
+          source_dataset_id: source.id,
+          column_names: source.column_names,
+        };
       }
       if (existing) {
         throw new ConflictError(
@@ -59,7 +80,13 @@ export class DraftService {
         source_dataset_id: source?.id ?? null,
         column_names: source?.column_names ?? '[]',
       });
-      if (source) await this.jobs.enqueue(trx, 'dataset.copy_draft', { datasetId: d.id, sourceId: source.id }, { workspaceId: group.workspace_id });
+      if (source)
+        await this.jobs.enqueue(
+          trx,
+          'dataset.copy_draft',
+          { datasetId: d.id, sourceId: source.id },
+          { workspaceId: group.workspace_id },
+        );
       return d;
     });
     if (source) this.jobs.notify();
@@ -68,7 +95,8 @@ export class DraftService {
 
   /** An editable draft nobody has filled yet: no columns, no rows, not copied from a version. */
   private async isUntouched(ex: Tx, d: DatasetRow): Promise<boolean> {
-    if (d.status !== 'draft' || d.source_dataset_id !== null || (JSON.parse(d.column_names) as string[]).length > 0) return false;
+    if (d.status !== 'draft' || d.source_dataset_id !== null || (JSON.parse(d.column_names) as string[]).length > 0)
+      return false;
     return !(await this.drafts.hasRows(ex, d.id));
   }
 
@@ -79,8 +107,12 @@ export class DraftService {
       await this.datasets.lockGroup(trx, group.id);
       const d = await this.drafts.findDraftInProgress(trx, group.id);
       if (!d) throw new NotFoundError(`draft of dataset group ${group.id}`);
-      if (d.status !== 'draft') throw new ConflictError(`the draft of dataset group ${group.id} (dataset ${d.id}) is still being copied or saved`);
-      if ((JSON.parse(d.column_names) as string[]).length === 0) throw new ValidationError(`the draft (dataset ${d.id}) has no columns yet; add rows before saving it`);
+      if (d.status !== 'draft')
+        throw new ConflictError(
+          `the draft of dataset group ${group.id} (dataset ${d.id}) is still being copied or saved`,
+        );
+      if ((JSON.parse(d.column_names) as string[]).length === 0)
+        throw new ValidationError(`the draft (dataset ${d.id}) has no columns yet; add rows before saving it`);
       await this.datasets.updateDataset(trx, d.id, { status: 'processing' });
       await this.jobs.enqueue(trx, 'dataset.save_draft', { datasetId: d.id }, { workspaceId: group.workspace_id });
       return d;
@@ -92,21 +124,37 @@ export class DraftService {
   // ---- row and column edits (drafts only)
 
   /** Appends rows given as {column: value} objects; keys not yet in the draft become new columns (in first-seen order). */
-  async addRows(caller: Caller, id: number, rows: Array<Record<string, unknown>>): Promise<{ rowIds: number[]; columns: string[] }> {
+  async addRows(
+    caller: Caller,
+    id: number,
+    rows: Array<Record<string, unknown>>,
+  ): Promise<{ rowIds: number[]; columns: string[] }> {
     if (rows.length === 0) throw new ValidationError('rows must hold at least one row');
     if (rows.length > MAX_ROWS_PER_CALL) throw new ValidationError(`at most ${MAX_ROWS_PER_CALL} rows per call`);
     return this.edit(caller, id, async (trx, draft, columns) => {
-      for (const row of rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(checkColumnName(key, columns, true));
+      for (const row of rows)
+        for (const key of Object.keys(row))
+          if (!columns.includes(key)) columns.push(checkColumnName(key, columns, true));
       const first = await this.datasets.nextRowIndex(trx, id);
-      const stored = rows.map((row) => ({ data: JSON.stringify(columns.map((c) => (Object.hasOwn(row, c) ? (row[c] ?? null) : null))) }));
+      const stored = rows.map((row) => ({
+        data: JSON.stringify(columns.map((c) => (Object.hasOwn(row, c) ? (row[c] ?? null) : null))),
+      }));
       await this.datasets.insertRows(trx, id, first, stored);
-      await this.datasets.updateDataset(trx, id, { column_names: JSON.stringify(columns), row_count: draft.row_count + rows.length });
+      await this.datasets.updateDataset(trx, id, {
+        column_names: JSON.stringify(columns),
+        row_count: draft.row_count + rows.length,
+      });
       return { rowIds: rows.map((_, i) => first + i), columns };
     });
   }
 
   /** Sets some cells of one row; every key must be an existing column. */
-  async updateRow(caller: Caller, id: number, rowId: number, values: Record<string, unknown>): Promise<{ rowId: number; values: Record<string, unknown> }> {
+  async updateRow(
+    caller: Caller,
+    id: number,
+    rowId: number,
+    values: Record<string, unknown>,
+  ): Promise<{ rowId: number; values: Record<string, unknown> }> {
     return this.edit(caller, id, async (trx, _draft, columns) => {
       const unknown = Object.keys(values).filter((k) => !columns.includes(k));
       if (unknown.length > 0) throw new ValidationError(`unknown column(s) ${unknown.join(', ')}; add a column first`);
@@ -136,7 +184,8 @@ export class DraftService {
       const position = columns.length;
       columns.push(checkColumnName(name, columns, false));
       // Rows shorter than the column list read as null, so only a non-null default needs rewriting rows.
-      if (defaultValue !== null && defaultValue !== undefined) await this.drafts.fillColumn(trx, id, position, defaultValue);
+      if (defaultValue !== null && defaultValue !== undefined)
+        await this.drafts.fillColumn(trx, id, position, defaultValue);
       await this.datasets.updateDataset(trx, id, { column_names: JSON.stringify(columns) });
       return columns;
     });
@@ -165,7 +214,11 @@ export class DraftService {
   }
 
   /** Runs an edit in one transaction with the draft locked; anything but an editable draft is a 409. */
-  private async edit<T>(caller: Caller, id: number, fn: (trx: Tx, draft: DatasetRow, columns: string[]) => Promise<T>): Promise<T> {
+  private async edit<T>(
+    caller: Caller,
+    id: number,
+    fn: (trx: Tx, draft: DatasetRow, columns: string[]) => Promise<T>,
+  ): Promise<T> {
     await this.access.getDataset(caller, id);
     return this.dbh.transaction(async (trx) => {
       const draft = await this.drafts.lockDataset(trx, id);

@@ -29,18 +29,26 @@ export function importFileJob(publisher: VersionPublisher, blobs: BlobStore): Jo
         for await (const row of reader.rows()) await writer.add(row);
       } catch (err) {
         if (storageError !== undefined) {
-          throw new TransientError(`reading the uploaded file from storage failed: ${(storageError as Error).message ?? String(storageError)}`, { cause: storageError });
+          throw new TransientError(
+            `reading the uploaded file from storage failed: ${(storageError as Error).message ?? String(storageError)}`,
+            { cause: storageError },
+          );
         }
         throw err;
       }
       await writer.flush();
       if (writer.count === 0) throw new FileFormatError('file has no data rows');
-      await publisher.publish(ctx, datasetId, { columns: reader.columns, rowCount: writer.count, warnings: reader.warnings }, (d, version) => ({
-        workspaceId: d.workspace_id,
-        type: 'dataset_version_created_by_file',
-        details: { dataset_id: d.id, dataset_version_number: version },
-        userId: d.user_id,
-      }));
+      await publisher.publish(
+        ctx,
+        datasetId,
+        { columns: reader.columns, rowCount: writer.count, warnings: reader.warnings },
+        (d, version) => ({
+          workspaceId: d.workspace_id,
+          type: 'dataset_version_created_by_file',
+          details: { dataset_id: d.id, dataset_version_number: version },
+          userId: d.user_id,
+        }),
+      );
       await blobs.delete(blobKey);
     },
     async onFailed({ datasetId, blobKey }, message, ctx) {

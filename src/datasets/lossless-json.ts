@@ -99,12 +99,12 @@ class PythonJsonParser {
     if (c === '"') return this.string();
     if (c === '{') return this.object();
     if (c === '[') return this.array();
-    if (c === 'n' && s.startsWith('null', this.i)) return (this.i += 4), null;
-    if (c === 't' && s.startsWith('true', this.i)) return (this.i += 4), true;
-    if (c === 'f' && s.startsWith('false', this.i)) return (this.i += 5), false;
-    if (c === 'N' && s.startsWith('NaN', this.i)) return (this.i += 3), NaN;
-    if (c === 'I' && s.startsWith('Infinity', this.i)) return (this.i += 8), Infinity;
-    if (c === '-' && s.startsWith('-Infinity', this.i)) return (this.i += 9), -Infinity;
+    if (c === 'n' && s.startsWith('null', this.i)) return ((this.i += 4), null);
+    if (c === 't' && s.startsWith('true', this.i)) return ((this.i += 4), true);
+    if (c === 'f' && s.startsWith('false', this.i)) return ((this.i += 5), false);
+    if (c === 'N' && s.startsWith('NaN', this.i)) return ((this.i += 3), NaN);
+    if (c === 'I' && s.startsWith('Infinity', this.i)) return ((this.i += 8), Infinity);
+    if (c === '-' && s.startsWith('-Infinity', this.i)) return ((this.i += 9), -Infinity);
     NUMBER.lastIndex = this.i;
     const m = NUMBER.exec(s);
     if (!m) this.fail('Expecting value', this.i);
@@ -154,7 +154,7 @@ class PythonJsonParser {
     const o: Record<string, unknown> = {};
     this.i++;
     this.ws();
-    if (s[this.i] === '}') return this.i++, o;
+    if (s[this.i] === '}') return (this.i++, o);
     for (;;) {
       if (s[this.i] !== '"') this.fail('Expecting property name enclosed in double quotes', this.i);
       const key = this.string();
@@ -166,7 +166,7 @@ class PythonJsonParser {
       // defineProperty: "__proto__" is an ordinary key here, as in JSON.parse.
       Object.defineProperty(o, key, { value: v, enumerable: true, writable: true, configurable: true });
       this.ws();
-      if (s[this.i] === '}') return this.i++, o;
+      if (s[this.i] === '}') return (this.i++, o);
       if (s[this.i] !== ',') this.fail("Expecting ',' delimiter", this.i);
       this.i++;
       this.ws();
@@ -178,11 +178,11 @@ class PythonJsonParser {
     const a: unknown[] = [];
     this.i++;
     this.ws();
-    if (s[this.i] === ']') return this.i++, a;
+    if (s[this.i] === ']') return (this.i++, a);
     for (;;) {
       a.push(this.value());
       this.ws();
-      if (s[this.i] === ']') return this.i++, a;
+      if (s[this.i] === ']') return (this.i++, a);
       if (s[this.i] !== ',') this.fail("Expecting ',' delimiter", this.i);
       this.i++;
       this.ws();

@@ -14,11 +14,18 @@ export interface PurgeOptions {
   batchRows: number;
 }
 
-export function purgeJob(dbh: DatabaseHandle, datasets: DatasetRepository, jobs: JobRepository, opts: PurgeOptions): JobDefinition<'maintenance.purge'> {
+export function purgeJob(
+  dbh: DatabaseHandle,
+  datasets: DatasetRepository,
+  jobs: JobRepository,
+  opts: PurgeOptions,
+): JobDefinition<'maintenance.purge'> {
   const purgeRows = async (datasetId: number) => {
     for (;;) {
       // Relaxed: a batch lost to a crash is simply deleted again by the next run.
-      const n = await dbh.transaction((trx) => datasets.deleteRowBatch(trx, datasetId, opts.batchRows), { relaxed: true });
+      const n = await dbh.transaction((trx) => datasets.deleteRowBatch(trx, datasetId, opts.batchRows), {
+        relaxed: true,
+      });
       if (n < opts.batchRows) return;
       // Let requests and other jobs run between batches.
       await new Promise((r) => setImmediate(r));

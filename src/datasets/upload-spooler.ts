@@ -38,7 +38,8 @@ class Base64Decoder {
     const text = /[\r\n]/.test(piece) ? piece.replace(/[\r\n]/g, '') : piece;
     const bad = BASE64_CHARS.exec(text);
     if (bad) throw new ValidationError(`${this.field} is not valid base64: unexpected character "${bad[0]}"`);
-    if (this.padded && text.length > 0) throw new ValidationError(`${this.field} is not valid base64: data after padding`);
+    if (this.padded && text.length > 0)
+      throw new ValidationError(`${this.field} is not valid base64: data after padding`);
     const all = this.carry + text;
     const eq = all.indexOf('=');
     if (eq !== -1) {
@@ -50,16 +51,22 @@ class Base64Decoder {
     const out = Buffer.from(all.slice(0, usable), 'base64');
     this.size += out.length;
     if (this.size > this.maxBytes) {
-      throw new ValidationError(`file too large: more than ${this.maxBytes} bytes after decoding; the limit is ${this.maxBytes} bytes`);
+      throw new ValidationError(
+        `file too large: more than ${this.maxBytes} bytes after decoding; the limit is ${this.maxBytes} bytes`,
+      );
     }
     return out;
   }
 
   end(): void {
     const rest = this.carry.replace(/=+$/, '');
-    if (rest.length % 4 === 1 || (this.padded && this.carry.length !== 0)) throw new ValidationError(`${this.field} is not valid base64: bad length or padding`);
+    if (rest.length % 4 === 1 || (this.padded && this.carry.length !== 0))
+      throw new ValidationError(`${this.field} is not valid base64: bad length or padding`);
     if (rest.length > 0) this.size += Buffer.from(rest, 'base64').length;
-    if (this.size > this.maxBytes) throw new ValidationError(`file too large: ${this.size} bytes after decoding; the limit is ${this.maxBytes} bytes`);
+    if (this.size > this.maxBytes)
+      throw new ValidationError(
+        `file too large: ${this.size} bytes after decoding; the limit is ${this.maxBytes} bytes`,
+      );
   }
 
   tail(): Buffer {
@@ -77,16 +84,28 @@ interface Token {
  * every other top-level value is kept (nested objects and arrays included). Throws ValidationError on bad JSON,
  * bad base64 or an oversized file, after removing the temporary file.
  */
-export async function spoolJsonUpload(input: Readable, opts: { field: string; maxBytes: number; maxBodyBytes: number; tmpDir: string }): Promise<SpoolResult> {
+export async function spoolJsonUpload(
+  input: Readable,
+  opts: { field: string; maxBytes: number; maxBodyBytes: number; tmpDir: string },
+): Promise<SpoolResult> {
   await fsp.mkdir(opts.tmpDir, { recursive: true });
   const tmpPath = path.join(opts.tmpDir, `upload-${randomUUID()}.part`);
   let out: fs.WriteStream | undefined;
   let received = 0;
   input.on('data', (chunk: Buffer) => {
     received += chunk.length;
-    if (received > opts.maxBodyBytes) input.destroy(new ValidationError(`request body is larger than ${opts.maxBodyBytes} bytes`));
+    if (received > opts.maxBodyBytes)
+      input.destroy(new ValidationError(`request body is larger than ${opts.maxBodyBytes} bytes`));
   });
-  const tokens = input.pipe(streamJson.parser({ streamStrings: true, packStrings: false, streamKeys: false, packKeys: true, packNumbers: true }));
+  const tokens = input.pipe(
+    streamJson.parser({
+      streamStrings: true,
+      packStrings: false,
+      streamKeys: false,
+      packKeys: true,
+      packNumbers: true,
+    }),
+  );
   input.on('error', (err) => tokens.destroy(err));
 
   // A small assembler for every value except the file: containers on a stack, each remembering its pending key.
@@ -118,7 +137,7 @@ export async function spoolJsonUpload(input: Readable, opts: { field: string; ma
         case 'startObject':
         case 'startArray': {
           const container = token.name === 'startObject' ? {} : [];
-          if (stack.length === 0) root = container as Record<string, unknown>;
+          if (stack.length === 0) root = container;
           else place(container);
           stack.push({ container });
           break;
@@ -129,7 +148,8 @@ export async function spoolJsonUpload(input: Readable, opts: { field: string; ma
           break;
         case 'keyValue':
           // Assigning it would set the object's prototype: refused, as Fastify's own JSON parser refuses it.
-          if (token.value === '__proto__') throw new ValidationError('request body must not contain the key "__proto__"');
+          if (token.value === '__proto__')
+            throw new ValidationError('request body must not contain the key "__proto__"');
           stack[stack.length - 1].key = token.value as string;
           break;
         case 'startString':

@@ -119,14 +119,19 @@ export class VersionPublisher {
   }
 
   /** Marks a processing draft failed with its error, removes its rows, and records the event (fenced by `ctx`). */
-  async fail(ctx: JobRunContext, datasetId: number, message: string, event: (d: DatasetRow) => DomainEvent | undefined): Promise<void> {
+  async fail(
+    ctx: JobRunContext,
+    datasetId: number,
+    message: string,
+    event: (d: DatasetRow) => DomainEvent | undefined,
+  ): Promise<void> {
     await this.dbh.transaction(async (trx) => {
       await ctx.fence(trx);
       const draft = await this.repo.findDataset(datasetId, trx);
       if (!draft || draft.status !== 'processing') return;
       await this.repo.deleteRows(trx, datasetId);
       // Messages may quote file content; PostgreSQL text cannot hold NUL.
-      const error = message.replace(/\u0000/g, '\\u0000');
+      const error = message.replaceAll('\u0000', '\\u0000');
       await this.repo.updateDataset(trx, datasetId, { status: 'failed', error, row_count: 0, finished_at: Date.now() });
       const e = event(draft);
       if (e) await this.events.record(trx, e);

@@ -33,7 +33,10 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export function openDatabase(database: Config['database'], opts: Partial<DatabaseOptions> & { onConnectionError?: (err: Error) => void } = {}): DatabaseHandle {
+export function openDatabase(
+  database: Config['database'],
+  opts: Partial<DatabaseOptions> & { onConnectionError?: (err: Error) => void } = {},
+): DatabaseHandle {
   if (database.kind === 'postgres') {
     const timeout = (ms: number | undefined, def: number) => ((ms ?? def) > 0 ? (ms ?? def) : undefined);
     const pool = new pg.Pool({

@@ -20,7 +20,11 @@ export interface DialectCapabilities {
    * by SQLite's FTS5 trigram table request_logs_fts; null where no such prefilter is needed (PostgreSQL: its
    * trigram GIN indexes answer ilike itself) or possible (text under three characters). Always pair it with ilike.
    */
-  logTextCandidates(id: RawBuilder<unknown>, columns: ReadonlyArray<'input_text' | 'output_text'>, text: string): RawBuilder<boolean> | null;
+  logTextCandidates(
+    id: RawBuilder<unknown>,
+    columns: ReadonlyArray<'input_text' | 'output_text'>,
+    text: string,
+  ): RawBuilder<boolean> | null;
   /**
    * The database's clock in epoch milliseconds, as an SQL expression. Leases compare this clock only, never the clocks
    * of the hosts running workers (PostgreSQL: the server's clock; SQLite: the one machine sharing the file).
@@ -132,7 +136,8 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
     // SQLite's own clock (the C library's), not the JavaScript Date of the calling process.
     nowMs: sql<number>`CAST(unixepoch('subsec') * 1000 AS INTEGER)`,
     maxParams: 30000,
-    isUniqueViolation: (err) => /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/.test(String((err as { code?: string })?.code)),
+    isUniqueViolation: (err) =>
+      /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/.test(String((err as { code?: string })?.code)),
     bulkInsert: async (_trx, table, columns, rows) => {
       // Kysely's SQLite dialect runs everything on this one handle; inside transaction() we hold it.
       if (!raw) throw new Error('bulkInsert needs the SQLite handle');
@@ -143,7 +148,9 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
         let stmt = statements.get(key);
         if (!stmt) {
           const tuple = `(${columns.map(() => '?').join(', ')})`;
-          stmt = raw.prepare(`INSERT INTO ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) VALUES ${Array(n).fill(tuple).join(', ')}`);
+          stmt = raw.prepare(
+            `INSERT INTO ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) VALUES ${Array(n).fill(tuple).join(', ')}`,
+          );
           statements.set(key, stmt);
         }
         return stmt;
@@ -159,9 +166,10 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
         }
         full.run(params);
       }
-      for (; i < rows.length; i++) statementFor(1).run(rows[i] as unknown[]);
+      for (; i < rows.length; i++) statementFor(1).run(rows[i]);
     },
-    jsonText: (e, path) => sql<string | null>`CAST(json_extract(${e}, ${'$' + path.map((k) => `.${JSON.stringify(k)}`).join('')}) AS TEXT)`,
+    jsonText: (e, path) =>
+      sql<string | null>`CAST(json_extract(${e}, ${'$' + path.map((k) => `.${JSON.stringify(k)}`).join('')}) AS TEXT)`,
     // `->` returns minified JSON text (so 1 and "1" differ, objects compare by content).
     jsonArrayItem: (c, i) => sql<string>`coalesce(${sql.ref(c)} -> ${sql.lit(i)}, 'null')`,
     jsonArrayRemove: (c, i) => sql<string>`json_remove(${sql.ref(c)}, ${`$[${i}]`})`,

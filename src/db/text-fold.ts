@@ -7,6 +7,7 @@ export const FOLD_FUNCTION = 'strata_fold';
 // Only these two depart from a per-code-point simple lower-case mapping in String.prototype.toLowerCase:
 // Σ becomes ς at the end of a word (PostgreSQL always gives σ) and İ becomes "i" + U+0307 (PostgreSQL gives "i").
 const CONTEXTUAL = /[\u03a3\u0130]/g;
+// eslint-disable-next-line no-control-regex -- the whole ASCII range, NUL included, on purpose
 const ASCII = /^[\x00-\x7f]*$/;
 
 /** The only non-ASCII characters foldText maps to ASCII (İ → i, Kelvin sign → k); test/search-index.test.ts checks. */

@@ -7,7 +7,11 @@ export interface DomainEventDetails {
   dataset_version_created_by_file_failed: { dataset_id: number; error_message: string };
   dataset_version_created_from_draft: { dataset_id: number; dataset_version_number: number };
   dataset_version_deleted: { dataset_id: number; dataset_group_id: number; dataset_version_number: number };
-  dataset_version_created_from_filter_params: { dataset_id: number; rows_added: number; dataset_version_number: number };
+  dataset_version_created_from_filter_params: {
+    dataset_id: number;
+    rows_added: number;
+    dataset_version_number: number;
+  };
 }
 
 export type DomainEventType = keyof DomainEventDetails;

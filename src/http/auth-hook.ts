@@ -48,12 +48,21 @@ export function installAuthHook(app: FastifyInstance, auth: AuthService): void {
   async function authenticate(request: FastifyRequest, mode: AuthMode): Promise<void> {
     const headerKey = request.headers['x-api-key'];
     const authorization = request.headers.authorization;
-    const bearer = typeof authorization === 'string' && /^bearer\s+/i.test(authorization) ? authorization.replace(/^bearer\s+/i, '').trim() : undefined;
+    const bearer =
+      typeof authorization === 'string' && /^bearer\s+/i.test(authorization)
+        ? authorization.replace(/^bearer\s+/i, '').trim()
+        : undefined;
     const bodyKey =
-      mode === 'body_api_key' && request.body && typeof request.body === 'object' && typeof (request.body as { api_key?: unknown }).api_key === 'string'
+      mode === 'body_api_key' &&
+      request.body &&
+      typeof request.body === 'object' &&
+      typeof (request.body as { api_key?: unknown }).api_key === 'string'
         ? (request.body as { api_key: string }).api_key
         : undefined;
-    const apiKey = typeof headerKey === 'string' && headerKey !== '' ? headerKey : bodyKey ?? (bearer && !JWT_SHAPE.test(bearer) ? bearer : undefined);
+    const apiKey =
+      typeof headerKey === 'string' && headerKey !== ''
+        ? headerKey
+        : (bodyKey ?? (bearer && !JWT_SHAPE.test(bearer) ? bearer : undefined));
 
     if (apiKey) {
       const caller = await auth.authenticateApiKey(apiKey);
@@ -63,19 +72,24 @@ export function installAuthHook(app: FastifyInstance, auth: AuthService): void {
     }
     if (bearer && JWT_SHAPE.test(bearer)) {
       if (mode === 'api_key' || mode === 'body_api_key') {
-        throw new UnauthorizedError('this endpoint accepts API key authentication only (X-API-KEY header); a JWT is not accepted');
+        throw new UnauthorizedError(
+          'this endpoint accepts API key authentication only (X-API-KEY header); a JWT is not accepted',
+        );
       }
       const ws = request.headers['x-workspace-id'];
       let requested: number | undefined;
       if (typeof ws === 'string' && ws !== '') {
         requested = Number(ws);
-        if (!Number.isInteger(requested) || requested < 1) throw new ValidationError('X-Workspace-Id must be a positive integer');
+        if (!Number.isInteger(requested) || requested < 1)
+          throw new ValidationError('X-Workspace-Id must be a positive integer');
       }
       request.caller = await auth.authenticateJwt(bearer, requested);
       return;
     }
     throw new UnauthorizedError(
-      mode === 'api_key' ? 'API key required: send it in the X-API-KEY header' : 'authentication required: send an API key in X-API-KEY or a token in Authorization: Bearer',
+      mode === 'api_key'
+        ? 'API key required: send it in the X-API-KEY header'
+        : 'authentication required: send an API key in X-API-KEY or a token in Authorization: Bearer',
     );
   }
 }

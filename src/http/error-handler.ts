@@ -12,10 +12,18 @@ interface ZodFastifyIssue {
   message: string;
 }
 
-function issuesFromSchemaError(err: FastifyError & { validation: unknown[]; validationContext?: string }): FieldIssue[] {
+function issuesFromSchemaError(
+  err: FastifyError & { validation: unknown[]; validationContext?: string },
+): FieldIssue[] {
   const part = err.validationContext === 'querystring' ? 'query' : (err.validationContext ?? 'body');
   return (err.validation as ZodFastifyIssue[]).map((v) => ({
-    loc: [part, ...v.instancePath.split('/').filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s))],
+    loc: [
+      part,
+      ...v.instancePath
+        .split('/')
+        .filter(Boolean)
+        .map((s) => (/^\d+$/.test(s) ? Number(s) : s)),
+    ],
     msg: v.message,
     type: v.keyword,
   }));
@@ -30,11 +38,18 @@ function describe(issues: FieldIssue[]): string {
     .join('; ');
 }
 
-function send(request: FastifyRequest, reply: FastifyReply, status: number, message: string, issues?: FieldIssue[]): FastifyReply {
+function send(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  message: string,
+  issues?: FieldIssue[],
+): FastifyReply {
   // A download route may have set its file's type before failing; the error body is JSON (Fastify would 500 otherwise).
   reply.type('application/json; charset=utf-8').removeHeader('content-disposition');
   if (faceOf(request.url) === 'nebius') {
-    if (issues && issues.length > 0) return reply.code(status === 400 ? 422 : status).send({ detail: renderValidationDetail(issues) });
+    if (issues && issues.length > 0)
+      return reply.code(status === 400 ? 422 : status).send({ detail: renderValidationDetail(issues) });
     return reply.code(status).send({ detail: message });
   }
   return reply.code(status).send({ success: false, error: message, message });
@@ -46,7 +61,7 @@ const RETRY_AFTER_SECONDS = 5;
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const issues = issuesFromSchemaError(err as FastifyError & { validation: unknown[]; validationContext?: string });
+      const issues = issuesFromSchemaError(err);
       return send(request, reply, 400, describe(issues), issues);
     }
     if (err instanceof ValidationError) {
@@ -56,7 +71,8 @@ export function installErrorHandlers(app: FastifyInstance): void {
     // Fastify's own client errors: malformed JSON, body too large, unsupported media type...
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
     if (status >= 400 && status < 500) {
-      const message = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'request body is too large for this endpoint' : err.message;
+      const message =
+        err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'request body is too large for this endpoint' : err.message;
       if (faceOf(request.url) === 'nebius' && status === 400) {
         return send(request, reply, 422, message, [{ loc: ['body'], msg: message, type: 'json_invalid' }]);
       }
@@ -72,5 +88,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
     return send(request, reply, 500, `internal error (request id ${request.id})`);
   });
 
-  app.setNotFoundHandler((request, reply) => send(request, reply, 404, `no route for ${request.method} ${request.url.split('?')[0]}`));
+  app.setNotFoundHandler((request, reply) =>
+    send(request, reply, 404, `no route for ${request.method} ${request.url.split('?')[0]}`),
+  );
 }

@@ -9,11 +9,17 @@ import { describeValueProblem, findValueProblem } from '../input-limits.js';
  * Throws the door's 400 (422 on /v1) when `value` holds a NUL or nests too deep; `part` names where it was, and `at`
  * where inside it `value` sits (e.g. one streamed row: ['rows', 41]).
  */
-export function refuseHostileValue(part: 'body' | 'query' | 'path', value: unknown, at: Array<string | number> = []): void {
+export function refuseHostileValue(
+  part: 'body' | 'query' | 'path',
+  value: unknown,
+  at: Array<string | number> = [],
+): void {
   const problem = findValueProblem(value);
   if (!problem) return;
   const msg = describeValueProblem(problem);
-  throw new ValidationError(`${part}: ${msg}`, [{ loc: [part, ...at, ...problem.path.slice(0, 8)], msg, type: 'value_error' }]);
+  throw new ValidationError(`${part}: ${msg}`, [
+    { loc: [part, ...at, ...problem.path.slice(0, 8)], msg, type: 'value_error' },
+  ]);
 }
 
 /** Adds a global preValidation hook: bodies, query strings and path parameters are checked by one iterative walk. */

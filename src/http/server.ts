@@ -59,7 +59,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       info: {
         title: 'Strata',
         version: '0.1.0',
-        description: 'Datasets for LLM teams. PromptLayer-compatible (/api/public/v2, request-log routes) and Nebius-compatible (/v1) faces over one core.',
+        description:
+          'Datasets for LLM teams. PromptLayer-compatible (/api/public/v2, request-log routes) and Nebius-compatible (/v1) faces over one core.',
       },
       components: {
         securitySchemes: {

@@ -28,7 +28,11 @@ const RESERVED_PREFIXES = [
 ];
 
 export function isReservedPath(urlPath: string): boolean {
-  return RESERVED_PREFIXES.some((p) => (p.endsWith('/') || p.endsWith('-') ? urlPath.startsWith(p) : urlPath === p || urlPath.startsWith(`${p}/`) || urlPath.startsWith(`${p}?`)));
+  return RESERVED_PREFIXES.some((p) =>
+    p.endsWith('/') || p.endsWith('-')
+      ? urlPath.startsWith(p)
+      : urlPath === p || urlPath.startsWith(`${p}/`) || urlPath.startsWith(`${p}?`),
+  );
 }
 
 /** ui/dist of this package, whether running from src/ (tsx) or dist/ (compiled). */
@@ -67,7 +71,9 @@ export async function uiRoutes(app: FastifyInstance, opts: { uiDir?: string } = 
       if (file.startsWith(root + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile()) {
         // Vite names assets by content hash: they never change, so browsers may keep them.
         const immutable = relative.startsWith('assets/');
-        return immutable ? reply.sendFile(relative, { maxAge: '365d', immutable: true }) : reply.header('cache-control', 'no-cache').sendFile(relative, { cacheControl: false });
+        return immutable
+          ? reply.sendFile(relative, { maxAge: '365d', immutable: true })
+          : reply.header('cache-control', 'no-cache').sendFile(relative, { cacheControl: false });
       }
     }
     // A missing file (a path with an extension) is a 404; any other path is a page of the SPA.

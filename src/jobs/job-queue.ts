@@ -11,7 +11,12 @@ export class JobQueue {
     private readonly maxAttempts: number,
   ) {}
 
-  enqueue<N extends JobName>(ex: Executor, type: N, payload: JobPayloads[N], opts: { workspaceId?: number | null; runAt?: number } = {}): Promise<number> {
+  enqueue<N extends JobName>(
+    ex: Executor,
+    type: N,
+    payload: JobPayloads[N],
+    opts: { workspaceId?: number | null; runAt?: number } = {},
+  ): Promise<number> {
     return this.repo.enqueue(ex, type, payload, { ...opts, maxAttempts: this.maxAttempts });
   }
 

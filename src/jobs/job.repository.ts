@@ -27,7 +27,12 @@ export interface EnqueueOptions {
 
 /** The rows an attempt may write: its job, held by its worker, at its attempt number (the fencing token). */
 const owns = (t: AttemptToken) => (eb: ExpressionBuilder<Database, 'jobs'>) =>
-  eb.and([eb('id', '=', t.id), eb('locked_by', '=', t.workerId), eb('attempts', '=', t.attempt), eb('status', '=', 'running')]);
+  eb.and([
+    eb('id', '=', t.id),
+    eb('locked_by', '=', t.workerId),
+    eb('attempts', '=', t.attempt),
+    eb('status', '=', 'running'),
+  ]);
 
 export class JobRepository {
   constructor(
@@ -36,7 +41,12 @@ export class JobRepository {
   ) {}
 
   /** Inserts a job; pass the transaction that creates the thing the job serves. Due now (database time) unless `runAt`. */
-  async enqueue<N extends JobName>(ex: Executor, type: N, payload: JobPayloads[N], opts: EnqueueOptions): Promise<number> {
+  async enqueue<N extends JobName>(
+    ex: Executor,
+    type: N,
+    payload: JobPayloads[N],
+    opts: EnqueueOptions,
+  ): Promise<number> {
     const now = Date.now();
     const row = await ex
       .insertInto('jobs')
@@ -92,7 +102,11 @@ export class JobRepository {
   /** Extends the lease (database time); false when the attempt no longer owns the job. */
   async heartbeat(t: AttemptToken, leaseMs: number): Promise<boolean> {
     const now = this.dialect.nowMs;
-    const r = await this.db.updateTable('jobs').set({ lease_until: sql<number>`${now} + ${leaseMs}`, updated_at: Date.now() }).where(owns(t)).executeTakeFirst();
+    const r = await this.db
+      .updateTable('jobs')
+      .set({ lease_until: sql<number>`${now} + ${leaseMs}`, updated_at: Date.now() })
+      .where(owns(t))
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
 
@@ -111,7 +125,13 @@ export class JobRepository {
   async complete(t: AttemptToken): Promise<boolean> {
     const r = await this.db
       .updateTable('jobs')
-      .set({ status: 'done', lease_until: null, finished_at: this.dialect.nowMs, updated_at: Date.now(), last_error: null })
+      .set({
+        status: 'done',
+        lease_until: null,
+        finished_at: this.dialect.nowMs,
+        updated_at: Date.now(),
+        last_error: null,
+      })
       .where(owns(t))
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
@@ -125,7 +145,13 @@ export class JobRepository {
       .set(
         retryDelayMs === null
           ? { status: 'failed', lease_until: null, finished_at: now, updated_at: Date.now(), last_error: error }
-          : { status: 'queued', lease_until: null, run_at: sql<number>`${now} + ${retryDelayMs}`, updated_at: Date.now(), last_error: error },
+          : {
+              status: 'queued',
+              lease_until: null,
+              run_at: sql<number>`${now} + ${retryDelayMs}`,
+              updated_at: Date.now(),
+              last_error: error,
+            },
       )
       .where(owns(t))
       .executeTakeFirst();
@@ -152,7 +178,9 @@ export class JobRepository {
         last_error: error,
       })
       .where(owns(t))
-      .where((eb) => eb.or([eb('transient_since', 'is', null), eb('transient_since', '>', sql<number>`${now} - ${windowMs}`)]))
+      .where((eb) =>
+        eb.or([eb('transient_since', 'is', null), eb('transient_since', '>', sql<number>`${now} - ${windowMs}`)]),
+      )
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
@@ -179,7 +207,11 @@ export class JobRepository {
   }
 
   async purgeFinished(before: number): Promise<number> {
-    const r = await this.db.deleteFrom('jobs').where('status', 'in', ['done', 'failed']).where('finished_at', '<', before).executeTakeFirst();
+    const r = await this.db
+      .deleteFrom('jobs')
+      .where('status', 'in', ['done', 'failed'])
+      .where('finished_at', '<', before)
+      .executeTakeFirst();
     return Number(r.numDeletedRows);
   }
 }

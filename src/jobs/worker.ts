@@ -178,19 +178,29 @@ export class Worker {
       fence: (trx) => this.jobs.fence(trx, token),
     };
     if (job.attempts > job.max_attempts) {
-      await this.giveUp(token, def, payload, ctx, `gave up after ${job.max_attempts} attempts: ${job.last_error ?? 'worker stopped'}`, log);
+      await this.giveUp(
+        token,
+        def,
+        payload,
+        ctx,
+        `gave up after ${job.max_attempts} attempts: ${job.last_error ?? 'worker stopped'}`,
+        log,
+      );
       return;
     }
     const onStop = () => lease.abort();
     this.controller.signal.addEventListener('abort', onStop);
-    const beat = setInterval(() => {
-      this.jobs
-        .heartbeat(token, this.opts.leaseMs)
-        .then((ok) => {
-          if (!ok) lease.abort();
-        })
-        .catch((err) => log.warn({ err }, 'heartbeat failed'));
-    }, Math.max(100, Math.floor(this.opts.leaseMs / 3)));
+    const beat = setInterval(
+      () => {
+        this.jobs
+          .heartbeat(token, this.opts.leaseMs)
+          .then((ok) => {
+            if (!ok) lease.abort();
+          })
+          .catch((err) => log.warn({ err }, 'heartbeat failed'));
+      },
+      Math.max(100, Math.floor(this.opts.leaseMs / 3)),
+    );
     beat.unref();
     const started = Date.now();
     try {
@@ -225,7 +235,11 @@ export class Worker {
     }
     if (isTransientError(err)) {
       const delay = transientDelayMs(job.transient_failures, this.opts.transientMaxDelayMs);
-      const released = await this.persist('the retry', () => this.jobs.release(token, message, delay, this.opts.transientWindowMs), log);
+      const released = await this.persist(
+        'the retry',
+        () => this.jobs.release(token, message, delay, this.opts.transientWindowMs),
+        log,
+      );
       if (released) {
         log.warn({ err, retryInMs: delay }, 'job hit an infrastructure failure; retrying without spending an attempt');
         return;

@@ -15,7 +15,11 @@ export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
 };
 
 /** JSON Lines keyed in schema order; a null in an `option` column is omitted ("tools" absent, not "tools": null). */
-async function* fineTuningJsonl(columns: string[], schema: ColumnSchema[], rows: AsyncIterable<unknown[]>): AsyncIterable<string> {
+async function* fineTuningJsonl(
+  columns: string[],
+  schema: ColumnSchema[],
+  rows: AsyncIterable<unknown[]>,
+): AsyncIterable<string> {
   const optional = columns.map((c) => schema.find((s) => s.name === c)?.type.name === 'option');
   for await (const r of rows) {
     const o: Record<string, unknown> = {};

@@ -71,8 +71,12 @@ const SCHEMA_SAMPLE_ROWS = 200;
  * group expires); otherwise the newest import in progress (PENDING), otherwise the newest failed one (FAILED),
  * otherwise the editable draft (DRAFT).
  */
-export function currentOf(group: DatasetGroupRow, datasets: DatasetRow[]): { current: DatasetRow | undefined; status: NebiusStatus } {
-  const newest = (status: DatasetRow['status']) => datasets.filter((d) => d.status === status).sort((a, b) => b.version_number - a.version_number || b.id - a.id)[0];
+export function currentOf(
+  group: DatasetGroupRow,
+  datasets: DatasetRow[],
+): { current: DatasetRow | undefined; status: NebiusStatus } {
+  const newest = (status: DatasetRow['status']) =>
+    datasets.filter((d) => d.status === status).sort((a, b) => b.version_number - a.version_number || b.id - a.id)[0];
   const ready = newest('ready');
   if (ready) return { current: ready, status: group.expires_at !== null ? 'TEMPORARY' : 'READY' };
   const processing = newest('processing');
@@ -103,7 +107,10 @@ export class NebiusService {
   async createFromRows(caller: Caller, input: CreateFromRowsInput): Promise<NebiusDatasetView> {
     const issues = [...checkNameAndFolder(input), ...checkSchema(input.schema)];
     if (issues.length > 0) throw new ValidationError('the upload does not match its schema', issues);
-    const batches = () => (input.rows instanceof SpooledRows ? input.rows.batches(INSERT_BATCH_ROWS) : inBatches(input.rows, INSERT_BATCH_ROWS));
+    const batches = () =>
+      input.rows instanceof SpooledRows
+        ? input.rows.batches(INSERT_BATCH_ROWS)
+        : inBatches(input.rows, INSERT_BATCH_ROWS);
     let first = 0;
     for await (const batch of batches()) {
       issues.push(...checkRows(input.schema, batch, ['body', 'rows'], MAX_COLLECTED_ISSUES - issues.length, first));
@@ -133,19 +140,35 @@ export class NebiusService {
         // In batches: a large upload is never serialised twice over at once (and a streamed one is read back from disk).
         let start = 0;
         for await (const batch of batches()) {
-          await this.datasetRepo.insertRows(trx, inserted.id, start, batch.map((r) => ({ data: stringifyLossless(cellsInSchemaOrder(input.schema, r)) })));
+          await this.datasetRepo.insertRows(
+            trx,
+            inserted.id,
+            start,
+            batch.map((r) => ({ data: stringifyLossless(cellsInSchemaOrder(input.schema, r)) })),
+          );
           start += batch.length;
         }
         await this.datasetRepo.updateDataset(trx, inserted.id, { status: 'ready' });
         const version = { ...inserted, status: 'ready' as const };
-        await this.events.record(trx, { workspaceId, type: 'dataset_group_created', details: { dataset_group_id: group.id, name }, userId: caller.userId });
+        await this.events.record(trx, {
+          workspaceId,
+          type: 'dataset_group_created',
+          details: { dataset_group_id: group.id, name },
+          userId: caller.userId,
+        });
         await this.events.record(trx, {
           workspaceId,
           type: 'dataset_version_created_by_file',
           details: { dataset_id: version.id, dataset_version_number: 1 },
           userId: caller.userId,
         });
-        return { group, current: version, status: group.expires_at !== null ? 'TEMPORARY' : 'READY', schema: input.schema, error: null } satisfies NebiusDatasetView;
+        return {
+          group,
+          current: version,
+          status: group.expires_at !== null ? 'TEMPORARY' : 'READY',
+          schema: input.schema,
+          error: null,
+        } satisfies NebiusDatasetView;
       }),
     );
   }
@@ -190,8 +213,19 @@ export class NebiusService {
           schema_json: input.schema ? JSON.stringify(input.schema) : null,
         });
         await this.jobs.enqueue(trx, 'nebius.s3_import', { datasetId: draft.id }, { workspaceId });
-        await this.events.record(trx, { workspaceId, type: 'dataset_group_created', details: { dataset_group_id: group.id, name }, userId: caller.userId });
-        return { group, current: draft, status: 'PENDING', schema: input.schema ?? [], error: null } satisfies NebiusDatasetView;
+        await this.events.record(trx, {
+          workspaceId,
+          type: 'dataset_group_created',
+          details: { dataset_group_id: group.id, name },
+          userId: caller.userId,
+        });
+        return {
+          group,
+          current: draft,
+          status: 'PENDING',
+          schema: input.schema ?? [],
+          error: null,
+        } satisfies NebiusDatasetView;
       }),
     );
     this.jobs.notify();
@@ -223,8 +257,19 @@ export class NebiusService {
         });
         await alsoInTransaction(trx, draft.id);
         await this.jobs.enqueue(trx, 'nebius.upload_import', { datasetId: draft.id }, { workspaceId });
-        await this.events.record(trx, { workspaceId, type: 'dataset_group_created', details: { dataset_group_id: group.id, name: input.name }, userId: caller.userId });
-        return { group, current: draft, status: 'PENDING', schema: input.schema, error: null } satisfies NebiusDatasetView;
+        await this.events.record(trx, {
+          workspaceId,
+          type: 'dataset_group_created',
+          details: { dataset_group_id: group.id, name: input.name },
+          userId: caller.userId,
+        });
+        return {
+          group,
+          current: draft,
+          status: 'PENDING',
+          schema: input.schema,
+          error: null,
+        } satisfies NebiusDatasetView;
       }),
     );
     this.jobs.notify();
@@ -242,7 +287,7 @@ export class NebiusService {
 
   /** Fails early when the name is taken (complete checks again, in its transaction). */
   async assertNameAvailable(caller: Caller, name: string): Promise<void> {
-    await this.assertNameFree(this.dbh.db as unknown as Tx, caller.workspaceId, name);
+    await this.assertNameFree(this.dbh.db, caller.workspaceId, name);
   }
 
   // ---- read
@@ -254,14 +299,26 @@ export class NebiusService {
   }
 
   /** Cursor paging, newest first: `after` is the `last_id` of the previous page. */
-  async list(caller: Caller, q: { limit: number; after?: string; folder?: string }): Promise<{ data: NebiusDatasetView[]; hasMore: boolean }> {
+  async list(
+    caller: Caller,
+    q: { limit: number; after?: string; folder?: string },
+  ): Promise<{ data: NebiusDatasetView[]; hasMore: boolean }> {
     let beforeId: number | undefined;
     if (q.after) {
       beforeId = await this.repo.groupIdOf(q.after);
-      if (beforeId === undefined) throw new ValidationError('after is not a dataset id', [valueError(['query', 'after'], 'no dataset has this id', q.after)]);
+      if (beforeId === undefined)
+        throw new ValidationError('after is not a dataset id', [
+          valueError(['query', 'after'], 'no dataset has this id', q.after),
+        ]);
     }
     const folders = q.folder === undefined ? undefined : q.folder === '/' || q.folder === '' ? ['', '/'] : [q.folder];
-    const rows = await this.repo.listLiveGroups({ workspaceIds: [caller.workspaceId], folders, beforeId, limit: q.limit + 1, now: Date.now() });
+    const rows = await this.repo.listLiveGroups({
+      workspaceIds: [caller.workspaceId],
+      folders,
+      beforeId,
+      limit: q.limit + 1,
+      now: Date.now(),
+    });
     const page = rows.slice(0, q.limit);
     return { data: await this.describe(page), hasMore: rows.length > q.limit };
   }
@@ -283,18 +340,34 @@ export class NebiusService {
     caller: Caller,
     externalId: string,
     version?: string,
-  ): Promise<{ group: DatasetGroupRow; dataset: DatasetRow; columns: string[]; schema: () => Promise<ColumnSchema[]>; rows: () => AsyncIterable<unknown[]> }> {
+  ): Promise<{
+    group: DatasetGroupRow;
+    dataset: DatasetRow;
+    columns: string[];
+    schema: () => Promise<ColumnSchema[]>;
+    rows: () => AsyncIterable<unknown[]>;
+  }> {
     const { group, dataset } = await this.readableVersion(caller, externalId, version);
     const columns = JSON.parse(dataset.column_names) as string[];
     const rows = () => this.rowsOf(dataset.id, columns.length);
     const stored = storedSchemaFor(group, dataset, columns);
     // Without a stored schema, infer over every row so the Parquet types hold for all of them.
-    return { group, dataset, columns, schema: async () => stored ?? (await this.inferSchema(dataset.id, columns, Infinity)), rows };
+    return {
+      group,
+      dataset,
+      columns,
+      schema: async () => stored ?? (await this.inferSchema(dataset.id, columns, Infinity)),
+      rows,
+    };
   }
 
   // ---- change
 
-  async update(caller: Caller, externalId: string, patch: { name?: string; folder?: string }): Promise<NebiusDatasetView> {
+  async update(
+    caller: Caller,
+    externalId: string,
+    patch: { name?: string; folder?: string },
+  ): Promise<NebiusDatasetView> {
     const group = await this.findGroup(caller, externalId);
     const changes: { name?: string; folder?: string } = {};
     const issues = checkNameAndFolder(patch);
@@ -304,7 +377,8 @@ export class NebiusService {
     if (Object.keys(changes).length > 0) {
       await this.withUniqueName(changes.name ?? group.name, () =>
         this.dbh.transaction(async (trx) => {
-          if (changes.name !== undefined && changes.name !== group.name) await this.assertNameFree(trx, group.workspace_id, changes.name);
+          if (changes.name !== undefined && changes.name !== group.name)
+            await this.assertNameFree(trx, group.workspace_id, changes.name);
           await this.datasetRepo.updateGroup(trx, group.id, changes);
         }),
       );
@@ -324,7 +398,16 @@ export class NebiusService {
     for (const id of ids) {
       const group = await this.datasetRepo.findGroup(id);
       if (!group) continue;
-      await this.datasets.deleteGroup({ via: 'api_key', workspaceId: group.workspace_id, workspaceIds: [group.workspace_id], userId: null, apiKeyId: null }, id);
+      await this.datasets.deleteGroup(
+        {
+          via: 'api_key',
+          workspaceId: group.workspace_id,
+          workspaceIds: [group.workspace_id],
+          userId: null,
+          apiKeyId: null,
+        },
+        id,
+      );
     }
     return ids.length;
   }
@@ -332,12 +415,18 @@ export class NebiusService {
   // ---- helpers
 
   private async findGroup(caller: Caller, externalId: string): Promise<DatasetGroupRow> {
-    const group = /^[0-9a-f]{32}$/.test(externalId) ? await this.repo.findLiveGroup(caller.workspaceIds, externalId, Date.now()) : undefined;
+    const group = /^[0-9a-f]{32}$/.test(externalId)
+      ? await this.repo.findLiveGroup(caller.workspaceIds, externalId, Date.now())
+      : undefined;
     if (!group) throw new NotFoundError('dataset', externalId);
     return group;
   }
 
-  private async readableVersion(caller: Caller, externalId: string, version?: string): Promise<{ group: DatasetGroupRow; dataset: DatasetRow }> {
+  private async readableVersion(
+    caller: Caller,
+    externalId: string,
+    version?: string,
+  ): Promise<{ group: DatasetGroupRow; dataset: DatasetRow }> {
     const group = await this.findGroup(caller, externalId);
     const all = await this.repo.datasetsOfGroups([group.id]);
     let dataset: DatasetRow | undefined;
@@ -348,8 +437,12 @@ export class NebiusService {
       dataset = currentOf(group, all).current;
       if (!dataset) throw new NotFoundError('dataset content', externalId);
     }
-    if (dataset.status === 'processing') throw new ConflictError(`dataset ${externalId} is PENDING: its content is readable once it is READY`);
-    if (dataset.status === 'failed') throw new ConflictError(`dataset ${externalId} version ${dataset.external_id} FAILED: ${dataset.error ?? 'unknown error'}`);
+    if (dataset.status === 'processing')
+      throw new ConflictError(`dataset ${externalId} is PENDING: its content is readable once it is READY`);
+    if (dataset.status === 'failed')
+      throw new ConflictError(
+        `dataset ${externalId} version ${dataset.external_id} FAILED: ${dataset.error ?? 'unknown error'}`,
+      );
     return { group, dataset };
   }
 
@@ -392,11 +485,19 @@ export class NebiusService {
         let schema: ColumnSchema[] = [];
         if (current && (current.status === 'ready' || current.status === 'draft')) {
           const columns = JSON.parse(current.column_names) as string[];
-          schema = storedSchemaFor(group, current, columns) ?? (await this.inferSchema(current.id, columns, SCHEMA_SAMPLE_ROWS));
+          schema =
+            storedSchemaFor(group, current, columns) ??
+            (await this.inferSchema(current.id, columns, SCHEMA_SAMPLE_ROWS));
         } else if (group.schema_json) {
           schema = JSON.parse(group.schema_json) as ColumnSchema[];
         }
-        return { group, current, status, schema, error: status === 'FAILED' ? (current?.error ?? 'import failed') : null };
+        return {
+          group,
+          current,
+          status,
+          schema,
+          error: status === 'FAILED' ? (current?.error ?? 'import failed') : null,
+        };
       }),
     );
   }
@@ -437,7 +538,13 @@ export function valueError(loc: Array<string | number>, message: string, input: 
 }
 
 function tooLong(loc: Array<string | number>, max: number, input: string): FieldIssue {
-  return { type: 'string_too_long', loc, msg: `String should have at most ${max} characters`, input, ctx: { max_length: max } };
+  return {
+    type: 'string_too_long',
+    loc,
+    msg: `String should have at most ${max} characters`,
+    input,
+    ctx: { max_length: max },
+  };
 }
 
 /** Strata's bounds on the name (1..256 characters, not blank) and the folder (at most 1024 characters). */
@@ -445,18 +552,34 @@ export function checkNameAndFolder(input: { name?: string; folder?: string }): F
   const issues: FieldIssue[] = [];
   const { name, folder } = input;
   if (name !== undefined) {
-    if (name.length === 0) issues.push({ type: 'string_too_short', loc: ['body', 'name'], msg: 'String should have at least 1 character', input: name, ctx: { min_length: 1 } });
+    if (name.length === 0)
+      issues.push({
+        type: 'string_too_short',
+        loc: ['body', 'name'],
+        msg: 'String should have at least 1 character',
+        input: name,
+        ctx: { min_length: 1 },
+      });
     else if (name.length > MAX_NAME_CHARS) issues.push(tooLong(['body', 'name'], MAX_NAME_CHARS, name));
     else if (name.trim() === '') issues.push(valueError(['body', 'name'], 'name must not be blank', name));
   }
-  if (folder !== undefined && folder.length > MAX_FOLDER_CHARS) issues.push(tooLong(['body', 'folder'], MAX_FOLDER_CHARS, folder));
+  if (folder !== undefined && folder.length > MAX_FOLDER_CHARS)
+    issues.push(tooLong(['body', 'folder'], MAX_FOLDER_CHARS, folder));
   return issues;
 }
 
 /** At least one column; column names non-empty and unique. */
 export function checkSchema(schema: ColumnSchema[]): FieldIssue[] {
   if (schema.length === 0) {
-    return [{ type: 'too_short', loc: ['body', 'schema'], msg: 'List should have at least 1 item after validation, not 0', input: schema, ctx: { field_type: 'List', min_length: 1, actual_length: 0 } }];
+    return [
+      {
+        type: 'too_short',
+        loc: ['body', 'schema'],
+        msg: 'List should have at least 1 item after validation, not 0',
+        input: schema,
+        ctx: { field_type: 'List', min_length: 1, actual_length: 0 },
+      },
+    ];
   }
   if (schema.length > MAX_COLUMNS) {
     // Strata's own bound (documented), in pydantic's words for a list that is too long; the list itself is not echoed.
@@ -483,7 +606,9 @@ export function checkSchema(schema: ColumnSchema[]): FieldIssue[] {
 }
 
 function nameTaken(name: string): ValidationError {
-  return new ValidationError(`a dataset named "${name}" already exists`, [valueError(['body', 'name'], `a dataset named "${name}" already exists in this workspace`, name)]);
+  return new ValidationError(`a dataset named "${name}" already exists`, [
+    valueError(['body', 'name'], `a dataset named "${name}" already exists in this workspace`, name),
+  ]);
 }
 
 async function* inBatches<T>(items: T[], size: number): AsyncIterable<T[]> {

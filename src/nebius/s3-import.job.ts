@@ -8,7 +8,14 @@ import type { DatabaseHandle } from '../db/database.js';
 import { ColumnIndex } from '../datasets/parsers/table-reader.js';
 import { FileFormatError, openTableReader } from '../datasets/parsers/index.js';
 import { ParquetReader } from '../datasets/parsers/parquet-reader.js';
-import { baseType, cellsInSchemaOrder, checkRows, SchemaInferrer, type ColumnSchema, type ColumnType } from '../datasets/column-types.js';
+import {
+  baseType,
+  cellsInSchemaOrder,
+  checkRows,
+  SchemaInferrer,
+  type ColumnSchema,
+  type ColumnType,
+} from '../datasets/column-types.js';
 import type { VersionPublisher } from '../datasets/version-publisher.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { EndpointGuard } from '../net/s3-endpoint-guard.js';
@@ -55,7 +62,13 @@ function fromText(t: ColumnType, text: unknown): unknown {
  * One file row checked against a declared schema (CSV text read as the declared types), as cells in schema order;
  * a mismatch fails the import naming the row and up to MAX_SCHEMA_ISSUES problems.
  */
-export function declaredCells(declared: ColumnSchema[], names: string[], cells: unknown[], format: FileFormat, where: string): unknown[] {
+export function declaredCells(
+  declared: ColumnSchema[],
+  names: string[],
+  cells: unknown[],
+  format: FileFormat,
+  where: string,
+): unknown[] {
   const obj: Record<string, unknown> = {};
   names.forEach((n, j) => {
     if (j < cells.length) obj[n] = cells[j];
@@ -129,7 +142,9 @@ export function s3ImportJob(deps: S3ImportDeps): JobDefinition<'nebius.s3_import
               warnings.push(`skipped ${where}: not a .csv, .json, .jsonl or .parquet file`);
               continue;
             }
-            throw new PermanentJobError(`cannot tell the format of ${where}: name it .csv, .json, .jsonl or .parquet, or set its content type`);
+            throw new PermanentJobError(
+              `cannot tell the format of ${where}: name it .csv, .json, .jsonl or .parquet, or set its content type`,
+            );
           }
           totalBytes += fetched.size;
           if (totalBytes > deps.maxBytes) {
@@ -155,7 +170,8 @@ export function s3ImportJob(deps: S3ImportDeps): JobDefinition<'nebius.s3_import
               }
             }
           } catch (err) {
-            if (err instanceof FileFormatError) throw new PermanentJobError(`cannot parse ${where} as ${format.toUpperCase()}: ${err.message}`);
+            if (err instanceof FileFormatError)
+              throw new PermanentJobError(`cannot parse ${where} as ${format.toUpperCase()}: ${err.message}`);
             throw err;
           }
           warnings.push(...reader.warnings.map((w) => `${where}: ${w}`));

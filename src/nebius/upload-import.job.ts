@@ -39,7 +39,13 @@ export function uploadImportJob(deps: UploadImportDeps): JobDefinition<'nebius.u
       const format = upload.format as FileFormat;
       const partIds = JSON.parse(upload.part_ids_json) as string[];
       const writer = await publisher.startRows(datasetId, ctx);
-      const reader = openTableReader(format, concatenated(blobs, partIds.map((p) => partKey(upload.id, p))));
+      const reader = openTableReader(
+        format,
+        concatenated(
+          blobs,
+          partIds.map((p) => partKey(upload.id, p)),
+        ),
+      );
       let row = 0;
       try {
         for await (const cells of reader.rows()) {
@@ -47,7 +53,8 @@ export function uploadImportJob(deps: UploadImportDeps): JobDefinition<'nebius.u
           await writer.add(declaredCells(schema, reader.columns, cells, format, `row ${row}`));
         }
       } catch (err) {
-        if (err instanceof FileFormatError) throw new PermanentJobError(`cannot parse the uploaded file as ${format.toUpperCase()}: ${err.message}`);
+        if (err instanceof FileFormatError)
+          throw new PermanentJobError(`cannot parse the uploaded file as ${format.toUpperCase()}: ${err.message}`);
         throw err;
       }
       await writer.flush();
@@ -58,9 +65,15 @@ export function uploadImportJob(deps: UploadImportDeps): JobDefinition<'nebius.u
           columns: schema.map((c) => c.name),
           rowCount: writer.count,
           warnings: reader.warnings,
-          alsoInTransaction: async (trx, draft) => deps.repo.setGroupSchema(trx, draft.group_id, JSON.stringify(schema)),
+          alsoInTransaction: async (trx, draft) =>
+            deps.repo.setGroupSchema(trx, draft.group_id, JSON.stringify(schema)),
         },
-        (d, version) => ({ workspaceId: d.workspace_id, type: 'dataset_version_created_by_file', details: { dataset_id: d.id, dataset_version_number: version }, userId: d.user_id }),
+        (d, version) => ({
+          workspaceId: d.workspace_id,
+          type: 'dataset_version_created_by_file',
+          details: { dataset_id: d.id, dataset_version_number: version },
+          userId: d.user_id,
+        }),
       );
     },
     async onFailed({ datasetId }, message, ctx) {

@@ -14,7 +14,12 @@ export class UploadRepository {
   }
 
   async findUpload(workspaceIds: number[], id: string): Promise<UploadRow | undefined> {
-    return this.db.selectFrom('nebius_uploads').selectAll().where('id', '=', id).where('workspace_id', 'in', workspaceIds).executeTakeFirst();
+    return this.db
+      .selectFrom('nebius_uploads')
+      .selectAll()
+      .where('id', '=', id)
+      .where('workspace_id', 'in', workspaceIds)
+      .executeTakeFirst();
   }
 
   async findUploadOfDataset(datasetId: number): Promise<UploadRow | undefined> {
@@ -37,6 +42,12 @@ export class UploadRepository {
   }
 
   async listParts(uploadId: string): Promise<UploadPartRow[]> {
-    return this.db.selectFrom('nebius_upload_parts').selectAll().where('upload_id', '=', uploadId).orderBy('created_at').orderBy('id').execute();
+    return this.db
+      .selectFrom('nebius_upload_parts')
+      .selectAll()
+      .where('upload_id', '=', uploadId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
   }
 }

@@ -99,23 +99,50 @@ export class UploadService {
     const parts = new Map((await this.repo.listParts(upload.id)).map((p) => [p.id, p]));
     const issues: FieldIssue[] = [];
     if (partIds.length === 0) {
-      issues.push({ type: 'too_short', loc: ['body', 'part_ids'], msg: 'List should have at least 1 item after validation, not 0', input: partIds, ctx: { field_type: 'List', min_length: 1, actual_length: 0 } });
+      issues.push({
+        type: 'too_short',
+        loc: ['body', 'part_ids'],
+        msg: 'List should have at least 1 item after validation, not 0',
+        input: partIds,
+        ctx: { field_type: 'List', min_length: 1, actual_length: 0 },
+      });
     }
     const seen = new Set<string>();
     partIds.forEach((id, i) => {
       const loc = ['body', 'part_ids', i];
-      if (!parts.has(id)) issues.push({ type: 'value_error', loc, msg: 'Value error, no part of this upload has this id', input: id, ctx: { error: 'no part of this upload has this id' } });
-      else if (seen.has(id)) issues.push({ type: 'value_error', loc, msg: 'Value error, the part is listed twice', input: id, ctx: { error: 'the part is listed twice' } });
+      if (!parts.has(id))
+        issues.push({
+          type: 'value_error',
+          loc,
+          msg: 'Value error, no part of this upload has this id',
+          input: id,
+          ctx: { error: 'no part of this upload has this id' },
+        });
+      else if (seen.has(id))
+        issues.push({
+          type: 'value_error',
+          loc,
+          msg: 'Value error, the part is listed twice',
+          input: id,
+          ctx: { error: 'the part is listed twice' },
+        });
       seen.add(id);
     });
     if (issues.length > 0) throw new ValidationError('the parts are not valid', issues);
     const total = partIds.reduce((n, id) => n + Number(parts.get(id)?.size ?? 0), 0);
-    if (total > this.maxBytes) throw new PayloadTooLargeError(`the parts hold ${total} bytes; a dataset file may hold at most ${this.maxBytes}`);
+    if (total > this.maxBytes)
+      throw new PayloadTooLargeError(`the parts hold ${total} bytes; a dataset file may hold at most ${this.maxBytes}`);
     const schema = JSON.parse(upload.schema_json) as ColumnSchema[];
     let raced = false;
     await this.nebius.createForUpload(
       caller,
-      { name: upload.name, folder: upload.folder, schema, ai_project_id: upload.ai_project_id, fileName: `upload ${upload.id}.${upload.format}` },
+      {
+        name: upload.name,
+        folder: upload.folder,
+        schema,
+        ai_project_id: upload.ai_project_id,
+        fileName: `upload ${upload.id}.${upload.format}`,
+      },
       async (trx, draftId) => {
         if (!(await this.repo.complete(trx, upload.id, draftId, partIds, Date.now()))) {
           raced = true;
@@ -128,7 +155,9 @@ export class UploadService {
   }
 
   private async find(caller: Caller, uploadId: string): Promise<UploadRow> {
-    const upload = /^[0-9a-f]{32}$/.test(uploadId) ? await this.repo.findUpload(caller.workspaceIds, uploadId) : undefined;
+    const upload = /^[0-9a-f]{32}$/.test(uploadId)
+      ? await this.repo.findUpload(caller.workspaceIds, uploadId)
+      : undefined;
     if (!upload) throw new NotFoundError('upload', uploadId);
     return upload;
   }

@@ -43,12 +43,18 @@ export class OutboundAllowlist {
 
   constructor(entries: readonly string[]) {
     for (const raw of entries) {
-      const entry = raw.trim().toLowerCase().replace(/^\[|\]$/g, '');
+      const entry = raw
+        .trim()
+        .toLowerCase()
+        .replace(/^\[|\]$/g, '');
       if (entry === '') continue;
       if (entry.includes('/')) {
         try {
           const [addr, bits] = ipaddr.parseCIDR(entry);
-          this.ranges.push([normalise(addr), addr.kind() === 'ipv6' && normalise(addr).kind() === 'ipv4' ? Math.max(0, bits - 96) : bits]);
+          this.ranges.push([
+            normalise(addr),
+            addr.kind() === 'ipv6' && normalise(addr).kind() === 'ipv4' ? Math.max(0, bits - 96) : bits,
+          ]);
           continue;
         } catch {
           throw new Error(`STRATA_OUTBOUND_ALLOWLIST: "${raw}" is not a valid CIDR`);
@@ -78,7 +84,9 @@ export class OutboundAllowlist {
 
 /** IPv4-mapped IPv6 (::ffff:a.b.c.d) is judged as the IPv4 address it carries. */
 function normalise(addr: IpAddr): IpAddr {
-  return addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress() ? (addr as ipaddr.IPv6).toIPv4Address() : addr;
+  return addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()
+    ? (addr as ipaddr.IPv6).toIPv4Address()
+    : addr;
 }
 
 /**
@@ -121,7 +129,8 @@ export async function assertOutboundAllowed(
     throw new OutboundRefusedError(`"${String(url)}" is not a valid URL`);
   }
   const protocols = opts.protocols ?? ['http:', 'https:'];
-  if (!protocols.includes(parsed.protocol)) throw new OutboundRefusedError(`URL scheme ${parsed.protocol} is not allowed (use ${protocols.join(' or ')})`);
+  if (!protocols.includes(parsed.protocol))
+    throw new OutboundRefusedError(`URL scheme ${parsed.protocol} is not allowed (use ${protocols.join(' or ')})`);
   const list = allowlist instanceof OutboundAllowlist ? allowlist : new OutboundAllowlist(allowlist);
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
   if (host === '') throw new OutboundRefusedError('URL has no host');
@@ -134,7 +143,9 @@ export async function assertOutboundAllowed(
     try {
       addresses = await (opts.resolve ?? systemResolver)(host);
     } catch (err) {
-      throw new OutboundRefusedError(`could not resolve host ${host}: ${(err as { code?: string }).code ?? String(err)}`);
+      throw new OutboundRefusedError(
+        `could not resolve host ${host}: ${(err as { code?: string }).code ?? String(err)}`,
+      );
     }
     if (addresses.length === 0) throw new OutboundRefusedError(`host ${host} has no addresses`);
   }

@@ -18,7 +18,8 @@ export class EndpointGuard {
   /** Checks the URL's scheme and every address its host resolves to; throws BlockedAddressError with a readable reason. */
   async check(url: string): Promise<URL> {
     const target = await assertOutboundAllowed(url, this.list);
-    if (target.url.username || target.url.password) throw new OutboundRefusedError('the endpoint URL must not carry credentials');
+    if (target.url.username || target.url.password)
+      throw new OutboundRefusedError('the endpoint URL must not carry credentials');
     return target.url;
   }
 
@@ -32,10 +33,16 @@ export class EndpointGuard {
     return (hostname, options, callback) => {
       dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
         if (err) return callback(err, '', 4);
-        const list = addresses as dns.LookupAddress[];
+        const list = addresses;
         const bad = allowedHost ? undefined : list.find((a) => !this.addressAllowed(a.address));
-        if (bad) return callback(new OutboundRefusedError(`${hostname} resolves to ${bad.address}, a private or reserved address`), '', 4);
-        if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
+        if (bad)
+          return callback(
+            new OutboundRefusedError(`${hostname} resolves to ${bad.address}, a private or reserved address`),
+            '',
+            4,
+          );
+        if ((options as { all?: boolean }).all)
+          return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
         return callback(null, list[0].address, list[0].family);
       });
     };

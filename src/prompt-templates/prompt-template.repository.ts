@@ -1,7 +1,12 @@
 // All SQL of the prompt registry: templates, their numbered versions, release labels and provider base URLs.
 import type { Db, Executor } from '../db/database.js';
 import type { DialectCapabilities } from '../db/dialect.js';
-import type { PromptReleaseLabelRow, PromptTemplateRow, PromptTemplateVersionRow, ProviderBaseUrlRow } from '../db/schema.js';
+import type {
+  PromptReleaseLabelRow,
+  PromptTemplateRow,
+  PromptTemplateVersionRow,
+  ProviderBaseUrlRow,
+} from '../db/schema.js';
 
 /** The list filters of GET /prompt-templates that Strata evaluates in SQL. */
 export interface TemplateListQuery {
@@ -30,11 +35,21 @@ export class PromptTemplateRepository {
   ) {}
 
   async findByName(workspaceId: number, name: string, ex: Executor = this.db): Promise<PromptTemplateRow | undefined> {
-    return ex.selectFrom('prompt_templates').selectAll().where('workspace_id', '=', workspaceId).where('name', '=', name).executeTakeFirst();
+    return ex
+      .selectFrom('prompt_templates')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('name', '=', name)
+      .executeTakeFirst();
   }
 
   async findById(workspaceId: number, id: number, ex: Executor = this.db): Promise<PromptTemplateRow | undefined> {
-    return ex.selectFrom('prompt_templates').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+    return ex
+      .selectFrom('prompt_templates')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .executeTakeFirst();
   }
 
   /** The template row locked for the rest of the transaction (PostgreSQL; SQLite transactions are exclusive). */
@@ -63,7 +78,14 @@ export class PromptTemplateRepository {
 
   async insertVersion(
     ex: Executor,
-    v: { templateId: number; versionNumber: number; promptTemplate: unknown; metadata: unknown; commitMessage: string | null; providerBaseUrlName?: string | null },
+    v: {
+      templateId: number;
+      versionNumber: number;
+      promptTemplate: unknown;
+      metadata: unknown;
+      commitMessage: string | null;
+      providerBaseUrlName?: string | null;
+    },
   ): Promise<PromptTemplateVersionRow> {
     return ex
       .insertInto('prompt_template_versions')
@@ -89,7 +111,11 @@ export class PromptTemplateRepository {
     return Number(row?.v ?? 0);
   }
 
-  async findVersion(templateId: number, versionNumber: number, ex: Executor = this.db): Promise<PromptTemplateVersionRow | undefined> {
+  async findVersion(
+    templateId: number,
+    versionNumber: number,
+    ex: Executor = this.db,
+  ): Promise<PromptTemplateVersionRow | undefined> {
     return ex
       .selectFrom('prompt_template_versions')
       .selectAll()
@@ -114,7 +140,9 @@ export class PromptTemplateRepository {
       await ex
         .insertInto('prompt_release_labels')
         .values({ template_id: templateId, label, version_number: versionNumber, created_at: now, updated_at: now })
-        .onConflict((oc) => oc.columns(['template_id', 'label']).doUpdateSet({ version_number: versionNumber, updated_at: now }))
+        .onConflict((oc) =>
+          oc.columns(['template_id', 'label']).doUpdateSet({ version_number: versionNumber, updated_at: now }),
+        )
         .execute();
     }
   }
@@ -133,7 +161,12 @@ export class PromptTemplateRepository {
   async labelsOf(templateIds: number[]): Promise<Map<number, Map<number, string[]>>> {
     const out = new Map<number, Map<number, string[]>>();
     if (templateIds.length === 0) return out;
-    const rows = await this.db.selectFrom('prompt_release_labels').selectAll().where('template_id', 'in', templateIds).orderBy('label').execute();
+    const rows = await this.db
+      .selectFrom('prompt_release_labels')
+      .selectAll()
+      .where('template_id', 'in', templateIds)
+      .orderBy('label')
+      .execute();
     for (const r of rows) {
       const byVersion = out.get(r.template_id) ?? new Map<number, string[]>();
       byVersion.set(r.version_number, [...(byVersion.get(r.version_number) ?? []), r.label]);
@@ -157,18 +190,30 @@ export class PromptTemplateRepository {
   }
 
   /** A page of templates with their latest version (or the version `label` points at; templates without it are skipped). */
-  async list(workspaceId: number, q: TemplateListQuery): Promise<{ rows: Array<{ template: PromptTemplateRow; version: PromptTemplateVersionRow }>; total: number }> {
+  async list(
+    workspaceId: number,
+    q: TemplateListQuery,
+  ): Promise<{ rows: Array<{ template: PromptTemplateRow; version: PromptTemplateVersionRow }>; total: number }> {
     let base = this.db.selectFrom('prompt_templates as t').where('t.workspace_id', '=', workspaceId);
     if (q.name) base = base.where(this.dialect.ilike('t.name', `%${likeLiteral(q.name)}%`));
     // Tags are a JSON array of strings: an element matches as its quoted JSON text.
-    for (const tag of q.tags ?? []) base = base.where(this.dialect.ilike('t.tags', `%${likeLiteral(JSON.stringify(tag))}%`));
+    for (const tag of q.tags ?? [])
+      base = base.where(this.dialect.ilike('t.tags', `%${likeLiteral(JSON.stringify(tag))}%`));
     if (q.createdAfter !== undefined) base = base.where('t.created_at', '>=', q.createdAfter);
     if (q.createdBefore !== undefined) base = base.where('t.created_at', '<=', q.createdBefore);
     if (q.updatedAfter !== undefined) base = base.where('t.updated_at', '>=', q.updatedAfter);
     if (q.updatedBefore !== undefined) base = base.where('t.updated_at', '<=', q.updatedBefore);
     if (q.label) {
       const label = q.label;
-      base = base.where((eb) => eb.exists(eb.selectFrom('prompt_release_labels as l').select('l.template_id').whereRef('l.template_id', '=', 't.id').where('l.label', '=', label)));
+      base = base.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('prompt_release_labels as l')
+            .select('l.template_id')
+            .whereRef('l.template_id', '=', 't.id')
+            .where('l.label', '=', label),
+        ),
+      );
     }
     const count = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const order = q.sortOrder ?? 'desc';
@@ -187,7 +232,12 @@ export class PromptTemplateRepository {
   // ---- release labels by id (PromptLayer's prompt_label_id)
 
   async labelRows(templateId: number): Promise<PromptReleaseLabelRow[]> {
-    return this.db.selectFrom('prompt_release_labels').selectAll().where('template_id', '=', templateId).orderBy('label').execute();
+    return this.db
+      .selectFrom('prompt_release_labels')
+      .selectAll()
+      .where('template_id', '=', templateId)
+      .orderBy('label')
+      .execute();
   }
 
   /** A label of a template of the workspace. */
@@ -202,7 +252,12 @@ export class PromptTemplateRepository {
   }
 
   async findLabelByName(templateId: number, label: string): Promise<PromptReleaseLabelRow | undefined> {
-    return this.db.selectFrom('prompt_release_labels').selectAll().where('template_id', '=', templateId).where('label', '=', label).executeTakeFirst();
+    return this.db
+      .selectFrom('prompt_release_labels')
+      .selectAll()
+      .where('template_id', '=', templateId)
+      .where('label', '=', label)
+      .executeTakeFirst();
   }
 
   async insertLabel(templateId: number, label: string, versionNumber: number): Promise<PromptReleaseLabelRow> {
@@ -242,11 +297,21 @@ export class PromptTemplateRepository {
   // ---- provider base URLs
 
   async listBaseUrls(workspaceId: number): Promise<ProviderBaseUrlRow[]> {
-    return this.db.selectFrom('provider_base_urls').selectAll().where('workspace_id', '=', workspaceId).orderBy('name').execute();
+    return this.db
+      .selectFrom('provider_base_urls')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('name')
+      .execute();
   }
 
   async findBaseUrl(workspaceId: number, name: string): Promise<ProviderBaseUrlRow | undefined> {
-    return this.db.selectFrom('provider_base_urls').selectAll().where('workspace_id', '=', workspaceId).where('name', '=', name).executeTakeFirst();
+    return this.db
+      .selectFrom('provider_base_urls')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('name', '=', name)
+      .executeTakeFirst();
   }
 
   async findDefaultBaseUrl(workspaceId: number, provider: string): Promise<ProviderBaseUrlRow | undefined> {
@@ -260,21 +325,47 @@ export class PromptTemplateRepository {
   }
 
   /** Creates or replaces the named entry; making it the default clears the provider's previous default. */
-  async upsertBaseUrl(trx: Executor, workspaceId: number, v: { name: string; provider: string; url: string; isDefault: boolean }): Promise<ProviderBaseUrlRow> {
-      const now = Date.now();
-      if (v.isDefault) {
-        await trx.updateTable('provider_base_urls').set({ is_default: 0 }).where('workspace_id', '=', workspaceId).where('provider', '=', v.provider).where('name', '!=', v.name).execute();
-      }
-      return trx
-        .insertInto('provider_base_urls')
-        .values({ workspace_id: workspaceId, name: v.name, provider: v.provider, url: v.url, is_default: v.isDefault ? 1 : 0, created_at: now, updated_at: now })
-        .onConflict((oc) => oc.columns(['workspace_id', 'name']).doUpdateSet({ provider: v.provider, url: v.url, is_default: v.isDefault ? 1 : 0, updated_at: now }))
-        .returningAll()
-        .executeTakeFirstOrThrow();
+  async upsertBaseUrl(
+    trx: Executor,
+    workspaceId: number,
+    v: { name: string; provider: string; url: string; isDefault: boolean },
+  ): Promise<ProviderBaseUrlRow> {
+    const now = Date.now();
+    if (v.isDefault) {
+      await trx
+        .updateTable('provider_base_urls')
+        .set({ is_default: 0 })
+        .where('workspace_id', '=', workspaceId)
+        .where('provider', '=', v.provider)
+        .where('name', '!=', v.name)
+        .execute();
+    }
+    return trx
+      .insertInto('provider_base_urls')
+      .values({
+        workspace_id: workspaceId,
+        name: v.name,
+        provider: v.provider,
+        url: v.url,
+        is_default: v.isDefault ? 1 : 0,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['workspace_id', 'name'])
+          .doUpdateSet({ provider: v.provider, url: v.url, is_default: v.isDefault ? 1 : 0, updated_at: now }),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow();
   }
 
   async deleteBaseUrl(workspaceId: number, name: string): Promise<boolean> {
-    const res = await this.db.deleteFrom('provider_base_urls').where('workspace_id', '=', workspaceId).where('name', '=', name).executeTakeFirst();
+    const res = await this.db
+      .deleteFrom('provider_base_urls')
+      .where('workspace_id', '=', workspaceId)
+      .where('name', '=', name)
+      .executeTakeFirst();
     return Number(res.numDeletedRows) > 0;
   }
 }

@@ -2,7 +2,12 @@
 // render it for run() (llm_kwargs, provider base URL), list, manage labels and provider base URLs, and resolve the
 // template version a request log refers to.
 import type { DatabaseHandle } from '../db/database.js';
-import type { PromptReleaseLabelRow, PromptTemplateRow, PromptTemplateVersionRow, ProviderBaseUrlRow } from '../db/schema.js';
+import type {
+  PromptReleaseLabelRow,
+  PromptTemplateRow,
+  PromptTemplateVersionRow,
+  ProviderBaseUrlRow,
+} from '../db/schema.js';
 import type { Caller } from '../auth/caller.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { PromptTemplateRepository, TemplateListQuery } from './prompt-template.repository.js';
@@ -115,9 +120,11 @@ export class PromptTemplateService {
 
   /** By name (or numeric id), at `version`, at the version `label` points to, or the latest. */
   async get(caller: Caller, identifier: string, q: { version?: number; label?: string }): Promise<TemplateVersion> {
-    if (q.version !== undefined && q.label !== undefined) throw new ValidationError('send either version or label, not both');
+    if (q.version !== undefined && q.label !== undefined)
+      throw new ValidationError('send either version or label, not both');
     let template = await this.repo.findByName(caller.workspaceId, identifier);
-    if (!template && /^\d{1,15}$/.test(identifier)) template = await this.repo.findById(caller.workspaceId, Number(identifier));
+    if (!template && /^\d{1,15}$/.test(identifier))
+      template = await this.repo.findById(caller.workspaceId, Number(identifier));
     if (!template) throw new NotFoundError('prompt template', identifier);
     let version: PromptTemplateVersionRow | undefined;
     if (q.label !== undefined) {
@@ -135,11 +142,21 @@ export class PromptTemplateService {
     return { template, version, labels };
   }
 
-  async list(caller: Caller, q: Omit<TemplateListQuery, 'offset' | 'limit'> & { page: number; perPage: number }): Promise<{ items: TemplateVersion[]; total: number }> {
+  async list(
+    caller: Caller,
+    q: Omit<TemplateListQuery, 'offset' | 'limit'> & { page: number; perPage: number },
+  ): Promise<{ items: TemplateVersion[]; total: number }> {
     const { page, perPage, ...filters } = q;
-    const { rows, total } = await this.repo.list(caller.workspaceId, { ...filters, offset: (page - 1) * perPage, limit: perPage });
+    const { rows, total } = await this.repo.list(caller.workspaceId, {
+      ...filters,
+      offset: (page - 1) * perPage,
+      limit: perPage,
+    });
     const labels = await this.repo.labelsOf(rows.map((r) => r.template.id));
-    return { items: rows.map((r) => ({ ...r, labels: labels.get(r.template.id)?.get(r.version.version_number) ?? [] })), total };
+    return {
+      items: rows.map((r) => ({ ...r, labels: labels.get(r.template.id)?.get(r.version.version_number) ?? [] })),
+      total,
+    };
   }
 
   /**
@@ -151,19 +168,29 @@ export class PromptTemplateService {
     const found = await this.get(caller, identifier, { version: req.version, label: req.label });
     const stored = JSON.parse(found.version.prompt_template) as unknown;
     const metadata = presentMetadata(found.version.metadata);
-    const model = (metadata?.model ?? null) as ModelSpec | null;
+    const model = (metadata?.model ?? null) as ModelSpec | null; // eslint-disable-line @typescript-eslint/no-unnecessary-type-assertion -- narrows the stored JSON
     const variables = req.input_variables ?? {};
     const warnings: string[] = [];
     let template = stored;
-    let llmKwargs: Record<string, unknown> | null = null;
+    let llmKwargs: Record<string, unknown> | null;
     const notes: string[] = [];
     try {
       const report = newRenderReport();
       if (!req.skip_input_variable_rendering) template = renderPromptTemplate(stored, variables, report);
-      const built = buildLlmKwargs({ template, model, provider: req.provider, modelName: req.model, parameterOverrides: req.model_parameter_overrides }, variables);
+      const built = buildLlmKwargs(
+        {
+          template,
+          model,
+          provider: req.provider,
+          modelName: req.model,
+          parameterOverrides: req.model_parameter_overrides,
+        },
+        variables,
+      );
       llmKwargs = built.llm_kwargs;
       notes.push(...built.notes.map((n) => `llm_kwargs: ${n}`));
-      if (req.input_variables !== undefined && report.missing.size > 0) warnings.push(`Missing input variables: ${[...report.missing].sort().join(', ')}`);
+      if (req.input_variables !== undefined && report.missing.size > 0)
+        warnings.push(`Missing input variables: ${[...report.missing].sort().join(', ')}`);
       warnings.push(...report.notes);
     } catch (err) {
       // Only a template stored before publish validated its shape can get here; it must not break the fetch.
@@ -173,18 +200,36 @@ export class PromptTemplateService {
     }
     const provider = req.provider ?? model?.provider;
     const baseUrl = await this.baseUrlFor(caller.workspaceId, found.version.provider_base_url_name, provider);
-    if (found.version.provider_base_url_name && !baseUrl) warnings.push(`provider base URL "${found.version.provider_base_url_name}" is not configured in this workspace`);
-    return { ...found, prompt_template: template, metadata, llm_kwargs: llmKwargs, provider_base_url: baseUrl ?? null, warning: warnings.length > 0 ? warnings.join('; ') : null, notes };
+    if (found.version.provider_base_url_name && !baseUrl)
+      warnings.push(`provider base URL "${found.version.provider_base_url_name}" is not configured in this workspace`);
+    return {
+      ...found,
+      prompt_template: template,
+      metadata,
+      llm_kwargs: llmKwargs,
+      provider_base_url: baseUrl ?? null,
+      warning: warnings.length > 0 ? warnings.join('; ') : null,
+      notes,
+    };
   }
 
   /** A version's named entry, else the workspace's default entry for the provider. */
-  private async baseUrlFor(workspaceId: number, name: string | null, provider: string | undefined): Promise<ProviderBaseUrlRow | undefined> {
+  private async baseUrlFor(
+    workspaceId: number,
+    name: string | null,
+    provider: string | undefined,
+  ): Promise<ProviderBaseUrlRow | undefined> {
     if (name) return this.repo.findBaseUrl(workspaceId, name);
     return provider ? this.repo.findDefaultBaseUrl(workspaceId, provider) : undefined;
   }
 
   /** A new version from a base version with PromptLayer's patch applied; `check` validates the result like a publish. */
-  async patch(caller: Caller, identifier: string, p: TemplatePatch, check: (template: unknown) => void): Promise<TemplateVersion> {
+  async patch(
+    caller: Caller,
+    identifier: string,
+    p: TemplatePatch,
+    check: (template: unknown) => void,
+  ): Promise<TemplateVersion> {
     const base = await this.get(caller, identifier, { version: p.version, label: p.label });
     const template = structuredClone(JSON.parse(base.version.prompt_template)) as Record<string, unknown>;
     const chat = template.type === 'chat';
@@ -212,12 +257,18 @@ export class PromptTemplateService {
     check(template);
     const metadata = (base.version.metadata ? JSON.parse(base.version.metadata) : {}) as Record<string, unknown>;
     if (p.model_parameters || p.response_format !== undefined) {
-      const model = metadata.model && typeof metadata.model === 'object' ? { ...(metadata.model as Record<string, unknown>) } : null;
+      const model =
+        metadata.model && typeof metadata.model === 'object'
+          ? { ...(metadata.model as Record<string, unknown>) }
+          : null;
       if (!model) throw new ValidationError('model_parameters: the base version has no metadata.model to patch');
       if (p.response_format !== undefined && p.model_parameters && 'response_format' in p.model_parameters) {
         throw new ValidationError('send response_format either at the top level or inside model_parameters, not both');
       }
-      const params = { ...((model.parameters as Record<string, unknown> | undefined) ?? {}), ...(p.model_parameters ?? {}) };
+      const params = {
+        ...((model.parameters as Record<string, unknown> | undefined) ?? {}),
+        ...(p.model_parameters ?? {}),
+      };
       if (p.response_format === null) delete params.response_format;
       else if (p.response_format !== undefined) params.response_format = p.response_format;
       metadata.model = { ...model, parameters: params };
@@ -233,29 +284,45 @@ export class PromptTemplateService {
   }
 
   /** The template's release labels with the version each points at. */
-  async labels(caller: Caller, identifier: string): Promise<{ template: PromptTemplateRow; labels: Array<PromptReleaseLabelRow & { version_id: number }> }> {
+  async labels(
+    caller: Caller,
+    identifier: string,
+  ): Promise<{ template: PromptTemplateRow; labels: Array<PromptReleaseLabelRow & { version_id: number }> }> {
     const { template } = await this.get(caller, identifier, {});
     const rows = await this.repo.labelRows(template.id);
     const ids = await this.repo.versionIds(template.id, [...new Set(rows.map((r) => r.version_number))]);
     return { template, labels: rows.map((r) => ({ ...r, version_id: ids.get(r.version_number) ?? 0 })) };
   }
 
-  async createLabel(caller: Caller, promptId: number, name: string, versionNumber: number): Promise<PromptReleaseLabelRow & { version_id: number }> {
+  async createLabel(
+    caller: Caller,
+    promptId: number,
+    name: string,
+    versionNumber: number,
+  ): Promise<PromptReleaseLabelRow & { version_id: number }> {
     const template = await this.repo.findById(caller.workspaceId, promptId);
     if (!template) throw new NotFoundError('prompt template', promptId);
     const version = await this.versionOf(template, versionNumber);
     const label = name.trim();
     if (label === '') throw new ValidationError('name must not be blank');
-    if (await this.repo.findLabelByName(template.id, label)) throw new ConflictError(`prompt template "${template.name}" already has a release label "${label}"; move it with PATCH /prompt-labels/{id}`);
+    if (await this.repo.findLabelByName(template.id, label))
+      throw new ConflictError(
+        `prompt template "${template.name}" already has a release label "${label}"; move it with PATCH /prompt-labels/{id}`,
+      );
     try {
       return { ...(await this.repo.insertLabel(template.id, label, versionNumber)), version_id: version.id };
     } catch (err) {
-      if (this.dbh.dialect.isUniqueViolation(err)) throw new ConflictError(`prompt template "${template.name}" already has a release label "${label}"`);
+      if (this.dbh.dialect.isUniqueViolation(err))
+        throw new ConflictError(`prompt template "${template.name}" already has a release label "${label}"`);
       throw err;
     }
   }
 
-  async moveLabel(caller: Caller, labelId: number, versionNumber: number): Promise<PromptReleaseLabelRow & { version_id: number }> {
+  async moveLabel(
+    caller: Caller,
+    labelId: number,
+    versionNumber: number,
+  ): Promise<PromptReleaseLabelRow & { version_id: number }> {
     const label = await this.repo.findLabel(caller.workspaceId, labelId);
     if (!label) throw new NotFoundError('prompt label', labelId);
     const template = await this.repo.findById(caller.workspaceId, label.template_id);
@@ -285,15 +352,26 @@ export class PromptTemplateService {
     return row;
   }
 
-  async putBaseUrl(caller: Caller, v: { name: string; provider: string; url: string; is_default?: boolean }): Promise<ProviderBaseUrlRow> {
+  async putBaseUrl(
+    caller: Caller,
+    v: { name: string; provider: string; url: string; is_default?: boolean },
+  ): Promise<ProviderBaseUrlRow> {
     let url: URL;
     try {
       url = new URL(v.url);
     } catch {
       throw new ValidationError('url must be an absolute http(s) URL');
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ValidationError('url must be an absolute http(s) URL');
-    return this.dbh.transaction((trx) => this.repo.upsertBaseUrl(trx, caller.workspaceId, { name: v.name.trim(), provider: v.provider, url: v.url, isDefault: v.is_default ?? false }));
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new ValidationError('url must be an absolute http(s) URL');
+    return this.dbh.transaction((trx) =>
+      this.repo.upsertBaseUrl(trx, caller.workspaceId, {
+        name: v.name.trim(),
+        provider: v.provider,
+        url: v.url,
+        isDefault: v.is_default ?? false,
+      }),
+    );
   }
 
   async deleteBaseUrl(caller: Caller, name: string): Promise<void> {
@@ -312,7 +390,8 @@ export class PromptTemplateService {
     let template: PromptTemplateRow | undefined;
     if (ref.id !== undefined && ref.id !== null) template = await this.repo.findById(workspaceId, ref.id);
     else if (ref.name) template = await this.repo.findByName(workspaceId, ref.name);
-    if (!template) throw new ValidationError(`${field.name}: prompt template ${JSON.stringify(ref.name ?? ref.id)} does not exist`);
+    if (!template)
+      throw new ValidationError(`${field.name}: prompt template ${JSON.stringify(ref.name ?? ref.id)} does not exist`);
     let versionNumber: number | undefined;
     if (ref.version !== undefined && ref.version !== null) {
       if (!(await this.repo.findVersion(template.id, ref.version))) {
@@ -321,10 +400,12 @@ export class PromptTemplateService {
       versionNumber = ref.version;
     } else if (ref.label) {
       versionNumber = await this.repo.labelVersion(template.id, ref.label);
-      if (versionNumber === undefined) throw new ValidationError(`label: prompt template "${template.name}" has no release label "${ref.label}"`);
+      if (versionNumber === undefined)
+        throw new ValidationError(`label: prompt template "${template.name}" has no release label "${ref.label}"`);
     } else {
       versionNumber = (await this.repo.findLatestVersion(template.id))?.version_number;
-      if (versionNumber === undefined) throw new ValidationError(`${field.name}: prompt template "${template.name}" has no versions`);
+      if (versionNumber === undefined)
+        throw new ValidationError(`${field.name}: prompt template "${template.name}" has no versions`);
     }
     return { promptId: template.id, promptName: template.name, versionNumber };
   }
@@ -343,7 +424,12 @@ export function presentMetadata(stored: string | null): Record<string, unknown> 
   if (stored === null) return null;
   const metadata = JSON.parse(stored) as Record<string, unknown>;
   const model = metadata.model as ModelSpec | null | undefined;
-  if (model && typeof model === 'object' && (model.provider === 'openai' || model.provider === 'openai.azure') && !model.api_type) {
+  if (
+    model &&
+    typeof model === 'object' &&
+    (model.provider === 'openai' || model.provider === 'openai.azure') &&
+    !model.api_type
+  ) {
     return { ...metadata, model: { ...model, api_type: openAiApiType(model) } };
   }
   return metadata;
@@ -355,7 +441,10 @@ function patchList(current: unknown, patch: unknown[] | Record<string, unknown> 
   if (Array.isArray(patch)) return patch;
   const list = Array.isArray(current) ? [...current] : [];
   for (const [key, item] of Object.entries(patch)) {
-    if (!/^\d{1,6}$/.test(key) || Number(key) >= list.length) throw new ValidationError(`${field}: index "${key}" is not an index of the base version's ${list.length} ${field}`);
+    if (!/^\d{1,6}$/.test(key) || Number(key) >= list.length)
+      throw new ValidationError(
+        `${field}: index "${key}" is not an index of the base version's ${list.length} ${field}`,
+      );
     list[Number(key)] = item;
   }
   return list;

@@ -41,9 +41,15 @@ function lookup(variables: Record<string, unknown>, path: string): { found: bool
  * One text with one format. f-string: an unknown `{name}` is kept as written (so a missing variable stays visible);
  * jinja2: an unknown `{{ name }}` renders empty, as jinja2 does; `{% … %}` statements are kept and reported.
  */
-export function renderText(text: string, format: TemplateFormat, variables: Record<string, unknown>, report: RenderReport): string {
+export function renderText(
+  text: string,
+  format: TemplateFormat,
+  variables: Record<string, unknown>,
+  report: RenderReport,
+): string {
   if (format === 'jinja2') {
-    if (text.includes('{%')) report.notes.add('jinja2 statements ({% … %}) are not evaluated by Strata; they are returned as written');
+    if (text.includes('{%'))
+      report.notes.add('jinja2 statements ({% … %}) are not evaluated by Strata; they are returned as written');
     return text.replace(JINJA_EXPR, (_whole, path: string) => {
       const hit = lookup(variables, path);
       if (!hit.found) {
@@ -63,13 +69,19 @@ export function renderText(text: string, format: TemplateFormat, variables: Reco
 }
 
 export const formatOf = (holder: unknown, fallback: TemplateFormat = 'f-string'): TemplateFormat => {
-  const f = holder && typeof holder === 'object' ? (holder as { template_format?: unknown }).template_format : undefined;
+  const f =
+    holder && typeof holder === 'object' ? (holder as { template_format?: unknown }).template_format : undefined;
   return f === 'jinja2' ? 'jinja2' : f === 'f-string' ? 'f-string' : fallback;
 };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
-function renderParts(content: unknown, format: TemplateFormat, variables: Record<string, unknown>, report: RenderReport): unknown {
+function renderParts(
+  content: unknown,
+  format: TemplateFormat,
+  variables: Record<string, unknown>,
+  report: RenderReport,
+): unknown {
   if (typeof content === 'string') return renderText(content, format, variables, report);
   if (!Array.isArray(content)) return content;
   return content.map((part) =>
@@ -84,13 +96,21 @@ function renderParts(content: unknown, format: TemplateFormat, variables: Record
  * its own `template_format` (the template's, else f-string). Anything that is not a well-formed template is returned
  * as a copy, unrendered.
  */
-export function renderPromptTemplate(template: unknown, variables: Record<string, unknown>, report: RenderReport): unknown {
+export function renderPromptTemplate(
+  template: unknown,
+  variables: Record<string, unknown>,
+  report: RenderReport,
+): unknown {
   if (!isRecord(template)) return template;
   const copy = structuredClone(template);
   const fallback = formatOf(copy);
   if (copy.type === 'chat') {
     if (Array.isArray(copy.messages)) {
-      copy.messages = copy.messages.map((m) => (isRecord(m) && 'content' in m ? { ...m, content: renderParts(m.content, formatOf(m, fallback), variables, report) } : m));
+      copy.messages = copy.messages.map((m) =>
+        isRecord(m) && 'content' in m
+          ? { ...m, content: renderParts(m.content, formatOf(m, fallback), variables, report) }
+          : m,
+      );
     }
   } else if ('content' in copy) {
     copy.content = renderParts(copy.content, fallback, variables, report);

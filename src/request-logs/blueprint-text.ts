@@ -7,7 +7,13 @@ function blocksText(content: unknown): string[] {
   if (!Array.isArray(content)) return [];
   const out: string[] = [];
   for (const b of content as Block[]) {
-    if (b && typeof b === 'object' && typeof b.text === 'string' && (b.type === undefined || b.type === 'text' || b.type === 'input_text' || b.type === 'output_text')) out.push(b.text);
+    if (
+      b &&
+      typeof b === 'object' &&
+      typeof b.text === 'string' &&
+      (b.type === undefined || b.type === 'text' || b.type === 'input_text' || b.type === 'output_text')
+    )
+      out.push(b.text);
   }
   return out;
 }

@@ -4,7 +4,10 @@ import type { JobDefinition } from '../jobs/job-catalogue.js';
 import type { VersionPublisher } from '../datasets/version-publisher.js';
 import type { DatasetFromLogsService } from './dataset-from-logs.service.js';
 
-export function buildFromFilterJob(publisher: VersionPublisher, service: DatasetFromLogsService): JobDefinition<'dataset.build_from_filter'> {
+export function buildFromFilterJob(
+  publisher: VersionPublisher,
+  service: DatasetFromLogsService,
+): JobDefinition<'dataset.build_from_filter'> {
   return {
     async run({ datasetId, spec, warnings }, ctx) {
       if (!(await publisher.claimDraft(datasetId))) return;
@@ -16,7 +19,12 @@ export function buildFromFilterJob(publisher: VersionPublisher, service: Dataset
       await publisher.publish(
         ctx,
         datasetId,
-        { columns: plan.columns, rowCount: rowsAdded, warnings: [...warnings, ...plan.warnings], filterParams: spec.filterParams },
+        {
+          columns: plan.columns,
+          rowCount: rowsAdded,
+          warnings: [...warnings, ...plan.warnings],
+          filterParams: spec.filterParams,
+        },
         (d, version) => ({
           workspaceId: d.workspace_id,
           type: 'dataset_version_created_from_filter_params',

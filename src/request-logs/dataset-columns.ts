@@ -50,7 +50,8 @@ export interface ColumnOptions {
   transposeMetadata: boolean;
 }
 
-type Source = { kind: 'var'; name: string } | { kind: 'output' } | { kind: 'field'; field: string } | { kind: 'meta'; key: string };
+type Source =
+  { kind: 'var'; name: string } | { kind: 'output' } | { kind: 'field'; field: string } | { kind: 'meta'; key: string };
 
 export interface ColumnPlan {
   columns: string[];
@@ -59,7 +60,10 @@ export interface ColumnPlan {
 }
 
 /** Plans columns from pass one's rows (variables and metadata as JSON text). */
-export function planColumns(matches: Array<{ prompt_input_variables: string; metadata: string }>, opts: ColumnOptions): ColumnPlan {
+export function planColumns(
+  matches: Array<{ prompt_input_variables: string; metadata: string }>,
+  opts: ColumnOptions,
+): ColumnPlan {
   const sources: Source[] = [];
   if (opts.variablesToParse) {
     for (const name of opts.variablesToParse) sources.push({ kind: 'var', name });
@@ -90,7 +94,8 @@ function nameColumns(sources: Source[]): ColumnPlan {
   const columns: string[] = [];
   const warnings: string[] = [];
   for (const s of sources) {
-    const base = s.kind === 'var' ? s.name : s.kind === 'output' ? 'output' : s.kind === 'field' ? s.field : `metadata.${s.key}`;
+    const base =
+      s.kind === 'var' ? s.name : s.kind === 'output' ? 'output' : s.kind === 'field' ? s.field : `metadata.${s.key}`;
     let name = base;
     for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
     if (name !== base) warnings.push(`column "${base}" appears twice; the later one is named "${name}"`);
@@ -122,7 +127,8 @@ export function cellsFor(plan: ColumnPlan, log: RequestLogRow): unknown[] {
 export function cellForColumn(column: string, log: RequestLogRow, own: ColumnPlan): unknown {
   const i = own.columns.indexOf(column);
   if (i >= 0) return cellsFor({ ...own, sources: [own.sources[i]] }, log)[0];
-  if (column.startsWith('metadata.')) return (JSON.parse(log.metadata) as Record<string, string>)[column.slice('metadata.'.length)] ?? null;
+  if (column.startsWith('metadata.'))
+    return (JSON.parse(log.metadata) as Record<string, string>)[column.slice('metadata.'.length)] ?? null;
   const field = INCLUDE_FIELDS[column];
   return field ? field(log) : null;
 }

@@ -9,8 +9,23 @@ import type { DatasetService } from '../datasets/dataset.service.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { PromptTemplateService } from '../prompt-templates/prompt-template.service.js';
 import type { BuildSpec } from './build-spec.js';
-import { cellForColumn, cellsFor, INCLUDE_FIELDS, planLogColumns, planColumns, type ColumnPlan } from './dataset-columns.js';
-import { and, fromFilterGroup, fromLegacy, usesMetadata, type FilterGroup, type LegacyFilter, type LogFilter } from './log-filter.js';
+import {
+  cellForColumn,
+  cellsFor,
+  INCLUDE_FIELDS,
+  planLogColumns,
+  planColumns,
+  type ColumnPlan,
+} from './dataset-columns.js';
+import {
+  and,
+  fromFilterGroup,
+  fromLegacy,
+  usesMetadata,
+  type FilterGroup,
+  type LegacyFilter,
+  type LogFilter,
+} from './log-filter.js';
 import type { LogOrder, MatchRow, RequestLogRepository, SortColumn } from './request-log.repository.js';
 
 /** Most logs one version may hold (seed 003: limit is capped at 50,000). */
@@ -74,7 +89,11 @@ export class DatasetFromLogsService {
    * Checks the request, then in one transaction turns the group's editable draft (or a new one) into a processing
    * draft carrying the filter params, and enqueues the job that fills and publishes it.
    */
-  async createFromFilter(caller: Caller, input: FromFilterInput, warnings: string[]): Promise<{ draft: DatasetRow; group: DatasetGroupRow; warnings: string[] }> {
+  async createFromFilter(
+    caller: Caller,
+    input: FromFilterInput,
+    warnings: string[],
+  ): Promise<{ draft: DatasetRow; group: DatasetGroupRow; warnings: string[] }> {
     const group = await this.datasets.getGroup(caller, input.dataset_group_id);
     const spec = this.toSpec(group.workspace_id, input, warnings);
     const draft = await this.dbh.transaction(async (trx) => {
@@ -83,7 +102,13 @@ export class DatasetFromLogsService {
       let d: DatasetRow;
       if (existing) {
         // Seed 003: an existing draft is reused and its filter params replaced (its rows are replaced by the job).
-        await this.datasetRepo.updateDataset(trx, existing.id, { status: 'processing', origin: 'filter', filter_params: spec.filterParams, error: null, warnings: null });
+        await this.datasetRepo.updateDataset(trx, existing.id, {
+          status: 'processing',
+          origin: 'filter',
+          filter_params: spec.filterParams,
+          error: null,
+          warnings: null,
+        });
         d = { ...existing, status: 'processing', origin: 'filter', filter_params: spec.filterParams };
       } else {
         d = await this.datasetRepo.insertDataset(trx, {
@@ -95,7 +120,12 @@ export class DatasetFromLogsService {
           user_id: caller.userId,
         });
       }
-      await this.jobs.enqueue(trx, 'dataset.build_from_filter', { datasetId: d.id, spec, warnings }, { workspaceId: group.workspace_id });
+      await this.jobs.enqueue(
+        trx,
+        'dataset.build_from_filter',
+        { datasetId: d.id, spec, warnings },
+        { workspaceId: group.workspace_id },
+      );
       return d;
     });
     this.jobs.notify();
@@ -116,7 +146,9 @@ export class DatasetFromLogsService {
   async plan(spec: BuildSpec): Promise<{ matches: MatchRow[]; plan: ColumnPlan }> {
     let matches: MatchRow[];
     if (spec.source.kind === 'ids') {
-      const found = new Map((await this.logs.selectMatchesByIds(spec.workspaceId, spec.source.ids)).map((m) => [Number(m.id), m]));
+      const found = new Map(
+        (await this.logs.selectMatchesByIds(spec.workspaceId, spec.source.ids)).map((m) => [Number(m.id), m]),
+      );
       matches = spec.source.ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : [])).slice(0, spec.limit);
     } else {
       matches = await this.logs.selectMatches(spec.workspaceId, await this.filterOf(spec), spec.order, spec.limit);
@@ -139,7 +171,9 @@ export class DatasetFromLogsService {
 
   private async filterOf(spec: BuildSpec): Promise<LogFilter | undefined> {
     if (spec.source.kind !== 'filter') return undefined;
-    const parts = await fromLegacy(spec.source.legacy, (name, labels) => this.templates.versionsForLabels(spec.workspaceId, name, labels));
+    const parts = await fromLegacy(spec.source.legacy, (name, labels) =>
+      this.templates.versionsForLabels(spec.workspaceId, name, labels),
+    );
     if (spec.source.filterGroup) parts.push(fromFilterGroup(spec.source.filterGroup));
     return parts.length > 0 ? and(parts) : undefined;
   }
@@ -147,23 +181,31 @@ export class DatasetFromLogsService {
   /** Checks the rules the schema cannot see and freezes the request into a job spec. Adds warnings for ignored fields. */
   toSpec(workspaceId: number, input: FromFilterInput, warnings: string[]): BuildSpec {
     (input.include_fields ?? []).forEach((f, i) => {
-      if (f === 'output') warnings.push('include_fields: "output" is always a column (the output text); use "output_blueprint" for the raw output');
+      if (f === 'output')
+        warnings.push(
+          'include_fields: "output" is always a column (the output text); use "output_blueprint" for the raw output',
+        );
       else if (!(f in INCLUDE_FIELDS)) {
-        throw new ValidationError(`include_fields.${i}: unknown field "${f}"; use one of ${Object.keys(INCLUDE_FIELDS).join(', ')}`, [
-          { loc: ['body', 'include_fields', i], msg: `unknown field "${f}"`, type: 'value_error' },
-        ]);
+        throw new ValidationError(
+          `include_fields.${i}: unknown field "${f}"; use one of ${Object.keys(INCLUDE_FIELDS).join(', ')}`,
+          [{ loc: ['body', 'include_fields', i], msg: `unknown field "${f}"`, type: 'value_error' }],
+        );
       }
     });
     const includeFields = [...new Set((input.include_fields ?? []).filter((f) => f !== 'output'))];
     const limit = Math.min(input.limit ?? MAX_VERSION_ROWS, MAX_VERSION_ROWS);
     const columns = {
-      variablesToParse: input.variables_to_parse && input.variables_to_parse.length > 0 ? [...new Set(input.variables_to_parse)] : undefined,
+      variablesToParse:
+        input.variables_to_parse && input.variables_to_parse.length > 0
+          ? [...new Set(input.variables_to_parse)]
+          : undefined,
       includeFields,
       transposeMetadata: input.transpose_metadata_columns === true,
     };
     if (input.request_log_ids && input.request_log_ids.length > 0) {
       for (const f of SELECTION_FIELDS) {
-        if (input[f] !== undefined) warnings.push(`${f} was ignored: request_log_ids selects the logs (a static snapshot, in the given order)`);
+        if (input[f] !== undefined)
+          warnings.push(`${f} was ignored: request_log_ids selects the logs (a static snapshot, in the given order)`);
       }
       return {
         workspaceId,
@@ -176,10 +218,15 @@ export class DatasetFromLogsService {
     }
     if (input.filter_group) {
       const compiled = fromFilterGroup(input.filter_group);
-      if (columns.transposeMetadata && !(input.metadata_and?.length || input.metadata_or?.length) && !usesMetadata(compiled)) {
-        throw new ValidationError('transpose_metadata_columns requires metadata_and or metadata_or (or a metadata condition in filter_group)', [
-          { loc: ['body', 'transpose_metadata_columns'], msg: 'requires metadata filters', type: 'value_error' },
-        ]);
+      if (
+        columns.transposeMetadata &&
+        !(input.metadata_and?.length || input.metadata_or?.length) &&
+        !usesMetadata(compiled)
+      ) {
+        throw new ValidationError(
+          'transpose_metadata_columns requires metadata_and or metadata_or (or a metadata condition in filter_group)',
+          [{ loc: ['body', 'transpose_metadata_columns'], msg: 'requires metadata filters', type: 'value_error' }],
+        );
       }
     }
     const order: LogOrder = input.order_by_random
@@ -187,7 +234,8 @@ export class DatasetFromLogsService {
       : { kind: 'column', column: input.sort_by ?? 'request_start_time', direction: input.sort_order ?? 'desc' };
     const { dataset_group_id: _g, request_log_ids: _ids, filter_group, ...legacy } = input;
     const filterParams: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(input)) if (v !== undefined && k !== 'dataset_group_id' && k !== 'request_log_ids') filterParams[k] = v;
+    for (const [k, v] of Object.entries(input))
+      if (v !== undefined && k !== 'dataset_group_id' && k !== 'request_log_ids') filterParams[k] = v;
     return {
       workspaceId,
       source: { kind: 'filter', legacy: pickLegacy(legacy), filterGroup: filter_group },
@@ -199,7 +247,10 @@ export class DatasetFromLogsService {
   }
 
   /** Appends one log as a row of the group's editable draft, adding the columns it brings. */
-  async addRequestLog(caller: Caller, input: { dataset_group_id: number; request_log_id: number }): Promise<DatasetRow> {
+  async addRequestLog(
+    caller: Caller,
+    input: { dataset_group_id: number; request_log_id: number },
+  ): Promise<DatasetRow> {
     const group = await this.datasets.getGroup(caller, input.dataset_group_id);
     const log: RequestLogRow | undefined = await this.logs.findById(group.workspace_id, input.request_log_id);
     if (!log) throw new NotFoundError('request log', input.request_log_id);
@@ -211,16 +262,49 @@ export class DatasetFromLogsService {
       const own = planLogColumns(log);
       for (const c of own.columns) if (!columns.includes(c)) columns.push(c);
       const index = await this.datasetRepo.nextRowIndex(trx, draft.id);
-      await this.datasetRepo.insertRows(trx, draft.id, index, [{ data: JSON.stringify(columns.map((c) => cellForColumn(c, log, own))) }]);
+      await this.datasetRepo.insertRows(trx, draft.id, index, [
+        { data: JSON.stringify(columns.map((c) => cellForColumn(c, log, own))) },
+      ]);
       // The next row index is not the row count: deleted rows leave gaps in the indexes.
       const rowCount = draft.row_count + 1;
-      await this.datasetRepo.updateDataset(trx, draft.id, { column_names: JSON.stringify(columns), row_count: rowCount });
+      await this.datasetRepo.updateDataset(trx, draft.id, {
+        column_names: JSON.stringify(columns),
+        row_count: rowCount,
+      });
       return { ...draft, column_names: JSON.stringify(columns), row_count: rowCount };
     });
   }
 }
 
 function pickLegacy(i: LegacyFilter): LegacyFilter {
-  const { start_time, end_time, q, id, starred, metadata_and, metadata_or, tags_and, tags_or, prompt_templates_include, prompt_templates_exclude, scores, status } = i;
-  return { start_time, end_time, q, id, starred, metadata_and, metadata_or, tags_and, tags_or, prompt_templates_include, prompt_templates_exclude, scores, status };
+  const {
+    start_time,
+    end_time,
+    q,
+    id,
+    starred,
+    metadata_and,
+    metadata_or,
+    tags_and,
+    tags_or,
+    prompt_templates_include,
+    prompt_templates_exclude,
+    scores,
+    status,
+  } = i;
+  return {
+    start_time,
+    end_time,
+    q,
+    id,
+    starred,
+    metadata_and,
+    metadata_or,
+    tags_and,
+    tags_or,
+    prompt_templates_include,
+    prompt_templates_exclude,
+    scores,
+    status,
+  };
 }

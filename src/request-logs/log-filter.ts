@@ -27,7 +27,17 @@ export type LogColumn =
   | 'error_type'
   | 'score';
 
-export type TextColumn = 'input_text' | 'output_text' | 'provider' | 'model' | 'prompt_name' | 'error_message' | 'function_name' | 'error_type' | 'status' | 'api_type';
+export type TextColumn =
+  | 'input_text'
+  | 'output_text'
+  | 'provider'
+  | 'model'
+  | 'prompt_name'
+  | 'error_message'
+  | 'function_name'
+  | 'error_type'
+  | 'status'
+  | 'api_type';
 
 export type LogFilter =
   | { kind: 'and' | 'or'; items: LogFilter[] }
@@ -97,13 +107,16 @@ async function templateMatch(t: TemplateRef, resolveLabels: LabelResolver): Prom
 /** Every legacy field present becomes one conjunct. `starred: false` means "no starred filter", as in PromptLayer. */
 export async function fromLegacy(f: LegacyFilter, resolveLabels: LabelResolver): Promise<LogFilter[]> {
   const parts: LogFilter[] = [];
-  if (f.start_time !== undefined) parts.push({ kind: 'cmp', column: 'request_start_time', op: 'gte', value: parseIsoTime(f.start_time) });
-  if (f.end_time !== undefined) parts.push({ kind: 'cmp', column: 'request_start_time', op: 'lte', value: parseIsoTime(f.end_time) });
+  if (f.start_time !== undefined)
+    parts.push({ kind: 'cmp', column: 'request_start_time', op: 'gte', value: parseIsoTime(f.start_time) });
+  if (f.end_time !== undefined)
+    parts.push({ kind: 'cmp', column: 'request_start_time', op: 'lte', value: parseIsoTime(f.end_time) });
   if (f.q !== undefined && f.q.trim() !== '') parts.push({ kind: 'q', text: f.q.trim() });
   if (f.id !== undefined) parts.push({ kind: 'cmp', column: 'id', op: 'eq', value: f.id });
   if (f.starred === true) parts.push({ kind: 'cmp', column: 'starred', op: 'eq', value: 1 });
   for (const m of f.metadata_and ?? []) parts.push({ kind: 'meta', key: m.key, op: 'eq', values: [m.value] });
-  if (f.metadata_or && f.metadata_or.length > 0) parts.push(or(f.metadata_or.map((m) => ({ kind: 'meta', key: m.key, op: 'eq', values: [m.value] }))));
+  if (f.metadata_or && f.metadata_or.length > 0)
+    parts.push(or(f.metadata_or.map((m) => ({ kind: 'meta', key: m.key, op: 'eq', values: [m.value] }))));
   for (const t of f.tags_and ?? []) parts.push({ kind: 'tag', tags: [t] });
   if (f.tags_or && f.tags_or.length > 0) parts.push({ kind: 'tag', tags: [...new Set(f.tags_or)] });
   if (f.prompt_templates_include && f.prompt_templates_include.length > 0) {
@@ -112,7 +125,8 @@ export async function fromLegacy(f: LegacyFilter, resolveLabels: LabelResolver):
   if (f.prompt_templates_exclude && f.prompt_templates_exclude.length > 0) {
     parts.push(not(or(await Promise.all(f.prompt_templates_exclude.map((t) => templateMatch(t, resolveLabels))))));
   }
-  for (const s of f.scores ?? []) parts.push({ kind: 'score', name: s.name, op: SCORE_OPS[s.operator], value: s.value });
+  for (const s of f.scores ?? [])
+    parts.push({ kind: 'score', name: s.name, op: SCORE_OPS[s.operator], value: s.value });
   if (f.status && f.status.length > 0) parts.push({ kind: 'in', column: 'status', values: [...new Set(f.status)] });
   return parts;
 }
@@ -133,7 +147,15 @@ export interface FilterGroup {
 type FieldType = 'string' | 'text' | 'numeric' | 'datetime' | 'boolean' | 'array' | 'nested';
 
 /** filter_group field → how it is stored. Names follow PromptLayer's; a few Strata aliases are added. */
-const FIELDS: Record<string, { type: FieldType; column?: LogColumn; text?: TextColumn; target?: 'tags' | 'metadata_keys' | 'metadata' | 'input_variables' | 'scores' }> = {
+const FIELDS: Record<
+  string,
+  {
+    type: FieldType;
+    column?: LogColumn;
+    text?: TextColumn;
+    target?: 'tags' | 'metadata_keys' | 'metadata' | 'input_variables' | 'scores';
+  }
+> = {
   pl_id: { type: 'numeric', column: 'id' },
   id: { type: 'numeric', column: 'id' },
   prompt_id: { type: 'numeric', column: 'prompt_id' },
@@ -173,8 +195,25 @@ const FIELDS: Record<string, { type: FieldType; column?: LogColumn; text?: TextC
  * Fields PromptLayer documents that Strata does not index (output classification, tool names, flattened JSON
  * output and variable keys, intent). A condition on one is a 400 naming it: dropping it would change which logs match.
  */
-const UNSUPPORTED_FIELDS = new Set(['is_json', 'is_tool_call', 'is_plain_text', 'tool_names', 'output_keys', 'input_variable_keys', 'user_intent', 'agent_intent']);
-const NESTED_OPERATORS = new Set(['key_equals', 'key_not_equals', 'key_contains', 'in', 'not_in', 'is_empty', 'is_not_empty']);
+const UNSUPPORTED_FIELDS = new Set([
+  'is_json',
+  'is_tool_call',
+  'is_plain_text',
+  'tool_names',
+  'output_keys',
+  'input_variable_keys',
+  'user_intent',
+  'agent_intent',
+]);
+const NESTED_OPERATORS = new Set([
+  'key_equals',
+  'key_not_equals',
+  'key_contains',
+  'in',
+  'not_in',
+  'is_empty',
+  'is_not_empty',
+]);
 
 const OPERATORS: Record<FieldType, string[]> = {
   string: ['is', 'is_not', 'in', 'not_in', 'contains', 'not_contains', 'is_null', 'is_not_null'],
@@ -183,7 +222,21 @@ const OPERATORS: Record<FieldType, string[]> = {
   datetime: ['is', 'before', 'after', 'between'],
   boolean: ['is_true', 'is_false'],
   array: ['contains', 'not_contains', 'in', 'not_in', 'is_empty', 'is_not_empty'],
-  nested: ['key_equals', 'key_not_equals', 'key_contains', 'in', 'not_in', 'is_empty', 'is_not_empty', 'gt', 'gte', 'lt', 'lte', 'eq', 'neq'],
+  nested: [
+    'key_equals',
+    'key_not_equals',
+    'key_contains',
+    'in',
+    'not_in',
+    'is_empty',
+    'is_not_empty',
+    'gt',
+    'gte',
+    'lt',
+    'lte',
+    'eq',
+    'neq',
+  ],
 };
 
 export const FILTER_GROUP_MAX_DEPTH = 8;
@@ -233,21 +286,29 @@ const INTEGER_COLUMNS: Partial<Record<LogColumn, number>> = {
 function columnNumber(column: LogColumn, v: unknown, path: string): number {
   const n = asNumber(v, path);
   const max = INTEGER_COLUMNS[column];
-  if (max !== undefined && (!Number.isInteger(n) || Math.abs(n) > max)) throw bad(path, `must be an integer between ${-max} and ${max}`);
+  if (max !== undefined && (!Number.isInteger(n) || Math.abs(n) > max))
+    throw bad(path, `must be an integer between ${-max} and ${max}`);
   if (max === undefined && Math.abs(n) > 1e300) throw bad(path, 'is out of range');
   return n;
 }
 
 function condition(c: FilterCondition, path: string): LogFilter {
   if (!c || typeof c !== 'object' || typeof c.field !== 'string') throw bad(`${path}.field`, 'is required');
-  if (UNSUPPORTED_FIELDS.has(c.field)) throw bad(`${path}.field`, `"${c.field}" is a PromptLayer field that Strata does not support yet`);
+  if (UNSUPPORTED_FIELDS.has(c.field))
+    throw bad(`${path}.field`, `"${c.field}" is a PromptLayer field that Strata does not support yet`);
   if (c.field === 'output' && typeof c.nested_key === 'string' && NESTED_OPERATORS.has(String(c.operator))) {
-    throw bad(`${path}.field`, '"output" with nested_key (flattened JSON output) is not supported by Strata; filter output_text or use q');
+    throw bad(
+      `${path}.field`,
+      '"output" with nested_key (flattened JSON output) is not supported by Strata; filter output_text or use q',
+    );
   }
   const spec = FIELDS[c.field];
   if (!spec) throw bad(`${path}.field`, `unknown field "${c.field}"; known fields: ${Object.keys(FIELDS).join(', ')}`);
   if (typeof c.operator !== 'string' || !OPERATORS[spec.type].includes(c.operator)) {
-    throw bad(`${path}.operator`, `"${String(c.operator)}" is not an operator of ${spec.type} field ${c.field}; use one of ${OPERATORS[spec.type].join(', ')}`);
+    throw bad(
+      `${path}.operator`,
+      `"${String(c.operator)}" is not an operator of ${spec.type} field ${c.field}; use one of ${OPERATORS[spec.type].join(', ')}`,
+    );
   }
   const op = c.operator;
   const vp = `${path}.value`;
@@ -257,7 +318,12 @@ function condition(c: FilterCondition, path: string): LogFilter {
       if (op === 'is_null') return { kind: 'is_null', column };
       if (op === 'is_not_null') return not({ kind: 'is_null', column });
       if (op === 'contains' || op === 'not_contains') {
-        const t: LogFilter = { kind: 'text', column: column as TextColumn, op: 'contains', value: asString(c.value, vp) };
+        const t: LogFilter = {
+          kind: 'text',
+          column: column as TextColumn,
+          op: 'contains',
+          value: asString(c.value, vp),
+        };
         return op === 'contains' ? t : not(t);
       }
       if (op === 'in' || op === 'not_in') {
@@ -308,7 +374,8 @@ function condition(c: FilterCondition, path: string): LogFilter {
       return { kind: 'cmp', column: spec.column!, op: 'eq', value: op === 'is_true' ? 1 : 0 };
     case 'array': {
       const isTags = spec.target === 'tags';
-      const has = (values: string[]): LogFilter => (isTags ? { kind: 'tag', tags: values } : { kind: 'meta_key', keys: values });
+      const has = (values: string[]): LogFilter =>
+        isTags ? { kind: 'tag', tags: values } : { kind: 'meta_key', keys: values };
       const anything: LogFilter = isTags ? { kind: 'any_tag' } : { kind: 'any_meta' };
       if (op === 'is_empty') return not(anything);
       if (op === 'is_not_empty') return anything;
@@ -320,16 +387,22 @@ function condition(c: FilterCondition, path: string): LogFilter {
       return op === 'in' ? f : not(f);
     }
     case 'nested': {
-      if (typeof c.nested_key !== 'string' || c.nested_key === '') throw bad(`${path}.nested_key`, `is required for field ${c.field}`);
+      if (typeof c.nested_key !== 'string' || c.nested_key === '')
+        throw bad(`${path}.nested_key`, `is required for field ${c.field}`);
       const key = c.nested_key;
       if (spec.target === 'scores') {
         const ops: Record<string, Cmp> = { ...NUM_OPS, key_equals: 'eq', key_not_equals: 'neq' };
         if (!(op in ops)) throw bad(`${path}.operator`, `scores take ${Object.keys(ops).join(', ')}`);
         return { kind: 'score', name: key, op: ops[op], value: asNumber(c.value, vp) };
       }
-      if (['gt', 'gte', 'lt', 'lte', 'eq', 'neq'].includes(op)) throw bad(`${path}.operator`, `numeric comparisons apply to scores only`);
+      if (['gt', 'gte', 'lt', 'lte', 'eq', 'neq'].includes(op))
+        throw bad(`${path}.operator`, `numeric comparisons apply to scores only`);
       const mk = (o: 'eq' | 'contains' | 'in' | 'exists', values: string[]): LogFilter =>
-        spec.target === 'metadata' ? (o === 'exists' ? { kind: 'meta_key', keys: [key] } : { kind: 'meta', key, op: o, values }) : { kind: 'input_var', path: key.split('.'), op: o, values };
+        spec.target === 'metadata'
+          ? o === 'exists'
+            ? { kind: 'meta_key', keys: [key] }
+            : { kind: 'meta', key, op: o, values }
+          : { kind: 'input_var', path: key.split('.'), op: o, values };
       switch (op) {
         case 'key_equals':
           return mk('eq', [asString(c.value, vp)]);
@@ -338,9 +411,17 @@ function condition(c: FilterCondition, path: string): LogFilter {
         case 'key_contains':
           return mk('contains', [asString(c.value, vp)]);
         case 'in':
-          return mk('in', asList(c.value, vp).map((v, i) => asString(v, `${vp}.${i}`)));
+          return mk(
+            'in',
+            asList(c.value, vp).map((v, i) => asString(v, `${vp}.${i}`)),
+          );
         case 'not_in':
-          return not(mk('in', asList(c.value, vp).map((v, i) => asString(v, `${vp}.${i}`))));
+          return not(
+            mk(
+              'in',
+              asList(c.value, vp).map((v, i) => asString(v, `${vp}.${i}`)),
+            ),
+          );
         case 'is_empty':
           return not(mk('exists', []));
         default:
@@ -361,7 +442,7 @@ export function fromFilterGroup(group: FilterGroup, path = 'filter_group'): LogF
     const items = g.filters.map((f, i) => {
       if (++count > FILTER_GROUP_MAX_CONDITIONS) throw bad(p, `at most ${FILTER_GROUP_MAX_CONDITIONS} conditions`);
       const fp = `${p}.filters.${i}`;
-      return f && typeof f === 'object' && 'filters' in f ? walk(f as FilterGroup, fp, depth + 1) : condition(f as FilterCondition, fp);
+      return f && typeof f === 'object' && 'filters' in f ? walk(f, fp, depth + 1) : condition(f, fp);
     });
     if (items.length === 0) return { kind: 'const', value: true };
     return logic === 'AND' ? and(items) : or(items);

@@ -7,13 +7,23 @@ import type { RequestLogRow } from '../db/schema.js';
 import type { Cmp, LogColumn, LogFilter, TextColumn } from './log-filter.js';
 
 export interface NewLogBundle {
-  log: Omit<RequestLogRow, 'id' | 'tags' | 'metadata' | 'scores' | 'score' | 'starred' | 'trace_id' | 'span_id'> & Partial<Pick<RequestLogRow, 'trace_id' | 'span_id'>>;
+  log: Omit<RequestLogRow, 'id' | 'tags' | 'metadata' | 'scores' | 'score' | 'starred' | 'trace_id' | 'span_id'> &
+    Partial<Pick<RequestLogRow, 'trace_id' | 'span_id'>>;
   tags: string[];
   metadata: Record<string, string>;
   scores: Record<string, number>;
 }
 
-export type SortColumn = 'request_start_time' | 'input_tokens' | 'output_tokens' | 'price' | 'score' | 'latency' | 'prompt_name' | 'status' | 'id';
+export type SortColumn =
+  | 'request_start_time'
+  | 'input_tokens'
+  | 'output_tokens'
+  | 'price'
+  | 'score'
+  | 'latency'
+  | 'prompt_name'
+  | 'status'
+  | 'id';
 export type LogOrder = { kind: 'random' } | { kind: 'column'; column: SortColumn; direction: 'asc' | 'desc' };
 
 /** What pass one of a dataset build needs from each matching log. */
@@ -75,14 +85,32 @@ export class RequestLogRepository {
       // (SQLite's rowid under the write lock, PostgreSQL's nextval per row), so sorting restores input order.
       ids.push(...rows.map((r) => Number(r.id)).sort((a, b) => a - b));
     }
-    const tags = bundles.flatMap((b, i) => b.tags.map((tag) => ({ request_log_id: ids[i], workspace_id: b.log.workspace_id, tag, request_start_time: b.log.request_start_time })));
-    const meta = bundles.flatMap((b, i) =>
-      Object.entries(b.metadata).map(([key, value]) => ({ request_log_id: ids[i], workspace_id: b.log.workspace_id, key, value, request_start_time: b.log.request_start_time })),
+    const tags = bundles.flatMap((b, i) =>
+      b.tags.map((tag) => ({
+        request_log_id: ids[i],
+        workspace_id: b.log.workspace_id,
+        tag,
+        request_start_time: b.log.request_start_time,
+      })),
     );
-    const scores = bundles.flatMap((b, i) => Object.entries(b.scores).map(([name, value]) => ({ request_log_id: ids[i], name, value })));
-    for (const chunk of chunks(tags, Math.floor(this.dialect.maxParams / 4))) await trx.insertInto('request_log_tags').values(chunk).execute();
-    for (const chunk of chunks(meta, Math.floor(this.dialect.maxParams / 5))) await trx.insertInto('request_log_metadata').values(chunk).execute();
-    for (const chunk of chunks(scores, Math.floor(this.dialect.maxParams / 3))) await trx.insertInto('request_log_scores').values(chunk).execute();
+    const meta = bundles.flatMap((b, i) =>
+      Object.entries(b.metadata).map(([key, value]) => ({
+        request_log_id: ids[i],
+        workspace_id: b.log.workspace_id,
+        key,
+        value,
+        request_start_time: b.log.request_start_time,
+      })),
+    );
+    const scores = bundles.flatMap((b, i) =>
+      Object.entries(b.scores).map(([name, value]) => ({ request_log_id: ids[i], name, value })),
+    );
+    for (const chunk of chunks(tags, Math.floor(this.dialect.maxParams / 4)))
+      await trx.insertInto('request_log_tags').values(chunk).execute();
+    for (const chunk of chunks(meta, Math.floor(this.dialect.maxParams / 5)))
+      await trx.insertInto('request_log_metadata').values(chunk).execute();
+    for (const chunk of chunks(scores, Math.floor(this.dialect.maxParams / 3)))
+      await trx.insertInto('request_log_scores').values(chunk).execute();
     return ids;
   }
 
@@ -94,16 +122,30 @@ export class RequestLogRepository {
   }
 
   /** Merges metadata into a locked log: each key overwrites. */
-  async mergeMetadata(trx: Executor, log: RequestLogRow, metadata: Record<string, string>): Promise<Record<string, string>> {
+  async mergeMetadata(
+    trx: Executor,
+    log: RequestLogRow,
+    metadata: Record<string, string>,
+  ): Promise<Record<string, string>> {
     const merged = { ...(JSON.parse(log.metadata) as Record<string, string>), ...metadata };
     for (const [key, value] of Object.entries(metadata)) {
       await trx
         .insertInto('request_log_metadata')
-        .values({ request_log_id: log.id, workspace_id: log.workspace_id, key, value, request_start_time: log.request_start_time })
+        .values({
+          request_log_id: log.id,
+          workspace_id: log.workspace_id,
+          key,
+          value,
+          request_start_time: log.request_start_time,
+        })
         .onConflict((oc) => oc.columns(['request_log_id', 'key']).doUpdateSet({ value }))
         .execute();
     }
-    await trx.updateTable('request_logs').set({ metadata: JSON.stringify(merged) }).where('id', '=', log.id).execute();
+    await trx
+      .updateTable('request_logs')
+      .set({ metadata: JSON.stringify(merged) })
+      .where('id', '=', log.id)
+      .execute();
     return merged;
   }
 
@@ -125,24 +167,45 @@ export class RequestLogRepository {
   async update(
     ex: Executor,
     id: number,
-    patch: Partial<Pick<RequestLogRow, 'prompt_name' | 'prompt_id' | 'prompt_version_number' | 'prompt_input_variables' | 'group_id' | 'starred'>>,
+    patch: Partial<
+      Pick<
+        RequestLogRow,
+        'prompt_name' | 'prompt_id' | 'prompt_version_number' | 'prompt_input_variables' | 'group_id' | 'starred'
+      >
+    >,
   ): Promise<void> {
     await ex.updateTable('request_logs').set(patch).where('id', '=', id).execute();
   }
 
   async insertGroup(ex: Executor, workspaceId: number): Promise<number> {
-    const row = await ex.insertInto('log_groups').values({ workspace_id: workspaceId, created_at: Date.now() }).returning('id').executeTakeFirstOrThrow();
+    const row = await ex
+      .insertInto('log_groups')
+      .values({ workspace_id: workspaceId, created_at: Date.now() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     return row.id;
   }
 
   async groupExists(ex: Executor, workspaceId: number, id: number): Promise<boolean> {
-    return (await ex.selectFrom('log_groups').select('id').where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst()) !== undefined;
+    return (
+      (await ex
+        .selectFrom('log_groups')
+        .select('id')
+        .where('id', '=', id)
+        .where('workspace_id', '=', workspaceId)
+        .executeTakeFirst()) !== undefined
+    );
   }
 
   // ---- reads
 
   async findById(workspaceId: number, id: number, ex: Executor = this.db): Promise<RequestLogRow | undefined> {
-    return ex.selectFrom('request_logs').selectAll().where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
+    return ex
+      .selectFrom('request_logs')
+      .selectAll()
+      .where('id', '=', id)
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirst();
   }
 
   /** Full rows of these ids (any order; callers reorder). */
@@ -158,7 +221,12 @@ export class RequestLogRepository {
   }
 
   /** Pass one of a dataset build: the matching logs in order, up to `limit`, with only what the column set needs. */
-  async selectMatches(workspaceId: number, filter: LogFilter | undefined, order: LogOrder, limit: number): Promise<MatchRow[]> {
+  async selectMatches(
+    workspaceId: number,
+    filter: LogFilter | undefined,
+    order: LogOrder,
+    limit: number,
+  ): Promise<MatchRow[]> {
     if (limit <= 0) return [];
     if (order.kind === 'random' || NULLABLE_SORT.has(order.column)) {
       const result = await sql<MatchRow>`
@@ -178,13 +246,16 @@ export class RequestLogRepository {
     while (out.length < limit) {
       const take = Math.min(MATCH_PAGE, limit - out.length);
       // `col <= key` bounds the index range (an OR alone would make each page rescan the earlier ones).
-      const keyset = after ? sql`AND ${col} ${cmpEq} ${after.key} AND (${col} ${cmp} ${after.key} OR r.id ${cmp} ${after.id})` : sql``;
+      const keyset = after
+        ? sql`AND ${col} ${cmpEq} ${after.key} AND (${col} ${cmp} ${after.key} OR r.id ${cmp} ${after.id})`
+        : sql``;
       const result = await sql<MatchRow & { sort_key: unknown }>`
         SELECT r.id, r.prompt_input_variables, r.metadata, ${col} AS sort_key FROM request_logs r
         WHERE r.workspace_id = ${workspaceId} AND ${this.where(workspaceId, filter)} ${keyset}
         ORDER BY ${this.orderBy(order)}
         LIMIT ${take}`.execute(this.db);
-      for (const r of result.rows) out.push({ id: Number(r.id), prompt_input_variables: r.prompt_input_variables, metadata: r.metadata });
+      for (const r of result.rows)
+        out.push({ id: Number(r.id), prompt_input_variables: r.prompt_input_variables, metadata: r.metadata });
       if (result.rows.length < take) break;
       const last = result.rows[result.rows.length - 1];
       after = { key: last.sort_key, id: Number(last.id) };
@@ -197,18 +268,34 @@ export class RequestLogRepository {
   async selectMatchesByIds(workspaceId: number, ids: number[]): Promise<MatchRow[]> {
     const out: MatchRow[] = [];
     for (const chunk of chunks(ids, Math.min(5000, this.dialect.maxParams - 10))) {
-      const rows = await this.db.selectFrom('request_logs').select(['id', 'workspace_id', 'prompt_input_variables', 'metadata']).where('id', 'in', chunk).execute();
-      for (const r of rows) if (r.workspace_id === workspaceId) out.push({ id: r.id, prompt_input_variables: r.prompt_input_variables, metadata: r.metadata });
+      const rows = await this.db
+        .selectFrom('request_logs')
+        .select(['id', 'workspace_id', 'prompt_input_variables', 'metadata'])
+        .where('id', 'in', chunk)
+        .execute();
+      for (const r of rows)
+        if (r.workspace_id === workspaceId)
+          out.push({ id: r.id, prompt_input_variables: r.prompt_input_variables, metadata: r.metadata });
     }
     return out;
   }
 
   async count(workspaceId: number, filter: LogFilter | undefined): Promise<number> {
-    const result = await sql<{ n: number | string }>`SELECT COUNT(*) AS n FROM request_logs r WHERE r.workspace_id = ${workspaceId} AND ${this.where(workspaceId, filter)}`.execute(this.db);
+    const result = await sql<{
+      n: number | string;
+    }>`SELECT COUNT(*) AS n FROM request_logs r WHERE r.workspace_id = ${workspaceId} AND ${this.where(workspaceId, filter)}`.execute(
+      this.db,
+    );
     return Number(result.rows[0]?.n ?? 0);
   }
 
-  async page(workspaceId: number, filter: LogFilter | undefined, order: LogOrder, offset: number, limit: number): Promise<RequestLogRow[]> {
+  async page(
+    workspaceId: number,
+    filter: LogFilter | undefined,
+    order: LogOrder,
+    offset: number,
+    limit: number,
+  ): Promise<RequestLogRow[]> {
     const result = await sql<RequestLogRow>`
       SELECT r.* FROM request_logs r
       WHERE r.workspace_id = ${workspaceId} AND ${this.where(workspaceId, filter)}
@@ -223,8 +310,14 @@ export class RequestLogRepository {
    * The WHERE condition a filter compiles to over `request_logs r` (for EXPLAIN in the tests and the bench);
    * `bareFilter` leaves out the `r.workspace_id` bound, to see which index answers the filter itself.
    */
-  filterSql(workspaceId: number, filter: LogFilter | undefined, opts: { bareFilter?: boolean } = {}): RawBuilder<SqlBool> {
-    return opts.bareFilter ? this.where(workspaceId, filter) : sql<SqlBool>`r.workspace_id = ${workspaceId} AND ${this.where(workspaceId, filter)}`;
+  filterSql(
+    workspaceId: number,
+    filter: LogFilter | undefined,
+    opts: { bareFilter?: boolean } = {},
+  ): RawBuilder<SqlBool> {
+    return opts.bareFilter
+      ? this.where(workspaceId, filter)
+      : sql<SqlBool>`r.workspace_id = ${workspaceId} AND ${this.where(workspaceId, filter)}`;
   }
 
   private where(workspaceId: number, filter: LogFilter | undefined): RawBuilder<SqlBool> {
@@ -251,7 +344,10 @@ export class RequestLogRepository {
       case 'and':
       case 'or':
         if (f.items.length === 0) return f.kind === 'and' ? sql`1 = 1` : sql`1 = 0`;
-        return sql<SqlBool>`(${sql.join(f.items.map((i) => this.compile(i, ws)), sql.raw(f.kind === 'and' ? ' AND ' : ' OR '))})`;
+        return sql<SqlBool>`(${sql.join(
+          f.items.map((i) => this.compile(i, ws)),
+          sql.raw(f.kind === 'and' ? ' AND ' : ' OR '),
+        )})`;
       case 'not':
         // NULL-safe negation: a log without the value does not match the positive test, so it matches its negation.
         return sql<SqlBool>`NOT COALESCE(${this.compile(f.item, ws)}, FALSE)`;
@@ -268,7 +364,11 @@ export class RequestLogRepository {
       case 'q':
         return this.searchText(['input_text', 'output_text'], likeContains(f.text), f.text);
       case 'tag':
-        return this.childIn('request_log_tags', ws, f.tags.length === 1 ? sql`c.tag = ${f.tags[0]}` : sql`c.tag IN (${sql.join(f.tags)})`);
+        return this.childIn(
+          'request_log_tags',
+          ws,
+          f.tags.length === 1 ? sql`c.tag = ${f.tags[0]}` : sql`c.tag IN (${sql.join(f.tags)})`,
+        );
       case 'any_tag':
         return this.childIn('request_log_tags', ws);
       case 'meta': {
@@ -296,11 +396,19 @@ export class RequestLogRepository {
     }
   }
 
-  private childIn(table: 'request_log_tags' | 'request_log_metadata', ws: number, test?: RawBuilder<unknown>): RawBuilder<SqlBool> {
+  private childIn(
+    table: 'request_log_tags' | 'request_log_metadata',
+    ws: number,
+    test?: RawBuilder<unknown>,
+  ): RawBuilder<SqlBool> {
     return sql<SqlBool>`r.id IN (SELECT c.request_log_id FROM ${sql.table(table)} c WHERE c.workspace_id = ${ws}${test ? sql` AND ${test}` : sql``})`;
   }
 
-  private textTest(column: TextColumn, op: 'contains' | 'starts_with' | 'ends_with' | 'equals', value: string): RawBuilder<SqlBool> {
+  private textTest(
+    column: TextColumn,
+    op: 'contains' | 'starts_with' | 'ends_with' | 'equals',
+    value: string,
+  ): RawBuilder<SqlBool> {
     if (op === 'equals') return sql<SqlBool>`${sql.ref(`r.${column}`)} = ${value}`;
     const contains = likeContains(value);
     const pattern = op === 'contains' ? contains : op === 'starts_with' ? contains.slice(1) : contains.slice(0, -1);
@@ -309,7 +417,11 @@ export class RequestLogRepository {
   }
 
   /** Case-insensitive LIKE over the logs' input/output text, behind the text index where the dialect needs one. */
-  private searchText(columns: Array<'input_text' | 'output_text'>, pattern: string, literal: string): RawBuilder<SqlBool> {
+  private searchText(
+    columns: Array<'input_text' | 'output_text'>,
+    pattern: string,
+    literal: string,
+  ): RawBuilder<SqlBool> {
     const exact = sql<SqlBool>`(${sql.join(
       columns.map((c) => this.dialect.ilike(sql.ref(`r.${c}`), pattern)),
       sql.raw(' OR '),

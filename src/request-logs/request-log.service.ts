@@ -63,7 +63,8 @@ const MAX_COMMIT_BATCH = 256;
 /** Unix seconds (fractional allowed, as the SDKs send) or an ISO 8601 string (UTC when it has no offset) → epoch ms. */
 export function toEpochMs(v: number | string, field: string): number {
   if (typeof v === 'number') {
-    if (!Number.isFinite(v) || v < 0 || v > 8.64e15) throw new ValidationError(`${field} must be unix seconds or an ISO 8601 date-time`);
+    if (!Number.isFinite(v) || v < 0 || v > 8.64e15)
+      throw new ValidationError(`${field} must be unix seconds or an ISO 8601 date-time`);
     // Values this large are already milliseconds (year > 5138 in seconds).
     return v > 1e11 ? Math.round(v) : Math.round(v * 1000);
   }
@@ -80,7 +81,10 @@ export class RequestLogService {
     private readonly repo: RequestLogRepository,
     private readonly templates: PromptTemplateService,
   ) {
-    this.commits = new GroupCommit((bundles) => this.dbh.transaction((trx) => this.repo.insertMany(trx, bundles)), MAX_COMMIT_BATCH);
+    this.commits = new GroupCommit(
+      (bundles) => this.dbh.transaction((trx) => this.repo.insertMany(trx, bundles)),
+      MAX_COMMIT_BATCH,
+    );
   }
 
   /**
@@ -114,11 +118,16 @@ export class RequestLogService {
     const oversized = oversizedMetadata(input.metadata);
     if (oversized) throw new ValidationError(oversized);
     const prompt = await this.linkTemplate(workspaceId, input, warnings);
-    if (input.group_id !== undefined && input.group_id !== null && !(await this.repo.groupExists(this.dbh.db, workspaceId, input.group_id))) {
+    if (
+      input.group_id !== undefined &&
+      input.group_id !== null &&
+      !(await this.repo.groupExists(this.dbh.db, workspaceId, input.group_id))
+    ) {
       throw new ValidationError(`group_id: group ${input.group_id} does not exist`);
     }
     const scores: Record<string, number> = {};
-    if (input.score !== undefined && input.score !== null && !isDefaultScore(input.score, input.score_name)) scores[input.score_name?.trim() || 'default'] = input.score;
+    if (input.score !== undefined && input.score !== null && !isDefaultScore(input.score, input.score_name))
+      scores[input.score_name?.trim() || 'default'] = input.score;
     return {
       log: {
         workspace_id: workspaceId,
@@ -156,11 +165,17 @@ export class RequestLogService {
   }
 
   /** The template version a log names, or undefined (with a warning) when it names one this workspace lacks. */
-  private async linkTemplate(workspaceId: number, input: LogRequestInput, warnings: string[]): Promise<ResolvedPrompt | undefined> {
+  private async linkTemplate(
+    workspaceId: number,
+    input: LogRequestInput,
+    warnings: string[],
+  ): Promise<ResolvedPrompt | undefined> {
     const hasId = input.prompt_id !== undefined && input.prompt_id !== null;
     if (!input.prompt_name && !hasId) {
       if (input.prompt_version_number !== undefined && input.prompt_version_number !== null) {
-        warnings.push('prompt_version_number: ignored without prompt_name or prompt_id; the log is stored without a prompt template');
+        warnings.push(
+          'prompt_version_number: ignored without prompt_name or prompt_id; the log is stored without a prompt template',
+        );
       }
       return undefined;
     }
@@ -199,7 +214,13 @@ export class RequestLogService {
   /** Links a log to a template version (by version number, label, or latest). */
   async trackPrompt(
     caller: Caller,
-    input: { request_id: number; prompt_name: string; prompt_input_variables?: Record<string, unknown> | null; version?: number | null; label?: string | null },
+    input: {
+      request_id: number;
+      prompt_name: string;
+      prompt_input_variables?: Record<string, unknown> | null;
+      version?: number | null;
+      label?: string | null;
+    },
   ): Promise<void> {
     const resolved = await this.templates.resolve(
       caller.workspaceId,
@@ -213,7 +234,9 @@ export class RequestLogService {
         prompt_name: resolved.promptName,
         prompt_id: resolved.promptId,
         prompt_version_number: resolved.versionNumber,
-        ...(input.prompt_input_variables ? { prompt_input_variables: JSON.stringify(input.prompt_input_variables) } : {}),
+        ...(input.prompt_input_variables
+          ? { prompt_input_variables: JSON.stringify(input.prompt_input_variables) }
+          : {}),
       });
     });
   }
@@ -251,7 +274,11 @@ export class RequestLogService {
     if (input.filter_group) parts.push(fromFilterGroup(input.filter_group));
     if (input.q && input.q.trim() !== '') parts.push({ kind: 'q', text: input.q.trim() });
     const filter = parts.length > 0 ? and(parts) : undefined;
-    const order: LogOrder = { kind: 'column', column: input.sort_by ?? 'request_start_time', direction: input.sort_order ?? 'desc' };
+    const order: LogOrder = {
+      kind: 'column',
+      column: input.sort_by ?? 'request_start_time',
+      direction: input.sort_order ?? 'desc',
+    };
     const [items, total] = await Promise.all([
       this.repo.page(caller.workspaceId, filter, order, (input.page - 1) * input.per_page, input.per_page),
       this.repo.count(caller.workspaceId, filter),

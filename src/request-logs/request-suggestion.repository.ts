@@ -18,7 +18,12 @@ export class RequestSuggestionRepository {
   }
 
   async columnValues(workspaceId: number, column: LogColumnField, prefix: string, limit: number): Promise<string[]> {
-    let q = this.db.selectFrom('request_logs').select(sql<string>`${sql.ref(column)}`.as('v')).distinct().where('workspace_id', '=', workspaceId).where(column, 'is not', null);
+    let q = this.db
+      .selectFrom('request_logs')
+      .select(sql<string>`${sql.ref(column)}`.as('v'))
+      .distinct()
+      .where('workspace_id', '=', workspaceId)
+      .where(column, 'is not', null);
     if (prefix) q = q.where(this.dialect.ilike(sql.ref(column), this.prefixPattern(prefix)));
     const rows = await q.orderBy('v').limit(limit).execute();
     return rows.map((r) => String(r.v));
@@ -39,7 +44,12 @@ export class RequestSuggestionRepository {
   }
 
   async metadataValues(workspaceId: number, key: string, prefix: string, limit: number): Promise<string[]> {
-    let q = this.db.selectFrom('request_log_metadata').select('value').distinct().where('workspace_id', '=', workspaceId).where('key', '=', key);
+    let q = this.db
+      .selectFrom('request_log_metadata')
+      .select('value')
+      .distinct()
+      .where('workspace_id', '=', workspaceId)
+      .where('key', '=', key);
     if (prefix) q = q.where(this.dialect.ilike(sql.ref('value'), this.prefixPattern(prefix)));
     const rows = await q.orderBy('value').limit(limit).execute();
     return rows.map((r) => r.value);

@@ -3,16 +3,32 @@ import type { Caller } from '../auth/caller.js';
 import { ValidationError } from '../errors.js';
 import type { LogColumnField, RequestSuggestionRepository } from './request-suggestion.repository.js';
 
-export const SUGGESTION_FIELDS = ['engine', 'provider_type', 'prompt', 'tags', 'metadata_keys', 'metadata_values', 'status'] as const;
+export const SUGGESTION_FIELDS = [
+  'engine',
+  'provider_type',
+  'prompt',
+  'tags',
+  'metadata_keys',
+  'metadata_values',
+  'status',
+] as const;
 export type SuggestionField = (typeof SUGGESTION_FIELDS)[number];
 
 /** PromptLayer's field names for the request_logs columns they read. */
-const COLUMN_OF: Partial<Record<SuggestionField, LogColumnField>> = { engine: 'model', provider_type: 'provider', prompt: 'prompt_name', status: 'status' };
+const COLUMN_OF: Partial<Record<SuggestionField, LogColumnField>> = {
+  engine: 'model',
+  provider_type: 'provider',
+  prompt: 'prompt_name',
+  status: 'status',
+};
 
 export class RequestSuggestionService {
   constructor(private readonly repo: RequestSuggestionRepository) {}
 
-  async suggest(caller: Caller, input: { field: SuggestionField; prefix?: string; metadata_key?: string; limit: number }): Promise<string[]> {
+  async suggest(
+    caller: Caller,
+    input: { field: SuggestionField; prefix?: string; metadata_key?: string; limit: number },
+  ): Promise<string[]> {
     const prefix = input.prefix ?? '';
     const ws = caller.workspaceId;
     const column = COLUMN_OF[input.field];

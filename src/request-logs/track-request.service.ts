@@ -55,7 +55,8 @@ export class TrackRequestService {
       tags: input.tags,
       metadata: input.metadata,
       prompt_id: input.prompt_id,
-      prompt_version_number: input.prompt_id !== undefined && input.prompt_id !== null ? input.prompt_version : undefined,
+      prompt_version_number:
+        input.prompt_id !== undefined && input.prompt_id !== null ? input.prompt_version : undefined,
       prompt_input_variables: input.prompt_input_variables,
       input_tokens: mapped.input_tokens,
       output_tokens: mapped.output_tokens,

@@ -11,7 +11,10 @@ export class SecretBox {
    * `configured` (STRATA_SECRET_KEY) is hashed to 32 bytes, so any long random string works. Without it a random key is
    * stored once in the settings table through `putIfAbsent`, shared by every process on the database.
    */
-  static async load(configured: string | undefined, putIfAbsent: (key: string, value: string) => Promise<string>): Promise<SecretBox> {
+  static async load(
+    configured: string | undefined,
+    putIfAbsent: (key: string, value: string) => Promise<string>,
+  ): Promise<SecretBox> {
     if (configured) return new SecretBox(createHash('sha256').update(configured, 'utf8').digest());
     const stored = await putIfAbsent(SETTING_KEY, randomBytes(32).toString('base64'));
     const key = Buffer.from(stored, 'base64');

@@ -69,7 +69,9 @@ export class S3BlobStore implements BlobStore {
         region: storage.region,
         forcePathStyle: storage.forcePathStyle,
         credentials:
-          storage.accessKeyId && storage.secretAccessKey ? { accessKeyId: storage.accessKeyId, secretAccessKey: storage.secretAccessKey } : undefined,
+          storage.accessKeyId && storage.secretAccessKey
+            ? { accessKeyId: storage.accessKeyId, secretAccessKey: storage.secretAccessKey }
+            : undefined,
         // Checksums only where S3 requires them: many S3-compatible servers reject the newer default trailers.
         requestChecksumCalculation: 'WHEN_REQUIRED',
         responseChecksumValidation: 'WHEN_REQUIRED',
@@ -89,29 +91,58 @@ export class S3BlobStore implements BlobStore {
   async put(key: string, body: Buffer | Readable, opts: { contentType?: string } = {}): Promise<void> {
     const Key = this.keyOf(key);
     if (Buffer.isBuffer(body)) {
-      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key, Body: body, ContentLength: body.length, ContentType: opts.contentType }));
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key,
+          Body: body,
+          ContentLength: body.length,
+          ContentType: opts.contentType,
+        }),
+      );
       return;
     }
     const chunker = new Chunker(body[Symbol.asyncIterator]());
     const first = (await chunker.next(PART_BYTES)) ?? Buffer.alloc(0);
     if (first.length < PART_BYTES) {
-      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key, Body: first, ContentLength: first.length, ContentType: opts.contentType }));
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key,
+          Body: first,
+          ContentLength: first.length,
+          ContentType: opts.contentType,
+        }),
+      );
       return;
     }
-    const { UploadId } = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key, ContentType: opts.contentType }));
+    const { UploadId } = await this.client.send(
+      new CreateMultipartUploadCommand({ Bucket: this.bucket, Key, ContentType: opts.contentType }),
+    );
     const parts: Array<{ PartNumber: number; ETag?: string }> = [];
     try {
       let part: Buffer | null = first;
       for (let n = 1; part; n++) {
         const res = await this.client.send(
-          new UploadPartCommand({ Bucket: this.bucket, Key, UploadId, PartNumber: n, Body: part, ContentLength: part.length }),
+          new UploadPartCommand({
+            Bucket: this.bucket,
+            Key,
+            UploadId,
+            PartNumber: n,
+            Body: part,
+            ContentLength: part.length,
+          }),
         );
         parts.push({ PartNumber: n, ETag: res.ETag });
         part = await chunker.next(PART_BYTES);
       }
-      await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId, MultipartUpload: { Parts: parts } }));
+      await this.client.send(
+        new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId, MultipartUpload: { Parts: parts } }),
+      );
     } catch (err) {
-      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId })).catch(() => undefined);
+      await this.client
+        .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId }))
+        .catch(() => undefined);
       throw err;
     }
   }

@@ -4,7 +4,14 @@
 import { ValidationError } from '../errors.js';
 import type { SpanInput } from './trace.service.js';
 
-const KINDS = ['SpanKind.INTERNAL', 'SpanKind.INTERNAL', 'SpanKind.SERVER', 'SpanKind.CLIENT', 'SpanKind.PRODUCER', 'SpanKind.CONSUMER'];
+const KINDS = [
+  'SpanKind.INTERNAL',
+  'SpanKind.INTERNAL',
+  'SpanKind.SERVER',
+  'SpanKind.CLIENT',
+  'SpanKind.PRODUCER',
+  'SpanKind.CONSUMER',
+];
 const STATUSES = ['StatusCode.UNSET', 'StatusCode.OK', 'StatusCode.ERROR'];
 
 /** A protobuf wire-format reader over one message's bytes. */
@@ -124,7 +131,14 @@ function link(r: Reader) {
 }
 
 function span(r: Reader, resource: Record<string, unknown>): SpanInput {
-  const s: SpanInput = { name: '', context: { trace_id: '', span_id: '', trace_state: '' }, kind: KINDS[0], parent_id: null, start_time: '0', end_time: '0' };
+  const s: SpanInput = {
+    name: '',
+    context: { trace_id: '', span_id: '', trace_state: '' },
+    kind: KINDS[0],
+    parent_id: null,
+    start_time: '0',
+    end_time: '0',
+  };
   const attrs: Array<[string, unknown]> = [];
   const events: unknown[] = [];
   const links: unknown[] = [];
@@ -168,7 +182,9 @@ export function decodeOtlpProtobuf(buf: Buffer): SpanInput[] {
     rs.fields((rf, rw) => {
       if (rf === 1 && rw === 2) {
         const res = new Reader(rs.bytes());
-        res.fields((af, aw) => (af === 1 && aw === 2 ? (resourceAttrs.push(keyValue(new Reader(res.bytes()))), true) : false));
+        res.fields((af, aw) =>
+          af === 1 && aw === 2 ? (resourceAttrs.push(keyValue(new Reader(res.bytes()))), true) : false,
+        );
       } else if (rf === 2 && rw === 2) {
         const ss = new Reader(rs.bytes());
         ss.fields((sf, sw) => (sf === 2 && sw === 2 ? (spanBytes.push(ss.bytes()), true) : false));
@@ -201,30 +217,53 @@ function jsonAny(v: unknown): unknown {
   return null;
 }
 
-const jsonAttributes = (list: unknown) => Object.fromEntries(ja(list).map((kv) => [String(jo(kv).key ?? ''), jsonAny(jo(kv).value)]));
-const enumIndex = (v: unknown, names: string[], prefix: string) => (typeof v === 'number' ? names[v] : typeof v === 'string' ? names.find((n) => n.endsWith(`.${v.replace(prefix, '')}`)) : undefined);
+const jsonAttributes = (list: unknown) =>
+  Object.fromEntries(ja(list).map((kv) => [String(jo(kv).key ?? ''), jsonAny(jo(kv).value)]));
+const enumIndex = (v: unknown, names: string[], prefix: string) =>
+  typeof v === 'number'
+    ? names[v]
+    : typeof v === 'string'
+      ? names.find((n) => n.endsWith(`.${v.replace(prefix, '')}`))
+      : undefined;
 const nanos = (v: unknown) => (typeof v === 'number' || typeof v === 'string' ? v : '0');
 
 /** ExportTraceServiceRequest (OTLP/JSON) → spans. */
 export function decodeOtlpJson(body: unknown): SpanInput[] {
   const spans: SpanInput[] = [];
   for (const rs of ja(jo(body).resourceSpans)) {
-    const resource = { attributes: jsonAttributes(jo(jo(rs).resource).attributes), schema_url: String(jo(rs).schemaUrl ?? '') };
+    const resource = {
+      attributes: jsonAttributes(jo(jo(rs).resource).attributes),
+      schema_url: String(jo(rs).schemaUrl ?? ''),
+    };
     for (const ss of ja(jo(rs).scopeSpans)) {
       for (const raw of ja(jo(ss).spans)) {
         const sp = jo(raw);
         const status = jo(sp.status);
         spans.push({
           name: String(sp.name ?? ''),
-          context: { trace_id: String(sp.traceId ?? ''), span_id: String(sp.spanId ?? ''), trace_state: String(sp.traceState ?? '') },
+          context: {
+            trace_id: String(sp.traceId ?? ''),
+            span_id: String(sp.spanId ?? ''),
+            trace_state: String(sp.traceState ?? ''),
+          },
           kind: enumIndex(sp.kind, KINDS, 'SPAN_KIND_') ?? KINDS[0],
           parent_id: typeof sp.parentSpanId === 'string' && sp.parentSpanId !== '' ? sp.parentSpanId : null,
           start_time: nanos(sp.startTimeUnixNano),
           end_time: nanos(sp.endTimeUnixNano),
-          status: { status_code: enumIndex(status.code, STATUSES, 'STATUS_CODE_') ?? STATUSES[0], description: typeof status.message === 'string' ? status.message : null },
+          status: {
+            status_code: enumIndex(status.code, STATUSES, 'STATUS_CODE_') ?? STATUSES[0],
+            description: typeof status.message === 'string' ? status.message : null,
+          },
           attributes: jsonAttributes(sp.attributes),
-          events: ja(sp.events).map((e) => ({ name: String(jo(e).name ?? ''), timestamp: String(jo(e).timeUnixNano ?? '0'), attributes: jsonAttributes(jo(e).attributes) })),
-          links: ja(sp.links).map((l) => ({ context: { trace_id: String(jo(l).traceId ?? ''), span_id: String(jo(l).spanId ?? '') }, attributes: jsonAttributes(jo(l).attributes) })),
+          events: ja(sp.events).map((e) => ({
+            name: String(jo(e).name ?? ''),
+            timestamp: String(jo(e).timeUnixNano ?? '0'),
+            attributes: jsonAttributes(jo(e).attributes),
+          })),
+          links: ja(sp.links).map((l) => ({
+            context: { trace_id: String(jo(l).traceId ?? ''), span_id: String(jo(l).spanId ?? '') },
+            attributes: jsonAttributes(jo(l).attributes),
+          })),
           resource,
         });
       }

@@ -39,7 +39,10 @@ export class TraceService {
     private readonly repo: TraceRepository,
   ) {}
 
-  async ingest(caller: Caller, input: SpanInput[]): Promise<{ spans: SpanRow[]; requestLogs: Array<{ id: number; span_id: string }> }> {
+  async ingest(
+    caller: Caller,
+    input: SpanInput[],
+  ): Promise<{ spans: SpanRow[]; requestLogs: Array<{ id: number; span_id: string }> }> {
     const now = Date.now();
     const rows: NewSpan[] = input.map((s, i) => {
       const detail = {
@@ -50,7 +53,9 @@ export class TraceService {
       };
       const bytes = Object.values(detail).reduce((n, t) => n + Buffer.byteLength(t), 0);
       if (bytes > MAX_SPAN_DETAIL_BYTES) {
-        throw new PayloadTooLargeError(`spans.${i}: attributes, events, links and resource take ${bytes} bytes; at most ${MAX_SPAN_DETAIL_BYTES} per span`);
+        throw new PayloadTooLargeError(
+          `spans.${i}: attributes, events, links and resource take ${bytes} bytes; at most ${MAX_SPAN_DETAIL_BYTES} per span`,
+        );
       }
       const start = nsToMs(s.start_time, `spans.${i}.start_time`);
       const end = nsToMs(s.end_time, `spans.${i}.end_time`);

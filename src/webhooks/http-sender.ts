@@ -20,7 +20,12 @@ function pinnedLookup(target: OutboundTarget): LookupFunction {
   }) as unknown as LookupFunction;
 }
 
-export function postJson(target: OutboundTarget, body: string, headers: Record<string, string>, timeoutMs: number): Promise<SendResult> {
+export function postJson(
+  target: OutboundTarget,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<SendResult> {
   const { url } = target;
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve) => {
@@ -39,7 +44,12 @@ export function postJson(target: OutboundTarget, body: string, headers: Record<s
         port: url.port || undefined,
         path: `${url.pathname}${url.search}`,
         auth: url.username ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'Strata-Webhooks/1', ...headers },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'user-agent': 'Strata-Webhooks/1',
+          ...headers,
+        },
         lookup: pinnedLookup(target),
         ...(url.protocol === 'https:' ? { servername: target.host } : {}),
         agent: false,
@@ -55,7 +65,11 @@ export function postJson(target: OutboundTarget, body: string, headers: Record<s
         const done = () => {
           if (status >= 200 && status < 300) finish({ ok: true, statusCode: status, error: null });
           else if (status >= 300 && status < 400)
-            finish({ ok: false, statusCode: status, error: `HTTP ${status}: redirects are not followed${res.headers.location ? ` (Location: ${String(res.headers.location).slice(0, 200)})` : ''}` });
+            finish({
+              ok: false,
+              statusCode: status,
+              error: `HTTP ${status}: redirects are not followed${res.headers.location ? ` (Location: ${String(res.headers.location).slice(0, 200)})` : ''}`,
+            });
           else finish({ ok: false, statusCode: status, error: `HTTP ${status}` });
         };
         res.on('end', done);

@@ -10,14 +10,22 @@ export class OutboxEventSink implements EventSink {
 
   /** One pending delivery per enabled endpoint of the workspace that subscribes to the event; nothing when none does. */
   async record<T extends DomainEventType>(ex: Executor, event: DomainEvent<T>): Promise<void> {
-    const endpoints = (await this.repo.enabledEndpoints(ex, event.workspaceId)).filter((e) => endpointWants(e.events, event.type));
+    const endpoints = (await this.repo.enabledEndpoints(ex, event.workspaceId)).filter((e) =>
+      endpointWants(e.events, event.type),
+    );
     if (endpoints.length === 0) return;
     const eventId = newEventId();
     // The body is fixed now, so every attempt sends (and signs) the same bytes; sorted keys make it PromptLayer's canonical form.
     const payload = pythonJsonDumps(envelopeOf(event, eventId, Date.now()));
     await this.repo.insertDeliveries(
       ex,
-      endpoints.map((e) => ({ endpoint_id: e.id, workspace_id: event.workspaceId, event_id: eventId, event_type: event.type, payload })),
+      endpoints.map((e) => ({
+        endpoint_id: e.id,
+        workspace_id: event.workspaceId,
+        event_id: eventId,
+        event_type: event.type,
+        payload,
+      })),
     );
   }
 }

@@ -35,7 +35,15 @@ function compareCodePoints(a: string, b: string): number {
   return x.length - y.length;
 }
 
-const SHORT_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+const SHORT_ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+};
 
 function pythonString(s: string): string {
   let out = '"';
@@ -62,7 +70,9 @@ export function promptLayerSignature(secret: string, payload: unknown): string {
 
 /** Standard Webhooks key: the base64 after `whsec_` (a secret without the prefix is used as raw UTF-8). */
 function standardKey(secret: string): Buffer {
-  return secret.startsWith('whsec_') ? Buffer.from(secret.slice('whsec_'.length), 'base64') : Buffer.from(secret, 'utf8');
+  return secret.startsWith('whsec_')
+    ? Buffer.from(secret.slice('whsec_'.length), 'base64')
+    : Buffer.from(secret, 'utf8');
 }
 
 /** Standard Webhooks: `v1,` + base64 HMAC-SHA256 of `${id}.${timestamp}.${body}`. */
@@ -71,7 +81,12 @@ export function standardSignature(secret: string, id: string, timestampSeconds: 
 }
 
 /** Every header a delivery attempt carries besides Content-Type. */
-export function signedHeaders(secret: string, id: string, timestampSeconds: number, body: string): Record<string, string> {
+export function signedHeaders(
+  secret: string,
+  id: string,
+  timestampSeconds: number,
+  body: string,
+): Record<string, string> {
   return {
     'webhook-id': id,
     'webhook-timestamp': String(timestampSeconds),
@@ -116,21 +131,29 @@ export function verifyStandardWebhook(
   const id = header(headers, 'webhook-id');
   const ts = header(headers, 'webhook-timestamp');
   const sigs = header(headers, 'webhook-signature');
-  if (!id || !ts || !sigs) throw new WebhookVerificationError('missing webhook-id, webhook-timestamp or webhook-signature header');
+  if (!id || !ts || !sigs)
+    throw new WebhookVerificationError('missing webhook-id, webhook-timestamp or webhook-signature header');
   if (!/^\d{1,12}$/.test(ts)) throw new WebhookVerificationError('webhook-timestamp is not a number of seconds');
   const now = opts.nowSeconds ?? Math.floor(Date.now() / 1000);
   const tolerance = opts.toleranceSeconds ?? 300;
-  if (Math.abs(now - Number(ts)) > tolerance) throw new WebhookVerificationError('webhook-timestamp is too old or too new (possible replay)');
+  if (Math.abs(now - Number(ts)) > tolerance)
+    throw new WebhookVerificationError('webhook-timestamp is too old or too new (possible replay)');
   const text = typeof body === 'string' ? body : body.toString('utf8');
   const expected = standardSignature(secret, id, Number(ts), text);
-  if (!sigs.split(' ').some((s) => safeEqual(s, expected))) throw new WebhookVerificationError('webhook-signature does not match');
+  if (!sigs.split(' ').some((s) => safeEqual(s, expected)))
+    throw new WebhookVerificationError('webhook-signature does not match');
   return JSON.parse(text);
 }
 
 /** Verifies X-PromptLayer-Signature the way PromptLayer receivers do: re-serialise the parsed JSON with sorted keys. */
-export function verifyPromptLayerSignature(secret: string, body: string | Buffer, signature: string | undefined): unknown {
+export function verifyPromptLayerSignature(
+  secret: string,
+  body: string | Buffer,
+  signature: string | undefined,
+): unknown {
   if (!signature) throw new WebhookVerificationError('missing X-PromptLayer-Signature header');
   const payload = JSON.parse(typeof body === 'string' ? body : body.toString('utf8')) as unknown;
-  if (!safeEqual(promptLayerSignature(secret, payload), signature.toLowerCase())) throw new WebhookVerificationError('X-PromptLayer-Signature does not match');
+  if (!safeEqual(promptLayerSignature(secret, payload), signature.toLowerCase()))
+    throw new WebhookVerificationError('X-PromptLayer-Signature does not match');
   return payload;
 }

@@ -5,7 +5,12 @@ import os from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import type { DatabaseHandle } from '../db/database.js';
 import type { WebhookEndpointRow } from '../db/schema.js';
-import { assertOutboundAllowed, OutboundAllowlist, OutboundRefusedError, type HostResolver } from '../net/outbound-guard.js';
+import {
+  assertOutboundAllowed,
+  OutboundAllowlist,
+  OutboundRefusedError,
+  type HostResolver,
+} from '../net/outbound-guard.js';
 import { postJson, type SendResult } from './http-sender.js';
 import { signedHeaders } from './signatures.js';
 import type { WebhookRepository } from './webhook.repository.js';
@@ -88,10 +93,22 @@ export class WebhookDispatcher {
           if (!(await this.repo.holdsLease(trx, endpoint.id, this.id))) return false;
           const attempts = head.attempts + 1;
           const firstAt = head.first_attempt_at ?? started;
-          const common = { attempts, first_attempt_at: firstAt, last_attempt_at: started, last_status_code: result.statusCode, last_error: result.error };
+          const common = {
+            attempts,
+            first_attempt_at: firstAt,
+            last_attempt_at: started,
+            last_status_code: result.statusCode,
+            last_error: result.error,
+          };
           if (result.ok) {
-            await this.repo.updateDelivery(trx, head.id, { ...common, status: 'succeeded', delivered_at: Date.now(), next_attempt_at: null });
-            if (endpoint.consecutive_failures !== 0 || endpoint.retry_at !== null) await this.repo.updateEndpoint(endpoint.id, { consecutive_failures: 0, retry_at: null }, trx);
+            await this.repo.updateDelivery(trx, head.id, {
+              ...common,
+              status: 'succeeded',
+              delivered_at: Date.now(),
+              next_attempt_at: null,
+            });
+            if (endpoint.consecutive_failures !== 0 || endpoint.retry_at !== null)
+              await this.repo.updateEndpoint(endpoint.id, { consecutive_failures: 0, retry_at: null }, trx);
             return true;
           }
           const failures = endpoint.consecutive_failures + 1;

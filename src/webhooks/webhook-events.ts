@@ -37,7 +37,7 @@ export function envelopeOf(event: DomainEvent, eventId: string, at: number): Web
   return {
     event_id: eventId,
     event_type: event.type,
-    details: event.details as unknown as Record<string, unknown>,
+    details: event.details,
     workspace_id: event.workspaceId,
     timestamp: new Date(at).toISOString(),
     ...(event.userId !== undefined && event.userId !== null ? { user_id: event.userId } : {}),

@@ -14,7 +14,18 @@ export interface NewEndpoint {
 }
 
 export type EndpointPatch = Partial<
-  Pick<WebhookEndpointRow, 'url' | 'description' | 'events' | 'secret' | 'enabled' | 'disabled_reason' | 'disabled_at' | 'consecutive_failures' | 'retry_at'>
+  Pick<
+    WebhookEndpointRow,
+    | 'url'
+    | 'description'
+    | 'events'
+    | 'secret'
+    | 'enabled'
+    | 'disabled_reason'
+    | 'disabled_at'
+    | 'consecutive_failures'
+    | 'retry_at'
+  >
 >;
 
 export interface NewDelivery {
@@ -56,10 +67,19 @@ export class WebhookRepository {
   }
 
   async listEndpoints(workspaceId: number): Promise<WebhookEndpointRow[]> {
-    return this.db.selectFrom('webhook_endpoints').selectAll().where('workspace_id', '=', workspaceId).orderBy('id').execute();
+    return this.db
+      .selectFrom('webhook_endpoints')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('id')
+      .execute();
   }
 
-  async updateEndpoint(id: number, patch: EndpointPatch, ex: Executor = this.db): Promise<WebhookEndpointRow | undefined> {
+  async updateEndpoint(
+    id: number,
+    patch: EndpointPatch,
+    ex: Executor = this.db,
+  ): Promise<WebhookEndpointRow | undefined> {
     return ex
       .updateTable('webhook_endpoints')
       .set({ ...patch, updated_at: Date.now() })
@@ -75,7 +95,13 @@ export class WebhookRepository {
 
   /** Enabled endpoints of a workspace, read inside the transaction that records an event. */
   async enabledEndpoints(ex: Executor, workspaceId: number): Promise<Array<Pick<WebhookEndpointRow, 'id' | 'events'>>> {
-    return ex.selectFrom('webhook_endpoints').select(['id', 'events']).where('workspace_id', '=', workspaceId).where('enabled', '=', 1).orderBy('id').execute();
+    return ex
+      .selectFrom('webhook_endpoints')
+      .select(['id', 'events'])
+      .where('workspace_id', '=', workspaceId)
+      .where('enabled', '=', 1)
+      .orderBy('id')
+      .execute();
   }
 
   // ---- deliveries (the outbox)
@@ -89,7 +115,10 @@ export class WebhookRepository {
       .execute();
   }
 
-  async listDeliveries(endpointId: number, q: { status?: WebhookDeliveryStatus; offset: number; limit: number }): Promise<{ rows: WebhookDeliveryRow[]; total: number }> {
+  async listDeliveries(
+    endpointId: number,
+    q: { status?: WebhookDeliveryStatus; offset: number; limit: number },
+  ): Promise<{ rows: WebhookDeliveryRow[]; total: number }> {
     let base = this.db.selectFrom('webhook_deliveries').where('endpoint_id', '=', endpointId);
     if (q.status) base = base.where('status', '=', q.status);
     const count = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -99,7 +128,11 @@ export class WebhookRepository {
 
   /** Removes succeeded and failed deliveries last touched before `before` (pending ones are never removed). */
   async purgeFinishedDeliveries(before: number): Promise<number> {
-    const r = await this.db.deleteFrom('webhook_deliveries').where('status', 'in', ['succeeded', 'failed']).where('updated_at', '<', before).executeTakeFirst();
+    const r = await this.db
+      .deleteFrom('webhook_deliveries')
+      .where('status', 'in', ['succeeded', 'failed'])
+      .where('updated_at', '<', before)
+      .executeTakeFirst();
     return Number(r.numDeletedRows);
   }
 
@@ -138,7 +171,12 @@ export class WebhookRepository {
   }
 
   async releaseLease(id: number, workerId: string): Promise<void> {
-    await this.db.updateTable('webhook_endpoints').set({ lease_until: null, locked_by: null }).where('id', '=', id).where('locked_by', '=', workerId).execute();
+    await this.db
+      .updateTable('webhook_endpoints')
+      .set({ lease_until: null, locked_by: null })
+      .where('id', '=', id)
+      .where('locked_by', '=', workerId)
+      .execute();
   }
 
   /** The oldest pending delivery of an endpoint: the only one that may be sent (order per endpoint). */
@@ -163,7 +201,19 @@ export class WebhookRepository {
   async updateDelivery(
     ex: Executor,
     id: number,
-    patch: Partial<Pick<WebhookDeliveryRow, 'status' | 'attempts' | 'last_status_code' | 'last_error' | 'first_attempt_at' | 'last_attempt_at' | 'next_attempt_at' | 'delivered_at'>>,
+    patch: Partial<
+      Pick<
+        WebhookDeliveryRow,
+        | 'status'
+        | 'attempts'
+        | 'last_status_code'
+        | 'last_error'
+        | 'first_attempt_at'
+        | 'last_attempt_at'
+        | 'next_attempt_at'
+        | 'delivered_at'
+      >
+    >,
   ): Promise<void> {
     await ex
       .updateTable('webhook_deliveries')

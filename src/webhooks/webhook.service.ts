@@ -24,7 +24,10 @@ export class WebhookService {
     this.allowlist = new OutboundAllowlist(opts.allowlist);
   }
 
-  async create(caller: Caller, input: { url: string; events?: string[]; description?: string | null }): Promise<{ endpoint: WebhookEndpointRow; secret: string }> {
+  async create(
+    caller: Caller,
+    input: { url: string; events?: string[]; description?: string | null },
+  ): Promise<{ endpoint: WebhookEndpointRow; secret: string }> {
     const url = await this.checkUrl(input.url);
     const secret = newWebhookSecret();
     const endpoint = await this.repo.insertEndpoint({
@@ -49,7 +52,11 @@ export class WebhookService {
     return endpoint;
   }
 
-  async update(caller: Caller, id: number, input: { url?: string; events?: string[]; description?: string | null; enabled?: boolean }): Promise<WebhookEndpointRow> {
+  async update(
+    caller: Caller,
+    id: number,
+    input: { url?: string; events?: string[]; description?: string | null; enabled?: boolean },
+  ): Promise<WebhookEndpointRow> {
     const current = await this.get(caller, id);
     const patch: EndpointPatch = {};
     if (input.url !== undefined) patch.url = await this.checkUrl(input.url);
@@ -57,9 +64,20 @@ export class WebhookService {
     if (input.description !== undefined) patch.description = input.description;
     if (input.enabled === true && !current.enabled) {
       // Re-enabling starts afresh: pending deliveries are sent again at once, the failure run is forgotten.
-      Object.assign(patch, { enabled: 1, disabled_reason: null, disabled_at: null, consecutive_failures: 0, retry_at: null });
+      Object.assign(patch, {
+        enabled: 1,
+        disabled_reason: null,
+        disabled_at: null,
+        consecutive_failures: 0,
+        retry_at: null,
+      });
     } else if (input.enabled === false && current.enabled) {
-      Object.assign(patch, { enabled: 0, disabled_reason: 'disabled through the API', disabled_at: Date.now(), retry_at: null });
+      Object.assign(patch, {
+        enabled: 0,
+        disabled_reason: 'disabled through the API',
+        disabled_at: Date.now(),
+        retry_at: null,
+      });
     }
     const updated = await this.repo.updateEndpoint(id, patch);
     if (!updated) throw new NotFoundError('webhook', id);
@@ -79,7 +97,11 @@ export class WebhookService {
     await this.dbh.transaction((trx) => this.repo.deleteEndpoint(trx, id));
   }
 
-  async deliveries(caller: Caller, id: number, q: { status?: WebhookDeliveryStatus; page: number; perPage: number }): Promise<{ rows: WebhookDeliveryRow[]; total: number }> {
+  async deliveries(
+    caller: Caller,
+    id: number,
+    q: { status?: WebhookDeliveryStatus; page: number; perPage: number },
+  ): Promise<{ rows: WebhookDeliveryRow[]; total: number }> {
     await this.get(caller, id);
     return this.repo.listDeliveries(id, { status: q.status, offset: (q.page - 1) * q.perPage, limit: q.perPage });
   }
@@ -92,6 +114,7 @@ export class WebhookService {
 
 function checkEvents(events: string[]): string[] {
   const unknown = events.filter((e) => !(WEBHOOK_EVENT_TYPES as string[]).includes(e));
-  if (unknown.length > 0) throw new ValidationError(`unknown event type(s) ${unknown.join(', ')}; known: ${WEBHOOK_EVENT_TYPES.join(', ')}`);
+  if (unknown.length > 0)
+    throw new ValidationError(`unknown event type(s) ${unknown.join(', ')}; known: ${WEBHOOK_EVENT_TYPES.join(', ')}`);
   return [...new Set(events)];
 }

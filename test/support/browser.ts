@@ -9,7 +9,9 @@ export const RESULTS = path.join(ROOT, 'test-results');
 export const CHROMIUM = '/usr/bin/chromium';
 
 /** `describe(..., { skip })` value: false when Chromium is installed, else why the browser tests are skipped. */
-export const browserSkip: false | string = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)`;
+export const browserSkip: false | string = fs.existsSync(CHROMIUM)
+  ? false
+  : `${CHROMIUM} is missing (apt-get install chromium)`;
 
 /** Builds ui/dist once if it is missing (the server serves it). */
 export function ensureUiBuilt(): void {
@@ -23,7 +25,14 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -35,7 +44,11 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** A page in a new browser context (1280×860 unless `options` say otherwise) that waits `timeoutMs` for each step. */
-export async function openPage(browser: Browser, options: BrowserContextOptions = {}, timeoutMs = 20_000): Promise<Page> {
+export async function openPage(
+  browser: Browser,
+  options: BrowserContextOptions = {},
+  timeoutMs = 20_000,
+): Promise<Page> {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 860 }, ...options })).newPage();
   page.setDefaultTimeout(timeoutMs);
   return page;

@@ -8,7 +8,9 @@ export type TestDialect = 'sqlite' | 'postgres';
 
 const pgUrl = process.env.STRATA_TEST_DATABASE_URL;
 if (!pgUrl && process.env.STRATA_REQUIRE_POSTGRES === '1') {
-  throw new Error('STRATA_REQUIRE_POSTGRES=1 but STRATA_TEST_DATABASE_URL is not set: the PostgreSQL half would be skipped');
+  throw new Error(
+    'STRATA_REQUIRE_POSTGRES=1 but STRATA_TEST_DATABASE_URL is not set: the PostgreSQL half would be skipped',
+  );
 }
 
 export const DIALECTS: TestDialect[] = pgUrl ? ['sqlite', 'postgres'] : ['sqlite'];

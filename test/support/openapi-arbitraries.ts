@@ -122,28 +122,42 @@ export class SchemaArbitraries {
     if (alts && alts.length > 0) return fc.oneof(...alts.map((a) => this.value(a, depth + 1)));
     const type = Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];
     if (type.length > 1) return fc.oneof(...type.map((t) => this.valid({ ...s, type: t }, depth)));
-    const num = (k: string) => (typeof s[k] === 'number' ? (s[k] as number) : undefined);
+    const num = (k: string) => (typeof s[k] === 'number' ? s[k] : undefined);
     switch (type[0]) {
       case 'string': {
         const minLength = num('minLength') ?? 0;
         const maxLength = Math.min(num('maxLength') ?? 40, Math.max(minLength, 40));
         if (s.format === 'date-time') return fc.date({ noInvalidDate: true }).map((d) => d.toISOString());
-        return fc.oneof(fc.string({ minLength, maxLength }), fc.string({ unit: 'grapheme', minLength, maxLength }), fc.constant('a'.repeat(Math.max(1, minLength))));
+        return fc.oneof(
+          fc.string({ minLength, maxLength }),
+          fc.string({ unit: 'grapheme', minLength, maxLength }),
+          fc.constant('a'.repeat(Math.max(1, minLength))),
+        );
       }
       case 'integer': {
         const min = Math.max(num('minimum') ?? -1e6, -(2 ** 53));
         const max = Math.min(num('maximum') ?? 1e6, 2 ** 53);
-        return fc.oneof(fc.integer({ min: Math.max(min, -1000), max: Math.min(max, 1000) }), fc.constantFrom(min, max), fc.integer({ min: Math.max(min, -(2 ** 31)), max: Math.min(max, 2 ** 31) }));
+        return fc.oneof(
+          fc.integer({ min: Math.max(min, -1000), max: Math.min(max, 1000) }),
+          fc.constantFrom(min, max),
+          fc.integer({ min: Math.max(min, -(2 ** 31)), max: Math.min(max, 2 ** 31) }),
+        );
       }
       case 'number':
-        return fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true, min: num('minimum'), max: num('maximum') }), fc.integer({ min: 0, max: 100 }));
+        return fc.oneof(
+          fc.double({ noNaN: true, noDefaultInfinity: true, min: num('minimum'), max: num('maximum') }),
+          fc.integer({ min: 0, max: 100 }),
+        );
       case 'boolean':
         return fc.boolean();
       case 'null':
         return fc.constant(null);
       case 'array': {
         const item = s.items ?? {};
-        return fc.array(this.value(item, depth + 1), { minLength: num('minItems') ?? 0, maxLength: Math.min(num('maxItems') ?? 3, depth > 2 ? 1 : 3) });
+        return fc.array(this.value(item, depth + 1), {
+          minLength: num('minItems') ?? 0,
+          maxLength: Math.min(num('maxItems') ?? 3, depth > 2 ? 1 : 3),
+        });
       }
       case 'object':
       default: {
@@ -156,11 +170,16 @@ export class SchemaArbitraries {
         const known = Object.keys(shape).length > 0 ? fc.record(shape, { requiredKeys: [] }) : fc.constant({});
         // Required fields are mostly present; sometimes one goes missing (the record above may drop optional ones).
         const withRequired = fc.tuple(known, fc.boolean(), fc.boolean()).map(([o, keepAll]) => ({ o, keepAll }));
-        const filled = fc.tuple(withRequired, fc.record(Object.fromEntries([...required].filter((k) => shape[k]).map((k) => [k, shape[k]])))).map(([{ o, keepAll }, req]) =>
-          keepAll ? { ...o, ...req } : o,
-        );
+        const filled = fc
+          .tuple(
+            withRequired,
+            fc.record(Object.fromEntries([...required].filter((k) => shape[k]).map((k) => [k, shape[k]]))),
+          )
+          .map(([{ o, keepAll }, req]) => (keepAll ? { ...o, ...req } : o));
         if (!extra) return filled;
-        return fc.tuple(filled, fc.dictionary(fc.string({ maxLength: 12 }), this.value(extra, depth + 1), { maxKeys: 4 })).map(([a, b]) => ({ ...b, ...a }));
+        return fc
+          .tuple(filled, fc.dictionary(fc.string({ maxLength: 12 }), this.value(extra, depth + 1), { maxKeys: 4 }))
+          .map(([a, b]) => ({ ...b, ...a }));
       }
     }
   }

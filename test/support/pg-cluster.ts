@@ -51,7 +51,8 @@ export async function startPgCluster(): Promise<PgCluster> {
   };
   await pgCmd('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   const opts = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100`;
-  const ctl = (...args: string[]) => pgCmd('pg_ctl', ['-D', dataDir, '-w', '-t', '60', '-l', path.join(root, 'log'), ...args]);
+  const ctl = (...args: string[]) =>
+    pgCmd('pg_ctl', ['-D', dataDir, '-w', '-t', '60', '-l', path.join(root, 'log'), ...args]);
   await ctl('-o', opts, 'start');
   const url = (name = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${name}`;
   return {

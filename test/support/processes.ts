@@ -5,7 +5,11 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** `nodeArgs` go before the script (e.g. `--import` of test/support/skewed-clock.mjs). */
-export function spawnStrata(args: string[], env: Record<string, string>, opts: { nodeArgs?: string[] } = {}): ChildProcess {
+export function spawnStrata(
+  args: string[],
+  env: Record<string, string>,
+  opts: { nodeArgs?: string[] } = {},
+): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', ...(opts.nodeArgs ?? []), 'src/cli/main.ts', ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -44,7 +48,11 @@ export function captureOutput(child: ChildProcess): { text(): string } {
 export const isAlive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
 
 /** Runs a CLI command to completion; resolves with its exit code and output. */
-export function runStrata(args: string[], env: Record<string, string>, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runStrata(
+  args: string[],
+  env: Record<string, string>,
+  input?: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawnStrata(args, env);
   let stdout = '';
   let stderr = '';
@@ -70,8 +78,12 @@ export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 
       seen += d.toString();
       if (pattern.test(seen)) finish();
     };
-    const onExit = (code: number | null) => finish(new Error(`process exited (${code}) before printing ${pattern}:\n${seen.slice(-2000)}`));
-    const timer = setTimeout(() => finish(new Error(`timed out waiting for ${pattern}:\n${seen.slice(-2000)}`)), timeoutMs);
+    const onExit = (code: number | null) =>
+      finish(new Error(`process exited (${code}) before printing ${pattern}:\n${seen.slice(-2000)}`));
+    const timer = setTimeout(
+      () => finish(new Error(`timed out waiting for ${pattern}:\n${seen.slice(-2000)}`)),
+      timeoutMs,
+    );
     function finish(err?: Error) {
       clearTimeout(timer);
       child.stdout?.off('data', onData);

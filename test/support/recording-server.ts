@@ -23,7 +23,10 @@ export interface RecordingServer {
 /** Writes `events` as one text/event-stream response (`data` strings are sent as they are, e.g. "[DONE]"). */
 export function sse(res: http.ServerResponse, events: Array<{ event?: string; data: unknown }>): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-  for (const e of events) res.write(`${e.event ? `event: ${e.event}\n` : ''}data: ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}\n\n`);
+  for (const e of events)
+    res.write(
+      `${e.event ? `event: ${e.event}\n` : ''}data: ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}\n\n`,
+    );
   res.end();
 }
 
@@ -33,13 +36,13 @@ export async function startRecordingServer(routes: FakeRoutes): Promise<Recordin
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      let body: Record<string, unknown> = {};
+      let body: Record<string, unknown>;
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
       } catch {
         body = {};
       }
-      const path = (req.url ?? '/').split('?')[0]!;
+      const path = (req.url ?? '/').split('?')[0];
       calls.push({ method: req.method ?? '', path, headers: req.headers, body });
       if (routes(path, body, res)) return;
       res.writeHead(404, { 'content-type': 'application/json' });

@@ -13,7 +13,9 @@ export const S3_SECRET = 'S3RVER';
 /** Registers another key pair with s3rver (its accounts live in one in-process registry). */
 export function addS3KeyPair(keyId: string, secret: string): void {
   const require = createRequire(import.meta.url);
-  const account = require('s3rver/lib/models/account.js') as { DUMMY_ACCOUNT: { createKeyPair(id: string, secret: string): void } };
+  const account = require('s3rver/lib/models/account.js') as {
+    DUMMY_ACCOUNT: { createKeyPair(id: string, secret: string): void };
+  };
   account.DUMMY_ACCOUNT.createKeyPair(keyId, secret);
 }
 
@@ -30,7 +32,14 @@ export interface TestS3 {
 
 export async function startS3Server(buckets: string[]): Promise<TestS3> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-s3rver-'));
-  const make = (port: number) => new S3rver({ address: '127.0.0.1', port, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
+  const make = (port: number) =>
+    new S3rver({
+      address: '127.0.0.1',
+      port,
+      silent: true,
+      directory,
+      configureBuckets: buckets.map((name) => ({ name })),
+    });
   let server: S3rver | undefined = make(0);
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
@@ -46,12 +55,21 @@ export async function startS3Server(buckets: string[]): Promise<TestS3> {
     endpoint,
     client,
     put: async (bucket, key, body, contentType) => {
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: typeof body === 'string' ? Buffer.from(body) : body, ContentType: contentType }));
+      await client.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: typeof body === 'string' ? Buffer.from(body) : body,
+          ContentType: contentType,
+        }),
+      );
     },
     stop: async () => {
       // Cut the connections in use too (a streaming GET, keep-alive sockets), as a real outage would.
       const closing = server?.close();
-      (server as unknown as { httpServer?: { closeAllConnections(): void } } | undefined)?.httpServer?.closeAllConnections();
+      (
+        server as unknown as { httpServer?: { closeAllConnections(): void } } | undefined
+      )?.httpServer?.closeAllConnections();
       await closing;
       server = undefined;
     },

@@ -7,7 +7,10 @@ const sent = [];
 const realFetch = globalThis.fetch;
 globalThis.fetch = async (input, init) => {
   const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-  const entry = url.startsWith(PL_BASE_URL) && init && typeof init.body === 'string' ? { path: url.slice(PL_BASE_URL.length), status: null, body: JSON.parse(init.body) } : null;
+  const entry =
+    url.startsWith(PL_BASE_URL) && init && typeof init.body === 'string'
+      ? { path: url.slice(PL_BASE_URL.length), status: null, body: JSON.parse(init.body) }
+      : null;
   if (entry) sent.push(entry);
   const res = await realFetch(input, init);
   if (entry) entry.status = res.status;
@@ -18,17 +21,30 @@ async function main() {
   const pl = new PromptLayer({ apiKey: PL_API_KEY, baseURL: PL_BASE_URL, enableTracing: true });
   const OpenAI = pl.OpenAI;
   const openai = new OpenAI({ apiKey: 'sk-fake', baseURL: `${LLM_URL}/v1`, maxRetries: 0 });
-  const answer = pl.wrapWithSpan('answer-question', async (question) => {
-    const [response, plId] = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: question }], return_pl_id: true });
-    const stream = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `${question} (streamed)` }], stream: true, return_pl_id: true });
-    let streamedId = null;
-    let streamed = '';
-    for await (const [chunk, id] of stream) {
-      if (id !== null) streamedId = id;
-      else streamed += chunk.choices[0]?.delta?.content ?? '';
-    }
-    return { text: response.choices[0].message.content, plId, streamed, streamedId };
-  }, { 'app.step': 'qa' });
+  const answer = pl.wrapWithSpan(
+    'answer-question',
+    async (question) => {
+      const [response, plId] = await openai.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: question }],
+        return_pl_id: true,
+      });
+      const stream = await openai.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: `${question} (streamed)` }],
+        stream: true,
+        return_pl_id: true,
+      });
+      let streamedId = null;
+      let streamed = '';
+      for await (const [chunk, id] of stream) {
+        if (id !== null) streamedId = id;
+        else streamed += chunk.choices[0]?.delta?.content ?? '';
+      }
+      return { text: response.choices[0].message.content, plId, streamed, streamedId };
+    },
+    { 'app.step': 'qa' },
+  );
   const result = await answer('What is tracing?');
   // SimpleSpanProcessor exports each span as it ends. Its forceFlush() never resolves with this SDK's exporter (export()
   // returns a promise instead of calling the result callback), so wait for the three exports to be answered instead.

@@ -21,7 +21,13 @@ export interface TestApp {
   /** The PostgreSQL URL or SQLite file, for starting more processes on the same database. */
   env: Record<string, string>;
   /** In-process HTTP call with the default workspace's API key (override with headers). */
-  request(opts: { method: string; url: string; body?: unknown; headers?: Record<string, string>; apiKey?: string | null }): Promise<LightMyRequestResponse>;
+  request(opts: {
+    method: string;
+    url: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    apiKey?: string | null;
+  }): Promise<LightMyRequestResponse>;
   /** Every log line (JSON text) when started with `captureLogs`. */
   logLines: string[];
   /** The s3rver behind STRATA_STORAGE=s3, when the app stores blobs in S3. */
@@ -35,7 +41,11 @@ export interface TestApp {
  * Blobs go to S3 (a fresh s3rver bucket) when `env.STRATA_STORAGE` is 's3' without an endpoint, or when the suite runs
  * with STRATA_TEST_STORAGE=s3. `captureLogs` logs at trace level into `logLines`, through the production redaction list.
  */
-export async function startTestApp(dialect: TestDialect, env: Record<string, string> = {}, opts: { captureLogs?: boolean; events?: EventSink } = {}): Promise<TestApp> {
+export async function startTestApp(
+  dialect: TestDialect,
+  env: Record<string, string> = {},
+  opts: { captureLogs?: boolean; events?: EventSink } = {},
+): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-test-'));
   let dropDb: (() => Promise<void>) | undefined;
   const baseEnv: Record<string, string> = {
@@ -53,7 +63,8 @@ export async function startTestApp(dialect: TestDialect, env: Record<string, str
     dropDb = db.drop;
   }
   let s3: TestS3 | undefined;
-  const wantS3 = env.STRATA_STORAGE === 's3' || (process.env.STRATA_TEST_STORAGE === 's3' && env.STRATA_STORAGE === undefined);
+  const wantS3 =
+    env.STRATA_STORAGE === 's3' || (process.env.STRATA_TEST_STORAGE === 's3' && env.STRATA_STORAGE === undefined);
   if (wantS3 && !env.STRATA_S3_ENDPOINT) {
     s3 = await startS3Server(['strata-blobs']);
     Object.assign(baseEnv, {
@@ -94,7 +105,11 @@ export async function startTestApp(dialect: TestDialect, env: Record<string, str
       app.server!.inject({
         method: method as 'GET',
         url,
-        headers: { ...(apiKey ? { 'x-api-key': apiKey } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        headers: {
+          ...(apiKey ? { 'x-api-key': apiKey } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
         payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       }),
     listen: async () => {
@@ -113,7 +128,11 @@ export async function startTestApp(dialect: TestDialect, env: Record<string, str
 }
 
 /** Polls `fn` until it returns a truthy value (or throws after `timeoutMs`). */
-export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

@@ -154,7 +154,12 @@ export function App() {
         </Link>
         <nav className="nav" aria-label="Main">
           {NAV.map((n) => (
-            <Link key={n.to} to={n.to} className={n.match.includes(route.name) ? 'active' : undefined} aria-current={n.match.includes(route.name) ? 'page' : undefined}>
+            <Link
+              key={n.to}
+              to={n.to}
+              className={n.match.includes(route.name) ? 'active' : undefined}
+              aria-current={n.match.includes(route.name) ? 'page' : undefined}
+            >
               {n.label}
             </Link>
           ))}

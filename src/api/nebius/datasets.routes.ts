@@ -7,7 +7,15 @@ import { ValidationError } from '../../errors.js';
 import type { NebiusService } from '../../nebius/nebius.service.js';
 import { EXPORT_CONTENT_TYPES, exportStream, type ExportFormat } from '../../nebius/export-stream.js';
 import { JsonSyntaxError, parseLossless, stringifyLossless } from '../../datasets/lossless-json.js';
-import { CONTENT_QUERY, EXPORT_QUERY, LIST_QUERY, parseBody, parseCreateBody, parseQuery, PatchDatasetRequest } from './request-models.js';
+import {
+  CONTENT_QUERY,
+  EXPORT_QUERY,
+  LIST_QUERY,
+  parseBody,
+  parseCreateBody,
+  parseQuery,
+  PatchDatasetRequest,
+} from './request-models.js';
 import { presentNebiusDataset, presentNebiusDatasetObject } from './dataset.presenter.js';
 import type { UploadService } from '../../nebius/upload.service.js';
 import { nebiusUploadRoutes } from './uploads.routes.js';
@@ -36,22 +44,37 @@ function parseJsonBody(text: string): unknown {
     return parseLossless(text);
   } catch (err) {
     if (!(err instanceof JsonSyntaxError)) throw err;
-    throw new ValidationError('malformed JSON', [{ type: 'json_invalid', loc: ['body', err.pos], msg: 'JSON decode error', input: {}, ctx: { error: err.message } }]);
+    throw new ValidationError('malformed JSON', [
+      {
+        type: 'json_invalid',
+        loc: ['body', err.pos],
+        msg: 'JSON decode error',
+        input: {},
+        ctx: { error: err.message },
+      },
+    ]);
   }
 }
 
 const errors = { 401: HTTPError, 404: HTTPError, 409: HTTPError, 422: HTTPValidationError };
 
-export async function nebiusDatasetRoutes(app: FastifyInstance, opts: { nebius: NebiusService; uploads: UploadService; uploadBodyLimit: number; tmpDir: string }): Promise<void> {
+export async function nebiusDatasetRoutes(
+  app: FastifyInstance,
+  opts: { nebius: NebiusService; uploads: UploadService; uploadBodyLimit: number; tmpDir: string },
+): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { nebius } = opts;
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: opts.uploadBodyLimit }, (_req, body, done) => {
-    try {
-      done(null, parseJsonBody(body as string));
-    } catch (err) {
-      done(err as Error, undefined);
-    }
-  });
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: opts.uploadBodyLimit },
+    (_req, body, done) => {
+      try {
+        done(null, parseJsonBody(body as string));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
+    },
+  );
 
   // The create route streams large bodies (rows spooled to disk), in its own scope with its own JSON parser.
   await app.register(async (scope) => {
@@ -82,7 +105,10 @@ export async function nebiusDatasetRoutes(app: FastifyInstance, opts: { nebius: 
         try {
           const parsed = parseCreateBody(req.body);
           const caller = callerOf(req);
-          const view = parsed.kind === 's3' ? await nebius.createFromS3(caller, parsed.body) : await nebius.createFromRows(caller, parsed.body);
+          const view =
+            parsed.kind === 's3'
+              ? await nebius.createFromS3(caller, parsed.body)
+              : await nebius.createFromRows(caller, parsed.body);
           return presentNebiusDataset(view);
         } finally {
           await (req as { cleanupBody?: () => Promise<void> }).cleanupBody?.();
@@ -100,11 +126,15 @@ export async function nebiusDatasetRoutes(app: FastifyInstance, opts: { nebius: 
       tags: ['nebius'],
       summary: 'List datasets, newest first (cursor paging)',
       querystring: ListQuery,
-      response: { 200: z.object({ data: z.array(DatasetObject), has_more: z.boolean(), last_id: z.string().nullable() }), 401: errors[401], 422: errors[422] },
+      response: {
+        200: z.object({ data: z.array(DatasetObject), has_more: z.boolean(), last_id: z.string().nullable() }),
+        401: errors[401],
+        422: errors[422],
+      },
     },
     validatorCompiler: documentedOnly,
     handler: async (req) => {
-      const q = parseQuery<{ limit: number; after?: string; folder?: string }>(LIST_QUERY, req.query as Record<string, unknown>);
+      const q = parseQuery<{ limit: number; after?: string; folder?: string }>(LIST_QUERY, req.query);
       const { data, hasMore } = await nebius.list(callerOf(req), q);
       const out = data.map(presentNebiusDatasetObject);
       return { data: out, has_more: hasMore, last_id: out.length > 0 ? out[out.length - 1].id : null };
@@ -112,7 +142,12 @@ export async function nebiusDatasetRoutes(app: FastifyInstance, opts: { nebius: 
   });
 
   r.get('/v1/datasets/:id', {
-    schema: { tags: ['nebius'], summary: 'One dataset', params: DatasetIdParam, response: { 200: DatasetObject, 401: errors[401], 404: errors[404] } },
+    schema: {
+      tags: ['nebius'],
+      summary: 'One dataset',
+      params: DatasetIdParam,
+      response: { 200: DatasetObject, 401: errors[401], 404: errors[404] },
+    },
     handler: async (req) => presentNebiusDatasetObject(await nebius.get(callerOf(req), req.params.id)),
   });
 
@@ -126,11 +161,22 @@ export async function nebiusDatasetRoutes(app: FastifyInstance, opts: { nebius: 
     },
     validatorCompiler: documentedOnly,
     handler: async (req) =>
-      presentNebiusDatasetObject(await nebius.update(callerOf(req), req.params.id, parseBody<{ name?: string; folder?: string }>(PatchDatasetRequest, req.body))),
+      presentNebiusDatasetObject(
+        await nebius.update(
+          callerOf(req),
+          req.params.id,
+          parseBody<{ name?: string; folder?: string }>(PatchDatasetRequest, req.body),
+        ),
+      ),
   });
 
   r.delete('/v1/datasets/:id', {
-    schema: { tags: ['nebius'], summary: 'Delete a dataset', params: DatasetIdParam, response: { 200: z.object({}), 401: errors[401], 404: errors[404] } },
+    schema: {
+      tags: ['nebius'],
+      summary: 'Delete a dataset',
+      params: DatasetIdParam,
+      response: { 200: z.object({}), 401: errors[401], 404: errors[404] },
+    },
     handler: async (req) => {
       await nebius.remove(callerOf(req), req.params.id);
       return {};
@@ -148,7 +194,7 @@ export async function nebiusDatasetRoutes(app: FastifyInstance, opts: { nebius: 
     validatorCompiler: documentedOnly,
     // Sent as text so big integers in json cells keep every digit.
     handler: async (req, reply) => {
-      const q = parseQuery<{ limit: number; offset: number; version?: string }>(CONTENT_QUERY, req.query as Record<string, unknown>);
+      const q = parseQuery<{ limit: number; offset: number; version?: string }>(CONTENT_QUERY, req.query);
       const content = await nebius.readContent(callerOf(req), req.params.id, q);
       return reply.type('application/json; charset=utf-8').send(stringifyLossless(content) as never);
     },
@@ -160,11 +206,14 @@ export async function nebiusDatasetRoutes(app: FastifyInstance, opts: { nebius: 
       summary: 'The rows as a JSONL, CSV or Parquet file',
       params: DatasetIdParam,
       querystring: ExportQuery,
-      response: { 200: z.unknown().describe('The file (application/jsonl, text/csv or application/vnd.apache.parquet)'), ...errors },
+      response: {
+        200: z.unknown().describe('The file (application/jsonl, text/csv or application/vnd.apache.parquet)'),
+        ...errors,
+      },
     },
     validatorCompiler: documentedOnly,
     handler: async (req, reply) => {
-      const q = parseQuery<{ format: ExportFormat; version?: string }>(EXPORT_QUERY, req.query as Record<string, unknown>);
+      const q = parseQuery<{ format: ExportFormat; version?: string }>(EXPORT_QUERY, req.query);
       const exp = await nebius.openExport(callerOf(req), req.params.id, q.version);
       const format = q.format;
       const stream = await exportStream(format, exp.columns, exp.schema, exp.rows);

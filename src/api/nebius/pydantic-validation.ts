@@ -44,7 +44,8 @@ export function expectedList(values: readonly string[]): string {
   return q.length <= 1 ? (q[0] ?? '') : `${q.slice(0, -1).join(', ')} or ${q[q.length - 1]}`;
 }
 
-const isDict = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof LosslessNumber);
+const isDict = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof LosslessNumber);
 const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 /** Result of validating a value: the errors (empty when valid) and, for models, how many fields were set. */
@@ -88,7 +89,15 @@ export class PydanticValidator {
       case 'list': {
         if (v instanceof SpooledRows) {
           // Rows streamed to disk: their objects were told apart while spooling (only dict items are streamed).
-          return { errors: v.nonObjects.map(([i, item]) => ({ type: 'dict_type', loc: [...loc, i], msg: 'Input should be a valid dictionary', input: item })), fieldsSet: 0 };
+          return {
+            errors: v.nonObjects.map(([i, item]) => ({
+              type: 'dict_type',
+              loc: [...loc, i],
+              msg: 'Input should be a valid dictionary',
+              input: item,
+            })),
+            fieldsSet: 0,
+          };
         }
         if (!Array.isArray(v)) return err('list_type', 'Input should be a valid list');
         const errors: FieldIssue[] = [];
@@ -116,7 +125,17 @@ export class PydanticValidator {
 
   private model(model: PyModel, v: unknown, loc: Loc, depth: number): Outcome {
     if (!isDict(v)) {
-      return { errors: [{ type: 'model_attributes_type', loc, msg: 'Input should be a valid dictionary or object to extract fields from', input: v }], fieldsSet: 0 };
+      return {
+        errors: [
+          {
+            type: 'model_attributes_type',
+            loc,
+            msg: 'Input should be a valid dictionary or object to extract fields from',
+            input: v,
+          },
+        ],
+        fieldsSet: 0,
+      };
     }
     const errors: FieldIssue[] = [];
     let fieldsSet = 0;
@@ -132,11 +151,16 @@ export class PydanticValidator {
   }
 
   /** pydantic's lax int: an integer, or a string of one (spaces, sign, `_` separators, a `.0` tail). */
-  private int(type: Extract<PyType, { kind: 'int' }>, v: unknown, err: (t: string, m: string, c?: Record<string, unknown>) => Outcome): Outcome | undefined {
+  private int(
+    type: Extract<PyType, { kind: 'int' }>,
+    v: unknown,
+    err: (t: string, m: string, c?: Record<string, unknown>) => Outcome,
+  ): Outcome | undefined {
     let n: bigint;
     if (typeof v === 'number') {
       if (!Number.isFinite(v)) return err('finite_number', 'Input should be a finite number');
-      if (!Number.isInteger(v)) return err('int_from_float', 'Input should be a valid integer, got a number with a fractional part');
+      if (!Number.isInteger(v))
+        return err('int_from_float', 'Input should be a valid integer, got a number with a fractional part');
       n = BigInt(v);
     } else if (v instanceof LosslessNumber) {
       n = BigInt(v.text);
@@ -147,8 +171,10 @@ export class PydanticValidator {
     } else {
       return err('int_type', 'Input should be a valid integer');
     }
-    if (type.ge !== undefined && n < BigInt(type.ge)) return err('greater_than_equal', `Input should be greater than or equal to ${type.ge}`, { ge: type.ge });
-    if (type.le !== undefined && n > BigInt(type.le)) return err('less_than_equal', `Input should be less than or equal to ${type.le}`, { le: type.le });
+    if (type.ge !== undefined && n < BigInt(type.ge))
+      return err('greater_than_equal', `Input should be greater than or equal to ${type.ge}`, { ge: type.ge });
+    if (type.le !== undefined && n > BigInt(type.le))
+      return err('less_than_equal', `Input should be less than or equal to ${type.le}`, { le: type.le });
     return undefined;
   }
 }

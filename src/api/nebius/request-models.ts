@@ -1,6 +1,6 @@
 // Seed 004's pydantic request models (and the query/PATCH models of the other /v1 routes) as PyModel definitions,
 // and the parsers that validate requests with them: the one source of the Nebius face's 422 answers.
-import { PRIMITIVE_TYPES, type ColumnSchema } from '../../datasets/column-types.js';
+import { PRIMITIVE_TYPES } from '../../datasets/column-types.js';
 import { ValidationError, type FieldIssue } from '../../errors.js';
 import { PydanticValidator, pyInt, type PyField, type PyModel, type PyType } from './pydantic-validation.js';
 import type { CreateFromRowsInput, CreateFromS3Input } from '../../nebius/nebius.service.js';
@@ -15,12 +15,18 @@ const opt = (name: string, type: PyType): PyField => ({ name, type, required: fa
 
 const columnType: PyType = { kind: 'union', members: () => [SchemaPrimitive, SchemaOption] };
 
-export const SchemaPrimitive: PyModel = { name: 'SchemaPrimitive', fields: () => [req('name', { kind: 'enum', values: PRIMITIVE_TYPES })] };
+export const SchemaPrimitive: PyModel = {
+  name: 'SchemaPrimitive',
+  fields: () => [req('name', { kind: 'enum', values: PRIMITIVE_TYPES })],
+};
 export const SchemaOption: PyModel = {
   name: 'SchemaOption',
   fields: () => [req('name', { kind: 'enum', values: ['option'] }), req('item', columnType)],
 };
-export const ColumnSchemaModel: PyModel = { name: 'ColumnSchema', fields: () => [req('name', str), req('type', columnType)] };
+export const ColumnSchemaModel: PyModel = {
+  name: 'ColumnSchema',
+  fields: () => [req('name', str), req('type', columnType)],
+};
 
 export const CreateDatasetRequestUpload: PyModel = {
   name: 'CreateDatasetRequestUpload',
@@ -46,15 +52,28 @@ export const CreateDatasetRequestS3: PyModel = {
 /** POST /v1/datasets/uploads (a multipart upload's dataset). */
 export const CreateUploadRequest: PyModel = {
   name: 'CreateUploadRequest',
-  fields: () => [req('name', str), req('schema', { kind: 'list', item: { kind: 'model', model: ColumnSchemaModel } }), req('folder', str)],
+  fields: () => [
+    req('name', str),
+    req('schema', { kind: 'list', item: { kind: 'model', model: ColumnSchemaModel } }),
+    req('folder', str),
+  ],
 };
 
-export const CompleteUploadRequest: PyModel = { name: 'CompleteUploadRequest', fields: () => [req('part_ids', { kind: 'list', item: str })] };
+export const CompleteUploadRequest: PyModel = {
+  name: 'CompleteUploadRequest',
+  fields: () => [req('part_ids', { kind: 'list', item: str })],
+};
 
-export const PatchDatasetRequest: PyModel = { name: 'PatchDatasetRequest', fields: () => [opt('name', str), opt('folder', str)] };
+export const PatchDatasetRequest: PyModel = {
+  name: 'PatchDatasetRequest',
+  fields: () => [opt('name', str), opt('folder', str)],
+};
 
 // +2: the body's union and a column's type union sit above the first option.
-const validator = new PydanticValidator({ maxUnionDepth: MAX_OPTION_DEPTH + 2, depthMessage: `option types nest at most ${MAX_OPTION_DEPTH} levels deep` });
+const validator = new PydanticValidator({
+  maxUnionDepth: MAX_OPTION_DEPTH + 2,
+  depthMessage: `option types nest at most ${MAX_OPTION_DEPTH} levels deep`,
+});
 
 /** Strata's extension fields, checked after the seed models accepted the body (pydantic ignores unknown keys). */
 const ttlField: PyField = opt('ttl_seconds', { kind: 'int', ge: 60, le: 30 * 86400 });
@@ -85,7 +104,11 @@ export function parseBody<T>(model: PyModel, body: unknown, extras?: PyModel): T
 /** POST /v1/datasets: `Union[CreateDatasetRequestUpload, CreateDatasetRequestS3]` in pydantic's smart mode. */
 export function parseCreateBody(body: unknown): { kind: 'upload'; body: UploadBody } | { kind: 's3'; body: S3Body } {
   if (body === undefined) fail([{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }]);
-  const out = validator.validate({ kind: 'union', members: () => [CreateDatasetRequestUpload, CreateDatasetRequestS3] }, body, ['body']);
+  const out = validator.validate(
+    { kind: 'union', members: () => [CreateDatasetRequestUpload, CreateDatasetRequestS3] },
+    body,
+    ['body'],
+  );
   if (out.errors.length > 0) fail(out.errors);
   const isS3 = out.member === CreateDatasetRequestS3.name;
   const more = validator.validate({ kind: 'model', model: isS3 ? StrataS3Extras : StrataUploadExtras }, body, ['body']);

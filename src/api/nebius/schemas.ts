@@ -1,12 +1,13 @@
 // Zod schemas of the Nebius face (/v1) for types and OpenAPI; requests are validated by request-models.ts (pydantic's rules).
 import { z } from 'zod';
 import { PRIMITIVE_TYPES, type ColumnType } from '../../datasets/column-types.js';
-import type { FieldIssue } from '../../errors.js';
 import { MAX_COLUMNS } from '../../input-limits.js';
 
 export const SchemaPrimitive = z.object({ name: z.enum(PRIMITIVE_TYPES) }).meta({ id: 'SchemaPrimitive' });
 
-export const ColumnTypeSchema: z.ZodType<ColumnType> = z.lazy(() => z.discriminatedUnion('name', [SchemaPrimitive, SchemaOption])).meta({ id: 'ColumnType' });
+export const ColumnTypeSchema: z.ZodType<ColumnType> = z
+  .lazy(() => z.discriminatedUnion('name', [SchemaPrimitive, SchemaOption]))
+  .meta({ id: 'ColumnType' });
 
 export const SchemaOption = z
   .object({
@@ -29,11 +30,23 @@ const ttl = z
 
 export const CreateDatasetRequestUpload = z
   .object({
-    name: z.string().min(1).max(256).describe('Name of the dataset (unique in the workspace among live datasets; 1..256 characters).'),
-    schema: z.array(ColumnSchemaZ).min(1).max(MAX_COLUMNS).describe(`Dataset schema definition (at most ${MAX_COLUMNS} columns).`),
+    name: z
+      .string()
+      .min(1)
+      .max(256)
+      .describe('Name of the dataset (unique in the workspace among live datasets; 1..256 characters).'),
+    schema: z
+      .array(ColumnSchemaZ)
+      .min(1)
+      .max(MAX_COLUMNS)
+      .describe(`Dataset schema definition (at most ${MAX_COLUMNS} columns).`),
     folder: z.string().describe('Folder path where the dataset is stored.'),
     rows: z
-      .array(z.record(z.string(), z.unknown()).refine((r) => Object.keys(r).length <= MAX_COLUMNS, `a row has at most ${MAX_COLUMNS} keys`))
+      .array(
+        z
+          .record(z.string(), z.unknown())
+          .refine((r) => Object.keys(r).length <= MAX_COLUMNS, `a row has at most ${MAX_COLUMNS} keys`),
+      )
       .describe('Rows; every cell is checked against the schema.'),
     ai_project_id: z.string().nullable().optional(),
     ttl_seconds: ttl,
@@ -44,17 +57,29 @@ export const CreateDatasetRequestS3 = z
   .object({
     name: z.string().min(1),
     folder: z.string(),
-    s3_service_url: z.string().min(1).describe('S3-compatible endpoint, e.g. https://storage.eu-north1.nebius.cloud:443'),
+    s3_service_url: z
+      .string()
+      .min(1)
+      .describe('S3-compatible endpoint, e.g. https://storage.eu-north1.nebius.cloud:443'),
     s3_region: z.string().min(1),
-    s3_uri: z.string().min(1).describe('s3://bucket/key for one object (.csv, .json, .jsonl, .parquet) or s3://bucket/prefix/ for every object under it'),
+    s3_uri: z
+      .string()
+      .min(1)
+      .describe(
+        's3://bucket/key for one object (.csv, .json, .jsonl, .parquet) or s3://bucket/prefix/ for every object under it',
+      ),
     s3_key_id: z.string().min(1),
     s3_secret_key: z.string().min(1).describe('Never returned or logged; stored encrypted until the import finishes.'),
     ai_project_id: z.string().nullable().optional(),
-    schema: z.array(ColumnSchemaZ).min(1).max(MAX_COLUMNS).optional().describe('Strata: the schema the files must match; inferred when omitted'),
+    schema: z
+      .array(ColumnSchemaZ)
+      .min(1)
+      .max(MAX_COLUMNS)
+      .optional()
+      .describe('Strata: the schema the files must match; inferred when omitted'),
     ttl_seconds: ttl,
   })
   .meta({ id: 'CreateDatasetRequestS3' });
-
 
 export const DatasetStatus = z.enum(['READY', 'PENDING', 'FAILED', 'TEMPORARY', 'DRAFT']).meta({ id: 'DatasetStatus' });
 
@@ -82,7 +107,9 @@ export const ValidationErrorItem = z.object({
   input: z.unknown(),
   ctx: z.record(z.string(), z.unknown()).optional(),
 });
-export const HTTPValidationError = z.object({ detail: z.array(ValidationErrorItem) }).meta({ id: 'HTTPValidationError' });
+export const HTTPValidationError = z
+  .object({ detail: z.array(ValidationErrorItem) })
+  .meta({ id: 'HTTPValidationError' });
 export const HTTPError = z.object({ detail: z.string() }).meta({ id: 'HTTPError' });
 
 export const DatasetIdParam = z.object({ id: z.string().describe('Dataset id (32 hex characters)') });
@@ -112,14 +139,23 @@ export const CreateUploadBody = z
     name: z.string().min(1).max(256),
     schema: z.array(ColumnSchemaZ).min(1),
     folder: z.string(),
-    format: z.enum(['jsonl', 'json', 'csv', 'parquet']).default('jsonl').optional().describe('Strata: the format of the uploaded file (JSON Lines by default)'),
+    format: z
+      .enum(['jsonl', 'json', 'csv', 'parquet'])
+      .default('jsonl')
+      .optional()
+      .describe('Strata: the format of the uploaded file (JSON Lines by default)'),
   })
   .meta({ id: 'CreateUploadRequest' });
 
 export const UploadInfo = z
   .object({
     status: z.enum(['PENDING', 'COMPLETED', 'FAILED']),
-    dataset: z.object({ name: z.string(), schema: z.array(ColumnSchemaZ), folder: z.string(), id: z.string().nullable() }),
+    dataset: z.object({
+      name: z.string(),
+      schema: z.array(ColumnSchemaZ),
+      folder: z.string(),
+      id: z.string().nullable(),
+    }),
     created_at: z.number().int(),
     error: z.string().nullable(),
     completed_at: z.number().int().nullable(),
@@ -130,10 +166,18 @@ export const UploadInfo = z
 export const UploadResponse = z.object({ id: z.string(), upload_info: UploadInfo }).meta({ id: 'UploadResponse' });
 
 export const UploadPart = z
-  .object({ id: z.string(), upload_id: z.string(), size: z.number().int(), sha256: z.string(), created_at: z.number().int() })
+  .object({
+    id: z.string(),
+    upload_id: z.string(),
+    size: z.number().int(),
+    sha256: z.string(),
+    created_at: z.number().int(),
+  })
   .meta({ id: 'UploadPartInfoResponse' });
 
-export const UploadParts = z.object({ object: z.literal('list'), data: z.array(UploadPart) }).meta({ id: 'UploadPartsResponse' });
+export const UploadParts = z
+  .object({ object: z.literal('list'), data: z.array(UploadPart) })
+  .meta({ id: 'UploadPartsResponse' });
 
 export const CompleteUploadBody = z.object({ part_ids: z.array(z.string()) }).meta({ id: 'CompleteUploadRequest' });
 

@@ -8,7 +8,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import streamJson from 'stream-json';
-import { LosslessNumber, parseLossless, stringifyLossless } from '../../datasets/lossless-json.js';
+import { LosslessNumber, stringifyLossless } from '../../datasets/lossless-json.js';
 import { PayloadTooLargeError, ValidationError } from '../../errors.js';
 import { refuseHostileValue } from '../../http/reject-nul.js';
 import { SpooledRows } from '../../nebius/spooled-rows.js';
@@ -61,7 +61,14 @@ export async function readCreateBody(
     await fsp.rm(`${base}.json`, { force: true });
     await rows.remove();
   };
-  const tokens = streamJson.parser({ packKeys: true, packStrings: true, packNumbers: true, streamKeys: false, streamStrings: false, streamNumbers: false });
+  const tokens = streamJson.parser({
+    packKeys: true,
+    packStrings: true,
+    packNumbers: true,
+    streamKeys: false,
+    streamStrings: false,
+    streamNumbers: false,
+  });
   // Errors reach the token loop below; this only keeps a parse error from also being an unhandled 'error' event.
   tokens.on('error', () => undefined);
   const write = async (s: fs.WriteStream, data: string | Buffer) => {
@@ -109,7 +116,8 @@ export async function readCreateBody(
       return;
     }
     if (Array.isArray(top.container)) top.container.push(value);
-    else if (top.key !== undefined) Object.defineProperty(top.container, top.key, { value, enumerable: true, writable: true, configurable: true });
+    else if (top.key !== undefined)
+      Object.defineProperty(top.container, top.key, { value, enumerable: true, writable: true, configurable: true });
   };
   try {
     for await (const token of tokens as AsyncIterable<Token>) {
@@ -117,7 +125,14 @@ export async function readCreateBody(
         case 'startObject':
         case 'startArray': {
           const top = stack[stack.length - 1];
-          if (stack.length === 1 && !Array.isArray(top.container) && top.key === 'rows' && token.name === 'startArray' && !inRows && rowStart === 0) {
+          if (
+            stack.length === 1 &&
+            !Array.isArray(top.container) &&
+            top.key === 'rows' &&
+            token.name === 'startArray' &&
+            !inRows &&
+            rowStart === 0
+          ) {
             inRows = true;
             rowStart = 1;
             await place(rows);

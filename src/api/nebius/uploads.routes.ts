@@ -11,7 +11,16 @@ import { shownFolder } from '../../nebius/nebius.service.js';
 import { CompleteUploadRequest, CreateUploadRequest, parseBody } from './request-models.js';
 import { PydanticValidator } from './pydantic-validation.js';
 import { ValidationError } from '../../errors.js';
-import { CompleteUploadBody, CreateUploadBody, HTTPError, HTTPValidationError, UploadIdParam, UploadPart, UploadParts, UploadResponse } from './schemas.js';
+import {
+  CompleteUploadBody,
+  CreateUploadBody,
+  HTTPError,
+  HTTPValidationError,
+  UploadIdParam,
+  UploadPart,
+  UploadParts,
+  UploadResponse,
+} from './schemas.js';
 
 const errors = { 401: HTTPError, 404: HTTPError, 409: HTTPError, 413: HTTPError, 422: HTTPValidationError };
 const seconds = (ms: number | null) => (ms === null ? null : Math.floor(ms / 1000));
@@ -24,7 +33,12 @@ function presentUpload(v: UploadView) {
     id: u.id,
     upload_info: {
       status: u.dataset_id === null ? ('PENDING' as const) : failed ? ('FAILED' as const) : ('COMPLETED' as const),
-      dataset: { name: u.name, schema: JSON.parse(u.schema_json) as ColumnSchema[], folder: shownFolder(u.folder), id: v.dataset?.group.external_id ?? null },
+      dataset: {
+        name: u.name,
+        schema: JSON.parse(u.schema_json) as ColumnSchema[],
+        folder: shownFolder(u.folder),
+        id: v.dataset?.group.external_id ?? null,
+      },
       created_at: Math.floor(u.created_at / 1000),
       error: failed ? (v.dataset?.error ?? null) : null,
       completed_at: seconds(u.completed_at),
@@ -33,51 +47,105 @@ function presentUpload(v: UploadView) {
   };
 }
 
-const presentPart = (p: UploadPartRow) => ({ id: p.id, upload_id: p.upload_id, size: Number(p.size), sha256: p.sha256, created_at: Math.floor(p.created_at / 1000) });
+const presentPart = (p: UploadPartRow) => ({
+  id: p.id,
+  upload_id: p.upload_id,
+  size: Number(p.size),
+  sha256: p.sha256,
+  created_at: Math.floor(p.created_at / 1000),
+});
 
-export async function nebiusUploadRoutes(app: FastifyInstance, uploads: UploadService, documentedOnly: () => (data: unknown) => { value: unknown }): Promise<void> {
+export async function nebiusUploadRoutes(
+  app: FastifyInstance,
+  uploads: UploadService,
+  documentedOnly: () => (data: unknown) => { value: unknown },
+): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['nebius'];
 
   r.post('/v1/datasets/uploads', {
-    schema: { tags, summary: 'Create a multipart upload for a dataset', body: CreateUploadBody, response: { 200: UploadResponse, 401: errors[401], 422: errors[422] } },
+    schema: {
+      tags,
+      summary: 'Create a multipart upload for a dataset',
+      body: CreateUploadBody,
+      response: { 200: UploadResponse, 401: errors[401], 422: errors[422] },
+    },
     validatorCompiler: documentedOnly,
     handler: async (req) => {
-      const body = parseBody<{ name: string; schema: ColumnSchema[]; folder: string; format?: FileFormat }>(CreateUploadRequest, req.body);
+      const body = parseBody<{ name: string; schema: ColumnSchema[]; folder: string; format?: FileFormat }>(
+        CreateUploadRequest,
+        req.body,
+      );
       if (body.format !== undefined) {
-        const out = formatCheck.validate({ kind: 'literal', values: ['jsonl', 'json', 'csv', 'parquet'] }, body.format, ['body', 'format']);
+        const out = formatCheck.validate(
+          { kind: 'literal', values: ['jsonl', 'json', 'csv', 'parquet'] },
+          body.format,
+          ['body', 'format'],
+        );
         if (out.errors.length > 0) throw new ValidationError('format is not valid', out.errors);
       }
       const aiProject = (req.query as Record<string, unknown>).ai_project_id;
-      return presentUpload(await uploads.create(callerOf(req), { ...body, ai_project_id: typeof aiProject === 'string' ? aiProject : null }));
+      return presentUpload(
+        await uploads.create(callerOf(req), {
+          ...body,
+          ai_project_id: typeof aiProject === 'string' ? aiProject : null,
+        }),
+      );
     },
   });
 
   r.get('/v1/datasets/uploads/:upload_id', {
-    schema: { tags, summary: 'One multipart upload', params: UploadIdParam, response: { 200: UploadResponse, 401: errors[401], 404: errors[404] } },
+    schema: {
+      tags,
+      summary: 'One multipart upload',
+      params: UploadIdParam,
+      response: { 200: UploadResponse, 401: errors[401], 404: errors[404] },
+    },
     handler: async (req) => presentUpload(await uploads.get(callerOf(req), req.params.upload_id)),
   });
 
   r.post('/v1/datasets/uploads/:upload_id/parts', {
     schema: {
       tags,
-      summary: 'Upload one part (the request body is the part\'s raw bytes, application/octet-stream)',
+      summary: "Upload one part (the request body is the part's raw bytes, application/octet-stream)",
       params: UploadIdParam,
       response: { 200: UploadPart, 401: errors[401], 404: errors[404], 409: errors[409], 413: errors[413] },
     },
     handler: async (req) => {
-      if (!(req.body instanceof Readable)) throw new ValidationError('send the part as application/octet-stream', [{ type: 'bytes_type', loc: ['body'], msg: 'Input should be the raw bytes of the part (Content-Type: application/octet-stream)', input: null }]);
+      if (!(req.body instanceof Readable))
+        throw new ValidationError('send the part as application/octet-stream', [
+          {
+            type: 'bytes_type',
+            loc: ['body'],
+            msg: 'Input should be the raw bytes of the part (Content-Type: application/octet-stream)',
+            input: null,
+          },
+        ]);
       return presentPart(await uploads.putPart(callerOf(req), req.params.upload_id, req.body));
     },
   });
 
   r.get('/v1/datasets/uploads/:upload_id/parts', {
-    schema: { tags, summary: 'List the parts of a multipart upload', params: UploadIdParam, response: { 200: UploadParts, 401: errors[401], 404: errors[404] } },
-    handler: async (req) => ({ object: 'list' as const, data: (await uploads.listParts(callerOf(req), req.params.upload_id)).map(presentPart) }),
+    schema: {
+      tags,
+      summary: 'List the parts of a multipart upload',
+      params: UploadIdParam,
+      response: { 200: UploadParts, 401: errors[401], 404: errors[404] },
+    },
+    handler: async (req) => ({
+      object: 'list' as const,
+      data: (await uploads.listParts(callerOf(req), req.params.upload_id)).map(presentPart),
+    }),
   });
 
   r.post('/v1/datasets/uploads/:upload_id/complete', {
-    schema: { tags, summary: 'Complete a multipart upload: the parts, in this order, become the dataset file', params: UploadIdParam, body: CompleteUploadBody, response: { 200: UploadResponse, ...errors } },
+    schema: {
+      tags,
+      summary: 'Complete a multipart upload: the parts, in this order, become the dataset file',
+      params: UploadIdParam,
+      body: CompleteUploadBody,
+      response: { 200: UploadResponse, ...errors },
+    },
     validatorCompiler: documentedOnly,
     handler: async (req) => {
       const body = parseBody<{ part_ids: string[] }>(CompleteUploadRequest, req.body);

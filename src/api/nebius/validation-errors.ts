@@ -19,7 +19,8 @@ export function jsonLongerThan(v: unknown, limit: number): boolean {
     else if (Array.isArray(x)) {
       size += 2 + x.length;
       for (const y of x) stack.push(y);
-    } else if (typeof (x as { toJSON?: unknown }).toJSON === 'function') size += Number((x as { jsonLength?: number }).jsonLength ?? String(x).length);
+    } else if (typeof (x as { toJSON?: unknown }).toJSON === 'function')
+      size += Number((x as { jsonLength?: number }).jsonLength ?? String(x).length);
     else {
       const o = x as Record<string, unknown>;
       size += 2;
@@ -39,7 +40,8 @@ const REDACTED = '[redacted]';
 
 function withoutSecrets(loc: FieldIssue['loc'], input: unknown): unknown {
   if (SECRET_FIELDS.includes(String(loc[loc.length - 1])) && typeof input === 'string') return REDACTED;
-  if (input === null || typeof input !== 'object' || Array.isArray(input) || !SECRET_FIELDS.some((f) => f in input)) return input;
+  if (input === null || typeof input !== 'object' || Array.isArray(input) || !SECRET_FIELDS.some((f) => f in input))
+    return input;
   const copy: Record<string, unknown> = { ...(input as Record<string, unknown>) };
   for (const f of SECRET_FIELDS) if (f in copy) copy[f] = REDACTED;
   return copy;

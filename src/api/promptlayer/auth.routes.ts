@@ -7,7 +7,15 @@ import { callerOf } from '../../http/auth-hook.js';
 import { errorResponses, IdParam } from './common.schemas.js';
 
 const ApiKey = z
-  .object({ id: z.number(), name: z.string(), prefix: z.string(), workspace_id: z.number(), created_at: z.string(), last_used_at: z.string().nullable(), revoked: z.boolean() })
+  .object({
+    id: z.number(),
+    name: z.string(),
+    prefix: z.string(),
+    workspace_id: z.number(),
+    created_at: z.string(),
+    last_used_at: z.string().nullable(),
+    revoked: z.boolean(),
+  })
   .meta({ id: 'ApiKey' });
 
 export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService }): Promise<void> {
@@ -20,7 +28,15 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService
       tags: ['auth'],
       summary: 'Sign in with email and password; returns a JWT for Authorization: Bearer',
       body: z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(1024) }),
-      response: { 200: z.object({ success: z.boolean(), access_token: z.string(), token_type: z.literal('bearer'), expires_in: z.number() }), ...errorResponses(400, 401) },
+      response: {
+        200: z.object({
+          success: z.boolean(),
+          access_token: z.string(),
+          token_type: z.literal('bearer'),
+          expires_in: z.number(),
+        }),
+        ...errorResponses(400, 401),
+      },
     },
     handler: async (req) => {
       const { token, expiresIn } = await auth.login(req.body.email, req.body.password);
@@ -46,7 +62,11 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService
   });
 
   r.get('/api/public/v2/api-keys', {
-    schema: { tags: ['auth'], summary: "The workspace's API keys (hashes are never shown)", response: { 200: z.object({ success: z.boolean(), api_keys: z.array(ApiKey) }) } },
+    schema: {
+      tags: ['auth'],
+      summary: "The workspace's API keys (hashes are never shown)",
+      response: { 200: z.object({ success: z.boolean(), api_keys: z.array(ApiKey) }) },
+    },
     handler: async (req) => ({ success: true, api_keys: (await auth.listApiKeys(callerOf(req))).map(presentApiKey) }),
   });
 
@@ -65,19 +85,35 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: AuthService
   });
 
   r.delete('/api/public/v2/api-keys/:id', {
-    schema: { tags: ['auth'], summary: 'Revoke an API key', params: IdParam, response: { 200: z.object({ success: z.boolean(), api_key: ApiKey }), ...errorResponses(404) } },
-    handler: async (req) => ({ success: true, api_key: presentApiKey(await auth.revokeApiKey(callerOf(req), req.params.id)) }),
+    schema: {
+      tags: ['auth'],
+      summary: 'Revoke an API key',
+      params: IdParam,
+      response: { 200: z.object({ success: z.boolean(), api_key: ApiKey }), ...errorResponses(404) },
+    },
+    handler: async (req) => ({
+      success: true,
+      api_key: presentApiKey(await auth.revokeApiKey(callerOf(req), req.params.id)),
+    }),
   });
 
   r.get('/api/public/v2/users', {
     schema: {
       tags: ['auth'],
       summary: "Members of the caller's workspace",
-      response: { 200: z.object({ success: z.boolean(), users: z.array(z.object({ id: z.number(), email: z.string(), role: z.string(), created_at: z.string() })) }) },
+      response: {
+        200: z.object({
+          success: z.boolean(),
+          users: z.array(z.object({ id: z.number(), email: z.string(), role: z.string(), created_at: z.string() })),
+        }),
+      },
     },
     handler: async (req) => ({
       success: true,
-      users: (await auth.listMembers(callerOf(req))).map((u) => ({ ...u, created_at: new Date(u.created_at).toISOString() })),
+      users: (await auth.listMembers(callerOf(req))).map((u) => ({
+        ...u,
+        created_at: new Date(u.created_at).toISOString(),
+      })),
     }),
   });
 }

@@ -1,7 +1,9 @@
 // Schemas shared by PromptLayer-face endpoints: the error body, the dataset objects, paging.
 import { z } from 'zod';
 
-export const ErrorResponse = z.object({ success: z.literal(false), error: z.string(), message: z.string().optional() }).meta({ id: 'ErrorResponse' });
+export const ErrorResponse = z
+  .object({ success: z.literal(false), error: z.string(), message: z.string().optional() })
+  .meta({ id: 'ErrorResponse' });
 
 export const DatasetGroup = z
   .object({

@@ -33,8 +33,15 @@ export async function draftRoutes(
     schema: {
       tags: ['drafts'],
       summary: 'Create a draft: empty (201), or copied from a version of the group (202 while rows are copied)',
-      body: z.object({ dataset_group_id: z.number().int().min(1), source_dataset_id: z.number().int().min(1).optional() }),
-      response: { 201: Ok.extend({ draft_dataset_id: z.number().int(), dataset: Dataset }), 202: Ok.extend({ draft_dataset_id: z.number().int(), dataset: Dataset }), ...errorResponses(400, 403, 404, 409) },
+      body: z.object({
+        dataset_group_id: z.number().int().min(1),
+        source_dataset_id: z.number().int().min(1).optional(),
+      }),
+      response: {
+        201: Ok.extend({ draft_dataset_id: z.number().int(), dataset: Dataset }),
+        202: Ok.extend({ draft_dataset_id: z.number().int(), dataset: Dataset }),
+        ...errorResponses(400, 403, 404, 409),
+      },
     },
     handler: async (req, reply) => {
       const { draft, group, copying } = await drafts.createDraft(callerOf(req), req.body);
@@ -56,7 +63,9 @@ export async function draftRoutes(
     },
     handler: async (req, reply) => {
       const draft = await drafts.saveDraft(callerOf(req), req.body);
-      return reply.code(202).send({ success: true, message: 'Draft is being saved as the next version', draft_dataset_id: draft.id });
+      return reply
+        .code(202)
+        .send({ success: true, message: 'Draft is being saved as the next version', draft_dataset_id: draft.id });
     },
   });
 
@@ -70,7 +79,9 @@ export async function draftRoutes(
     },
     handler: async (req, reply) => {
       const { rowIds, columns } = await drafts.addRows(callerOf(req), req.params.id, req.body.rows);
-      return reply.code(201).send({ success: true, message: `${rowIds.length} row(s) added`, columns, row_ids: rowIds });
+      return reply
+        .code(201)
+        .send({ success: true, message: `${rowIds.length} row(s) added`, columns, row_ids: rowIds });
     },
   });
 
@@ -80,7 +91,10 @@ export async function draftRoutes(
       summary: "Update some cells of a draft's row",
       params: RowParams,
       body: z.object({ values: Values.refine((v) => Object.keys(v).length > 0, 'give at least one column') }),
-      response: { 200: Ok.extend({ row: z.object({ row_id: z.number().int(), values: Values }) }), ...errorResponses(400, 403, 404, 409) },
+      response: {
+        200: Ok.extend({ row: z.object({ row_id: z.number().int(), values: Values }) }),
+        ...errorResponses(400, 403, 404, 409),
+      },
     },
     handler: async (req) => {
       const row = await drafts.updateRow(callerOf(req), req.params.id, req.params.row_id, req.body.values);
@@ -89,7 +103,12 @@ export async function draftRoutes(
   });
 
   r.delete(`${V2}/datasets/:id/rows/:row_id`, {
-    schema: { tags: ['drafts'], summary: "Delete one of a draft's rows", params: RowParams, response: { 200: Ok, ...errorResponses(403, 404, 409) } },
+    schema: {
+      tags: ['drafts'],
+      summary: "Delete one of a draft's rows",
+      params: RowParams,
+      response: { 200: Ok, ...errorResponses(403, 404, 409) },
+    },
     handler: async (req) => {
       const { deleted } = await drafts.deleteRows(callerOf(req), req.params.id, [req.params.row_id]);
       if (deleted.length === 0) return { success: true, message: `row ${req.params.row_id} did not exist` };
@@ -103,7 +122,10 @@ export async function draftRoutes(
       summary: "Delete several of a draft's rows",
       params: IdParam,
       body: z.object({ row_ids: z.array(z.number().int().min(0)).min(1).max(10_000) }),
-      response: { 200: Ok.extend({ deleted: z.array(z.number().int()), missing: z.array(z.number().int()) }), ...errorResponses(400, 403, 404, 409) },
+      response: {
+        200: Ok.extend({ deleted: z.array(z.number().int()), missing: z.array(z.number().int()) }),
+        ...errorResponses(400, 403, 404, 409),
+      },
     },
     handler: async (req) => {
       const { deleted, missing } = await drafts.deleteRows(callerOf(req), req.params.id, req.body.row_ids);
@@ -120,19 +142,44 @@ export async function draftRoutes(
       response: { 201: Columns, ...errorResponses(400, 403, 404, 409) },
     },
     handler: async (req, reply) => {
-      const columns = await drafts.addColumn(callerOf(req), req.params.id, req.body.name, req.body.default_value ?? null);
+      const columns = await drafts.addColumn(
+        callerOf(req),
+        req.params.id,
+        req.body.name,
+        req.body.default_value ?? null,
+      );
       return reply.code(201).send({ success: true, message: 'Column added', columns });
     },
   });
 
   r.post(`${V2}/datasets/:id/columns/rename`, {
-    schema: { tags: ['drafts'], summary: "Rename a draft's column", params: IdParam, body: z.object({ from: ColumnName, to: ColumnName }), response: { 200: Columns, ...errorResponses(400, 403, 404, 409) } },
-    handler: async (req) => ({ success: true, message: 'Column renamed', columns: await drafts.renameColumn(callerOf(req), req.params.id, req.body.from, req.body.to) }),
+    schema: {
+      tags: ['drafts'],
+      summary: "Rename a draft's column",
+      params: IdParam,
+      body: z.object({ from: ColumnName, to: ColumnName }),
+      response: { 200: Columns, ...errorResponses(400, 403, 404, 409) },
+    },
+    handler: async (req) => ({
+      success: true,
+      message: 'Column renamed',
+      columns: await drafts.renameColumn(callerOf(req), req.params.id, req.body.from, req.body.to),
+    }),
   });
 
   r.post(`${V2}/datasets/:id/columns/remove`, {
-    schema: { tags: ['drafts'], summary: "Remove a draft's column and its cells", params: IdParam, body: z.object({ name: ColumnName }), response: { 200: Columns, ...errorResponses(400, 403, 404, 409) } },
-    handler: async (req) => ({ success: true, message: 'Column removed', columns: await drafts.removeColumn(callerOf(req), req.params.id, req.body.name) }),
+    schema: {
+      tags: ['drafts'],
+      summary: "Remove a draft's column and its cells",
+      params: IdParam,
+      body: z.object({ name: ColumnName }),
+      response: { 200: Columns, ...errorResponses(400, 403, 404, 409) },
+    },
+    handler: async (req) => ({
+      success: true,
+      message: 'Column removed',
+      columns: await drafts.removeColumn(callerOf(req), req.params.id, req.body.name),
+    }),
   });
 
   r.get(`${V2}/datasets/:id/export`, {
@@ -141,31 +188,52 @@ export async function draftRoutes(
       summary: 'Download a whole version (or draft) as CSV, JSON Lines or JSON (streamed)',
       params: IdParam,
       querystring: z.object({ format: z.enum(EXPORT_FORMATS).default('csv') }),
-      response: { 200: z.any().describe('The file: text/csv, application/x-ndjson or application/json'), ...errorResponses(400, 403, 404, 409) },
+      response: {
+        200: z.any().describe('The file: text/csv, application/x-ndjson or application/json'),
+        ...errorResponses(400, 403, 404, 409),
+      },
     },
     handler: async (req, reply) => {
       const out = await exports.exportDataset(callerOf(req), req.params.id, req.query.format);
       reply
         .type(out.writer.contentType)
-        .header('content-disposition', `attachment; filename="${out.fileName}"; filename*=UTF-8''${encodeURIComponent(out.utf8FileName)}`);
+        .header(
+          'content-disposition',
+          `attachment; filename="${out.fileName}"; filename*=UTF-8''${encodeURIComponent(out.utf8FileName)}`,
+        );
       return reply.send(Readable.from(out.body));
     },
   });
 
-  const DiffCounts = z.object({ added: z.number().int(), removed: z.number().int(), changed: z.number().int(), unchanged: z.number().int() });
-  const DiffColumns = z.object({ added: z.array(z.string()), removed: z.array(z.string()), unchanged: z.array(z.string()) });
+  const DiffCounts = z.object({
+    added: z.number().int(),
+    removed: z.number().int(),
+    changed: z.number().int(),
+    unchanged: z.number().int(),
+  });
+  const DiffColumns = z.object({
+    added: z.array(z.string()),
+    removed: z.array(z.string()),
+    unchanged: z.array(z.string()),
+  });
   const KeyRowOut = z.object({ row_id: z.number().int(), key: z.unknown(), values: Values });
   const DiffAgainst = z.coerce.number().int().min(1);
   const KeyParam = z.string().min(1).max(1000);
   r.get(`${V2}/datasets/:id/diff`, {
     schema: {
       tags: ['datasets'],
-      summary: 'What changed from version `against` to this one: columns, and rows added/removed/changed (paged); `key` matches rows by a column',
+      summary:
+        'What changed from version `against` to this one: columns, and rows added/removed/changed (paged); `key` matches rows by a column',
       params: IdParam,
       querystring: z.object({
         against: DiffAgainst,
-        key: KeyParam.optional().describe('Match rows by the value of this column (present in both versions, unique in each); changed rows list their changed cells'),
-        only: z.enum(['added', 'removed', 'changed']).optional().describe('Return rows of this kind only (the other lists are empty; `pages` counts this kind)'),
+        key: KeyParam.optional().describe(
+          'Match rows by the value of this column (present in both versions, unique in each); changed rows list their changed cells',
+        ),
+        only: z
+          .enum(['added', 'removed', 'changed'])
+          .optional()
+          .describe('Return rows of this kind only (the other lists are empty; `pages` counts this kind)'),
         page: z.coerce.number().int().min(1).default(1),
         per_page: z.coerce.number().int().min(1).max(100).default(20),
       }),
@@ -181,7 +249,16 @@ export async function draftRoutes(
             rows: z.object({
               added: z.array(DiffRowOut),
               removed: z.array(DiffRowOut),
-              changed: z.array(z.object({ row_id: z.number().int(), against_row_id: z.number().int(), row_uid: z.string(), changed_columns: z.array(z.string()), before: Values, after: Values })),
+              changed: z.array(
+                z.object({
+                  row_id: z.number().int(),
+                  against_row_id: z.number().int(),
+                  row_uid: z.string(),
+                  changed_columns: z.array(z.string()),
+                  before: Values,
+                  after: Values,
+                }),
+              ),
             }),
             page: z.number().int(),
             per_page: z.number().int(),
@@ -221,9 +298,16 @@ export async function draftRoutes(
     handler: async (req) => {
       const q = req.query;
       const pagesOf = (counts: { added: number; removed: number; changed: number }) =>
-        Math.max(1, Math.ceil((q.only ? counts[q.only] : Math.max(counts.added, counts.removed, counts.changed)) / q.per_page));
+        Math.max(
+          1,
+          Math.ceil((q.only ? counts[q.only] : Math.max(counts.added, counts.removed, counts.changed)) / q.per_page),
+        );
       if (q.key !== undefined) {
-        const d = await diffs.byKey.diff(callerOf(req), req.params.id, q.against, q.key, { page: q.page, perPage: q.per_page, only: q.only });
+        const d = await diffs.byKey.diff(callerOf(req), req.params.id, q.against, q.key, {
+          page: q.page,
+          perPage: q.per_page,
+          only: q.only,
+        });
         return {
           success: true,
           dataset_id: d.dataset.id,
@@ -250,7 +334,11 @@ export async function draftRoutes(
           pages: pagesOf(d.counts),
         };
       }
-      const d = await diffs.diff(callerOf(req), req.params.id, q.against, { page: q.page, perPage: q.per_page, only: q.only });
+      const d = await diffs.diff(callerOf(req), req.params.id, q.against, {
+        page: q.page,
+        perPage: q.per_page,
+        only: q.only,
+      });
       return {
         success: true,
         dataset_id: d.dataset.id,
@@ -261,7 +349,14 @@ export async function draftRoutes(
         rows: {
           added: d.added.map((x) => ({ row_id: x.rowId, row_uid: x.rowUid, values: x.values })),
           removed: d.removed.map((x) => ({ row_id: x.rowId, row_uid: x.rowUid, values: x.values })),
-          changed: d.changed.map((x) => ({ row_id: x.rowId, against_row_id: x.againstRowId, row_uid: x.rowUid, changed_columns: x.changedColumns, before: x.before, after: x.after })),
+          changed: d.changed.map((x) => ({
+            row_id: x.rowId,
+            against_row_id: x.againstRowId,
+            row_uid: x.rowUid,
+            changed_columns: x.changedColumns,
+            before: x.before,
+            after: x.after,
+          })),
         },
         page: q.page,
         per_page: q.per_page,
@@ -273,7 +368,8 @@ export async function draftRoutes(
   r.get(`${V2}/datasets/:id/diff/progress`, {
     schema: {
       tags: ['datasets'],
-      summary: 'Counts of a key-column diff computed step by step, streamed as NDJSON progress lines (rows compared / total), then a final line',
+      summary:
+        'Counts of a key-column diff computed step by step, streamed as NDJSON progress lines (rows compared / total), then a final line',
       params: IdParam,
       querystring: z.object({ against: DiffAgainst, key: KeyParam }),
       response: {
@@ -304,11 +400,26 @@ export async function draftRoutes(
             last = await steps.next();
           }
           const { total, counts } = last.value;
-          yield line({ type: 'done', compared: total, total, counts, columns: { added: last.value.columns.added, removed: last.value.columns.removed, unchanged: last.value.columns.common } });
+          yield line({
+            type: 'done',
+            compared: total,
+            total,
+            counts,
+            columns: {
+              added: last.value.columns.added,
+              removed: last.value.columns.removed,
+              unchanged: last.value.columns.common,
+            },
+          });
         } catch (e) {
-          const status = typeof (e as { status?: unknown }).status === 'number' ? (e as { status: number }).status : 500;
+          const status =
+            typeof (e as { status?: unknown }).status === 'number' ? (e as { status: number }).status : 500;
           req.log.error({ err: e }, 'key diff progress failed');
-          yield line({ type: 'error', status, error: status === 500 ? 'the diff failed; try again' : (e as Error).message });
+          yield line({
+            type: 'error',
+            status,
+            error: status === 500 ? 'the diff failed; try again' : (e as Error).message,
+          });
         } finally {
           await steps.return(undefined as never);
         }

@@ -13,23 +13,40 @@ const V2 = '/api/public/v2';
 const DateTime = z
   .string()
   .refine(isIsoTime, 'must be an ISO 8601 date-time, e.g. 2026-04-22T17:00:00Z (UTC when no offset is given)');
-const MetaValue = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v)).describe('Compared as a string');
+const MetaValue = z
+  .union([z.string(), z.number(), z.boolean()])
+  .transform((v) => String(v))
+  .describe('Compared as a string');
 const MetaPair = z.looseObject({ key: z.string().min(1).max(1024), value: MetaValue });
 const TemplateRef = z.looseObject({
   name: z.string().min(1).max(512),
   version_numbers: z.array(z.number().int().min(1).max(2_147_483_647)).max(1000).optional(),
   labels: z.array(z.string().min(1).max(256)).max(100).optional(),
 });
-const Score = z.looseObject({ name: z.string().min(1).max(256), operator: z.enum(['>', '<', '>=', '<=', '=']), value: z.number().min(-1e12).max(1e12) });
+const Score = z.looseObject({
+  name: z.string().min(1).max(256),
+  operator: z.enum(['>', '<', '>=', '<=', '=']),
+  value: z.number().min(-1e12).max(1e12),
+});
 
 /** Seed 003's body plus request_log_ids and filter_group; unknown keys pass through so they can be reported. */
 const FromFilterBody = z
   .looseObject({
-    dataset_group_id: z.number().int().min(1).describe('ID of the dataset group where the new version will be created.'),
+    dataset_group_id: z
+      .number()
+      .int()
+      .min(1)
+      .describe('ID of the dataset group where the new version will be created.'),
     variables_to_parse: z.array(z.string().min(1).max(256)).max(1000).optional(),
     start_time: DateTime.optional().describe('Logs with request_start_time at or after this instant'),
     end_time: DateTime.optional().describe('Logs with request_start_time at or before this instant'),
-    limit: z.number().int().min(0).max(50_000).optional().describe('Maximum number of logs (0..50,000; default 50,000)'),
+    limit: z
+      .number()
+      .int()
+      .min(0)
+      .max(50_000)
+      .optional()
+      .describe('Maximum number of logs (0..50,000; default 50,000)'),
     q: z.string().max(1000).optional(),
     id: z.number().int().min(1).optional(),
     starred: z.boolean().optional().describe('true: only starred logs; false: no starred filter'),
@@ -41,12 +58,31 @@ const FromFilterBody = z
     prompt_templates_include: z.array(TemplateRef).max(100).optional(),
     prompt_templates_exclude: z.array(TemplateRef).max(100).optional(),
     scores: z.array(Score).max(100).optional(),
-    status: z.array(z.enum(['SUCCESS', 'WARNING', 'ERROR'])).max(3).optional(),
-    sort_by: z.enum(['request_start_time', 'input_tokens', 'output_tokens', 'price', 'score', 'latency', 'prompt_name', 'status']).optional(),
+    status: z
+      .array(z.enum(['SUCCESS', 'WARNING', 'ERROR']))
+      .max(3)
+      .optional(),
+    sort_by: z
+      .enum([
+        'request_start_time',
+        'input_tokens',
+        'output_tokens',
+        'price',
+        'score',
+        'latency',
+        'prompt_name',
+        'status',
+      ])
+      .optional(),
     sort_order: z.enum(['asc', 'desc']).optional(),
     include_fields: z.array(z.string().min(1).max(256)).max(100).optional(),
     transpose_metadata_columns: z.boolean().optional(),
-    request_log_ids: z.array(z.number().int().min(1)).min(1).max(50_000).optional().describe('A static snapshot of these logs; wins over filters'),
+    request_log_ids: z
+      .array(z.number().int().min(1))
+      .min(1)
+      .max(50_000)
+      .optional()
+      .describe('A static snapshot of these logs; wins over filters'),
     filter_group: z
       .looseObject({ logic: z.enum(['AND', 'OR']).optional(), filters: z.array(z.unknown()).max(200) })
       .optional()
@@ -58,9 +94,17 @@ const FromFilterBody = z
     }
     const hasMetadata = (b.metadata_and?.length ?? 0) > 0 || (b.metadata_or?.length ?? 0) > 0;
     if (b.transpose_metadata_columns === true && !hasMetadata && !b.filter_group && !b.request_log_ids) {
-      ctx.addIssue({ code: 'custom', path: ['transpose_metadata_columns'], message: 'transpose_metadata_columns requires metadata_and or metadata_or to be set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['transpose_metadata_columns'],
+        message: 'transpose_metadata_columns requires metadata_and or metadata_or to be set',
+      });
     }
-    if (b.start_time !== undefined && b.end_time !== undefined && parseIsoTime(b.start_time) > parseIsoTime(b.end_time)) {
+    if (
+      b.start_time !== undefined &&
+      b.end_time !== undefined &&
+      parseIsoTime(b.start_time) > parseIsoTime(b.end_time)
+    ) {
       ctx.addIssue({ code: 'custom', path: ['end_time'], message: 'end_time must not be before start_time' });
     }
   });
@@ -97,7 +141,8 @@ export function unknownFieldWarnings(body: Record<string, unknown>): string[] {
     if (!Array.isArray(list)) continue;
     list.forEach((item, i) => {
       if (item && typeof item === 'object') {
-        for (const k of Object.keys(item)) if (!known.has(k)) warnings.push(`unknown field "${field}.${i}.${k}" was ignored`);
+        for (const k of Object.keys(item))
+          if (!known.has(k)) warnings.push(`unknown field "${field}.${i}.${k}" was ignored`);
       }
     });
   }
@@ -134,7 +179,10 @@ function toInput(b: Body): FromFilterInput {
   };
 }
 
-export async function datasetFromLogsRoutes(app: FastifyInstance, opts: { fromLogs: DatasetFromLogsService }): Promise<void> {
+export async function datasetFromLogsRoutes(
+  app: FastifyInstance,
+  opts: { fromLogs: DatasetFromLogsService },
+): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { fromLogs } = opts;
 
@@ -157,7 +205,7 @@ export async function datasetFromLogsRoutes(app: FastifyInstance, opts: { fromLo
       },
     },
     handler: async (req, reply) => {
-      const warnings = unknownFieldWarnings(req.body as Record<string, unknown>);
+      const warnings = unknownFieldWarnings(req.body);
       const { draft, group } = await fromLogs.createFromFilter(callerOf(req), toInput(req.body), warnings);
       return reply.code(201).send({
         success: true,
@@ -187,7 +235,7 @@ export async function datasetFromLogsRoutes(app: FastifyInstance, opts: { fromLo
       },
     },
     handler: async (req) => {
-      const warnings = unknownFieldWarnings(req.body as Record<string, unknown>);
+      const warnings = unknownFieldWarnings(req.body);
       const p = await fromLogs.preview(callerOf(req), toInput(req.body), warnings);
       return { success: true, ...p };
     },
@@ -198,11 +246,16 @@ export async function datasetFromLogsRoutes(app: FastifyInstance, opts: { fromLo
       tags: ['datasets'],
       summary: "Append one request log to the group's draft (new columns are added from the log)",
       body: z.object({ dataset_group_id: z.number().int().min(1), request_log_id: z.number().int().min(1) }),
-      response: { 201: z.object({ success: z.boolean(), message: z.string(), draft_dataset_id: z.number().int() }), ...errorResponses(400, 401, 403, 404) },
+      response: {
+        201: z.object({ success: z.boolean(), message: z.string(), draft_dataset_id: z.number().int() }),
+        ...errorResponses(400, 401, 403, 404),
+      },
     },
     handler: async (req, reply) => {
       const draft = await fromLogs.addRequestLog(callerOf(req), req.body);
-      return reply.code(201).send({ success: true, message: 'Request log added to the draft', draft_dataset_id: draft.id });
+      return reply
+        .code(201)
+        .send({ success: true, message: 'Request log added to the draft', draft_dataset_id: draft.id });
     },
   });
 }

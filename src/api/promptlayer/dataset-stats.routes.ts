@@ -9,8 +9,20 @@ import { errorResponses, IdParam } from './common.schemas.js';
 const V2 = '/api/public/v2';
 
 const StatsQuery = z.object({
-  column_offset: z.coerce.number().int().min(0).max(1_000_000).default(0).describe('First column (0-based) of the page of columns'),
-  column_limit: z.coerce.number().int().min(1).max(MAX_STATS_COLUMNS).default(20).describe(`Columns per page, at most ${MAX_STATS_COLUMNS}`),
+  column_offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .default(0)
+    .describe('First column (0-based) of the page of columns'),
+  column_limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_STATS_COLUMNS)
+    .default(20)
+    .describe(`Columns per page, at most ${MAX_STATS_COLUMNS}`),
 });
 
 const Bin = z.object({ from: z.number(), to: z.number(), count: z.number().int() });
@@ -19,22 +31,44 @@ const ColumnStatsOut = z
   .object({
     index: z.number().int(),
     name: z.string(),
-    type: z.enum(['number', 'string', 'boolean', 'json', 'mixed', 'empty']).describe('Inferred from the values; text that reads as numbers (or as true/false) counts as number (or boolean); empty: only nulls and empty strings'),
+    type: z
+      .enum(['number', 'string', 'boolean', 'json', 'mixed', 'empty'])
+      .describe(
+        'Inferred from the values; text that reads as numbers (or as true/false) counts as number (or boolean); empty: only nulls and empty strings',
+      ),
     count: z.number().int().describe('Cells looked at'),
     nulls: z.number().int(),
     empty: z.number().int().describe('Empty strings'),
     null_share: z.number().describe('(nulls + empty) / count'),
-    kinds: z.object({ number: z.number().int(), string: z.number().int(), boolean: z.number().int(), json: z.number().int() }).describe('Non-empty values by JSON kind'),
-    distinct: z.object({ count: z.number().int(), approximate: z.boolean().describe('Exact up to 10,000 distinct values, then a HyperLogLog estimate (about ±2%)') }),
+    kinds: z
+      .object({ number: z.number().int(), string: z.number().int(), boolean: z.number().int(), json: z.number().int() })
+      .describe('Non-empty values by JSON kind'),
+    distinct: z.object({
+      count: z.number().int(),
+      approximate: z.boolean().describe('Exact up to 10,000 distinct values, then a HyperLogLog estimate (about ±2%)'),
+    }),
     number: z
-      .object({ count: z.number().int(), from_text: z.number().int(), min: z.number(), max: z.number(), mean: z.number(), histogram: z.array(Bin) })
+      .object({
+        count: z.number().int(),
+        from_text: z.number().int(),
+        min: z.number(),
+        max: z.number(),
+        mean: z.number(),
+        histogram: z.array(Bin),
+      })
       .nullable()
-      .describe('Bins cover from ≤ v < to (the last includes to); whole numbers over at most 20 values get one bin per value (from = to)'),
+      .describe(
+        'Bins cover from ≤ v < to (the last includes to); whole numbers over at most 20 values get one bin per value (from = to)',
+      ),
     string: z
       .object({
         count: z.number().int(),
-        length: z.object({ min: z.number(), max: z.number(), mean: z.number(), histogram: z.array(Bin) }).describe('In characters (code points)'),
-        top: z.array(z.object({ value: z.string(), count: z.number().int(), truncated: z.boolean() })).describe('Up to 5 most frequent values (JSON values as their text), each cut to 120 characters'),
+        length: z
+          .object({ min: z.number(), max: z.number(), mean: z.number(), histogram: z.array(Bin) })
+          .describe('In characters (code points)'),
+        top: z
+          .array(z.object({ value: z.string(), count: z.number().int(), truncated: z.boolean() }))
+          .describe('Up to 5 most frequent values (JSON values as their text), each cut to 120 characters'),
         top_approximate: z.boolean(),
       })
       .nullable(),
@@ -49,7 +83,8 @@ export async function datasetStatsRoutes(app: FastifyInstance, opts: { stats: Co
   r.get(`${V2}/datasets/:id/stats`, {
     schema: {
       tags: ['datasets'],
-      summary: 'Column statistics of a version (Strata): computed once for a published version, on each request for a draft',
+      summary:
+        'Column statistics of a version (Strata): computed once for a published version, on each request for a draft',
       params: IdParam,
       querystring: StatsQuery,
       response: {
@@ -59,7 +94,9 @@ export async function datasetStatsRoutes(app: FastifyInstance, opts: { stats: Co
           status: z.enum(['draft', 'ready']),
           row_count: z.number().int(),
           rows_scanned: z.number().int(),
-          sampled: z.boolean().describe('True when only every sample_step-th row was read (large versions, very wide rows)'),
+          sampled: z
+            .boolean()
+            .describe('True when only every sample_step-th row was read (large versions, very wide rows)'),
           sample_step: z.number().int(),
           cached: z.boolean().describe('Served from the stored figures of a published version'),
           columns_total: z.number().int(),
@@ -70,7 +107,10 @@ export async function datasetStatsRoutes(app: FastifyInstance, opts: { stats: Co
       },
     },
     handler: async (req) => {
-      const s = await opts.stats.versionStats(callerOf(req), req.params.id, { columnOffset: req.query.column_offset, columnLimit: req.query.column_limit });
+      const s = await opts.stats.versionStats(callerOf(req), req.params.id, {
+        columnOffset: req.query.column_offset,
+        columnLimit: req.query.column_limit,
+      });
       return {
         success: true,
         dataset_id: s.dataset.id,
@@ -82,7 +122,12 @@ export async function datasetStatsRoutes(app: FastifyInstance, opts: { stats: Co
         cached: s.cached,
         columns_total: s.columnsTotal,
         column_offset: s.columnOffset,
-        columns: s.columns.map((c) => ({ index: c.index, name: c.name, ...c.stats, computed_at: new Date(c.computedAt).toISOString() })),
+        columns: s.columns.map((c) => ({
+          index: c.index,
+          name: c.name,
+          ...c.stats,
+          computed_at: new Date(c.computedAt).toISOString(),
+        })),
       };
     },
   });

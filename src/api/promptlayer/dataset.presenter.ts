@@ -4,7 +4,9 @@ import type { DatasetGroupRow, DatasetRow } from '../../db/schema.js';
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-export function presentGroup(g: Pick<DatasetGroupRow, 'id' | 'name' | 'workspace_id' | 'is_deleted'> & Partial<DatasetGroupRow>) {
+export function presentGroup(
+  g: Pick<DatasetGroupRow, 'id' | 'name' | 'workspace_id' | 'is_deleted'> & Partial<DatasetGroupRow>,
+) {
   return {
     id: g.id,
     name: g.name,
@@ -15,7 +17,10 @@ export function presentGroup(g: Pick<DatasetGroupRow, 'id' | 'name' | 'workspace
   };
 }
 
-export function presentDataset(d: DatasetRow, group: Pick<DatasetGroupRow, 'id' | 'name' | 'workspace_id' | 'is_deleted'>) {
+export function presentDataset(
+  d: DatasetRow,
+  group: Pick<DatasetGroupRow, 'id' | 'name' | 'workspace_id' | 'is_deleted'>,
+) {
   return {
     id: d.id,
     dataset_group_id: d.group_id,

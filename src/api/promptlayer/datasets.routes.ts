@@ -31,8 +31,12 @@ const QueryId = z.coerce.number().int().min(1).max(2_147_483_647);
 const ListDatasetsQuery = z.looseObject({
   dataset_group_id: z.coerce.number().int().min(1).optional(),
   prompt_id: QueryId.optional().describe('Strata links no dataset to a prompt: matches none (with a warning)'),
-  prompt_version_id: QueryId.optional().describe('Strata links no dataset to a prompt version: matches none (with a warning)'),
-  prompt_label_id: QueryId.optional().describe('Strata links no dataset to a prompt label: matches none (with a warning)'),
+  prompt_version_id: QueryId.optional().describe(
+    'Strata links no dataset to a prompt version: matches none (with a warning)',
+  ),
+  prompt_label_id: QueryId.optional().describe(
+    'Strata links no dataset to a prompt label: matches none (with a warning)',
+  ),
   report_id: QueryId.optional().describe('Strata has no reports: matches none (with a warning)'),
   workspace_id: QueryId.optional().describe('A workspace you can access; default your own'),
   created_by_email: z.string().min(1).max(320).optional().describe("The creator's email (case-insensitive)"),
@@ -40,7 +44,12 @@ const ListDatasetsQuery = z.looseObject({
   created_before: QueryTime.optional(),
   updated_after: QueryTime.optional(),
   updated_before: QueryTime.optional(),
-  external_source: z.string().min(1).max(128).optional().describe('With external_id; Strata stores no external ids: matches none (with a warning)'),
+  external_source: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .describe('With external_id; Strata stores no external ids: matches none (with a warning)'),
   external_id: z.string().min(1).max(512).optional(),
   name: z.string().max(1000).optional().describe('Partial, case-insensitive match on the dataset group name'),
   status: z.enum(['active', 'deleted', 'all']).default('active'),
@@ -51,14 +60,26 @@ const ListDatasetsQuery = z.looseObject({
   sort_order: z.enum(['asc', 'desc']).default('desc'),
 });
 
-const RowsQuery = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  per_page: z.coerce.number().int().min(1).max(100).default(10),
-  q: z.string().max(1000).optional().describe('Case-insensitive search in cell values'),
-  cursor: z.string().max(100).optional().describe('Strata: keyset cursor from next_cursor; page is ignored when given'),
-  sort: z.string().min(1).max(1000).optional().describe('Strata: column to sort by (null first, numbers and numeric text by value, then text); a sorted view is paged by page, next_cursor is null'),
-  order: z.enum(['asc', 'desc']).default('asc').describe('Strata: sort order'),
-})
+const RowsQuery = z
+  .object({
+    page: z.coerce.number().int().min(1).default(1),
+    per_page: z.coerce.number().int().min(1).max(100).default(10),
+    q: z.string().max(1000).optional().describe('Case-insensitive search in cell values'),
+    cursor: z
+      .string()
+      .max(100)
+      .optional()
+      .describe('Strata: keyset cursor from next_cursor; page is ignored when given'),
+    sort: z
+      .string()
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe(
+        'Strata: column to sort by (null first, numbers and numeric text by value, then text); a sorted view is paged by page, next_cursor is null',
+      ),
+    order: z.enum(['asc', 'desc']).default('asc').describe('Strata: sort order'),
+  })
   // `filter[<column>]=text`: rows whose cell in that column contains the text (case-insensitive); several must all match.
   .catchall(z.string().max(1000));
 
@@ -67,7 +88,7 @@ function filtersOf(query: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(query)) {
     const m = /^filter\[(.+)\]$/s.exec(k);
-    if (m && typeof v === 'string') out[m[1]!] = v;
+    if (m && typeof v === 'string') out[m[1]] = v;
   }
   return out;
 }
@@ -128,7 +149,10 @@ export async function promptLayerDatasetRoutes(app: FastifyInstance, opts: Datas
       tags: ['datasets'],
       summary: 'Create a dataset group (and its draft version -1)',
       body: CreateGroupBody,
-      response: { 201: z.object({ success: z.boolean(), message: z.string(), dataset_group: DatasetGroup, dataset: Dataset }), ...errorResponses(400, 401) },
+      response: {
+        201: z.object({ success: z.boolean(), message: z.string(), dataset_group: DatasetGroup, dataset: Dataset }),
+        ...errorResponses(400, 401),
+      },
     },
     handler: async (req, reply) => {
       const { group, draft } = await datasets.createGroup(callerOf(req), req.body);
@@ -146,11 +170,31 @@ export async function promptLayerDatasetRoutes(app: FastifyInstance, opts: Datas
       tags: ['datasets'],
       summary: 'List dataset groups (Strata)',
       querystring: GroupListQuery,
-      response: { 200: z.object({ success: z.boolean(), dataset_groups: z.array(DatasetGroup), page: z.number(), per_page: z.number(), total: z.number(), pages: z.number() }) },
+      response: {
+        200: z.object({
+          success: z.boolean(),
+          dataset_groups: z.array(DatasetGroup),
+          page: z.number(),
+          per_page: z.number(),
+          total: z.number(),
+          pages: z.number(),
+        }),
+      },
     },
     handler: async (req) => {
-      const { rows, total } = await datasets.listGroups(callerOf(req), { name: req.query.name, page: req.query.page, perPage: req.query.per_page });
-      return { success: true, dataset_groups: rows.map(presentGroup), page: req.query.page, per_page: req.query.per_page, total, pages: pages(total, req.query.per_page) };
+      const { rows, total } = await datasets.listGroups(callerOf(req), {
+        name: req.query.name,
+        page: req.query.page,
+        perPage: req.query.per_page,
+      });
+      return {
+        success: true,
+        dataset_groups: rows.map(presentGroup),
+        page: req.query.page,
+        per_page: req.query.per_page,
+        total,
+        pages: pages(total, req.query.per_page),
+      };
     },
   });
 
@@ -159,16 +203,31 @@ export async function promptLayerDatasetRoutes(app: FastifyInstance, opts: Datas
       tags: ['datasets'],
       summary: 'A dataset group with its versions and drafts (Strata)',
       params: IdParam,
-      response: { 200: z.object({ success: z.boolean(), dataset_group: DatasetGroup, datasets: z.array(Dataset) }), ...errorResponses(403, 404) },
+      response: {
+        200: z.object({ success: z.boolean(), dataset_group: DatasetGroup, datasets: z.array(Dataset) }),
+        ...errorResponses(403, 404),
+      },
     },
     handler: async (req) => {
       const { group, datasets: versions } = await datasets.getGroupWithVersions(callerOf(req), req.params.id);
-      return { success: true, dataset_group: presentGroup(group), datasets: versions.map((d) => presentDataset(d, group)) };
+      return {
+        success: true,
+        dataset_group: presentGroup(group),
+        datasets: versions.map((d) => presentDataset(d, group)),
+      };
     },
   });
 
   r.delete(`${V2}/dataset-groups/:id`, {
-    schema: { tags: ['datasets'], summary: 'Soft-delete a dataset group and its versions', params: IdParam, response: { 200: z.object({ success: z.boolean(), message: z.string(), dataset_group: DatasetGroup }), ...errorResponses(403, 404) } },
+    schema: {
+      tags: ['datasets'],
+      summary: 'Soft-delete a dataset group and its versions',
+      params: IdParam,
+      response: {
+        200: z.object({ success: z.boolean(), message: z.string(), dataset_group: DatasetGroup }),
+        ...errorResponses(403, 404),
+      },
+    },
     handler: async (req) => {
       const group = await datasets.deleteGroup(callerOf(req), req.params.id);
       return { success: true, message: 'Dataset group deleted', dataset_group: presentGroup(group) };
@@ -178,7 +237,12 @@ export async function promptLayerDatasetRoutes(app: FastifyInstance, opts: Datas
   // The upload route streams its JSON body: the base64 file is decoded to a temporary file as it arrives.
   await app.register(async (scope) => {
     scope.addContentTypeParser('application/json', (req, payload, done) => {
-      spoolJsonUpload(payload, { field: 'file_content_base64', maxBytes: opts.maxFileBytes, maxBodyBytes: opts.uploadBodyLimit, tmpDir: opts.uploadTmpDir }).then(
+      spoolJsonUpload(payload, {
+        field: 'file_content_base64',
+        maxBytes: opts.maxFileBytes,
+        maxBodyBytes: opts.uploadBodyLimit,
+        tmpDir: opts.uploadTmpDir,
+      }).then(
         ({ body, file }) => {
           req.spooledFile = file;
           done(null, body);
@@ -198,11 +262,16 @@ export async function promptLayerDatasetRoutes(app: FastifyInstance, opts: Datas
         tags: ['datasets'],
         summary: 'Create a dataset version from a CSV, JSON, JSONL or Parquet file (async)',
         body: FromFileBody,
-        response: { 201: z.object({ success: z.boolean(), message: z.string(), dataset_id: z.number().int() }), ...errorResponses(400, 401, 403, 404) },
+        response: {
+          201: z.object({ success: z.boolean(), message: z.string(), dataset_id: z.number().int() }),
+          ...errorResponses(400, 401, 403, 404),
+        },
       },
       handler: async (req, reply) => {
         const draft = await datasets.createVersionFromFile(callerOf(req), { ...req.body, file: req.spooledFile });
-        return reply.code(201).send({ success: true, message: 'Dataset version creation job queued', dataset_id: draft.id });
+        return reply
+          .code(201)
+          .send({ success: true, message: 'Dataset version creation job queued', dataset_id: draft.id });
       },
     });
   });
@@ -216,7 +285,9 @@ export async function promptLayerDatasetRoutes(app: FastifyInstance, opts: Datas
         200: z.object({
           success: z.boolean(),
           message: z.string(),
-          datasets: z.array(Dataset.extend({ external_ids: z.array(z.object({ source: z.string(), external_id: z.string() })) })),
+          datasets: z.array(
+            Dataset.extend({ external_ids: z.array(z.object({ source: z.string(), external_id: z.string() })) }),
+          ),
           page: z.number(),
           per_page: z.number(),
           total: z.number(),
@@ -228,7 +299,8 @@ export async function promptLayerDatasetRoutes(app: FastifyInstance, opts: Datas
     },
     handler: async (req) => {
       const q = req.query;
-      if ((q.external_source === undefined) !== (q.external_id === undefined)) throw new ValidationError('external_source and external_id must be given together');
+      if ((q.external_source === undefined) !== (q.external_id === undefined))
+        throw new ValidationError('external_source and external_id must be given together');
       const { warnings, matchesNone } = listWarnings(q);
       const time = (v: string | undefined) => (v === undefined ? undefined : parseIsoTime(v));
       const { rows, total } = matchesNone
@@ -253,7 +325,12 @@ export async function promptLayerDatasetRoutes(app: FastifyInstance, opts: Datas
         success: true,
         message: 'Datasets retrieved successfully',
         datasets: rows.map((d) => ({
-          ...presentDataset(d, { id: d.group_id, name: d.group_name, workspace_id: d.workspace_id, is_deleted: d.group_is_deleted }),
+          ...presentDataset(d, {
+            id: d.group_id,
+            name: d.group_name,
+            workspace_id: d.workspace_id,
+            is_deleted: d.group_is_deleted,
+          }),
           external_ids: [],
         })),
         page: q.page,
@@ -266,7 +343,12 @@ export async function promptLayerDatasetRoutes(app: FastifyInstance, opts: Datas
   });
 
   r.get(`${V2}/datasets/:id`, {
-    schema: { tags: ['datasets'], summary: 'One dataset version (Strata)', params: IdParam, response: { 200: z.object({ success: z.boolean(), dataset: Dataset }), ...errorResponses(403, 404) } },
+    schema: {
+      tags: ['datasets'],
+      summary: 'One dataset version (Strata)',
+      params: IdParam,
+      response: { 200: z.object({ success: z.boolean(), dataset: Dataset }), ...errorResponses(403, 404) },
+    },
     handler: async (req) => {
       const { dataset, group } = await datasets.getDataset(callerOf(req), req.params.id);
       return { success: true, dataset: presentDataset(dataset, group) };
@@ -274,7 +356,12 @@ export async function promptLayerDatasetRoutes(app: FastifyInstance, opts: Datas
   });
 
   r.delete(`${V2}/datasets/:id`, {
-    schema: { tags: ['datasets'], summary: 'Soft-delete a dataset version', params: IdParam, response: { 200: z.object({ success: z.boolean(), message: z.string() }), ...errorResponses(403, 404, 409) } },
+    schema: {
+      tags: ['datasets'],
+      summary: 'Soft-delete a dataset version',
+      params: IdParam,
+      response: { 200: z.object({ success: z.boolean(), message: z.string() }), ...errorResponses(403, 404, 409) },
+    },
     handler: async (req) => {
       await datasets.deleteDataset(callerOf(req), req.params.id);
       return { success: true, message: 'Dataset deleted' };
@@ -298,7 +385,7 @@ export async function promptLayerDatasetRoutes(app: FastifyInstance, opts: Datas
           pages: z.number(),
           total: z.number(),
           next_cursor: z.string().nullable(),
-          row_ids: z.array(z.number().int()).describe('Strata: each row\'s id, aligned with rows (for editing a draft)'),
+          row_ids: z.array(z.number().int()).describe("Strata: each row's id, aligned with rows (for editing a draft)"),
         }),
         ...errorResponses(400, 403, 404, 409),
       },

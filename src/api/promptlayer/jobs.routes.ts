@@ -45,13 +45,26 @@ export async function jobRoutes(app: FastifyInstance, opts: { jobs: JobRepositor
     schema: {
       tags: ['jobs'],
       summary: 'Recent background jobs of the workspace',
-      querystring: z.object({ status: z.enum(['queued', 'running', 'done', 'failed']).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+      querystring: z.object({
+        status: z.enum(['queued', 'running', 'done', 'failed']).optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+      }),
       response: { 200: z.object({ success: z.boolean(), jobs: z.array(Job) }) },
     },
-    handler: async (req) => ({ success: true, jobs: (await opts.jobs.listForWorkspace(callerOf(req).workspaceId, req.query.limit, req.query.status)).map(presentJob) }),
+    handler: async (req) => ({
+      success: true,
+      jobs: (await opts.jobs.listForWorkspace(callerOf(req).workspaceId, req.query.limit, req.query.status)).map(
+        presentJob,
+      ),
+    }),
   });
   r.get('/api/public/v2/jobs/:id', {
-    schema: { tags: ['jobs'], summary: 'One background job', params: IdParam, response: { 200: z.object({ success: z.boolean(), job: Job }), ...errorResponses(404) } },
+    schema: {
+      tags: ['jobs'],
+      summary: 'One background job',
+      params: IdParam,
+      response: { 200: z.object({ success: z.boolean(), job: Job }), ...errorResponses(404) },
+    },
     handler: async (req) => {
       const job = await opts.jobs.findById(req.params.id);
       if (!job || job.workspace_id !== callerOf(req).workspaceId) throw new NotFoundError('job', req.params.id);

@@ -13,14 +13,18 @@ import { MAX_SPANS_PER_REQUEST, Span } from './spans.routes.js';
 
 const PROTOBUF = 'application/x-protobuf';
 
-export async function otlpRoutes(app: FastifyInstance, opts: { traces: TraceService; bodyLimit: number }): Promise<void> {
+export async function otlpRoutes(
+  app: FastifyInstance,
+  opts: { traces: TraceService; bodyLimit: number },
+): Promise<void> {
   // This plugin's own parsers (encapsulated): the body is inflated and decoded to `{spans}` before validation.
   const inflate = (req: FastifyRequest, body: Buffer): Buffer => {
     if (req.headers['content-encoding'] !== 'gzip') return body;
     try {
       return gunzipSync(body, { maxOutputLength: opts.bodyLimit });
     } catch (err) {
-      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new PayloadTooLargeError(`the inflated body exceeds ${opts.bodyLimit} bytes`);
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+        throw new PayloadTooLargeError(`the inflated body exceeds ${opts.bodyLimit} bytes`);
       throw new ValidationError('the body is not valid gzip');
     }
   };
@@ -59,7 +63,8 @@ export async function otlpRoutes(app: FastifyInstance, opts: { traces: TraceServ
     handler: async (req, reply) => {
       if (req.body.spans.length > 0) await opts.traces.ingest(callerOf(req), req.body.spans);
       // An empty ExportTraceServiceResponse: zero protobuf bytes, or `{}` in JSON.
-      if (req.headers['content-type']?.startsWith(PROTOBUF)) return reply.code(200).type(PROTOBUF).send(Buffer.alloc(0));
+      if (req.headers['content-type']?.startsWith(PROTOBUF))
+        return reply.code(200).type(PROTOBUF).send(Buffer.alloc(0));
       return reply.code(200).send({});
     },
   });

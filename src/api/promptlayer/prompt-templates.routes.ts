@@ -7,21 +7,31 @@ import { callerOf } from '../../http/auth-hook.js';
 import { ValidationError } from '../../errors.js';
 import type { PromptTemplateService } from '../../prompt-templates/prompt-template.service.js';
 import { errorResponses } from './common.schemas.js';
-import { presentBaseUrl, presentLabel, presentLabelRef, presentListItem, presentPublished, presentRendered, presentVersion } from './prompt-template.presenter.js';
+import {
+  presentBaseUrl,
+  presentLabel,
+  presentLabelRef,
+  presentListItem,
+  presentPublished,
+  presentRendered,
+  presentVersion,
+} from './prompt-template.presenter.js';
 
 // ---- the template itself: validated at the door, so a stored template always has a shape rendering understands
 
-const ContentPart = z
-  .looseObject({ type: z.string().min(1).max(100) })
-  .superRefine((p, ctx) => {
-    if (p.type === 'text' && typeof p.text !== 'string') ctx.addIssue({ code: 'custom', message: 'a text part needs a string `text`', path: ['text'] });
-    if (p.type === 'image_url') {
-      const u = p.image_url as unknown;
-      const ok = typeof u === 'string' || (!!u && typeof u === 'object' && typeof (u as { url?: unknown }).url === 'string');
-      if (!ok) ctx.addIssue({ code: 'custom', message: 'an image_url part needs `image_url.url`', path: ['image_url'] });
-    }
-  });
-const Content = z.union([z.string(), z.array(ContentPart).max(1000)]).describe('Content parts (`{type: "text", text}`, `{type: "image_url", image_url: {url}}` …), or one string');
+const ContentPart = z.looseObject({ type: z.string().min(1).max(100) }).superRefine((p, ctx) => {
+  if (p.type === 'text' && typeof p.text !== 'string')
+    ctx.addIssue({ code: 'custom', message: 'a text part needs a string `text`', path: ['text'] });
+  if (p.type === 'image_url') {
+    const u = p.image_url;
+    const ok =
+      typeof u === 'string' || (!!u && typeof u === 'object' && typeof (u as { url?: unknown }).url === 'string');
+    if (!ok) ctx.addIssue({ code: 'custom', message: 'an image_url part needs `image_url.url`', path: ['image_url'] });
+  }
+});
+const Content = z
+  .union([z.string(), z.array(ContentPart).max(1000)])
+  .describe('Content parts (`{type: "text", text}`, `{type: "image_url", image_url: {url}}` …), or one string');
 const TemplateFormat = z.enum(['f-string', 'jinja2']);
 const Message = z.looseObject({
   role: z.enum(['system', 'user', 'assistant', 'function', 'tool', 'placeholder', 'developer']),
@@ -44,14 +54,27 @@ const CompletionTemplate = z.looseObject({
   template_format: TemplateFormat.optional(),
   input_variables: z.array(z.string()).max(10_000).optional(),
 });
-const TemplateContent = z.discriminatedUnion('type', [ChatTemplate, CompletionTemplate]).describe('A chat (`messages`) or completion (`content`) prompt template');
+const TemplateContent = z
+  .discriminatedUnion('type', [ChatTemplate, CompletionTemplate])
+  .describe('A chat (`messages`) or completion (`content`) prompt template');
 
 const ModelMetadata = z
   .looseObject({
-    provider: z.string().min(1).max(100).describe('openai, openai.azure, anthropic … (llm_kwargs are built for openai, openai.azure and anthropic)'),
+    provider: z
+      .string()
+      .min(1)
+      .max(100)
+      .describe('openai, openai.azure, anthropic … (llm_kwargs are built for openai, openai.azure and anthropic)'),
     name: z.string().min(1).max(512).describe('The model name, e.g. gpt-4o'),
-    parameters: z.record(z.string(), z.unknown()).optional().describe('Spread into llm_kwargs (temperature, max_tokens …)'),
-    api_type: z.string().max(64).nullish().describe("OpenAI: 'chat-completions' (the default), 'responses' or 'images'"),
+    parameters: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Spread into llm_kwargs (temperature, max_tokens …)'),
+    api_type: z
+      .string()
+      .max(64)
+      .nullish()
+      .describe("OpenAI: 'chat-completions' (the default), 'responses' or 'images'"),
   })
   .describe('The model run() calls');
 const VersionMetadata = z.looseObject({ model: ModelMetadata.nullish() });
@@ -66,7 +89,11 @@ const PublishBody = z.object({
     prompt_template: TemplateContent,
     commit_message: z.string().max(10_000).nullish(),
     metadata: VersionMetadata.nullish(),
-    provider_base_url_name: z.string().max(255).nullish().describe('Names a provider base URL of the workspace for run()'),
+    provider_base_url_name: z
+      .string()
+      .max(255)
+      .nullish()
+      .describe('Names a provider base URL of the workspace for run()'),
   }),
   release_labels: z.array(z.string().min(1).max(256)).max(50).nullish(),
   external_ids: z.array(z.unknown()).nullish(),
@@ -82,10 +109,21 @@ const RenderBody = z
     version: Version.nullish(),
     label: z.string().min(1).max(256).nullish(),
     input_variables: z.record(z.string(), z.unknown()).nullish(),
-    provider: z.string().min(1).max(100).nullish().describe('Build llm_kwargs for this provider instead of metadata.model.provider'),
+    provider: z
+      .string()
+      .min(1)
+      .max(100)
+      .nullish()
+      .describe('Build llm_kwargs for this provider instead of metadata.model.provider'),
     model: z.string().min(1).max(512).nullish().describe('Use this model name in llm_kwargs'),
-    model_parameter_overrides: z.record(z.string(), z.unknown()).nullish().describe('Merged over metadata.model.parameters'),
-    metadata_filters: z.record(z.string(), z.unknown()).nullish().describe('Not supported by Strata (named in warnings)'),
+    model_parameter_overrides: z
+      .record(z.string(), z.unknown())
+      .nullish()
+      .describe('Merged over metadata.model.parameters'),
+    metadata_filters: z
+      .record(z.string(), z.unknown())
+      .nullish()
+      .describe('Not supported by Strata (named in warnings)'),
     skip_input_variable_rendering: z.boolean().nullish(),
     workspace_id: z.number().int().nullish().describe('Ignored: the workspace is the API key’s'),
     api_key: z.string().nullish().describe('The Python SDK sends its key here too; the X-API-KEY header authenticates'),
@@ -93,7 +131,17 @@ const RenderBody = z
   .nullish();
 const RENDER_FIELDS = new Set(Object.keys(RenderBody.unwrap().unwrap().shape));
 
-const BaseUrl = z.object({ id: z.number().int(), name: z.string(), provider: z.string(), url: z.string(), is_default: z.boolean(), created_at: z.string(), updated_at: z.string() }).meta({ id: 'ProviderBaseUrl' });
+const BaseUrl = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    provider: z.string(),
+    url: z.string(),
+    is_default: z.boolean(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'ProviderBaseUrl' });
 
 const VersionFields = {
   success: z.boolean(),
@@ -112,20 +160,40 @@ const VersionFields = {
   created_at: z.string(),
 };
 const Warnings = z.array(z.string()).describe('Request fields Strata accepted but does not apply');
-const PublishedResponse = z.object({ ...VersionFields, external_ids: z.array(z.unknown()), warnings: Warnings }).meta({ id: 'PublishedPromptTemplate' });
+const PublishedResponse = z
+  .object({ ...VersionFields, external_ids: z.array(z.unknown()), warnings: Warnings })
+  .meta({ id: 'PublishedPromptTemplate' });
 const RenderedResponse = z
   .object({
     ...VersionFields,
-    llm_kwargs: z.record(z.string(), z.unknown()).nullable().describe('The provider request run() sends (see docs/request-logs.md)'),
+    llm_kwargs: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .describe('The provider request run() sends (see docs/request-logs.md)'),
     provider_base_url: BaseUrl.nullable(),
     snippets: z.array(z.unknown()),
-    warning: z.string().nullable().describe('PromptLayer’s one-line warning (the SDKs print it): missing input variables …'),
+    warning: z
+      .string()
+      .nullable()
+      .describe('PromptLayer’s one-line warning (the SDKs print it): missing input variables …'),
     warnings: Warnings,
   })
   .meta({ id: 'RenderedPromptTemplate' });
-const RawResponse = z.object({ ...VersionFields, snippets: z.array(z.unknown()), llm_kwargs: z.record(z.string(), z.unknown()).nullable().optional() }).meta({ id: 'PromptTemplateRaw' });
+const RawResponse = z
+  .object({
+    ...VersionFields,
+    snippets: z.array(z.unknown()),
+    llm_kwargs: z.record(z.string(), z.unknown()).nullable().optional(),
+  })
+  .meta({ id: 'PromptTemplateRaw' });
 const ListItem = z
-  .object({ ...VersionFields, llm_kwargs: z.null(), external_ids: z.array(z.unknown()), is_snippet: z.boolean(), folder_id: z.null() })
+  .object({
+    ...VersionFields,
+    llm_kwargs: z.null(),
+    external_ids: z.array(z.unknown()),
+    is_snippet: z.boolean(),
+    folder_id: z.null(),
+  })
   .omit({ success: true })
   .meta({ id: 'PromptTemplateListItem' });
 
@@ -145,10 +213,21 @@ const Timestamp = z
 const ListQuery = z.looseObject({
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   per_page: z.coerce.number().int().min(1).max(100).default(30),
-  label: z.string().min(1).max(256).optional().describe('Only templates having this release label, at the labelled version'),
+  label: z
+    .string()
+    .min(1)
+    .max(256)
+    .optional()
+    .describe('Only templates having this release label, at the labelled version'),
   name: z.string().min(1).max(512).optional().describe('Case-insensitive partial match'),
-  tags: z.union([z.string().max(256), z.array(z.string().max(256)).max(100)]).optional().describe('Templates having all of these tags'),
-  status: z.enum(['active', 'deleted', 'all']).default('active').describe('Strata never deletes templates: deleted is always empty'),
+  tags: z
+    .union([z.string().max(256), z.array(z.string().max(256)).max(100)])
+    .optional()
+    .describe('Templates having all of these tags'),
+  status: z
+    .enum(['active', 'deleted', 'all'])
+    .default('active')
+    .describe('Strata never deletes templates: deleted is always empty'),
   created_after: Timestamp.optional(),
   created_before: Timestamp.optional(),
   updated_after: Timestamp.optional(),
@@ -180,7 +259,15 @@ const PatchBody = z.object({
 });
 
 const Label = z
-  .object({ id: z.number().int(), name: z.string(), prompt_id: z.number().int(), prompt_version_id: z.number().int(), prompt_version_number: z.number().int(), created_at: z.string(), updated_at: z.string() })
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    prompt_id: z.number().int(),
+    prompt_version_id: z.number().int(),
+    prompt_version_number: z.number().int(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
   .meta({ id: 'PromptLabel' });
 const LabelIdParam = z.object({ prompt_label_id: z.coerce.number().int().min(1).max(2_147_483_647) });
 
@@ -200,7 +287,10 @@ function checkTemplate(template: unknown): void {
 }
 
 // These paths sit outside /api and /rest, so each route names its auth mode; 'any' lets the web UI (JWT) use them too.
-export async function promptTemplateRoutes(app: FastifyInstance, opts: { templates: PromptTemplateService }): Promise<void> {
+export async function promptTemplateRoutes(
+  app: FastifyInstance,
+  opts: { templates: PromptTemplateService },
+): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { templates } = opts;
 
@@ -228,7 +318,8 @@ export async function promptTemplateRoutes(app: FastifyInstance, opts: { templat
     handler: async (req, reply) => {
       const b = req.body;
       const warnings = b.external_ids?.length ? ['external_ids: not supported by Strata; ignored'] : [];
-      if (b.prompt_template.folder_id !== undefined && b.prompt_template.folder_id !== null) warnings.push('folder_id: Strata has no folders; ignored');
+      if (b.prompt_template.folder_id !== undefined && b.prompt_template.folder_id !== null)
+        warnings.push('folder_id: Strata has no folders; ignored');
       const published = await templates.publish(callerOf(req), {
         prompt_name: b.prompt_template.prompt_name,
         tags: b.prompt_template.tags,
@@ -236,7 +327,8 @@ export async function promptTemplateRoutes(app: FastifyInstance, opts: { templat
         commit_message: b.prompt_version.commit_message,
         metadata: b.prompt_version.metadata,
         release_labels: b.release_labels ?? undefined,
-        provider_base_url_name: b.prompt_version.provider_base_url_name ?? b.prompt_template.provider_base_url_name ?? null,
+        provider_base_url_name:
+          b.prompt_version.provider_base_url_name ?? b.prompt_template.provider_base_url_name ?? null,
       });
       return reply.code(201).send(presentPublished(published, warnings));
     },
@@ -246,7 +338,8 @@ export async function promptTemplateRoutes(app: FastifyInstance, opts: { templat
     config: { auth: 'any' },
     schema: {
       tags: ['prompt templates'],
-      summary: 'A new version from a base version (version, label or latest) with messages, tools, content or model parameters patched',
+      summary:
+        'A new version from a base version (version, label or latest) with messages, tools, content or model parameters patched',
       params: IdentifierParam,
       body: PatchBody,
       response: { 201: PublishedResponse, ...errorResponses(400, 401, 404) },
@@ -267,7 +360,8 @@ export async function promptTemplateRoutes(app: FastifyInstance, opts: { templat
     config: { auth: 'any' },
     schema: {
       tags: ['prompt templates'],
-      summary: 'The template fetch of run(): a version rendered with input_variables, with llm_kwargs for its provider and the provider base URL',
+      summary:
+        'The template fetch of run(): a version rendered with input_variables, with llm_kwargs for its provider and the provider base URL',
       params: IdentifierParam,
       body: RenderBody,
       response: { 200: RenderedResponse, ...errorResponses(400, 401, 404) },
@@ -275,8 +369,12 @@ export async function promptTemplateRoutes(app: FastifyInstance, opts: { templat
     handler: async (req) => {
       const b = req.body ?? {};
       const warnings = unknownFields(b, RENDER_FIELDS);
-      if (b.metadata_filters && Object.keys(b.metadata_filters).length > 0) warnings.push('metadata_filters: A/B release labels are not supported by Strata; the version was chosen by version, label or latest');
-      if (b.workspace_id !== undefined && b.workspace_id !== null) warnings.push('workspace_id: the workspace is the API key’s; ignored');
+      if (b.metadata_filters && Object.keys(b.metadata_filters).length > 0)
+        warnings.push(
+          'metadata_filters: A/B release labels are not supported by Strata; the version was chosen by version, label or latest',
+        );
+      if (b.workspace_id !== undefined && b.workspace_id !== null)
+        warnings.push('workspace_id: the workspace is the API key’s; ignored');
       const rendered = await templates.render(callerOf(req), req.params.identifier, {
         version: b.version ?? undefined,
         label: b.label ?? undefined,
@@ -307,7 +405,11 @@ export async function promptTemplateRoutes(app: FastifyInstance, opts: { templat
     handler: async (req) => {
       const q = req.query;
       if (q.include_llm_kwargs) {
-        const rendered = await templates.render(callerOf(req), req.params.identifier, { version: q.version, label: q.label, skip_input_variable_rendering: true });
+        const rendered = await templates.render(callerOf(req), req.params.identifier, {
+          version: q.version,
+          label: q.label,
+          skip_input_variable_rendering: true,
+        });
         return { success: true, ...presentVersion(rendered), snippets: [], llm_kwargs: rendered.llm_kwargs };
       }
       const found = await templates.get(callerOf(req), req.params.identifier, { version: q.version, label: q.label });
@@ -324,7 +426,14 @@ export async function promptTemplateRoutes(app: FastifyInstance, opts: { templat
       response: {
         200: z.object({
           success: z.boolean(),
-          release_labels: z.array(z.object({ release_label_id: z.number().int(), release_label: z.string(), prompt_version_id: z.number().int(), prompt_version_number: z.number().int() })),
+          release_labels: z.array(
+            z.object({
+              release_label_id: z.number().int(),
+              release_label: z.string(),
+              prompt_version_id: z.number().int(),
+              prompt_version_number: z.number().int(),
+            }),
+          ),
         }),
         ...errorResponses(401, 404),
       },
@@ -339,12 +448,16 @@ export async function promptTemplateRoutes(app: FastifyInstance, opts: { templat
     config: { auth: 'any' },
     schema: {
       tags: ['prompt templates'],
-      summary: 'Create a release label on a version of a template (409 if the template has it already: move it with PATCH)',
+      summary:
+        'Create a release label on a version of a template (409 if the template has it already: move it with PATCH)',
       params: z.object({ prompt_id: z.coerce.number().int().min(1).max(2_147_483_647) }),
       body: z.object({ name: z.string().min(1).max(256), prompt_version_number: Version }),
       response: { 200: Label, ...errorResponses(400, 401, 404, 409) },
     },
-    handler: async (req) => presentLabel(await templates.createLabel(callerOf(req), req.params.prompt_id, req.body.name, req.body.prompt_version_number)),
+    handler: async (req) =>
+      presentLabel(
+        await templates.createLabel(callerOf(req), req.params.prompt_id, req.body.name, req.body.prompt_version_number),
+      ),
   });
 
   r.patch('/prompt-labels/:prompt_label_id', {
@@ -356,12 +469,20 @@ export async function promptTemplateRoutes(app: FastifyInstance, opts: { templat
       body: z.object({ prompt_version_number: Version }),
       response: { 200: Label, ...errorResponses(400, 401, 404) },
     },
-    handler: async (req) => presentLabel(await templates.moveLabel(callerOf(req), req.params.prompt_label_id, req.body.prompt_version_number)),
+    handler: async (req) =>
+      presentLabel(
+        await templates.moveLabel(callerOf(req), req.params.prompt_label_id, req.body.prompt_version_number),
+      ),
   });
 
   r.delete('/prompt-labels/:prompt_label_id', {
     config: { auth: 'any' },
-    schema: { tags: ['prompt templates'], summary: 'Delete a release label', params: LabelIdParam, response: { 204: z.null().describe('Deleted'), ...errorResponses(401, 404) } },
+    schema: {
+      tags: ['prompt templates'],
+      summary: 'Delete a release label',
+      params: LabelIdParam,
+      response: { 204: z.null().describe('Deleted'), ...errorResponses(401, 404) },
+    },
     handler: async (req, reply) => {
       await templates.deleteLabel(callerOf(req), req.params.prompt_label_id);
       return reply.code(204).send(null);
@@ -433,25 +554,55 @@ export async function promptTemplateRoutes(app: FastifyInstance, opts: { templat
 
   const BaseUrlName = z.object({ name: z.string().min(1).max(255) });
   r.get('/api/public/v2/provider-base-urls', {
-    schema: { tags: ['prompt templates'], summary: 'The workspace’s provider base URLs', response: { 200: z.object({ success: z.boolean(), items: z.array(BaseUrl) }), ...errorResponses(401) } },
-    handler: async (req) => ({ success: true, items: (await templates.listBaseUrls(callerOf(req))).map(presentBaseUrl) }),
+    schema: {
+      tags: ['prompt templates'],
+      summary: 'The workspace’s provider base URLs',
+      response: { 200: z.object({ success: z.boolean(), items: z.array(BaseUrl) }), ...errorResponses(401) },
+    },
+    handler: async (req) => ({
+      success: true,
+      items: (await templates.listBaseUrls(callerOf(req))).map(presentBaseUrl),
+    }),
   });
   r.get('/api/public/v2/provider-base-urls/:name', {
-    schema: { tags: ['prompt templates'], summary: 'One provider base URL by name', params: BaseUrlName, response: { 200: z.object({ success: z.boolean(), provider_base_url: BaseUrl }), ...errorResponses(401, 404) } },
-    handler: async (req) => ({ success: true, provider_base_url: presentBaseUrl(await templates.getBaseUrl(callerOf(req), req.params.name)) }),
+    schema: {
+      tags: ['prompt templates'],
+      summary: 'One provider base URL by name',
+      params: BaseUrlName,
+      response: { 200: z.object({ success: z.boolean(), provider_base_url: BaseUrl }), ...errorResponses(401, 404) },
+    },
+    handler: async (req) => ({
+      success: true,
+      provider_base_url: presentBaseUrl(await templates.getBaseUrl(callerOf(req), req.params.name)),
+    }),
   });
   r.put('/api/public/v2/provider-base-urls/:name', {
     schema: {
       tags: ['prompt templates'],
-      summary: 'Create or replace a named provider base URL; is_default makes it the one used by versions of that provider that name none',
+      summary:
+        'Create or replace a named provider base URL; is_default makes it the one used by versions of that provider that name none',
       params: BaseUrlName,
-      body: z.object({ provider: z.string().min(1).max(100), url: z.string().min(1).max(2048), is_default: z.boolean().optional() }),
+      body: z.object({
+        provider: z.string().min(1).max(100),
+        url: z.string().min(1).max(2048),
+        is_default: z.boolean().optional(),
+      }),
       response: { 200: z.object({ success: z.boolean(), provider_base_url: BaseUrl }), ...errorResponses(400, 401) },
     },
-    handler: async (req) => ({ success: true, provider_base_url: presentBaseUrl(await templates.putBaseUrl(callerOf(req), { name: req.params.name, ...req.body })) }),
+    handler: async (req) => ({
+      success: true,
+      provider_base_url: presentBaseUrl(
+        await templates.putBaseUrl(callerOf(req), { name: req.params.name, ...req.body }),
+      ),
+    }),
   });
   r.delete('/api/public/v2/provider-base-urls/:name', {
-    schema: { tags: ['prompt templates'], summary: 'Delete a provider base URL', params: BaseUrlName, response: { 200: z.object({ success: z.boolean() }), ...errorResponses(401, 404) } },
+    schema: {
+      tags: ['prompt templates'],
+      summary: 'Delete a provider base URL',
+      params: BaseUrlName,
+      response: { 200: z.object({ success: z.boolean() }), ...errorResponses(401, 404) },
+    },
     handler: async (req) => {
       await templates.deleteBaseUrl(callerOf(req), req.params.name);
       return { success: true };

@@ -50,10 +50,13 @@ type Blueprint = { type?: string; messages?: unknown[] } & Record<string, unknow
 export function presentPromptBlueprint(r: RequestLogRow) {
   const input = JSON.parse(r.input) as Blueprint;
   const output = JSON.parse(r.output) as Blueprint;
-  const chat = input.type === 'chat' && Array.isArray(input.messages) && output.type === 'chat' && Array.isArray(output.messages);
+  const chat =
+    input.type === 'chat' && Array.isArray(input.messages) && output.type === 'chat' && Array.isArray(output.messages);
   return {
     prompt_template: chat ? { ...input, messages: [...input.messages!, ...output.messages!] } : input,
-    metadata: { model: { provider: r.provider, name: r.model, parameters: JSON.parse(r.parameters) as Record<string, unknown> } },
+    metadata: {
+      model: { provider: r.provider, name: r.model, parameters: JSON.parse(r.parameters) as Record<string, unknown> },
+    },
     inference_client_name: null,
   };
 }
@@ -102,6 +105,8 @@ export function presentSearchItem(r: RequestLogRow) {
 export function presentPromptVersion(r: RequestLogRow) {
   return {
     prompt_template: JSON.parse(r.input) as Record<string, unknown>,
-    metadata: { model: { provider: r.provider, name: r.model, parameters: JSON.parse(r.parameters) as Record<string, unknown> } },
+    metadata: {
+      model: { provider: r.provider, name: r.model, parameters: JSON.parse(r.parameters) as Record<string, unknown> },
+    },
   };
 }

@@ -7,14 +7,23 @@ import { callerOf } from '../../http/auth-hook.js';
 import type { SortColumn } from '../../request-logs/request-log.repository.js';
 import type { RequestLogService } from '../../request-logs/request-log.service.js';
 import { errorResponses, IdParam } from './common.schemas.js';
-import { presentPromptVersion, presentRequestDetail, presentRequestLog, presentSearchItem } from './request-log.presenter.js';
+import {
+  presentPromptVersion,
+  presentRequestDetail,
+  presentRequestLog,
+  presentSearchItem,
+} from './request-log.presenter.js';
 
 const V2 = '/api/public/v2';
 /** PostgreSQL `integer` columns (tokens, version numbers) hold at most this. */
 const INT32 = 2_147_483_647;
 
-const Blueprint = z.looseObject({ type: z.enum(['chat', 'completion']) }).describe('Prompt blueprint: {type:"chat", messages} or {type:"completion", content}');
-const Time = z.union([z.number().min(0), z.string().min(1).max(64)]).describe('Unix seconds (fractional allowed) or ISO 8601');
+const Blueprint = z
+  .looseObject({ type: z.enum(['chat', 'completion']) })
+  .describe('Prompt blueprint: {type:"chat", messages} or {type:"completion", content}');
+const Time = z
+  .union([z.number().min(0), z.string().min(1).max(64)])
+  .describe('Unix seconds (fractional allowed) or ISO 8601');
 const Status = z.enum(['SUCCESS', 'WARNING', 'ERROR']);
 /** Metadata keys of up to 1,024 characters; the UTF-8 bound keeps a key plus its value inside one PostgreSQL btree entry. */
 const MAX_METADATA_KEY = 1024;
@@ -22,8 +31,13 @@ const MetadataKey = z
   .string()
   .min(1)
   .max(MAX_METADATA_KEY)
-  .refine((k) => Buffer.byteLength(k, 'utf8') <= MAX_METADATA_KEY, `metadata keys must be at most ${MAX_METADATA_KEY} bytes of UTF-8 (${MAX_METADATA_KEY} ASCII characters)`);
-const Metadata = z.record(MetadataKey, z.string().max(10_000)).describe('String keys (up to 1,024 characters) and string values');
+  .refine(
+    (k) => Buffer.byteLength(k, 'utf8') <= MAX_METADATA_KEY,
+    `metadata keys must be at most ${MAX_METADATA_KEY} bytes of UTF-8 (${MAX_METADATA_KEY} ASCII characters)`,
+  );
+const Metadata = z
+  .record(MetadataKey, z.string().max(10_000))
+  .describe('String keys (up to 1,024 characters) and string values');
 
 const LogRequestBody = z.object({
   provider: z.string().min(1).max(256),
@@ -91,7 +105,9 @@ const RequestLog = z
 
 const PromptBlueprint = z.object({
   prompt_template: z.record(z.string(), z.unknown()),
-  metadata: z.object({ model: z.object({ provider: z.string(), name: z.string(), parameters: z.record(z.string(), z.unknown()) }) }),
+  metadata: z.object({
+    model: z.object({ provider: z.string(), name: z.string(), parameters: z.record(z.string(), z.unknown()) }),
+  }),
   inference_client_name: z.string().nullable(),
 });
 
@@ -119,17 +135,29 @@ const SearchItem = RequestLog.omit({ metadata: true, scores: true }).extend({
   provider_type: z.string(),
   latency: z.number().describe('Seconds'),
   tags_array: z.array(z.string()),
-  metadata: z.array(z.record(z.string(), z.string())).describe('One object holding every metadata key, or [] without metadata'),
+  metadata: z
+    .array(z.record(z.string(), z.string()))
+    .describe('One object holding every metadata key, or [] without metadata'),
   scores: z.array(z.object({ name: z.string(), score: z.number() })),
   metadata_map: z.record(z.string(), z.string()).describe('Strata: metadata as one object'),
   scores_map: z.record(z.string(), z.number()).describe('Strata: scores by name'),
 });
 
 /** PromptLayer documents request_id as an integer or a string (of digits). */
-const RequestId = z.union([z.number().int().min(1), z.string().regex(/^[1-9]\d{0,14}$/, 'must be a request id').transform(Number)]);
+const RequestId = z.union([
+  z.number().int().min(1),
+  z
+    .string()
+    .regex(/^[1-9]\d{0,14}$/, 'must be a request id')
+    .transform(Number),
+]);
 const BodyKey = { api_key: z.string().optional().describe('The SDK sends its API key here') };
 const TrackMetadataBody = z.object({ request_id: RequestId, metadata: Metadata });
-const TrackScoreBody = z.object({ request_id: RequestId, score: z.number().min(0).max(100), name: z.string().min(1).max(256).nullish() });
+const TrackScoreBody = z.object({
+  request_id: RequestId,
+  score: z.number().min(0).max(100),
+  name: z.string().min(1).max(256).nullish(),
+});
 const TrackPromptBody = z.object({
   request_id: RequestId,
   prompt_name: z.string().min(1).max(512),
@@ -161,10 +189,21 @@ const SEARCH_MAX_PER_PAGE = 100;
 const SearchBody = z.looseObject({
   filter_group: z.looseObject({ logic: z.enum(['AND', 'OR']).optional(), filters: z.array(z.unknown()) }).nullish(),
   q: z.string().max(1000).nullish(),
-  sort_by: z.enum(Object.keys(SORTS) as [string, ...string[]]).nullish().describe('PromptLayer: request_start_time, input_tokens, output_tokens, cost, latency_ms, status; Strata also: price, latency, score, prompt_name, id'),
+  sort_by: z
+    .enum(Object.keys(SORTS) as [string, ...string[]])
+    .nullish()
+    .describe(
+      'PromptLayer: request_start_time, input_tokens, output_tokens, cost, latency_ms, status; Strata also: price, latency, score, prompt_name, id',
+    ),
   sort_order: z.enum(['asc', 'desc']).nullish(),
   page: z.number().int().min(1).nullish().describe('Default 1'),
-  per_page: z.number().int().min(1).max(SEARCH_MAX_PER_PAGE).nullish().describe(`Default ${SEARCH_PER_PAGE}; PromptLayer allows up to 25, Strata up to ${SEARCH_MAX_PER_PAGE}`),
+  per_page: z
+    .number()
+    .int()
+    .min(1)
+    .max(SEARCH_MAX_PER_PAGE)
+    .nullish()
+    .describe(`Default ${SEARCH_PER_PAGE}; PromptLayer allows up to 25, Strata up to ${SEARCH_MAX_PER_PAGE}`),
   include_prompt_name: z.boolean().nullish().describe('Accepted; Strata always includes prompt_name'),
   metadata_cost_breakdown_key: z.string().nullish().describe('Analytics only: ignored here, with a warning'),
 });
@@ -176,20 +215,23 @@ const CONDITION_KEYS = new Set(['field', 'operator', 'value', 'nested_key']);
 /** Unknown keys inside an (already validated, so at most 8 deep) filter_group, by path. */
 function filterGroupWarnings(group: unknown, path: string, out: string[]): void {
   if (!group || typeof group !== 'object') return;
-  for (const key of Object.keys(group)) if (!GROUP_KEYS.has(key)) out.push(`"${path}.${key}" is not a field of a filter group; ignored`);
+  for (const key of Object.keys(group))
+    if (!GROUP_KEYS.has(key)) out.push(`"${path}.${key}" is not a field of a filter group; ignored`);
   const filters = (group as { filters?: unknown }).filters;
   if (!Array.isArray(filters)) return;
   filters.forEach((f, i) => {
     if (!f || typeof f !== 'object') return;
     if ('filters' in f) return filterGroupWarnings(f, `${path}.filters.${i}`, out);
-    for (const key of Object.keys(f)) if (!CONDITION_KEYS.has(key)) out.push(`"${path}.filters.${i}.${key}" is not a field of a filter; ignored`);
+    for (const key of Object.keys(f))
+      if (!CONDITION_KEYS.has(key)) out.push(`"${path}.filters.${i}.${key}" is not a field of a filter; ignored`);
   });
 }
 
 /** Body fields the search cannot honour, one sentence each (never silently ignored). */
 function searchWarnings(body: Record<string, unknown>): string[] {
   const warnings: string[] = [];
-  for (const key of Object.keys(body)) if (!SEARCH_FIELDS.has(key)) warnings.push(`"${key}" is not a field of /requests/search; ignored`);
+  for (const key of Object.keys(body))
+    if (!SEARCH_FIELDS.has(key)) warnings.push(`"${key}" is not a field of /requests/search; ignored`);
   filterGroupWarnings(body.filter_group, 'filter_group', warnings);
   if (body.metadata_cost_breakdown_key !== undefined && body.metadata_cost_breakdown_key !== null) {
     warnings.push('"metadata_cost_breakdown_key" applies to /requests/analytics, which Strata does not serve; ignored');
@@ -208,23 +250,46 @@ export async function requestLogRoutes(app: FastifyInstance, opts: { logs: Reque
       summary: 'Log one LLM request; answered 201 once it is durably stored',
       body: LogRequestBody,
       response: {
-        201: RequestLog.extend({ success: z.boolean(), request_id: z.number(), prompt_version: z.unknown(), warnings: z.array(z.string()).describe('E.g. a prompt template that does not exist: the log is stored unlinked') }),
+        201: RequestLog.extend({
+          success: z.boolean(),
+          request_id: z.number(),
+          prompt_version: z.unknown(),
+          warnings: z
+            .array(z.string())
+            .describe('E.g. a prompt template that does not exist: the log is stored unlinked'),
+        }),
         ...errorResponses(400, 401),
       },
     },
     handler: async (req, reply) => {
       const log = await logs.logRequest(callerOf(req), req.body);
-      return reply.code(201).send({ success: true, ...presentRequestLog(log), request_id: log.id, prompt_version: presentPromptVersion(log), warnings: log.warnings });
+      return reply.code(201).send({
+        success: true,
+        ...presentRequestLog(log),
+        request_id: log.id,
+        prompt_version: presentPromptVersion(log),
+        warnings: log.warnings,
+      });
     },
   });
 
   // The SDK's track calls and their documented REST twins, one handler each: both take the API key in the body
   // (as the SDKs and PromptLayer's examples send it) or in X-API-KEY.
-  const twin = <S extends z.ZodObject>(paths: [string, string], summary: string, body: S, handle: (req: { body: z.infer<S> } & Parameters<typeof callerOf>[0]) => Promise<unknown>) => {
+  const twin = <S extends z.ZodObject>(
+    paths: [string, string],
+    summary: string,
+    body: S,
+    handle: (req: { body: z.infer<S> } & Parameters<typeof callerOf>[0]) => Promise<unknown>,
+  ) => {
     for (const path of paths) {
       r.post(path, {
         config: { auth: 'body_api_key' },
-        schema: { tags: ['request logs'], summary, body: body.extend(BodyKey), response: { 200: Ok, ...errorResponses(400, 401, 404) } },
+        schema: {
+          tags: ['request logs'],
+          summary,
+          body: body.extend(BodyKey),
+          response: { 200: Ok, ...errorResponses(400, 401, 404) },
+        },
         handler: async (req) => {
           await handle(req as never);
           return { success: true, message: 'ok' };
@@ -232,27 +297,48 @@ export async function requestLogRoutes(app: FastifyInstance, opts: { logs: Reque
       });
     }
   };
-  twin(['/library-track-metadata', '/rest/track-metadata'], 'Add metadata to a log (string keys and values; a key tracked again is overwritten)', TrackMetadataBody, (req) =>
-    logs.trackMetadata(callerOf(req), req.body.request_id, req.body.metadata),
+  twin(
+    ['/library-track-metadata', '/rest/track-metadata'],
+    'Add metadata to a log (string keys and values; a key tracked again is overwritten)',
+    TrackMetadataBody,
+    (req) => logs.trackMetadata(callerOf(req), req.body.request_id, req.body.metadata),
   );
-  twin(['/library-track-score', '/rest/track-score'], 'Score a log 0..100 (name defaults to "default"; each name is its own score)', TrackScoreBody, (req) =>
-    logs.trackScore(callerOf(req), req.body.request_id, req.body.score, req.body.name),
+  twin(
+    ['/library-track-score', '/rest/track-score'],
+    'Score a log 0..100 (name defaults to "default"; each name is its own score)',
+    TrackScoreBody,
+    (req) => logs.trackScore(callerOf(req), req.body.request_id, req.body.score, req.body.name),
   );
-  twin(['/library-track-prompt', '/rest/track-prompt'], 'Link a log to a prompt template version (by version, label, or latest)', TrackPromptBody, (req) =>
-    logs.trackPrompt(callerOf(req), req.body),
+  twin(
+    ['/library-track-prompt', '/rest/track-prompt'],
+    'Link a log to a prompt template version (by version, label, or latest)',
+    TrackPromptBody,
+    (req) => logs.trackPrompt(callerOf(req), req.body),
   );
-  twin(['/track-group', '/rest/track-group'], 'Put a log in a group', TrackGroupBody, (req) => logs.trackGroup(callerOf(req), req.body.request_id, req.body.group_id));
+  twin(['/track-group', '/rest/track-group'], 'Put a log in a group', TrackGroupBody, (req) =>
+    logs.trackGroup(callerOf(req), req.body.request_id, req.body.group_id),
+  );
 
   for (const path of ['/create-group', '/rest/create-group']) {
     r.post(path, {
       config: { auth: 'body_api_key' },
-      schema: { tags: ['request logs'], summary: 'Create a group of logs', body: z.object(BodyKey).optional(), response: { 200: z.object({ success: z.boolean(), id: z.number() }), ...errorResponses(401) } },
+      schema: {
+        tags: ['request logs'],
+        summary: 'Create a group of logs',
+        body: z.object(BodyKey).optional(),
+        response: { 200: z.object({ success: z.boolean(), id: z.number() }), ...errorResponses(401) },
+      },
       handler: async (req) => ({ success: true, id: await logs.createGroup(callerOf(req)) }),
     });
   }
 
   r.get(`${V2}/requests/:id`, {
-    schema: { tags: ['request logs'], summary: "One request log: PromptLayer's documented fields, plus Strata's full log as `request`", params: IdParam, response: { 200: RequestDetail, ...errorResponses(401, 404) } },
+    schema: {
+      tags: ['request logs'],
+      summary: "One request log: PromptLayer's documented fields, plus Strata's full log as `request`",
+      params: IdParam,
+      response: { 200: RequestDetail, ...errorResponses(401, 404) },
+    },
     handler: async (req) => presentRequestDetail(await logs.get(callerOf(req), req.params.id)),
   });
 
@@ -307,7 +393,10 @@ export async function requestLogRoutes(app: FastifyInstance, opts: { logs: Reque
     },
   });
 
-  for (const [method, starred] of [['POST', true], ['DELETE', false]] as const) {
+  for (const [method, starred] of [
+    ['POST', true],
+    ['DELETE', false],
+  ] as const) {
     r.route({
       method,
       url: `${V2}/requests/:id/star`,
@@ -317,7 +406,10 @@ export async function requestLogRoutes(app: FastifyInstance, opts: { logs: Reque
         params: IdParam,
         response: { 200: z.object({ success: z.boolean(), request: RequestLog }), ...errorResponses(401, 404) },
       },
-      handler: async (req) => ({ success: true, request: presentRequestLog(await logs.setStarred(callerOf(req), req.params.id, starred)) }),
+      handler: async (req) => ({
+        success: true,
+        request: presentRequestLog(await logs.setStarred(callerOf(req), req.params.id, starred)),
+      }),
     });
   }
 }

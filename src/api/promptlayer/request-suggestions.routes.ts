@@ -13,14 +13,24 @@ const Query = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-export async function requestSuggestionRoutes(app: FastifyInstance, opts: { suggestions: RequestSuggestionService }): Promise<void> {
+export async function requestSuggestionRoutes(
+  app: FastifyInstance,
+  opts: { suggestions: RequestSuggestionService },
+): Promise<void> {
   app.withTypeProvider<ZodTypeProvider>().get('/api/public/v2/requests/suggestions', {
     schema: {
       tags: ['request logs'],
-      summary: 'Existing values of a request-log field (models, providers, prompt names, tags, metadata keys and values, statuses)',
+      summary:
+        'Existing values of a request-log field (models, providers, prompt names, tags, metadata keys and values, statuses)',
       querystring: Query,
-      response: { 200: z.object({ success: z.literal(true), values: z.array(z.string()) }), ...errorResponses(400, 401) },
+      response: {
+        200: z.object({ success: z.literal(true), values: z.array(z.string()) }),
+        ...errorResponses(400, 401),
+      },
     },
-    handler: async (req) => ({ success: true as const, values: await opts.suggestions.suggest(callerOf(req), req.query) }),
+    handler: async (req) => ({
+      success: true as const,
+      values: await opts.suggestions.suggest(callerOf(req), req.query),
+    }),
   });
 }

@@ -10,7 +10,8 @@ import { errorResponses } from './common.schemas.js';
 /** Spans in one /spans-bulk body (the SDK exports each span as it ends, so real batches are small). */
 export const MAX_SPANS_PER_REQUEST = 1000;
 
-const Hex = (len: number) => z.string().regex(new RegExp(`^[0-9a-fA-F]{${len}}$`), `must be ${len} hexadecimal characters`);
+const Hex = (len: number) =>
+  z.string().regex(new RegExp(`^[0-9a-fA-F]{${len}}$`), `must be ${len} hexadecimal characters`);
 const Nanos = z.union([z.string().regex(/^\d{1,22}$/, 'must be nanoseconds since the epoch'), z.number().min(0)]);
 
 export const Span = z.looseObject({
@@ -20,7 +21,9 @@ export const Span = z.looseObject({
   parent_id: Hex(16).nullish(),
   start_time: Nanos,
   end_time: Nanos,
-  status: z.looseObject({ status_code: z.string().max(64).nullish(), description: z.string().max(10_000).nullish() }).nullish(),
+  status: z
+    .looseObject({ status_code: z.string().max(64).nullish(), description: z.string().max(10_000).nullish() })
+    .nullish(),
   attributes: z.record(z.string().max(1024), z.unknown()).nullish(),
   events: z.array(z.unknown()).max(1000).nullish(),
   links: z.array(z.unknown()).max(1000).nullish(),
@@ -64,13 +67,21 @@ export async function spanRoutes(app: FastifyInstance, opts: { traces: TraceServ
       summary: `Store exported spans (at most ${MAX_SPANS_PER_REQUEST}; a span id already stored is kept) and link request logs tracked with their span ids`,
       body: SpansBulkBody,
       response: {
-        201: z.object({ success: z.boolean(), spans: z.array(z.object({ id: z.number(), name: z.string(), span_id: z.string() })), request_logs: z.array(z.object({ id: z.number(), span_id: z.string() })) }),
+        201: z.object({
+          success: z.boolean(),
+          spans: z.array(z.object({ id: z.number(), name: z.string(), span_id: z.string() })),
+          request_logs: z.array(z.object({ id: z.number(), span_id: z.string() })),
+        }),
         ...errorResponses(400, 401, 413),
       },
     },
     handler: async (req, reply) => {
       const { spans, requestLogs } = await opts.traces.ingest(callerOf(req), req.body.spans);
-      return reply.code(201).send({ success: true, spans: spans.map((s) => ({ id: s.id, name: s.name, span_id: s.span_id })), request_logs: requestLogs });
+      return reply.code(201).send({
+        success: true,
+        spans: spans.map((s) => ({ id: s.id, name: s.name, span_id: s.span_id })),
+        request_logs: requestLogs,
+      });
     },
   });
 
@@ -79,11 +90,18 @@ export async function spanRoutes(app: FastifyInstance, opts: { traces: TraceServ
       tags: ['tracing'],
       summary: 'The spans of one trace, oldest first; spans that tracked a request log carry request_log_id',
       params: z.object({ trace_id: Hex(32) }),
-      response: { 200: z.object({ success: z.boolean(), trace_id: z.string(), spans: z.array(SpanOut) }), ...errorResponses(400, 401, 404) },
+      response: {
+        200: z.object({ success: z.boolean(), trace_id: z.string(), spans: z.array(SpanOut) }),
+        ...errorResponses(400, 401, 404),
+      },
     },
     handler: async (req) => {
       const { spans, logIds } = await opts.traces.getTrace(callerOf(req), req.params.trace_id);
-      return { success: true, trace_id: req.params.trace_id.toLowerCase(), spans: spans.map((s) => presentSpan(s, logIds.get(s.span_id))) };
+      return {
+        success: true,
+        trace_id: req.params.trace_id.toLowerCase(),
+        spans: spans.map((s) => presentSpan(s, logIds.get(s.span_id))),
+      };
     },
   });
 }

@@ -9,16 +9,26 @@ import { errorResponses } from './common.schemas.js';
 import { presentPromptBlueprint } from './request-log.presenter.js';
 
 const INT32 = 2_147_483_647;
-const Time = z.union([z.number().min(0), z.string().min(1).max(64)]).describe('Unix seconds (the Python SDK) or ISO 8601 (the JS SDK); no offset means UTC');
-const Hex = (len: number) => z.string().regex(new RegExp(`^[0-9a-fA-F]{${len}}$`), `must be ${len} hexadecimal characters`);
+const Time = z
+  .union([z.number().min(0), z.string().min(1).max(64)])
+  .describe('Unix seconds (the Python SDK) or ISO 8601 (the JS SDK); no offset means UTC');
+const Hex = (len: number) =>
+  z.string().regex(new RegExp(`^[0-9a-fA-F]{${len}}$`), `must be ${len} hexadecimal characters`);
 
 // Loose: the SDKs add fields over time (args, return_prompt_blueprint, ...); unknown ones are accepted and ignored.
 const TrackRequestBody = z.looseObject({
   api_key: z.string().optional().describe('The SDK sends its API key here'),
-  function_name: z.string().min(1).max(512).describe('e.g. openai.chat.completions.create, openai.responses.create, anthropic.messages.create'),
+  function_name: z
+    .string()
+    .min(1)
+    .max(512)
+    .describe('e.g. openai.chat.completions.create, openai.responses.create, anthropic.messages.create'),
   provider_type: z.string().min(1).max(256).nullish(),
   args: z.array(z.unknown()).nullish(),
-  kwargs: z.record(z.string(), z.unknown()).default({}).describe('The provider request (a call made without arguments sends none)'),
+  kwargs: z
+    .record(z.string(), z.unknown())
+    .default({})
+    .describe('The provider request (a call made without arguments sends none)'),
   // Any JSON: a response Strata cannot read (e.g. "" from the JS SDK for a stream it could not assemble) is logged
   // without output rather than refused, because a refusal makes the SDK throw in the app after the model answered.
   request_response: z.unknown().optional().describe('The provider response (for a stream, what the SDK assembled)'),
@@ -34,7 +44,12 @@ const TrackRequestBody = z.looseObject({
   return_prompt_blueprint: z.boolean().nullish(),
   span_id: Hex(16).nullish(),
   trace_id: Hex(32).nullish(),
-  score: z.number().min(0).max(100).nullish().describe('0 without score_name is the Python SDK default and means "not scored"'),
+  score: z
+    .number()
+    .min(0)
+    .max(100)
+    .nullish()
+    .describe('0 without score_name is the Python SDK default and means "not scored"'),
   score_name: z.string().max(256).nullish(),
   api_type: z.string().max(256).nullish(),
   price: z.number().min(0).max(1e12).nullish(),
@@ -62,7 +77,13 @@ export async function trackRequestRoutes(app: FastifyInstance, opts: { tracking:
     },
     handler: async (req) => {
       const log = await opts.tracking.track(callerOf(req), req.body);
-      return { success: true, request_id: log.id, prompt_blueprint: presentPromptBlueprint(log), trace_id: log.trace_id, span_id: log.span_id };
+      return {
+        success: true,
+        request_id: log.id,
+        prompt_blueprint: presentPromptBlueprint(log),
+        trace_id: log.trace_id,
+        span_id: log.span_id,
+      };
     },
   });
 }

@@ -20,7 +20,10 @@ const Webhook = z
     description: z.string().nullable(),
     events: z.array(z.string()).describe('Subscribed event types; empty means every event'),
     enabled: z.boolean(),
-    disabled_reason: z.string().nullable().describe('Why the endpoint was disabled (by the API or after a run of failures)'),
+    disabled_reason: z
+      .string()
+      .nullable()
+      .describe('Why the endpoint was disabled (by the API or after a run of failures)'),
     consecutive_failures: z.number().int(),
     next_retry_at: z.string().nullable(),
     created_at: z.string(),
@@ -81,7 +84,11 @@ function presentDelivery(d: WebhookDeliveryRow): z.infer<typeof Delivery> {
   };
 }
 
-const Url = z.string().min(1).max(2048).describe('http(s) URL; must resolve to a public address unless STRATA_OUTBOUND_ALLOWLIST permits it');
+const Url = z
+  .string()
+  .min(1)
+  .max(2048)
+  .describe('http(s) URL; must resolve to a public address unless STRATA_OUTBOUND_ALLOWLIST permits it');
 
 const CreateBody = z.object({
   url: Url,
@@ -98,37 +105,81 @@ const PatchBody = z
   })
   .refine((b) => Object.keys(b).length > 0, 'give at least one of url, events, description, enabled');
 
-const WithSecret = z.object({ success: z.boolean(), message: z.string(), webhook: Webhook, secret: z.string().describe('Shown only now: keep it to verify signatures') });
+const WithSecret = z.object({
+  success: z.boolean(),
+  message: z.string(),
+  webhook: Webhook,
+  secret: z.string().describe('Shown only now: keep it to verify signatures'),
+});
 
 export async function webhookRoutes(app: FastifyInstance, opts: { webhooks: WebhookService }): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { webhooks } = opts;
 
   r.post(V2, {
-    schema: { tags: ['webhooks'], summary: 'Register a webhook endpoint (its signing secret is shown once)', body: CreateBody, response: { 201: WithSecret, ...errorResponses(400, 401) } },
+    schema: {
+      tags: ['webhooks'],
+      summary: 'Register a webhook endpoint (its signing secret is shown once)',
+      body: CreateBody,
+      response: { 201: WithSecret, ...errorResponses(400, 401) },
+    },
     handler: async (req, reply) => {
       const { endpoint, secret } = await webhooks.create(callerOf(req), req.body);
-      return reply.code(201).send({ success: true, message: 'Webhook created', webhook: presentWebhook(endpoint), secret });
+      return reply
+        .code(201)
+        .send({ success: true, message: 'Webhook created', webhook: presentWebhook(endpoint), secret });
     },
   });
 
   r.get(V2, {
-    schema: { tags: ['webhooks'], summary: 'Webhook endpoints of the workspace', response: { 200: z.object({ success: z.boolean(), webhooks: z.array(Webhook), event_types: z.array(z.string()) }) } },
-    handler: async (req) => ({ success: true, webhooks: (await webhooks.list(callerOf(req))).map(presentWebhook), event_types: [...WEBHOOK_EVENT_TYPES] }),
+    schema: {
+      tags: ['webhooks'],
+      summary: 'Webhook endpoints of the workspace',
+      response: {
+        200: z.object({ success: z.boolean(), webhooks: z.array(Webhook), event_types: z.array(z.string()) }),
+      },
+    },
+    handler: async (req) => ({
+      success: true,
+      webhooks: (await webhooks.list(callerOf(req))).map(presentWebhook),
+      event_types: [...WEBHOOK_EVENT_TYPES],
+    }),
   });
 
   r.get(`${V2}/:id`, {
-    schema: { tags: ['webhooks'], summary: 'One webhook endpoint', params: IdParam, response: { 200: z.object({ success: z.boolean(), webhook: Webhook }), ...errorResponses(404) } },
-    handler: async (req) => ({ success: true, webhook: presentWebhook(await webhooks.get(callerOf(req), req.params.id)) }),
+    schema: {
+      tags: ['webhooks'],
+      summary: 'One webhook endpoint',
+      params: IdParam,
+      response: { 200: z.object({ success: z.boolean(), webhook: Webhook }), ...errorResponses(404) },
+    },
+    handler: async (req) => ({
+      success: true,
+      webhook: presentWebhook(await webhooks.get(callerOf(req), req.params.id)),
+    }),
   });
 
   r.patch(`${V2}/:id`, {
-    schema: { tags: ['webhooks'], summary: 'Change url, events, description or enabled', params: IdParam, body: PatchBody, response: { 200: z.object({ success: z.boolean(), webhook: Webhook }), ...errorResponses(400, 404) } },
-    handler: async (req) => ({ success: true, webhook: presentWebhook(await webhooks.update(callerOf(req), req.params.id, req.body)) }),
+    schema: {
+      tags: ['webhooks'],
+      summary: 'Change url, events, description or enabled',
+      params: IdParam,
+      body: PatchBody,
+      response: { 200: z.object({ success: z.boolean(), webhook: Webhook }), ...errorResponses(400, 404) },
+    },
+    handler: async (req) => ({
+      success: true,
+      webhook: presentWebhook(await webhooks.update(callerOf(req), req.params.id, req.body)),
+    }),
   });
 
   r.delete(`${V2}/:id`, {
-    schema: { tags: ['webhooks'], summary: 'Delete a webhook endpoint and its pending deliveries', params: IdParam, response: { 200: z.object({ success: z.boolean(), message: z.string() }), ...errorResponses(404) } },
+    schema: {
+      tags: ['webhooks'],
+      summary: 'Delete a webhook endpoint and its pending deliveries',
+      params: IdParam,
+      response: { 200: z.object({ success: z.boolean(), message: z.string() }), ...errorResponses(404) },
+    },
     handler: async (req) => {
       await webhooks.delete(callerOf(req), req.params.id);
       return { success: true, message: 'Webhook deleted' };
@@ -136,7 +187,12 @@ export async function webhookRoutes(app: FastifyInstance, opts: { webhooks: Webh
   });
 
   r.post(`${V2}/:id/rotate-secret`, {
-    schema: { tags: ['webhooks'], summary: 'Replace the signing secret (the old one stops working at once)', params: IdParam, response: { 200: WithSecret, ...errorResponses(404) } },
+    schema: {
+      tags: ['webhooks'],
+      summary: 'Replace the signing secret (the old one stops working at once)',
+      params: IdParam,
+      response: { 200: WithSecret, ...errorResponses(404) },
+    },
     handler: async (req) => {
       const { endpoint, secret } = await webhooks.rotateSecret(callerOf(req), req.params.id);
       return { success: true, message: 'Secret rotated', webhook: presentWebhook(endpoint), secret };
@@ -153,12 +209,33 @@ export async function webhookRoutes(app: FastifyInstance, opts: { webhooks: Webh
         page: z.coerce.number().int().min(1).default(1),
         per_page: z.coerce.number().int().min(1).max(100).default(20),
       }),
-      response: { 200: z.object({ success: z.boolean(), deliveries: z.array(Delivery), page: z.number(), per_page: z.number(), total: z.number(), pages: z.number() }), ...errorResponses(404) },
+      response: {
+        200: z.object({
+          success: z.boolean(),
+          deliveries: z.array(Delivery),
+          page: z.number(),
+          per_page: z.number(),
+          total: z.number(),
+          pages: z.number(),
+        }),
+        ...errorResponses(404),
+      },
     },
     handler: async (req) => {
       const q = req.query;
-      const { rows, total } = await webhooks.deliveries(callerOf(req), req.params.id, { status: q.status, page: q.page, perPage: q.per_page });
-      return { success: true, deliveries: rows.map(presentDelivery), page: q.page, per_page: q.per_page, total, pages: Math.max(1, Math.ceil(total / q.per_page)) };
+      const { rows, total } = await webhooks.deliveries(callerOf(req), req.params.id, {
+        status: q.status,
+        page: q.page,
+        perPage: q.per_page,
+      });
+      return {
+        success: true,
+        deliveries: rows.map(presentDelivery),
+        page: q.page,
+        per_page: q.per_page,
+        total,
+        pages: Math.max(1, Math.ceil(total / q.per_page)),
+      };
     },
   });
 }

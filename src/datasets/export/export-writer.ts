@@ -8,7 +8,11 @@ export interface ExportWriter {
   /** Typed formats (Parquet) need the column types before the first row; the caller then passes `schema`. */
   readonly needsSchema?: boolean;
   /** Encodes the rows as they arrive; must not hold more than a chunk of rows at once (exports stream in constant memory). */
-  encode(columns: string[], rows: AsyncIterable<unknown[]>, schema?: ColumnSchema[]): AsyncIterable<string | Uint8Array>;
+  encode(
+    columns: string[],
+    rows: AsyncIterable<unknown[]>,
+    schema?: ColumnSchema[],
+  ): AsyncIterable<string | Uint8Array>;
 }
 
 /** Rows become {column: value} objects for JSON formats; short rows read as null. */

@@ -35,7 +35,13 @@ function parquetElement(col: ColumnSchema): SchemaElement {
       return { name: col.name, type: 'BYTE_ARRAY', logical_type: { type: 'JSON' }, repetition_type };
     case 'string':
     case 'null':
-      return { name: col.name, type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' }, repetition_type };
+      return {
+        name: col.name,
+        type: 'BYTE_ARRAY',
+        converted_type: 'UTF8',
+        logical_type: { type: 'STRING' },
+        repetition_type,
+      };
   }
 }
 
@@ -51,7 +57,8 @@ function convert(t: ColumnType, v: unknown, required: boolean, where: () => stri
   switch (base.name) {
     case 'integer':
       if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
-      if (typeof v === 'string' && /^-?\d{1,19}$/.test(v) && BigInt(v) >= INT64_MIN && BigInt(v) <= INT64_MAX) return BigInt(v);
+      if (typeof v === 'string' && /^-?\d{1,19}$/.test(v) && BigInt(v) >= INT64_MIN && BigInt(v) <= INT64_MAX)
+        return BigInt(v);
       throw new ParquetValueError(`${where()}: ${JSON.stringify(v)} is not an integer`);
     case 'double':
     case 'float':
@@ -81,7 +88,11 @@ function drain(writer: ByteWriter): Buffer {
  * Streams a Parquet file: yields byte chunks as each row group of `rowGroupRows` rows is encoded, then the footer.
  * The typed schema is recorded in the key-value metadata (`strata.schema`) so a re-import keeps exact types.
  */
-export async function* writeParquet(schema: ColumnSchema[], rows: AsyncIterable<unknown[]>, opts: { rowGroupRows?: number } = {}): AsyncGenerator<Buffer> {
+export async function* writeParquet(
+  schema: ColumnSchema[],
+  rows: AsyncIterable<unknown[]>,
+  opts: { rowGroupRows?: number } = {},
+): AsyncGenerator<Buffer> {
   const groupRows = opts.rowGroupRows ?? 10_000;
   const elements = schema.map(parquetElement);
   const writer = new ByteWriter();
@@ -107,7 +118,14 @@ export async function* writeParquet(schema: ColumnSchema[], rows: AsyncIterable<
     rowNumber++;
     for (let i = 0; i < schema.length; i++) {
       const col = schema[i];
-      columns[i].push(convert(col.type, cells[i], elements[i].repetition_type === 'REQUIRED', () => `row ${rowNumber} column "${col.name}"`));
+      columns[i].push(
+        convert(
+          col.type,
+          cells[i],
+          elements[i].repetition_type === 'REQUIRED',
+          () => `row ${rowNumber} column "${col.name}"`,
+        ),
+      );
     }
     count++;
     if (columns[0] && columns[0].length >= groupRows) {

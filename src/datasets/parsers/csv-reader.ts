@@ -42,7 +42,9 @@ export class CsvReader implements TableReader {
       chunk: (results: Papa.ParseResult<string[]>, parser: Papa.Parser) => {
         handle = parser;
         // Errors at or past the chunk's last row concern a partial line that is parsed again with the next chunk.
-        const real = results.errors.find((e) => e.type === 'Quotes' && typeof e.row === 'number' && e.row < results.data.length);
+        const real = results.errors.find(
+          (e) => e.type === 'Quotes' && typeof e.row === 'number' && e.row < results.data.length,
+        );
         pending.push({ rows: results.data, error: real ? { row: real.row!, message: real.message } : undefined });
         if (pending.length >= MAX_PENDING_CHUNKS && !paused) {
           paused = true;
@@ -66,7 +68,8 @@ export class CsvReader implements TableReader {
       for (;;) {
         const chunk = pending.shift();
         if (!chunk) {
-          if (failure) throw failure instanceof FileFormatError ? failure : new FileFormatError(`CSV error: ${failure.message}`);
+          if (failure)
+            throw failure instanceof FileFormatError ? failure : new FileFormatError(`CSV error: ${failure.message}`);
           if (done) break;
           await new Promise<void>((r) => (wake = r));
           wake = undefined;
@@ -90,7 +93,9 @@ export class CsvReader implements TableReader {
             continue;
           }
           if (record.length !== header.length) {
-            throw new FileFormatError(`CSV line ${start}: expected ${header.length} fields (as in the header), found ${record.length}`);
+            throw new FileFormatError(
+              `CSV line ${start}: expected ${header.length} fields (as in the header), found ${record.length}`,
+            );
           }
           yield record;
         }

@@ -8,7 +8,12 @@ import { ParquetReader } from './parquet-reader.js';
 import { checkedRows, checkedText } from './input-checks.js';
 import type { TableReader } from './table-reader.js';
 
-const LABELS: Record<FileFormat, string> = { csv: 'CSV file', json: 'JSON file', jsonl: 'JSONL file', parquet: 'Parquet file' };
+const LABELS: Record<FileFormat, string> = {
+  csv: 'CSV file',
+  json: 'JSON file',
+  jsonl: 'JSONL file',
+  parquet: 'Parquet file',
+};
 
 /** The reader for `format`; text input is checked as it streams and every row is checked (see input-checks.ts). */
 export function openTableReader(format: FileFormat, input: Readable): TableReader {

@@ -44,7 +44,9 @@ export function checkedText(input: Readable, label: string): Readable {
         } catch {
           const bad = firstInvalidByte(chunk);
           const at = offset + bad;
-          throw new FileFormatError(`${label} is not valid UTF-8: invalid byte 0x${(chunk[bad] ?? 0).toString(16).padStart(2, '0')} on line ${line + countLf(chunk, bad)} (byte offset ${at}); save the file as UTF-8`);
+          throw new FileFormatError(
+            `${label} is not valid UTF-8: invalid byte 0x${(chunk[bad] ?? 0).toString(16).padStart(2, '0')} on line ${line + countLf(chunk, bad)} (byte offset ${at}); save the file as UTF-8`,
+          );
         }
         line += countLf(chunk, chunk.length);
         offset += chunk.length;
@@ -68,7 +70,13 @@ export function checkedText(input: Readable, label: string): Readable {
         decoder.decode();
         cb();
       } catch (err) {
-        cb(err instanceof FileFormatError ? err : new FileFormatError(`${label} is not valid UTF-8: it ends inside a multi-byte character (byte offset ${offset})`));
+        cb(
+          err instanceof FileFormatError
+            ? err
+            : new FileFormatError(
+                `${label} is not valid UTF-8: it ends inside a multi-byte character (byte offset ${offset})`,
+              ),
+        );
       }
     },
   });
@@ -78,7 +86,8 @@ export function checkedText(input: Readable, label: string): Readable {
 
 function sniff(head: Buffer, label: string): void {
   for (const [magic, message] of MAGIC) {
-    if (head.length >= magic.length && magic.every((b, i) => head[i] === b)) throw new FileFormatError(`${label} ${message}`);
+    if (head.length >= magic.length && magic.every((b, i) => head[i] === b))
+      throw new FileFormatError(`${label} ${message}`);
   }
 }
 
@@ -122,18 +131,24 @@ function firstInvalidByte(buf: Buffer): number {
  * The reader's rows, each checked (column count, depth, NUL, `__proto__`), yielding to the event loop every
  * SLICE_MS of work. Messages name the row and column ("row 12, column "a": ...").
  */
-export async function* checkedRows(reader: Pick<TableReader, 'columns'>, rows: () => AsyncIterable<unknown[]>): AsyncIterable<unknown[]> {
+export async function* checkedRows(
+  reader: Pick<TableReader, 'columns'>,
+  rows: () => AsyncIterable<unknown[]>,
+): AsyncIterable<unknown[]> {
   let n = 0;
   let namesChecked = 0;
   let sliceStart = performance.now();
   for await (const row of rows()) {
     n++;
     const names = reader.columns;
-    if (names.length > MAX_COLUMNS) throw new FileFormatError(`file has ${names.length} columns; the limit is ${MAX_COLUMNS} columns`);
+    if (names.length > MAX_COLUMNS)
+      throw new FileFormatError(`file has ${names.length} columns; the limit is ${MAX_COLUMNS} columns`);
     for (; namesChecked < names.length; namesChecked++) {
       const name = names[namesChecked];
-      if (name.includes('\u0000')) throw new FileFormatError(`column ${namesChecked + 1}: names must not contain NUL (\\u0000) characters`);
-      if (name === '__proto__') throw new FileFormatError(`column ${namesChecked + 1}: "__proto__" is not allowed as a column name`);
+      if (name.includes('\u0000'))
+        throw new FileFormatError(`column ${namesChecked + 1}: names must not contain NUL (\\u0000) characters`);
+      if (name === '__proto__')
+        throw new FileFormatError(`column ${namesChecked + 1}: "__proto__" is not allowed as a column name`);
     }
     // A cell sits one level below its row: the cell's own nesting may use the rest of the bound.
     const problem = findValueProblem(row, { maxDepth: MAX_DEPTH, refuseProto: true });

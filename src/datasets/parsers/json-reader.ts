@@ -37,12 +37,18 @@ export class JsonReader implements TableReader {
     const protoGuard = new Transform({
       objectMode: true,
       transform(token: { name: string; value?: unknown }, _enc, cb) {
-        if (token.name === 'keyValue' && token.value === '__proto__') cb(new FileFormatError(`JSON line ${line}: the key "__proto__" is not allowed`));
-        else if (token.name === 'numberValue') cb(null, { name: 'numberValue', value: numberFromJsonText(String(token.value)) });
+        if (token.name === 'keyValue' && token.value === '__proto__')
+          cb(new FileFormatError(`JSON line ${line}: the key "__proto__" is not allowed`));
+        else if (token.name === 'numberValue')
+          cb(null, { name: 'numberValue', value: numberFromJsonText(String(token.value)) });
         else cb(null, token);
       },
     });
-    const items = this.input.pipe(counter).pipe(jsonParser).pipe(protoGuard).pipe(streamArray(ASSEMBLE_NUMBERS_AS_GIVEN));
+    const items = this.input
+      .pipe(counter)
+      .pipe(jsonParser)
+      .pipe(protoGuard)
+      .pipe(streamArray(ASSEMBLE_NUMBERS_AS_GIVEN));
     // .pipe() does not forward errors: surface every stage's error on the stream we iterate.
     for (const stage of [this.input, counter, jsonParser, protoGuard]) stage.on('error', (err) => items.destroy(err));
     let count = 0;
@@ -50,14 +56,17 @@ export class JsonReader implements TableReader {
       for await (const { key, value } of items as AsyncIterable<{ key: number; value: unknown }>) {
         count = key + 1;
         if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-          throw new FileFormatError(`JSON item ${key + 1}: expected an object, found ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+          throw new FileFormatError(
+            `JSON item ${key + 1}: expected an object, found ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`,
+          );
         }
         yield this.index.align(value as Record<string, unknown>);
       }
     } catch (err) {
       if (err instanceof FileFormatError) throw err;
       const msg = (err as Error).message ?? String(err);
-      if (/Top-level object should be an array/.test(msg)) throw new FileFormatError('JSON file must be an array of objects');
+      if (/Top-level object should be an array/.test(msg))
+        throw new FileFormatError('JSON file must be an array of objects');
       throw new FileFormatError(`JSON syntax error near line ${line} (after item ${count}): ${msg}`);
     } finally {
       items.destroy();

@@ -29,7 +29,9 @@ export class JsonlReader implements TableReader {
           throw new FileFormatError(`JSONL line ${n}: invalid JSON (${(err as Error).message})`);
         }
         if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-          throw new FileFormatError(`JSONL line ${n}: expected a JSON object, found ${Array.isArray(value) ? 'an array' : typeof value}`);
+          throw new FileFormatError(
+            `JSONL line ${n}: expected a JSON object, found ${Array.isArray(value) ? 'an array' : typeof value}`,
+          );
         }
         yield this.index.align(value as Record<string, unknown>);
       }

@@ -18,7 +18,8 @@ export const STRATA_SCHEMA_KEY = 'strata.schema';
 /** Turns hyparquet's decoded values into JSON-safe cells: bigint → number (or string when unsafe), Date → ISO, bytes → base64. */
 export function jsonSafe(v: unknown): unknown {
   if (v === undefined || v === null) return null;
-  if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+  if (typeof v === 'bigint')
+    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
   if (typeof v === 'number') return Number.isFinite(v) ? (Object.is(v, -0) ? 0 : v) : null;
   if (v instanceof Date) return v.toISOString();
   if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
@@ -66,17 +67,30 @@ export class ParquetReader implements TableReader {
       }
       checkChunkBounds(metadata, buffer.byteLength);
       this.declaredSchema = declaredSchemaOf(metadata, this.columns);
-      const jsonColumns = new Set(metadata.schema.filter((el) => el.logical_type?.type === 'JSON' || el.converted_type === 'JSON').map((el) => el.name));
+      const jsonColumns = new Set(
+        metadata.schema
+          .filter((el) => el.logical_type?.type === 'JSON' || el.converted_type === 'JSON')
+          .map((el) => el.name),
+      );
       let start = 0;
       for (const group of metadata.row_groups) {
         const end = start + Number(group.num_rows);
         let objects: Array<Record<string, unknown>>;
         try {
-          objects = await parquetReadObjects({ file: buffer, metadata, rowStart: start, rowEnd: end, parsers: { jsonFromBytes: (b: Uint8Array) => b } as never });
+          objects = await parquetReadObjects({
+            file: buffer,
+            metadata,
+            rowStart: start,
+            rowEnd: end,
+            parsers: { jsonFromBytes: (b: Uint8Array) => b },
+          });
         } catch (err) {
-          throw new FileFormatError(`Parquet file is damaged: rows ${start + 1}-${end} could not be decoded (${(err as Error).message})`);
+          throw new FileFormatError(
+            `Parquet file is damaged: rows ${start + 1}-${end} could not be decoded (${(err as Error).message})`,
+          );
         }
-        for (const obj of objects) yield this.columns.map((c) => (jsonColumns.has(c) ? jsonCell(obj[c]) : jsonSafe(obj[c])));
+        for (const obj of objects)
+          yield this.columns.map((c) => (jsonColumns.has(c) ? jsonCell(obj[c]) : jsonSafe(obj[c])));
         start = end;
       }
     } finally {
@@ -118,7 +132,8 @@ function topLevelColumns(metadata: FileMetaData): string[] {
   const count = root?.num_children ?? 0;
   if (count > MAX_COLUMNS) throw new FileFormatError(`file has ${count} columns; the limit is ${MAX_COLUMNS} columns`);
   for (let c = 0; c < count; c++) {
-    if (!rest[i]) throw new FileFormatError('not a valid Parquet file: its schema lists fewer columns than it declares');
+    if (!rest[i])
+      throw new FileFormatError('not a valid Parquet file: its schema lists fewer columns than it declares');
     names.push(rest[i].name);
     skip();
   }
@@ -130,7 +145,8 @@ function declaredSchemaOf(metadata: FileMetaData, columns: string[]): ColumnSche
   if (!kv?.value) return undefined;
   try {
     const schema = JSON.parse(kv.value) as ColumnSchema[];
-    if (Array.isArray(schema) && schema.length === columns.length && schema.every((c, i) => c?.name === columns[i])) return schema;
+    if (Array.isArray(schema) && schema.length === columns.length && schema.every((c, i) => c?.name === columns[i]))
+      return schema;
   } catch {
     // A foreign or damaged value: infer instead.
   }

@@ -43,7 +43,10 @@ export class ColumnIndex {
     let p = this.positions.get(key);
     if (p === undefined) {
       // Checked before the row is built: every row is as wide as the columns seen so far.
-      if (this.names.length >= MAX_COLUMNS) throw new FileFormatError(`file has more than ${MAX_COLUMNS} distinct keys; the limit is ${MAX_COLUMNS} columns`);
+      if (this.names.length >= MAX_COLUMNS)
+        throw new FileFormatError(
+          `file has more than ${MAX_COLUMNS} distinct keys; the limit is ${MAX_COLUMNS} columns`,
+        );
       p = this.names.length;
       this.names.push(key);
       this.positions.set(key, p);
@@ -66,7 +69,8 @@ export class ColumnIndex {
 
 /** Makes header names usable: empty names become `column_N`, repeats get `_2`, `_3`...; each change is reported. */
 export function uniqueColumnNames(raw: string[], warnings: string[]): string[] {
-  if (raw.length > MAX_COLUMNS) throw new FileFormatError(`file has ${raw.length} columns; the limit is ${MAX_COLUMNS} columns`);
+  if (raw.length > MAX_COLUMNS)
+    throw new FileFormatError(`file has ${raw.length} columns; the limit is ${MAX_COLUMNS} columns`);
   const seen = new Set<string>();
   return raw.map((name, i) => {
     let base = name.trim();

@@ -69,7 +69,9 @@ export async function up(db: Db): Promise<void> {
     .addColumn('deleted_at', 'bigint')
     .execute();
   // Names are unique per workspace among live groups only, so a deleted group's name can be reused.
-  await sql`CREATE UNIQUE INDEX dataset_groups_live_name ON dataset_groups (workspace_id, name) WHERE is_deleted = 0`.execute(db);
+  await sql`CREATE UNIQUE INDEX dataset_groups_live_name ON dataset_groups (workspace_id, name) WHERE is_deleted = 0`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('datasets')
@@ -95,8 +97,14 @@ export async function up(db: Db): Promise<void> {
     .addColumn('deleted_at', 'bigint')
     .execute();
   // A published version number appears once per group; drafts all carry -1.
-  await sql`CREATE UNIQUE INDEX datasets_group_version ON datasets (group_id, version_number) WHERE version_number > 0`.execute(db);
-  await db.schema.createIndex('datasets_workspace_created').on('datasets').columns(['workspace_id', 'created_at']).execute();
+  await sql`CREATE UNIQUE INDEX datasets_group_version ON datasets (group_id, version_number) WHERE version_number > 0`.execute(
+    db,
+  );
+  await db.schema
+    .createIndex('datasets_workspace_created')
+    .on('datasets')
+    .columns(['workspace_id', 'created_at'])
+    .execute();
   await db.schema.createIndex('datasets_group').on('datasets').columns(['group_id', 'status']).execute();
 
   await db.schema
@@ -129,7 +137,17 @@ export async function up(db: Db): Promise<void> {
 }
 
 export async function down(db: Db): Promise<void> {
-  for (const t of ['jobs', 'dataset_rows', 'datasets', 'dataset_groups', 'settings', 'api_keys', 'workspace_members', 'users', 'workspaces']) {
+  for (const t of [
+    'jobs',
+    'dataset_rows',
+    'datasets',
+    'dataset_groups',
+    'settings',
+    'api_keys',
+    'workspace_members',
+    'users',
+    'workspaces',
+  ]) {
     await db.schema.dropTable(t).ifExists().execute();
   }
 }

@@ -5,7 +5,8 @@ import { SqliteAdapter, type Kysely, type ColumnDefinitionBuilder } from 'kysely
 type Db = Kysely<any>;
 const isSqlite = (db: Db) => db.getExecutor().adapter instanceof SqliteAdapter;
 const pk = (db: Db) => (isSqlite(db) ? 'integer' : 'bigserial');
-const idCol = (db: Db) => (c: ColumnDefinitionBuilder) => (isSqlite(db) ? c.primaryKey().autoIncrement() : c.primaryKey());
+const idCol = (db: Db) => (c: ColumnDefinitionBuilder) =>
+  isSqlite(db) ? c.primaryKey().autoIncrement() : c.primaryKey();
 
 export async function up(db: Db): Promise<void> {
   await db.schema
@@ -30,7 +31,11 @@ export async function up(db: Db): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addColumn('disabled_at', 'bigint')
     .execute();
-  await db.schema.createIndex('webhook_endpoints_workspace').on('webhook_endpoints').columns(['workspace_id', 'enabled']).execute();
+  await db.schema
+    .createIndex('webhook_endpoints_workspace')
+    .on('webhook_endpoints')
+    .columns(['workspace_id', 'enabled'])
+    .execute();
 
   await db.schema
     .createTable('webhook_deliveries')
@@ -52,7 +57,11 @@ export async function up(db: Db): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('webhook_deliveries_endpoint').on('webhook_deliveries').columns(['endpoint_id', 'status', 'id']).execute();
+  await db.schema
+    .createIndex('webhook_deliveries_endpoint')
+    .on('webhook_deliveries')
+    .columns(['endpoint_id', 'status', 'id'])
+    .execute();
 }
 
 export async function down(db: Db): Promise<void> {

@@ -5,7 +5,8 @@ import { SqliteAdapter, sql, type Kysely, type ColumnDefinitionBuilder } from 'k
 type Db = Kysely<any>;
 const isSqlite = (db: Db) => db.getExecutor().adapter instanceof SqliteAdapter;
 const pk = (db: Db) => (isSqlite(db) ? 'integer' : 'bigserial');
-const idCol = (db: Db) => (c: ColumnDefinitionBuilder) => (isSqlite(db) ? c.primaryKey().autoIncrement() : c.primaryKey());
+const idCol = (db: Db) => (c: ColumnDefinitionBuilder) =>
+  isSqlite(db) ? c.primaryKey().autoIncrement() : c.primaryKey();
 
 export async function up(db: Db): Promise<void> {
   await db.schema
@@ -82,10 +83,24 @@ export async function up(db: Db): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
   // The filters users combine all start from a workspace and a time window.
-  await db.schema.createIndex('request_logs_ws_time').on('request_logs').columns(['workspace_id', 'request_start_time', 'id']).execute();
-  await db.schema.createIndex('request_logs_ws_status_time').on('request_logs').columns(['workspace_id', 'status', 'request_start_time']).execute();
-  await db.schema.createIndex('request_logs_ws_prompt').on('request_logs').columns(['workspace_id', 'prompt_name', 'prompt_version_number']).execute();
-  await sql`CREATE INDEX request_logs_ws_starred ON request_logs (workspace_id, request_start_time) WHERE starred = 1`.execute(db);
+  await db.schema
+    .createIndex('request_logs_ws_time')
+    .on('request_logs')
+    .columns(['workspace_id', 'request_start_time', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('request_logs_ws_status_time')
+    .on('request_logs')
+    .columns(['workspace_id', 'status', 'request_start_time'])
+    .execute();
+  await db.schema
+    .createIndex('request_logs_ws_prompt')
+    .on('request_logs')
+    .columns(['workspace_id', 'prompt_name', 'prompt_version_number'])
+    .execute();
+  await sql`CREATE INDEX request_logs_ws_starred ON request_logs (workspace_id, request_start_time) WHERE starred = 1`.execute(
+    db,
+  );
 
   // Tags, metadata and scores are child rows keyed by log (point lookups from a time scan) and indexed by
   // value (when the value is the most selective filter). request_start_time is copied so a tag or
@@ -98,7 +113,11 @@ export async function up(db: Db): Promise<void> {
     .addColumn('request_start_time', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('request_log_tags_pk', ['request_log_id', 'tag'])
     .execute();
-  await db.schema.createIndex('request_log_tags_ws_tag').on('request_log_tags').columns(['workspace_id', 'tag', 'request_start_time']).execute();
+  await db.schema
+    .createIndex('request_log_tags_ws_tag')
+    .on('request_log_tags')
+    .columns(['workspace_id', 'tag', 'request_start_time'])
+    .execute();
 
   await db.schema
     .createTable('request_log_metadata')
@@ -109,7 +128,11 @@ export async function up(db: Db): Promise<void> {
     .addColumn('request_start_time', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('request_log_metadata_pk', ['request_log_id', 'key'])
     .execute();
-  await db.schema.createIndex('request_log_metadata_ws_kv').on('request_log_metadata').columns(['workspace_id', 'key', 'value', 'request_start_time']).execute();
+  await db.schema
+    .createIndex('request_log_metadata_ws_kv')
+    .on('request_log_metadata')
+    .columns(['workspace_id', 'key', 'value', 'request_start_time'])
+    .execute();
 
   await db.schema
     .createTable('request_log_scores')
@@ -118,11 +141,24 @@ export async function up(db: Db): Promise<void> {
     .addColumn('value', 'double precision', (c) => c.notNull())
     .addPrimaryKeyConstraint('request_log_scores_pk', ['request_log_id', 'name'])
     .execute();
-  await db.schema.createIndex('request_log_scores_name_value').on('request_log_scores').columns(['name', 'value']).execute();
+  await db.schema
+    .createIndex('request_log_scores_name_value')
+    .on('request_log_scores')
+    .columns(['name', 'value'])
+    .execute();
 }
 
 export async function down(db: Db): Promise<void> {
-  for (const t of ['request_log_scores', 'request_log_metadata', 'request_log_tags', 'request_logs', 'log_groups', 'prompt_release_labels', 'prompt_template_versions', 'prompt_templates']) {
+  for (const t of [
+    'request_log_scores',
+    'request_log_metadata',
+    'request_log_tags',
+    'request_logs',
+    'log_groups',
+    'prompt_release_labels',
+    'prompt_template_versions',
+    'prompt_templates',
+  ]) {
     await db.schema.dropTable(t).ifExists().execute();
   }
 }

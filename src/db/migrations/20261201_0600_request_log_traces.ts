@@ -7,7 +7,11 @@ type Db = Kysely<any>;
 export async function up(db: Db): Promise<void> {
   await db.schema.alterTable('request_logs').addColumn('trace_id', 'text').execute();
   await db.schema.alterTable('request_logs').addColumn('span_id', 'text').execute();
-  await db.schema.createIndex('request_logs_ws_trace').on('request_logs').columns(['workspace_id', 'trace_id']).execute();
+  await db.schema
+    .createIndex('request_logs_ws_trace')
+    .on('request_logs')
+    .columns(['workspace_id', 'trace_id'])
+    .execute();
   await db.schema.createIndex('request_logs_ws_span').on('request_logs').columns(['workspace_id', 'span_id']).execute();
 }
 

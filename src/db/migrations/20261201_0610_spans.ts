@@ -8,7 +8,9 @@ const isSqlite = (db: Db) => db.getExecutor().adapter instanceof SqliteAdapter;
 export async function up(db: Db): Promise<void> {
   await db.schema
     .createTable('spans')
-    .addColumn('id', isSqlite(db) ? 'integer' : 'bigserial', (c: ColumnDefinitionBuilder) => (isSqlite(db) ? c.primaryKey().autoIncrement() : c.primaryKey()))
+    .addColumn('id', isSqlite(db) ? 'integer' : 'bigserial', (c: ColumnDefinitionBuilder) =>
+      isSqlite(db) ? c.primaryKey().autoIncrement() : c.primaryKey(),
+    )
     .addColumn('workspace_id', 'bigint', (c) => c.notNull().references('workspaces.id'))
     .addColumn('trace_id', 'text', (c) => c.notNull())
     .addColumn('span_id', 'text', (c) => c.notNull())
@@ -29,7 +31,11 @@ export async function up(db: Db): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addUniqueConstraint('spans_ws_span', ['workspace_id', 'span_id'])
     .execute();
-  await db.schema.createIndex('spans_ws_trace').on('spans').columns(['workspace_id', 'trace_id', 'start_time']).execute();
+  await db.schema
+    .createIndex('spans_ws_trace')
+    .on('spans')
+    .columns(['workspace_id', 'trace_id', 'start_time'])
+    .execute();
 }
 
 export async function down(db: Db): Promise<void> {

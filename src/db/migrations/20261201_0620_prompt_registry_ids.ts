@@ -6,7 +6,8 @@ import { SqliteAdapter, sql, type Kysely, type ColumnDefinitionBuilder } from 'k
 type Db = Kysely<any>;
 const isSqlite = (db: Db) => db.getExecutor().adapter instanceof SqliteAdapter;
 const pk = (db: Db) => (isSqlite(db) ? 'integer' : 'bigserial');
-const idCol = (db: Db) => (c: ColumnDefinitionBuilder) => (isSqlite(db) ? c.primaryKey().autoIncrement() : c.primaryKey());
+const idCol = (db: Db) => (c: ColumnDefinitionBuilder) =>
+  isSqlite(db) ? c.primaryKey().autoIncrement() : c.primaryKey();
 
 export async function up(db: Db): Promise<void> {
   // A label needs a stable id; the old table keyed on (template_id, label) has none, so it is rebuilt under its name.
@@ -21,7 +22,9 @@ export async function up(db: Db): Promise<void> {
     .addUniqueConstraint('prompt_release_labels_tpl_label', ['template_id', 'label'])
     .execute();
   await sql`INSERT INTO prompt_release_labels_v2 (template_id, label, version_number, created_at, updated_at)
-            SELECT template_id, label, version_number, updated_at, updated_at FROM prompt_release_labels ORDER BY template_id, label`.execute(db);
+            SELECT template_id, label, version_number, updated_at, updated_at FROM prompt_release_labels ORDER BY template_id, label`.execute(
+    db,
+  );
   await db.schema.dropTable('prompt_release_labels').execute();
   await db.schema.alterTable('prompt_release_labels_v2').renameTo('prompt_release_labels').execute();
 

@@ -10,7 +10,10 @@ const isPostgres = (db: Db) => !(db.getExecutor().adapter instanceof SqliteAdapt
 
 export async function up(db: Db): Promise<void> {
   // Infrastructure failures (database or storage down) re-queue a job without spending an attempt; these bound it.
-  await db.schema.alterTable('jobs').addColumn('transient_failures', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('jobs')
+    .addColumn('transient_failures', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable('jobs').addColumn('transient_since', 'bigint').execute();
   // The claim reads the first due queued job in (run_at, id) order, and expired leases by lease_until: each an index
   // range scan that stops at the first row, instead of sorting the whole backlog.
@@ -55,7 +58,9 @@ export async function up(db: Db): Promise<void> {
 export async function down(db: Db): Promise<void> {
   const pg = isPostgres(db);
   for (const op of ['insert', 'update', 'delete']) {
-    await sql`DROP TRIGGER IF EXISTS ${sql.raw(`dataset_rows_guard_${op}`)} ${sql.raw(pg ? 'ON dataset_rows' : '')}`.execute(db);
+    await sql`DROP TRIGGER IF EXISTS ${sql.raw(`dataset_rows_guard_${op}`)} ${sql.raw(pg ? 'ON dataset_rows' : '')}`.execute(
+      db,
+    );
   }
   if (pg) await sql`DROP FUNCTION IF EXISTS strata_guard_published_rows()`.execute(db);
   await sql`DROP INDEX IF EXISTS jobs_running_lease`.execute(db);

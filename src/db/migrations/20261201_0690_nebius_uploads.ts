@@ -26,7 +26,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('sha256', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('nebius_upload_parts_upload').on('nebius_upload_parts').columns(['upload_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('nebius_upload_parts_upload')
+    .on('nebius_upload_parts')
+    .columns(['upload_id', 'created_at'])
+    .execute();
   await db.schema.createIndex('nebius_uploads_dataset').on('nebius_uploads').column('dataset_id').execute();
 }
 

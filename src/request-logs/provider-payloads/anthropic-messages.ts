@@ -1,6 +1,19 @@
 // Anthropic Messages (`anthropic.messages.create`, plain or the SDKs' assembled stream) → a request log's blueprints,
 // parameters and tokens. Tool use becomes assistant tool calls; tool results become `tool` messages, as PromptLayer shows them.
-import { arr, chat, contentBlocks, count, isObj, obj, parametersOf, str, toolCall, type Block, type Json, type Message, type ProviderLog } from './blueprint.js';
+import {
+  arr,
+  chat,
+  contentBlocks,
+  count,
+  isObj,
+  obj,
+  parametersOf,
+  str,
+  toolCall,
+  type Json,
+  type Message,
+  type ProviderLog,
+} from './blueprint.js';
 
 /** One Anthropic message as one or more blueprint messages (each tool_result block is its own `tool` message). */
 function messages(role: string, content: unknown): Message[] {
@@ -10,8 +23,14 @@ function messages(role: string, content: unknown): Message[] {
   for (const raw of content) {
     const block = obj(raw);
     if (block.type === 'tool_use') (main.tool_calls ??= []).push(toolCall(block.id, block.name, block.input));
-    else if (block.type === 'tool_result') tools.push({ role: 'tool', content: contentBlocks(block.content), tool_call_id: str(block.tool_use_id) ?? '' });
-    else if (block.type === 'thinking') main.content.push({ type: 'thinking', thinking: str(block.thinking) ?? '', signature: str(block.signature) ?? '' });
+    else if (block.type === 'tool_result')
+      tools.push({ role: 'tool', content: contentBlocks(block.content), tool_call_id: str(block.tool_use_id) ?? '' });
+    else if (block.type === 'thinking')
+      main.content.push({
+        type: 'thinking',
+        thinking: str(block.thinking) ?? '',
+        signature: str(block.signature) ?? '',
+      });
     else main.content.push(...contentBlocks([raw]));
   }
   return [...tools, ...(main.content.length > 0 || main.tool_calls ? [main] : [])];
@@ -19,7 +38,8 @@ function messages(role: string, content: unknown): Message[] {
 
 export function fromAnthropicMessages(kwargs: Json, response: Json): ProviderLog {
   const input: Message[] = [];
-  if (kwargs.system !== undefined && kwargs.system !== null) input.push({ role: 'system', content: contentBlocks(kwargs.system) as Block[] });
+  if (kwargs.system !== undefined && kwargs.system !== null)
+    input.push({ role: 'system', content: contentBlocks(kwargs.system) });
   for (const m of arr(kwargs.messages)) if (isObj(m)) input.push(...messages(str(m.role) ?? 'user', m.content));
   const usage = obj(response.usage);
   return {

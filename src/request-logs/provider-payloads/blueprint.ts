@@ -35,7 +35,8 @@ export const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== n
 export const obj = (v: unknown): Json => (isObj(v) ? v : {});
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-export const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.min(Math.round(v), 2_147_483_647) : 0);
+export const count = (v: unknown): number =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.min(Math.round(v), 2_147_483_647) : 0;
 
 export const text = (t: string): Block => ({ type: 'text', text: t });
 
@@ -47,7 +48,8 @@ export function contentBlocks(content: unknown): Block[] {
     if (typeof part === 'string') out.push(text(part));
     else if (isObj(part)) {
       const type = str(part.type) ?? 'text';
-      if ((type === 'text' || type === 'input_text' || type === 'output_text') && typeof part.text === 'string') out.push(text(part.text));
+      if ((type === 'text' || type === 'input_text' || type === 'output_text') && typeof part.text === 'string')
+        out.push(text(part.text));
       else out.push({ ...part, type });
     }
   }

@@ -1,6 +1,18 @@
 // OpenAI chat completions (`openai.chat.completions.create`, also the SDKs' assembled stream) → a request log's
 // blueprints, parameters and tokens.
-import { arr, chat, contentBlocks, count, obj, parametersOf, str, toolCall, type Json, type Message, type ProviderLog } from './blueprint.js';
+import {
+  arr,
+  chat,
+  contentBlocks,
+  count,
+  obj,
+  parametersOf,
+  str,
+  toolCall,
+  type Json,
+  type Message,
+  type ProviderLog,
+} from './blueprint.js';
 
 function message(m: Json): Message {
   const out: Message = { role: str(m.role) ?? 'user', content: contentBlocks(m.content) };

@@ -14,7 +14,9 @@ export function ApiKeyPrompt({ onReady, onCancel }: { onReady: () => void; onCan
     setBusy(true);
     setError(null);
     try {
-      const res = await api<{ api_key: ApiKey; key: string }>('POST', '/api/public/v2/api-keys', { body: { name: `web UI session ${new Date().toISOString().slice(0, 16).replace('T', ' ')}` } });
+      const res = await api<{ api_key: ApiKey; key: string }>('POST', '/api/public/v2/api-keys', {
+        body: { name: `web UI session ${new Date().toISOString().slice(0, 16).replace('T', ' ')}` },
+      });
       session.setApiKey(res.key);
       session.setMintedKeyId(res.api_key.id);
       onReady();
@@ -29,8 +31,9 @@ export function ApiKeyPrompt({ onReady, onCancel }: { onReady: () => void; onCan
     <div className="panel api-key-prompt" role="dialog" aria-labelledby="api-key-prompt-title">
       <h3 id="api-key-prompt-title">This action needs an API key</h3>
       <p className="muted">
-        The server accepts only API keys (not your sign-in) for this endpoint, as PromptLayer does. Paste a key of this workspace, or create one for this
-        browser session. It is kept in this browser until you sign out; a key created here is revoked then.
+        The server accepts only API keys (not your sign-in) for this endpoint, as PromptLayer does. Paste a key of this
+        workspace, or create one for this browser session. It is kept in this browser until you sign out; a key created
+        here is revoked then.
       </p>
       <form
         className="inline-form"
@@ -43,7 +46,13 @@ export function ApiKeyPrompt({ onReady, onCancel }: { onReady: () => void; onCan
       >
         <label>
           API key
-          <input type="password" autoComplete="off" value={key} onChange={(e) => setKey(e.target.value)} placeholder="sk_…" />
+          <input
+            type="password"
+            autoComplete="off"
+            value={key}
+            onChange={(e) => setKey(e.target.value)}
+            placeholder="sk_…"
+          />
         </label>
         <button type="submit" disabled={!key.trim()}>
           Use this key

@@ -4,7 +4,17 @@ import { cellKind, fullCell } from '../lib/format';
 import { chatOf } from '../lib/chat';
 import { ChatMessages } from './chat-messages';
 
-export function CellDialog({ column, rowNumber, value, onClose }: { column: string; rowNumber: number; value: unknown; onClose: () => void }) {
+export function CellDialog({
+  column,
+  rowNumber,
+  value,
+  onClose,
+}: {
+  column: string;
+  rowNumber: number;
+  value: unknown;
+  onClose: () => void;
+}) {
   const closeRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     closeRef.current?.focus();

@@ -9,7 +9,11 @@ describe('CellDialog chat rendering', () => {
   it('shows a messages cell as bubbles with a tool call', () => {
     const value = JSON.stringify([
       { role: 'user', content: 'weather in Oslo?' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }],
+      },
     ]);
     render(<CellDialog column="messages" rowNumber={1} value={value} onClose={() => {}} />);
     const list = screen.getByRole('list', { name: 'messages messages' });

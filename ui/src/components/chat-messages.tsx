@@ -6,7 +6,10 @@ export function ChatMessages({ messages, label }: { messages: ChatMessage[]; lab
   return (
     <ol className="chat" aria-label={label ?? 'Messages'}>
       {messages.map((m, i) => (
-        <li key={i} className={`message chat-msg chat-${/^(system|user|assistant|tool|developer|completion)$/.test(m.role) ? m.role : 'other'}`}>
+        <li
+          key={i}
+          className={`message chat-msg chat-${/^(system|user|assistant|tool|developer|completion)$/.test(m.role) ? m.role : 'other'}`}
+        >
           <div className="chat-role">
             {m.role}
             {m.name ? <span className="muted"> · {m.name}</span> : null}

@@ -11,7 +11,15 @@ export interface ColumnActions {
   remove(name: string): Promise<void>;
 }
 
-export function ColumnDialog({ mode, actions, onClose }: { mode: ColumnDialogMode; actions: ColumnActions; onClose: () => void }) {
+export function ColumnDialog({
+  mode,
+  actions,
+  onClose,
+}: {
+  mode: ColumnDialogMode;
+  actions: ColumnActions;
+  onClose: () => void;
+}) {
   const [name, setName] = useState(mode.kind === 'edit' ? mode.column : '');
   const [defaultValue, setDefaultValue] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -46,7 +54,12 @@ export function ColumnDialog({ mode, actions, onClose }: { mode: ColumnDialogMod
         <div className="modal-body column-form">
           <label>
             <span>{mode.kind === 'add' ? 'Name' : 'New name'}</span>
-            <input value={name} onChange={(e) => setName(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={error ? 'column-error' : undefined} />
+            <input
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? 'column-error' : undefined}
+            />
           </label>
           {mode.kind === 'add' ? (
             <label>
@@ -62,7 +75,12 @@ export function ColumnDialog({ mode, actions, onClose }: { mode: ColumnDialogMod
           {mode.kind === 'edit' && confirmRemove ? (
             <div className="confirm-inline" role="group" aria-label="Confirm removal">
               <span>Remove “{mode.column}” and its cell in every row of this draft?</span>
-              <button type="button" className="danger small" disabled={busy} onClick={() => void run(() => actions.remove(mode.column))}>
+              <button
+                type="button"
+                className="danger small"
+                disabled={busy}
+                onClick={() => void run(() => actions.remove(mode.column))}
+              >
                 Remove it
               </button>
               <button type="button" className="secondary small" onClick={() => setConfirmRemove(false)}>

@@ -2,7 +2,16 @@
 // lengths, a small histogram, top values or true/false), paged by columns for wide versions, collapsible.
 import { useState, type ReactNode } from 'react';
 import { api, queryString } from '../lib/api';
-import { barHeights, binLabel, compactNumber, histogramLabel, percent, type ColumnStatsView, type StatsBin, type VersionStatsView } from '../lib/column-stats';
+import {
+  barHeights,
+  binLabel,
+  compactNumber,
+  histogramLabel,
+  percent,
+  type ColumnStatsView,
+  type StatsBin,
+  type VersionStatsView,
+} from '../lib/column-stats';
 import { formatCount } from '../lib/format';
 import { useApi } from '../lib/use-api';
 import { ErrorNote, Loading } from './common';
@@ -15,7 +24,13 @@ function Histogram({ bins, label }: { bins: StatsBin[]; label: string }) {
   return (
     <div className="col-stats-hist" role="img" aria-label={histogramLabel(label, bins)} data-testid="histogram">
       {bins.map((b, i) => (
-        <span key={i} className="col-stats-bar" style={{ height: `${heights[i]}%` }} title={`${binLabel(b)}: ${formatCount(b.count)}`} data-count={b.count} />
+        <span
+          key={i}
+          className="col-stats-bar"
+          style={{ height: `${heights[i]}%` }}
+          title={`${binLabel(b)}: ${formatCount(b.count)}`}
+          data-count={b.count}
+        />
       ))}
     </div>
   );
@@ -42,7 +57,10 @@ function ColumnCard({ c }: { c: ColumnStatsView }) {
         </strong>
         <span className={`col-stats-type col-stats-type-${c.type}`}>{c.type}</span>
       </div>
-      <div className="col-stats-null" title={`${formatCount(c.nulls)} null, ${formatCount(c.empty)} empty of ${formatCount(c.count)}`}>
+      <div
+        className="col-stats-null"
+        title={`${formatCount(c.nulls)} null, ${formatCount(c.empty)} empty of ${formatCount(c.count)}`}
+      >
         <span className="col-stats-null-bar" aria-hidden="true">
           <span style={{ width: `${Math.round(c.null_share * 100)}%` }} />
         </span>
@@ -84,9 +102,16 @@ function ColumnCard({ c }: { c: ColumnStatsView }) {
         ) : null}
       </dl>
       {showNumbers && n.histogram.length > 0 ? <Histogram bins={n.histogram} label={`Values of ${c.name}`} /> : null}
-      {!showNumbers && s && s.count > 0 && c.type !== 'boolean' ? <Histogram bins={s.length.histogram} label={`Lengths of ${c.name}`} /> : null}
+      {!showNumbers && s && s.count > 0 && c.type !== 'boolean' ? (
+        <Histogram bins={s.length.histogram} label={`Lengths of ${c.name}`} />
+      ) : null}
       {c.boolean ? (
-        <div className="col-stats-bool" role="img" aria-label={`${c.name}: true ${c.boolean.true}, false ${c.boolean.false}`} data-testid="booleans">
+        <div
+          className="col-stats-bool"
+          role="img"
+          aria-label={`${c.name}: true ${c.boolean.true}, false ${c.boolean.false}`}
+          data-testid="booleans"
+        >
           <span className="col-stats-true" style={{ flexGrow: c.boolean.true }} />
           <span className="col-stats-false" style={{ flexGrow: c.boolean.false }} />
           <span className="col-stats-bool-text">
@@ -95,7 +120,10 @@ function ColumnCard({ c }: { c: ColumnStatsView }) {
         </div>
       ) : null}
       {s && s.top.length > 0 && c.type !== 'number' && c.type !== 'boolean' ? (
-        <ol className="col-stats-top" aria-label={`Most frequent values of ${c.name}${s.top_approximate ? ' (approximate)' : ''}`}>
+        <ol
+          className="col-stats-top"
+          aria-label={`Most frequent values of ${c.name}${s.top_approximate ? ' (approximate)' : ''}`}
+        >
           {s.top.slice(0, 3).map((t) => (
             <li key={t.value}>
               <span className="col-stats-top-value" title={t.value}>
@@ -116,7 +144,14 @@ export function ColumnStatsPanel({ datasetId, reloadKey }: { datasetId: number; 
   const [open, setOpen] = useState(() => localStorage.getItem(OPEN_KEY) !== '0');
   const [offset, setOffset] = useState(0);
   const stats = useApi(
-    (signal) => (open ? api<VersionStatsView>('GET', `/api/public/v2/datasets/${datasetId}/stats${queryString({ column_offset: offset, column_limit: PAGE })}`, { signal }) : Promise.resolve(undefined)),
+    (signal) =>
+      open
+        ? api<VersionStatsView>(
+            'GET',
+            `/api/public/v2/datasets/${datasetId}/stats${queryString({ column_offset: offset, column_limit: PAGE })}`,
+            { signal },
+          )
+        : Promise.resolve(undefined),
     [datasetId, offset, open, reloadKey],
   );
   const toggle = () => {
@@ -132,20 +167,33 @@ export function ColumnStatsPanel({ datasetId, reloadKey }: { datasetId: number; 
         </button>
         {open && d ? (
           <span className="muted" data-testid="stats-summary">
-            {d.sampled ? `Sampled ${formatCount(d.rows_scanned)} of ${formatCount(d.row_count)} rows (every ${d.sample_step}th)` : `All ${formatCount(d.rows_scanned)} rows`}
+            {d.sampled
+              ? `Sampled ${formatCount(d.rows_scanned)} of ${formatCount(d.row_count)} rows (every ${d.sample_step}th)`
+              : `All ${formatCount(d.rows_scanned)} rows`}
             {d.status === 'draft' ? ' · draft: recomputed on each change' : ''}
           </span>
         ) : null}
         <span className="spacer" />
         {open && d && d.columns_total > PAGE ? (
           <span className="col-stats-paging" role="group" aria-label="Columns shown">
-            <button type="button" className="secondary small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+            <button
+              type="button"
+              className="secondary small"
+              disabled={offset === 0}
+              onClick={() => setOffset(Math.max(0, offset - PAGE))}
+            >
               ← Columns
             </button>
             <span className="muted">
-              {formatCount(offset + 1)}–{formatCount(Math.min(d.columns_total, offset + PAGE))} of {formatCount(d.columns_total)}
+              {formatCount(offset + 1)}–{formatCount(Math.min(d.columns_total, offset + PAGE))} of{' '}
+              {formatCount(d.columns_total)}
             </span>
-            <button type="button" className="secondary small" disabled={offset + PAGE >= d.columns_total} onClick={() => setOffset(offset + PAGE)}>
+            <button
+              type="button"
+              className="secondary small"
+              disabled={offset + PAGE >= d.columns_total}
+              onClick={() => setOffset(offset + PAGE)}
+            >
               Columns →
             </button>
           </span>

@@ -4,7 +4,11 @@ import { ApiError } from '../lib/api';
 import { navigate } from '../lib/router';
 import type { VersionStatus } from '../lib/types';
 
-export function Link({ to, children, ...rest }: { to: string; children: ReactNode } & AnchorHTMLAttributes<HTMLAnchorElement>) {
+export function Link({
+  to,
+  children,
+  ...rest
+}: { to: string; children: ReactNode } & AnchorHTMLAttributes<HTMLAnchorElement>) {
   return (
     <a
       href={to}
@@ -86,7 +90,17 @@ export function useDocumentTitle(title: string): void {
   }, [title]);
 }
 
-export function PageHeader({ title, subtitle, actions, crumbs }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode; crumbs?: Array<{ label: string; to: string }> }) {
+export function PageHeader({
+  title,
+  subtitle,
+  actions,
+  crumbs,
+}: {
+  title: ReactNode;
+  subtitle?: ReactNode;
+  actions?: ReactNode;
+  crumbs?: Array<{ label: string; to: string }>;
+}) {
   useDocumentTitle(textOf(title).replace(/\s+/g, ' '));
   return (
     <div className="page-header">
@@ -113,7 +127,14 @@ export function PageHeader({ title, subtitle, actions, crumbs }: { title: ReactN
 export function ProgressBar({ fraction, label }: { fraction: number; label: string }) {
   const pct = Math.round(Math.max(0, Math.min(1, fraction)) * 100);
   return (
-    <div className="progress" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
+    <div
+      className="progress"
+      role="progressbar"
+      aria-label={label}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={pct}
+    >
       <div className="progress-bar" style={{ width: `${pct}%` }} />
       <span className="progress-label">
         {label} {pct}%

@@ -43,14 +43,14 @@ describe('UploadPanel', () => {
     const input = screen.getByTestId('file-input');
     fireEvent.change(input, { target: { files: [new File(['x'], 'sheet.xlsx')] } });
     expect(screen.getByRole('alert').textContent).toMatch(/“sheet.xlsx” is not a supported file/);
-    expect((screen.getByRole('button', { name: 'Upload' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Upload' }).disabled).toBe(true);
   });
 
   it('accepts a CSV and enables Upload', () => {
     render(<UploadPanel groupId={1} onChanged={() => undefined} />);
     fireEvent.change(screen.getByTestId('file-input'), { target: { files: [new File(['a\n1\n'], 'data.csv')] } });
     expect(screen.getByText('data.csv')).toBeTruthy();
-    expect((screen.getByRole('button', { name: 'Upload' }) as HTMLButtonElement).disabled).toBe(false);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Upload' }).disabled).toBe(false);
   });
 });
 

@@ -2,8 +2,21 @@
 import { useRef, useState, type ReactNode } from 'react';
 import { errorMessage } from './common';
 import { Modal } from './modal';
+import { handler } from '../lib/event-handler';
 
-export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClose }: { title: string; children: ReactNode; confirmLabel: string; onConfirm: () => Promise<void>; onClose: () => void }) {
+export function ConfirmDialog({
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  onClose,
+}: {
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  onConfirm: () => Promise<void>;
+  onClose: () => void;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const cancel = useRef<HTMLButtonElement>(null);
@@ -28,7 +41,7 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClos
           type="button"
           className="danger"
           disabled={busy}
-          onClick={async () => {
+          onClick={handler(async () => {
             setBusy(true);
             setError(null);
             try {
@@ -37,7 +50,7 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClos
               setError(errorMessage(e));
               setBusy(false);
             }
-          }}
+          })}
         >
           {busy ? 'Working…' : confirmLabel}
         </button>

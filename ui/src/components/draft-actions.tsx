@@ -10,18 +10,26 @@ import { Link, errorMessage } from './common';
 /** A group has one draft at a time: this is the one in the way, with a link to it. */
 export class DraftExistsError extends Error {
   constructor(readonly draft: Dataset) {
-    super(`This group already has a draft (${draft.row_count.toLocaleString('en-US')} rows). Open it, or save or discard it first.`);
+    super(
+      `This group already has a draft (${draft.row_count.toLocaleString('en-US')} rows). Open it, or save or discard it first.`,
+    );
   }
 }
 
 /** Creates the group's draft — a copy of `sourceId`, or empty — and returns its id. */
 export async function openDraft(groupId: number, sourceId?: number): Promise<number> {
-  const create = () => api<{ draft_dataset_id: number }>('POST', '/api/public/v2/dataset-versions/create-draft', { body: { dataset_group_id: groupId, source_dataset_id: sourceId } });
+  const create = () =>
+    api<{ draft_dataset_id: number }>('POST', '/api/public/v2/dataset-versions/create-draft', {
+      body: { dataset_group_id: groupId, source_dataset_id: sourceId },
+    });
   try {
     return (await create()).draft_dataset_id;
   } catch (e) {
     if (!(e instanceof ApiError && e.status === 409)) throw e;
-    const { datasets } = await api<{ dataset_group: DatasetGroup; datasets: Dataset[] }>('GET', `/api/public/v2/dataset-groups/${groupId}`);
+    const { datasets } = await api<{ dataset_group: DatasetGroup; datasets: Dataset[] }>(
+      'GET',
+      `/api/public/v2/dataset-groups/${groupId}`,
+    );
     const existing = draftOf(datasets);
     const decision = onDraftConflict(existing, sourceId);
     if (decision === 'open') return existing!.id;
@@ -35,7 +43,15 @@ export async function openDraft(groupId: number, sourceId?: number): Promise<num
 }
 
 /** The buttons, with the error shown beside them. `source` absent: only "New empty draft". */
-export function NewDraftButtons({ groupId, source, empty = true }: { groupId: number; source?: Dataset; empty?: boolean }) {
+export function NewDraftButtons({
+  groupId,
+  source,
+  empty = true,
+}: {
+  groupId: number;
+  source?: Dataset;
+  empty?: boolean;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const start = async (sourceId?: number) => {

@@ -7,7 +7,12 @@ import { RowDialog } from './row-dialog';
 
 afterEach(cleanup);
 
-const actions = (over: Partial<ColumnActions> = {}): ColumnActions => ({ add: vi.fn(async () => undefined), rename: vi.fn(async () => undefined), remove: vi.fn(async () => undefined), ...over });
+const actions = (over: Partial<ColumnActions> = {}): ColumnActions => ({
+  add: vi.fn(async () => undefined),
+  rename: vi.fn(async () => undefined),
+  remove: vi.fn(async () => undefined),
+  ...over,
+});
 
 describe('ColumnDialog', () => {
   it('shows the API error beside the name and stays open', async () => {
@@ -42,7 +47,12 @@ describe('ColumnDialog', () => {
 describe('ConfirmDialog', () => {
   it('starts on Cancel and shows a failed action’s error', async () => {
     render(
-      <ConfirmDialog title="Discard this draft?" confirmLabel="Discard draft" onClose={() => undefined} onConfirm={async () => Promise.reject(new ApiError(409, 'dataset 4 is still processing'))}>
+      <ConfirmDialog
+        title="Discard this draft?"
+        confirmLabel="Discard draft"
+        onClose={() => undefined}
+        onConfirm={async () => Promise.reject(new ApiError(409, 'dataset 4 is still processing'))}
+      >
         <p>gone</p>
       </ConfirmDialog>,
     );
@@ -55,10 +65,19 @@ describe('ConfirmDialog', () => {
 describe('RowDialog', () => {
   it('lists every column of the row in full, with previous / next', () => {
     const onMove = vi.fn();
-    render(<RowDialog rowNumber={1} total={2} columns={['a', 'b']} values={['x', '{"k":1}']} onMove={onMove} onClose={() => undefined} />);
+    render(
+      <RowDialog
+        rowNumber={1}
+        total={2}
+        columns={['a', 'b']}
+        values={['x', '{"k":1}']}
+        onMove={onMove}
+        onClose={() => undefined}
+      />,
+    );
     const items = screen.getByTestId('row-view').querySelectorAll('pre');
     expect([...items].map((p) => p.textContent)).toEqual(['x', '{\n  "k": 1\n}']);
-    expect((screen.getByRole('button', { name: 'Previous row' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Previous row' }).disabled).toBe(true);
     fireEvent.click(screen.getByRole('button', { name: 'Next row' }));
     expect(onMove).toHaveBeenCalledWith(1);
   });
@@ -70,7 +89,16 @@ describe('Modal focus', () => {
     opener.textContent = 'open';
     document.body.appendChild(opener);
     opener.focus();
-    const { unmount } = render(<RowDialog rowNumber={1} total={1} columns={['a']} values={['x']} onMove={() => undefined} onClose={() => undefined} />);
+    const { unmount } = render(
+      <RowDialog
+        rowNumber={1}
+        total={1}
+        columns={['a']}
+        values={['x']}
+        onMove={() => undefined}
+        onClose={() => undefined}
+      />,
+    );
     expect(document.activeElement?.textContent).toBe('Close');
     unmount();
     expect(document.activeElement).toBe(opener);

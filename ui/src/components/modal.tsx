@@ -2,14 +2,29 @@
 // `initialFocus` and returns where it was.
 import { useEffect, useRef, type ReactNode, type RefObject } from 'react';
 
-export function Modal({ label, onClose, children, initialFocus, role = 'dialog', wide }: { label: string; onClose: () => void; children: ReactNode; initialFocus?: RefObject<HTMLElement | null>; role?: 'dialog' | 'alertdialog'; wide?: boolean }) {
+export function Modal({
+  label,
+  onClose,
+  children,
+  initialFocus,
+  role = 'dialog',
+  wide,
+}: {
+  label: string;
+  onClose: () => void;
+  children: ReactNode;
+  initialFocus?: RefObject<HTMLElement | null>;
+  role?: 'dialog' | 'alertdialog';
+  wide?: boolean;
+}) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     (initialFocus?.current ?? box.current?.querySelector<HTMLElement>('input, textarea, button'))?.focus();
     // Focus goes back where it was (the button that opened the dialog), unless the closer moved it elsewhere.
     return () => {
-      if (before?.isConnected && (document.activeElement === document.body || document.activeElement === null)) before.focus();
+      if (before?.isConnected && (document.activeElement === document.body || document.activeElement === null))
+        before.focus();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
@@ -27,7 +42,11 @@ export function Modal({ label, onClose, children, initialFocus, role = 'dialog',
             onClose();
           } else if (e.key === 'Tab' && box.current) {
             // Keep Tab inside the dialog.
-            const items = [...box.current.querySelectorAll<HTMLElement>('button:not(:disabled), input:not(:disabled), textarea, select, a[href]')];
+            const items = [
+              ...box.current.querySelectorAll<HTMLElement>(
+                'button:not(:disabled), input:not(:disabled), textarea, select, a[href]',
+              ),
+            ];
             const first = items[0];
             const last = items[items.length - 1];
             if (e.shiftKey && document.activeElement === first) {

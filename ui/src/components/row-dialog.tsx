@@ -3,7 +3,21 @@ import { useRef } from 'react';
 import { cellKind, fullCell } from '../lib/format';
 import { Modal } from './modal';
 
-export function RowDialog({ rowNumber, total, columns, values, onMove, onClose }: { rowNumber: number; total: number; columns: string[]; values: unknown[] | undefined; onMove: (delta: number) => void; onClose: () => void }) {
+export function RowDialog({
+  rowNumber,
+  total,
+  columns,
+  values,
+  onMove,
+  onClose,
+}: {
+  rowNumber: number;
+  total: number;
+  columns: string[];
+  values: unknown[] | undefined;
+  onMove: (delta: number) => void;
+  onClose: () => void;
+}) {
   const close = useRef<HTMLButtonElement>(null);
   return (
     <Modal label={`Row ${rowNumber}`} onClose={onClose} initialFocus={close} wide>

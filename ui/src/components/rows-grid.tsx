@@ -7,7 +7,15 @@ import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type 
 import { api } from '../lib/api';
 import { editText, parseEdit } from '../lib/draft-edit';
 import { cellKind, formatCount, isExpandable, previewCell } from '../lib/format';
-import { columnLeft, describeCell, nextSort, pruneView, scrollLeftFor, viewQuery, type GridSort } from '../lib/grid-view';
+import {
+  columnLeft,
+  describeCell,
+  nextSort,
+  pruneView,
+  scrollLeftFor,
+  viewQuery,
+  type GridSort,
+} from '../lib/grid-view';
 import { PAGE_SIZE, fetchPlan, pageOf, pagesToEvict, pagesToFetch, resizeColumn, windowFor } from '../lib/row-pages';
 import type { RowsPage } from '../lib/types';
 import { CellDialog } from './cell-dialog';
@@ -94,7 +102,12 @@ export function RowsGrid({
   // The version, search and view decide which rows there are; reloadKey only says they changed.
   const baseKey = `${datasetId}\u0000${q}\u0000${JSON.stringify(view)}`;
   const queryKey = `${baseKey}\u0000${reloadKey}`;
-  const [meta, setMeta] = useState<{ key: string; total: number | null; columns: string[]; error: string | null }>({ key: queryKey, total: null, columns: [], error: null });
+  const [meta, setMeta] = useState<{ key: string; total: number | null; columns: string[]; error: string | null }>({
+    key: queryKey,
+    total: null,
+    columns: [],
+    error: null,
+  });
   // The last answer for the same rows, laid out while a reload is on its way (so the position is kept).
   const stale = useRef<{ baseKey: string; total: number; columns: string[] } | null>(null);
   const [, setVersion] = useState(0);
@@ -128,12 +141,18 @@ export function RowsGrid({
       inflight.current.add(p);
       try {
         const plan = fetchPlan(p, cursors.current);
-        const res = await api<RowsPage>('GET', `/api/public/v2/datasets/${datasetId}/rows`, { query: { per_page: PAGE_SIZE, q: q || undefined, ...view, ...plan } });
+        const res = await api<RowsPage>('GET', `/api/public/v2/datasets/${datasetId}/rows`, {
+          query: { per_page: PAGE_SIZE, q: q || undefined, ...view, ...plan },
+        });
         if (liveKey.current !== key) return;
         pages.current.set(p, { cells: res.rows.map((r) => r.map((c) => c.value)), ids: res.row_ids ?? [] });
         if (res.next_cursor) cursors.current.set(p + 1, res.next_cursor);
         stale.current = { baseKey: key.slice(0, key.lastIndexOf('\u0000')), total: res.total, columns: res.columns };
-        setMeta((m) => (m.key === key && m.total === res.total && m.columns.join('\u0000') === res.columns.join('\u0000') ? m : { key, total: res.total, columns: res.columns, error: null }));
+        setMeta((m) =>
+          m.key === key && m.total === res.total && m.columns.join('\u0000') === res.columns.join('\u0000')
+            ? m
+            : { key, total: res.total, columns: res.columns, error: null },
+        );
       } catch (e) {
         if (liveKey.current === key) setMeta((m) => ({ ...m, key, error: e instanceof Error ? e.message : String(e) }));
       } finally {
@@ -214,12 +233,14 @@ export function RowsGrid({
   const entryAt = (abs: number): { cells: Row; id: number | undefined } | undefined => {
     const page = pages.current.get(pageOf(abs));
     const cells = page?.cells[abs % PAGE_SIZE];
-    return cells ? { cells, id: page!.ids[abs % PAGE_SIZE] } : undefined;
+    return cells ? { cells, id: page.ids[abs % PAGE_SIZE] } : undefined;
   };
   const rowAt = (abs: number): Row | undefined => entryAt(abs)?.cells;
 
   // Columns share the grid's width until resized (within bounds), so a few columns do not leave a blank area.
   const [viewWidth, setViewWidth] = useState(0);
+  // The scroll element exists once there are columns; observe it from then on.
+  const hasColumns = columns.length > 0;
   useEffect(() => {
     const el = scrollRef.current;
     if (!el || typeof ResizeObserver === 'undefined') return;
@@ -227,7 +248,7 @@ export function RowsGrid({
     ro.observe(el);
     setViewWidth(el.clientWidth);
     return () => ro.disconnect();
-  }, [columns.length > 0]);
+  }, [hasColumns]);
   const fitWidth = columns.length ? Math.floor((viewWidth - INDEX_WIDTH - 2) / columns.length) : DEFAULT_WIDTH;
   const baseWidth = Math.max(140, Math.min(480, Number.isFinite(fitWidth) && fitWidth > 0 ? fitWidth : DEFAULT_WIDTH));
   const widthOf = (c: string) => widths[c] ?? baseWidth;
@@ -239,7 +260,11 @@ export function RowsGrid({
     if (!el || columns.length === 0) return;
     const col = Math.min(active.col, columns.length - 1);
     const left = columnLeft(columns.map(widthOf), col, INDEX_WIDTH);
-    const next = scrollLeftFor({ left, width: widthOf(columns[col]!) }, { scrollLeft: el.scrollLeft, clientWidth: el.clientWidth }, INDEX_WIDTH);
+    const next = scrollLeftFor(
+      { left, width: widthOf(columns[col]) },
+      { scrollLeft: el.scrollLeft, clientWidth: el.clientWidth },
+      INDEX_WIDTH,
+    );
     if (next !== el.scrollLeft) el.scrollLeft = next;
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [active.col, active.row, columns.length]);
@@ -273,8 +298,13 @@ export function RowsGrid({
   useEffect(() => {
     if (total === null || restored.current !== baseKey) return;
     // The row under the top edge (the virtualizer's first item is an overscan row above it).
-    const t = setTimeout(() => topRowRef.current?.(win.start + Math.floor((scrollRef.current?.scrollTop ?? 0) / ROW_HEIGHT)), 250);
+    const t = setTimeout(
+      () => topRowRef.current?.(win.start + Math.floor((scrollRef.current?.scrollTop ?? 0) / ROW_HEIGHT)),
+      250,
+    );
     return () => clearTimeout(t);
+    // win.start follows firstVisible; reporting on every window shift would fire far more often than needed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [firstVisible, total, baseKey]);
 
   const startEdit = (row: number, col: number, text?: string) => {
@@ -364,7 +394,8 @@ export function RowsGrid({
 
   const startResize = (column: string, startX: number) => {
     const start = widthOf(column);
-    const onMove = (ev: PointerEvent) => setWidths((w) => ({ ...w, ...resizeColumn({ [column]: start }, column, ev.clientX - startX) }));
+    const onMove = (ev: PointerEvent) =>
+      setWidths((w) => ({ ...w, ...resizeColumn({ [column]: start }, column, ev.clientX - startX) }));
     const onUp = () => {
       window.removeEventListener('pointermove', onMove);
       window.removeEventListener('pointerup', onUp);
@@ -388,8 +419,17 @@ export function RowsGrid({
   const cellId = (row: number, col: number) => `${gridId}-r${row}-c${col}`;
   const activeEntry = total ? entryAt(active.row) : undefined;
   const activeColumn = columns[active.col];
-  const activeRendered = activeEntry !== undefined && active.row >= firstVisible && active.row <= lastVisible && activeColumn !== undefined;
-  const announcement = total && activeColumn !== undefined ? describeCell(active.row + 1, total, activeColumn, activeEntry ? previewCell(activeEntry.cells[active.col], 120) : null) : '';
+  const activeRendered =
+    activeEntry !== undefined && active.row >= firstVisible && active.row <= lastVisible && activeColumn !== undefined;
+  const announcement =
+    total && activeColumn !== undefined
+      ? describeCell(
+          active.row + 1,
+          total,
+          activeColumn,
+          activeEntry ? previewCell(activeEntry.cells[active.col], 120) : null,
+        )
+      : '';
 
   return (
     <div className="grid-wrap">
@@ -410,7 +450,11 @@ export function RowsGrid({
             <span className="error-inline" role="alert">
               {' '}
               {meta.error}{' '}
-              <button type="button" className="link-button" onClick={() => (viewActive && total === null ? clearView() : setMeta((m) => ({ ...m, error: null })))}>
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => (viewActive && total === null ? clearView() : setMeta((m) => ({ ...m, error: null })))}
+              >
                 {viewActive && total === null ? 'Clear sort and filters' : 'Retry'}
               </button>
             </span>
@@ -422,7 +466,12 @@ export function RowsGrid({
           </button>
         ) : null}
         {total ? (
-          <button type="button" className="secondary small" onClick={() => setRowView(true)} title="Every column of the active row (Space)">
+          <button
+            type="button"
+            className="secondary small"
+            onClick={() => setRowView(true)}
+            title="Every column of the active row (Space)"
+          >
             View row {formatCount(active.row + 1)}
           </button>
         ) : null}
@@ -437,7 +486,13 @@ export function RowsGrid({
           >
             <label>
               <span className="muted">Jump to row</span>
-              <input inputMode="numeric" size={9} value={jump} onChange={(e) => setJump(e.target.value.replace(/[^\d]/g, ''))} aria-label="Jump to row" />
+              <input
+                inputMode="numeric"
+                size={9}
+                value={jump}
+                onChange={(e) => setJump(e.target.value.replace(/[^\d]/g, ''))}
+                aria-label="Jump to row"
+              />
             </label>
             <button type="submit" className="secondary small">
               Go
@@ -489,7 +544,12 @@ export function RowsGrid({
                     </span>
                   </button>
                   {editing ? (
-                    <button type="button" className="grid-col-menu" aria-label={`Rename or remove column ${c}`} onClick={() => editing.onColumnMenu(c)}>
+                    <button
+                      type="button"
+                      className="grid-col-menu"
+                      aria-label={`Rename or remove column ${c}`}
+                      onClick={() => editing.onColumnMenu(c)}
+                    >
                       ⋯
                     </button>
                   ) : null}
@@ -509,7 +569,9 @@ export function RowsGrid({
                       if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
                         e.preventDefault();
                         e.stopPropagation();
-                        setWidths((w) => resizeColumn(w, c, e.key === 'ArrowRight' ? 20 : -20, undefined, undefined, baseWidth));
+                        setWidths((w) =>
+                          resizeColumn(w, c, e.key === 'ArrowRight' ? 20 : -20, undefined, undefined, baseWidth),
+                        );
                       }
                     }}
                   />
@@ -547,11 +609,22 @@ export function RowsGrid({
                 role="row"
                 aria-rowindex={abs + 1}
                 aria-selected={editing ? Boolean(selected) : undefined}
-                style={{ transform: `translateY(${item.start - HEADER_HEIGHT}px)`, height: ROW_HEIGHT, width: totalWidth }}
+                style={{
+                  transform: `translateY(${item.start - HEADER_HEIGHT}px)`,
+                  height: ROW_HEIGHT,
+                  width: totalWidth,
+                }}
               >
                 <div className="grid-cell grid-index" role="rowheader" style={{ width: INDEX_WIDTH }}>
                   {editing && entry?.id !== undefined ? (
-                    <input type="checkbox" tabIndex={-1} className="row-select" aria-label={`Select row ${abs + 1}`} checked={Boolean(selected)} onChange={() => editing.toggleSelected(entry.id!)} />
+                    <input
+                      type="checkbox"
+                      tabIndex={-1}
+                      className="row-select"
+                      aria-label={`Select row ${abs + 1}`}
+                      checked={Boolean(selected)}
+                      onChange={() => editing.toggleSelected(entry.id!)}
+                    />
                   ) : null}
                   {formatCount(abs + 1)}
                 </div>
@@ -574,7 +647,9 @@ export function RowsGrid({
                           if (edit) void commitEdit(0, 0);
                           setActive({ row: abs, col: ci });
                         }}
-                        onDoubleClick={() => (isEditing ? undefined : editing ? startEdit(abs, ci) : setExpanded({ row: abs, col: ci }))}
+                        onDoubleClick={() =>
+                          isEditing ? undefined : editing ? startEdit(abs, ci) : setExpanded({ row: abs, col: ci })
+                        }
                       >
                         {isEditing ? (
                           <CellEditor
@@ -586,7 +661,13 @@ export function RowsGrid({
                           />
                         ) : (
                           <>
-                            <span className="cell-text">{value === null || value === undefined ? <em className="muted">null</em> : previewCell(value)}</span>
+                            <span className="cell-text">
+                              {value === null || value === undefined ? (
+                                <em className="muted">null</em>
+                              ) : (
+                                previewCell(value)
+                              )}
+                            </span>
                             {isExpandable(value) ? (
                               <button
                                 type="button"
@@ -618,7 +699,7 @@ export function RowsGrid({
       </div>
       {expanded && columns[expanded.col] !== undefined ? (
         <CellDialog
-          column={columns[expanded.col]!}
+          column={columns[expanded.col]}
           rowNumber={expanded.row + 1}
           value={expandedValue}
           onClose={() => {
@@ -645,7 +726,19 @@ export function RowsGrid({
 }
 
 /** The inline editor of one cell: Enter / Tab save (and move down / sideways), Escape cancels; errors show below it. */
-function CellEditor({ edit, label, onChange, onCommit, onCancel }: { edit: CellEdit; label: string; onChange: (text: string) => void; onCommit: (dr: number, dc: number) => void; onCancel: () => void }) {
+function CellEditor({
+  edit,
+  label,
+  onChange,
+  onCommit,
+  onCancel,
+}: {
+  edit: CellEdit;
+  label: string;
+  onChange: (text: string) => void;
+  onCommit: (dr: number, dc: number) => void;
+  onCancel: () => void;
+}) {
   const errorId = useId();
   return (
     <div className="cell-editor">

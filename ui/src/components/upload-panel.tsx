@@ -66,7 +66,11 @@ export function UploadPanel({ groupId, onChanged }: { groupId: number; onChanged
   const choose = (f: File | undefined | null) => {
     if (!f) return;
     setFile(f);
-    setPhase(formatOfFileName(f.name) ? { kind: 'idle' } : { kind: 'failed', message: `“${f.name}” is not a supported file: use ${ACCEPTED_EXTENSIONS.join(', ')}.` });
+    setPhase(
+      formatOfFileName(f.name)
+        ? { kind: 'idle' }
+        : { kind: 'failed', message: `“${f.name}” is not a supported file: use ${ACCEPTED_EXTENSIONS.join(', ')}.` },
+    );
   };
 
   const upload = async () => {
@@ -81,7 +85,12 @@ export function UploadPanel({ groupId, onChanged }: { groupId: number; onChanged
       const base64 = await readFileAsBase64(file, (fraction) => setPhase({ kind: 'reading', fraction }));
       setPhase({ kind: 'uploading', fraction: 0 });
       const body = JSON.stringify({ dataset_group_id: groupId, file_name: file.name, file_content_base64: base64 });
-      const res = await postWithProgress<{ dataset_id: number }>('/api/public/v2/dataset-versions/from-file', body, (fraction) => setPhase({ kind: 'uploading', fraction }), 'api_key');
+      const res = await postWithProgress<{ dataset_id: number }>(
+        '/api/public/v2/dataset-versions/from-file',
+        body,
+        (fraction) => setPhase({ kind: 'uploading', fraction }),
+        'api_key',
+      );
       setPhase({ kind: 'processing', datasetId: res.dataset_id });
       onChangedRef.current();
     } catch (e) {
@@ -129,7 +138,14 @@ export function UploadPanel({ groupId, onChanged }: { groupId: number; onChanged
             Drop a <strong>CSV, JSON, JSONL or Parquet</strong> file here, or click to choose one (up to 100 MB).
           </span>
         )}
-        <input ref={inputRef} type="file" hidden accept={ACCEPTED_EXTENSIONS.join(',')} data-testid="file-input" onChange={(e) => choose(e.target.files?.[0])} />
+        <input
+          ref={inputRef}
+          type="file"
+          hidden
+          accept={ACCEPTED_EXTENSIONS.join(',')}
+          data-testid="file-input"
+          onChange={(e) => choose(e.target.files?.[0])}
+        />
       </div>
       <div className="upload-actions">
         <button type="button" disabled={!file || busy || !formatOfFileName(file.name)} onClick={() => void upload()}>
@@ -155,10 +171,7 @@ export function UploadPanel({ groupId, onChanged }: { groupId: number; onChanged
         </div>
       ) : null}
       {phase.kind === 'needs-key' ? (
-        <ApiKeyPrompt
-          onReady={() => void upload()}
-          onCancel={() => setPhase({ kind: 'idle' })}
-        />
+        <ApiKeyPrompt onReady={() => void upload()} onCancel={() => setPhase({ kind: 'idle' })} />
       ) : null}
     </section>
   );

@@ -26,7 +26,10 @@ export function errorFromResponse(status: number, bodyText: string): ApiError {
     if (typeof body.error === 'string') message = body.error;
     else if (typeof body.message === 'string') message = body.message;
     else if (typeof body.detail === 'string') message = body.detail;
-    else if (Array.isArray(body.detail)) message = body.detail.map((d: { msg?: string; loc?: unknown[] }) => `${(d.loc ?? []).slice(1).join('.')}: ${d.msg ?? ''}`).join('; ');
+    else if (Array.isArray(body.detail))
+      message = body.detail
+        .map((d: { msg?: string; loc?: unknown[] }) => `${(d.loc ?? []).slice(1).join('.')}: ${d.msg ?? ''}`)
+        .join('; ');
   } catch {
     message = bodyText.slice(0, 300);
   }
@@ -119,7 +122,12 @@ export async function api<T>(
 }
 
 /** POST with upload progress (fetch cannot report it): onProgress receives 0..1 of the request body sent. */
-export function postWithProgress<T>(path: string, bodyText: string, onProgress: (fraction: number) => void, auth: AuthPreference = 'jwt'): Promise<T> {
+export function postWithProgress<T>(
+  path: string,
+  bodyText: string,
+  onProgress: (fraction: number) => void,
+  auth: AuthPreference = 'jwt',
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', path);

@@ -66,10 +66,11 @@ function messageOf(m: unknown): ChatMessage | null {
   const calls: ToolCall[] = [];
   const results: string[] = [];
   const text = contentOf(m.content, calls, results);
-  if (Array.isArray(m.tool_calls)) for (const c of m.tool_calls) {
-    const t = toolCall(c);
-    if (t) calls.push(t);
-  }
+  if (Array.isArray(m.tool_calls))
+    for (const c of m.tool_calls) {
+      const t = toolCall(c);
+      if (t) calls.push(t);
+    }
   const legacy = toolCall(m.function_call);
   if (legacy) calls.push(legacy);
   const toolCallId = typeof m.tool_call_id === 'string' ? m.tool_call_id : (results[0] ?? null);
@@ -94,5 +95,5 @@ export function chatOf(value: unknown): ChatMessage[] | null {
   const list = Array.isArray(v) ? v : isObj(v) && Array.isArray(v.messages) ? v.messages : null;
   if (!list || list.length === 0) return null;
   const messages = list.map(messageOf);
-  return messages.every((m) => m !== null) ? (messages as ChatMessage[]) : null;
+  return messages.every((m) => m !== null) ? messages : null;
 }

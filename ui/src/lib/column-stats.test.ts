@@ -19,7 +19,18 @@ describe('column statistics formatting', () => {
     expect(binLabel({ from: -3, to: 7.3, count: 1 })).toBe('-3–7.3');
   });
   it('scales bars to the tallest bin and describes them', () => {
-    expect(barHeights([{ from: 0, to: 1, count: 1 }, { from: 1, to: 2, count: 200 }, { from: 2, to: 3, count: 0 }])).toEqual([4, 100, 0]);
-    expect(histogramLabel('Values', [{ from: 1, to: 1, count: 2 }, { from: 2, to: 2, count: 1 }])).toBe('Values: 1: 2; 2: 1');
+    expect(
+      barHeights([
+        { from: 0, to: 1, count: 1 },
+        { from: 1, to: 2, count: 200 },
+        { from: 2, to: 3, count: 0 },
+      ]),
+    ).toEqual([4, 100, 0]);
+    expect(
+      histogramLabel('Values', [
+        { from: 1, to: 1, count: 2 },
+        { from: 2, to: 2, count: 1 },
+      ]),
+    ).toBe('Values: 1: 2; 2: 1');
   });
 });

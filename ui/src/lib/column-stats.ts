@@ -17,7 +17,12 @@ export interface ColumnStatsView {
   kinds: { number: number; string: number; boolean: number; json: number };
   distinct: { count: number; approximate: boolean };
   number: { count: number; from_text: number; min: number; max: number; mean: number; histogram: StatsBin[] } | null;
-  string: { count: number; length: { min: number; max: number; mean: number; histogram: StatsBin[] }; top: Array<{ value: string; count: number; truncated: boolean }>; top_approximate: boolean } | null;
+  string: {
+    count: number;
+    length: { min: number; max: number; mean: number; histogram: StatsBin[] };
+    top: Array<{ value: string; count: number; truncated: boolean }>;
+    top_approximate: boolean;
+  } | null;
   boolean: { true: number; false: number } | null;
 }
 

@@ -15,7 +15,11 @@ describe('normaliseDiff', () => {
         changes: [
           { change: 'added', after: { id: '1001', name: 'row-1001', score: '1' } },
           { change: 'removed', before: ['6', 'row-6'] },
-          { change: 'changed', before: { id: '5', name: 'row-5' }, after: { id: '5', name: 'row-5-renamed', score: null } },
+          {
+            change: 'changed',
+            before: { id: '5', name: 'row-5' },
+            after: { id: '5', name: 'row-5-renamed', score: null },
+          },
         ],
         total: 3,
       },
@@ -26,8 +30,8 @@ describe('normaliseDiff', () => {
     expect(d.columnsRemoved).toEqual([]);
     expect(d.counts).toEqual({ added: 1, removed: 1, changed: 1, unchanged: 997 });
     expect(d.rows.map((r) => r.kind)).toEqual(['added', 'removed', 'changed']);
-    expect(d.rows[1]!.before).toEqual({ id: '6', name: 'row-6' });
-    expect(d.rows[2]!.changedColumns).toEqual(['name', 'score']);
+    expect(d.rows[1].before).toEqual({ id: '6', name: 'row-6' });
+    expect(d.rows[2].changedColumns).toEqual(['name', 'score']);
     expect(d.totalChanges).toBe(3);
   });
 
@@ -36,7 +40,10 @@ describe('normaliseDiff', () => {
       {
         columns: { added: [], removed: ['old'] },
         summary: { added: 2, removed: 0, changed: 1 },
-        rows: { added: [[{ type: 'dataset', value: 'x' }]], changed: [{ before: ['a'], after: ['b'], changed_columns: ['c1'] }] },
+        rows: {
+          added: [[{ type: 'dataset', value: 'x' }]],
+          changed: [{ before: ['a'], after: ['b'], changed_columns: ['c1'] }],
+        },
       },
       ['c1'],
       ['c1'],
@@ -51,7 +58,14 @@ describe('normaliseDiff', () => {
   });
 
   it('copes with an empty or odd answer', () => {
-    expect(normaliseDiff(null)).toEqual({ columnsAdded: [], columnsRemoved: [], counts: { added: 0, removed: 0, changed: 0, unchanged: null }, rows: [], totalChanges: null, pages: null });
+    expect(normaliseDiff(null)).toEqual({
+      columnsAdded: [],
+      columnsRemoved: [],
+      counts: { added: 0, removed: 0, changed: 0, unchanged: null },
+      rows: [],
+      totalChanges: null,
+      pages: null,
+    });
     expect(normaliseDiff({ changes: [{ kind: 'weird' }, 5] }).rows).toEqual([]);
   });
 });
@@ -68,7 +82,16 @@ describe('the Strata diff shape (GET /datasets/{id}/diff)', () => {
       rows: {
         added: [{ row_id: 999, row_uid: null, values: { id: '1001', name: 'row-1001', score: 1 } }],
         removed: [{ row_id: 5, row_uid: null, values: { id: '6', name: 'row-6' } }],
-        changed: [{ row_id: 4, against_row_id: 4, row_uid: 'u4', changed_columns: ['name'], before: { id: '5', name: 'row-5' }, after: { id: '5', name: 'row-5-renamed', score: null } }],
+        changed: [
+          {
+            row_id: 4,
+            against_row_id: 4,
+            row_uid: 'u4',
+            changed_columns: ['name'],
+            before: { id: '5', name: 'row-5' },
+            after: { id: '5', name: 'row-5-renamed', score: null },
+          },
+        ],
       },
       page: 1,
       per_page: 100,
@@ -80,7 +103,12 @@ describe('the Strata diff shape (GET /datasets/{id}/diff)', () => {
     expect(d.rows).toEqual([
       { kind: 'added', before: null, after: { id: '1001', name: 'row-1001', score: 1 }, changedColumns: [] },
       { kind: 'removed', before: { id: '6', name: 'row-6' }, after: null, changedColumns: [] },
-      { kind: 'changed', before: { id: '5', name: 'row-5' }, after: { id: '5', name: 'row-5-renamed', score: null }, changedColumns: ['name'] },
+      {
+        kind: 'changed',
+        before: { id: '5', name: 'row-5' },
+        after: { id: '5', name: 'row-5-renamed', score: null },
+        changedColumns: ['name'],
+      },
     ]);
   });
 });
@@ -95,7 +123,10 @@ describe('row helpers', () => {
   });
 
   it('finds changed columns by value, including JSON values', () => {
-    expect(changedColumnsOf({ a: 1, b: { x: [1] }, c: 'same' }, { a: 2, b: { x: [1] }, c: 'same', d: 'new' })).toEqual(['a', 'd']);
+    expect(changedColumnsOf({ a: 1, b: { x: [1] }, c: 'same' }, { a: 2, b: { x: [1] }, c: 'same', d: 'new' })).toEqual([
+      'a',
+      'd',
+    ]);
     expect(changedColumnsOf(null, { a: 1 })).toEqual([]);
   });
 });

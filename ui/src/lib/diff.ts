@@ -26,7 +26,8 @@ export interface VersionDiff {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : Array.isArray(v) ? v.length : null);
+const num = (v: unknown): number | null =>
+  typeof v === 'number' && Number.isFinite(v) ? v : Array.isArray(v) ? v.length : null;
 
 function pick(o: Obj, ...keys: string[]): unknown {
   for (const k of keys) if (o[k] !== undefined) return o[k];
@@ -39,7 +40,10 @@ export function rowAsRecord(row: unknown, columns: string[]): Record<string, unk
   if (Array.isArray(row)) {
     const out: Record<string, unknown> = {};
     row.forEach((cell, i) => {
-      const value = isObj(cell) && 'value' in cell && Object.keys(cell).every((k) => k === 'value' || k === 'type') ? cell.value : cell;
+      const value =
+        isObj(cell) && 'value' in cell && Object.keys(cell).every((k) => k === 'value' || k === 'type')
+          ? cell.value
+          : cell;
       out[columns[i] ?? `column ${i + 1}`] = value;
     });
     return out;
@@ -54,7 +58,10 @@ export function rowAsRecord(row: unknown, columns: string[]): Record<string, unk
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-export function changedColumnsOf(before: Record<string, unknown> | null, after: Record<string, unknown> | null): string[] {
+export function changedColumnsOf(
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown> | null,
+): string[] {
   if (!before || !after) return [];
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   return [...keys].filter((k) => !same(before[k], after[k]));
@@ -68,18 +75,31 @@ function kindOf(v: unknown): RowChangeKind | null {
   return null;
 }
 
-function changeOf(entry: unknown, fallback: RowChangeKind | null, baseColumns: string[], otherColumns: string[]): RowChange | null {
+function changeOf(
+  entry: unknown,
+  fallback: RowChangeKind | null,
+  baseColumns: string[],
+  otherColumns: string[],
+): RowChange | null {
   if (!isObj(entry)) {
     if (!fallback) return null;
     const rec = rowAsRecord(entry, fallback === 'removed' ? baseColumns : otherColumns);
-    return { kind: fallback, before: fallback === 'removed' ? rec : null, after: fallback === 'added' ? rec : null, changedColumns: [] };
+    return {
+      kind: fallback,
+      before: fallback === 'removed' ? rec : null,
+      after: fallback === 'added' ? rec : null,
+      changedColumns: [],
+    };
   }
   const kind = kindOf(pick(entry, 'change', 'kind', 'type', 'status', 'op', 'action')) ?? fallback;
   if (!kind) return null;
   let before = rowAsRecord(pick(entry, 'before', 'old', 'from', 'left', 'base', 'old_row', 'before_row'), baseColumns);
   let after = rowAsRecord(pick(entry, 'after', 'new', 'to', 'right', 'other', 'new_row', 'after_row'), otherColumns);
   if (!before && !after) {
-    const single = rowAsRecord(pick(entry, 'row', 'cells', 'values', 'data') ?? null, kind === 'removed' ? baseColumns : otherColumns);
+    const single = rowAsRecord(
+      pick(entry, 'row', 'cells', 'values', 'data') ?? null,
+      kind === 'removed' ? baseColumns : otherColumns,
+    );
     if (kind === 'removed') before = single;
     else after = single;
   }
@@ -95,12 +115,21 @@ function changeOf(entry: unknown, fallback: RowChangeKind | null, baseColumns: s
     }
   }
   const given = strings(pick(entry, 'changed_columns', 'columns_changed', 'changed'));
-  return { kind, before: kind === 'added' ? null : before, after: kind === 'removed' ? null : after, changedColumns: kind === 'changed' ? (given.length ? given : changedColumnsOf(before, after)) : [] };
+  return {
+    kind,
+    before: kind === 'added' ? null : before,
+    after: kind === 'removed' ? null : after,
+    changedColumns: kind === 'changed' ? (given.length ? given : changedColumnsOf(before, after)) : [],
+  };
 }
 
-export function normaliseDiff(raw: unknown, baseColumns: string[] = [], otherColumns: string[] = baseColumns): VersionDiff {
-  const r: Obj = isObj(raw) ? (isObj(raw.diff) ? (raw.diff as Obj) : raw) : {};
-  const columns = isObj(r.columns) ? (r.columns as Obj) : {};
+export function normaliseDiff(
+  raw: unknown,
+  baseColumns: string[] = [],
+  otherColumns: string[] = baseColumns,
+): VersionDiff {
+  const r: Obj = isObj(raw) ? (isObj(raw.diff) ? raw.diff : raw) : {};
+  const columns = isObj(r.columns) ? r.columns : {};
   const columnsAdded = strings(pick(r, 'columns_added', 'added_columns') ?? pick(columns, 'added'));
   const columnsRemoved = strings(pick(r, 'columns_removed', 'removed_columns') ?? pick(columns, 'removed'));
 
@@ -115,18 +144,24 @@ export function normaliseDiff(raw: unknown, baseColumns: string[] = [], otherCol
     }
   }
   // Separate arrays per kind: {rows: {added: [...], ...}} or rows_added: [...].
-  const rowsObj = isObj(rowsField) ? (rowsField as Obj) : {};
+  const rowsObj = isObj(rowsField) ? rowsField : {};
   for (const kind of ['added', 'removed', 'changed'] as const) {
     const arr = pick(rowsObj, kind) ?? pick(r, `rows_${kind}`, `${kind}_rows`);
-    if (Array.isArray(arr) && !listed) for (const e of arr) {
-      const c = changeOf(e, kind, baseColumns, otherColumns);
-      if (c) rows.push(c);
-    }
+    if (Array.isArray(arr) && !listed)
+      for (const e of arr) {
+        const c = changeOf(e, kind, baseColumns, otherColumns);
+        if (c) rows.push(c);
+      }
   }
 
-  const countsObj = (isObj(pick(r, 'counts', 'summary', 'stats', 'totals')) ? pick(r, 'counts', 'summary', 'stats', 'totals') : {}) as Obj;
+  const countsObj = (
+    isObj(pick(r, 'counts', 'summary', 'stats', 'totals')) ? pick(r, 'counts', 'summary', 'stats', 'totals') : {}
+  ) as Obj;
   const count = (kind: RowChangeKind) =>
-    num(pick(countsObj, `rows_${kind}`, kind, `${kind}_rows`)) ?? num(pick(rowsObj, `${kind}_count`)) ?? num(pick(r, `rows_${kind}_count`, `rows_${kind}`)) ?? rows.filter((x) => x.kind === kind).length;
+    num(pick(countsObj, `rows_${kind}`, kind, `${kind}_rows`)) ??
+    num(pick(rowsObj, `${kind}_count`)) ??
+    num(pick(r, `rows_${kind}_count`, `rows_${kind}`)) ??
+    rows.filter((x) => x.kind === kind).length;
   const unchanged = num(pick(countsObj, 'rows_unchanged', 'unchanged', 'unchanged_rows')) ?? num(r.rows_unchanged);
   const total = num(pick(r, 'total', 'total_changes'));
   const pages = typeof r.pages === 'number' ? r.pages : null;

@@ -4,7 +4,20 @@ import { columnLeft, describeCell, nextSort, pruneView, scrollLeftFor, viewQuery
 import type { Dataset } from './types';
 
 const ds = (over: Partial<Dataset>): Dataset =>
-  ({ id: 1, dataset_group_id: 1, version_number: -1, column_names: [], filter_params: null, is_deleted: false, status: 'draft', origin: 'draft', row_count: 0, error: null, warnings: [], ...over }) as Dataset;
+  ({
+    id: 1,
+    dataset_group_id: 1,
+    version_number: -1,
+    column_names: [],
+    filter_params: null,
+    is_deleted: false,
+    status: 'draft',
+    origin: 'draft',
+    row_count: 0,
+    error: null,
+    warnings: [],
+    ...over,
+  }) as Dataset;
 
 describe('editText / parseEdit', () => {
   it('starts from the cell as text', () => {
@@ -37,9 +50,14 @@ describe('editText / parseEdit', () => {
 
 describe('drafts of a group', () => {
   it('finds the draft in progress, newest first, ignoring deleted ones and versions', () => {
-    const list = [ds({ id: 1, version_number: 1, status: 'ready', origin: 'file' }), ds({ id: 2, is_deleted: true }), ds({ id: 3, status: 'processing' }), ds({ id: 4, status: 'processing', origin: 'file', version_number: -1 })];
+    const list = [
+      ds({ id: 1, version_number: 1, status: 'ready', origin: 'file' }),
+      ds({ id: 2, is_deleted: true }),
+      ds({ id: 3, status: 'processing' }),
+      ds({ id: 4, status: 'processing', origin: 'file', version_number: -1 }),
+    ];
     expect(draftOf(list)?.id).toBe(3);
-    expect(draftOf([list[0]!])).toBeUndefined();
+    expect(draftOf([list[0]])).toBeUndefined();
   });
   it('replaces a blank draft with a copy, opens it for an empty draft, refuses to lose edits', () => {
     const blank = ds({});
@@ -72,11 +90,18 @@ describe('grid view', () => {
     expect(nextSort({ column: 'a', order: 'asc' }, 'a')).toEqual({ column: 'a', order: 'desc' });
     expect(nextSort({ column: 'a', order: 'desc' }, 'a')).toBeNull();
     expect(nextSort({ column: 'a', order: 'desc' }, 'b')).toEqual({ column: 'b', order: 'asc' });
-    expect(viewQuery({ column: 'a', order: 'desc' }, { b: ' x ', c: '  ' })).toEqual({ sort: 'a', order: 'desc', 'filter[b]': 'x' });
+    expect(viewQuery({ column: 'a', order: 'desc' }, { b: ' x ', c: '  ' })).toEqual({
+      sort: 'a',
+      order: 'desc',
+      'filter[b]': 'x',
+    });
     expect(viewQuery(null, {})).toEqual({});
   });
   it('drops a sort or filter on a column that is gone', () => {
-    expect(pruneView(['a'], { column: 'b', order: 'asc' }, { a: '1', b: '2' })).toEqual({ sort: null, filters: { a: '1' } });
+    expect(pruneView(['a'], { column: 'b', order: 'asc' }, { a: '1', b: '2' })).toEqual({
+      sort: null,
+      filters: { a: '1' },
+    });
     const sort = { column: 'a', order: 'asc' as const };
     expect(pruneView(['a'], sort, {}).sort).toBe(sort);
   });

@@ -32,7 +32,10 @@ export function parseEdit(text: string, original: unknown): ParsedEdit {
     try {
       return done(JSON.parse(text) as unknown);
     } catch {
-      return { ok: false, error: `Not valid JSON (this cell holds ${Array.isArray(original) ? 'an array' : 'an object'}). Fix it, or press Escape to cancel.` };
+      return {
+        ok: false,
+        error: `Not valid JSON (this cell holds ${Array.isArray(original) ? 'an array' : 'an object'}). Fix it, or press Escape to cancel.`,
+      };
     }
   }
   return done(text);
@@ -47,7 +50,12 @@ function sameValue(a: unknown, b: unknown): boolean {
 /** The group's draft being edited, copied or saved (a group has at most one), if any. */
 export function draftOf(datasets: Dataset[]): Dataset | undefined {
   return datasets
-    .filter((d) => !d.is_deleted && d.version_number < 0 && (d.status === 'draft' || (d.status === 'processing' && d.origin === 'draft')))
+    .filter(
+      (d) =>
+        !d.is_deleted &&
+        d.version_number < 0 &&
+        (d.status === 'draft' || (d.status === 'processing' && d.origin === 'draft')),
+    )
     .sort((a, b) => b.id - a.id)[0];
 }
 
@@ -57,7 +65,10 @@ export function isBlankDraft(d: Dataset): boolean {
 }
 
 /** What to do when create-draft answers 409 because the group has a draft already. */
-export function onDraftConflict(existing: Dataset | undefined, sourceId: number | undefined): 'open' | 'replace' | 'refuse' {
+export function onDraftConflict(
+  existing: Dataset | undefined,
+  sourceId: number | undefined,
+): 'open' | 'replace' | 'refuse' {
   if (!existing) return 'refuse';
   if (!isBlankDraft(existing)) return 'refuse';
   // An empty draft is what "new empty draft" asks for; a copy of a version replaces it.

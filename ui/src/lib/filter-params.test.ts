@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildFilterBody, describeFilterParams, emptyFilterForm, splitList, toIsoUtc, type FilterForm } from './filter-params';
+import {
+  buildFilterBody,
+  describeFilterParams,
+  emptyFilterForm,
+  splitList,
+  toIsoUtc,
+  type FilterForm,
+} from './filter-params';
 
 const form = (patch: Partial<FilterForm>): FilterForm => ({ ...emptyFilterForm(), ...patch });
 
@@ -20,7 +27,10 @@ describe('buildFilterBody', () => {
         starred: true,
         order_by_random: true,
         metadata_and: [{ key: 'app_name', value: 'local' }],
-        metadata_or: [{ key: 'env', value: 'prod' }, { key: '', value: '' }],
+        metadata_or: [
+          { key: 'env', value: 'prod' },
+          { key: '', value: '' },
+        ],
         tags_and: 'a, b',
         tags_or: 'c',
         prompt_templates_include: [{ name: 'generate-summary', version_numbers: '1, 3', labels: 'prod' }],
@@ -66,16 +76,27 @@ describe('buildFilterBody', () => {
     expect(buildFilterBody(form({ limit: '2.5' }), 1).errors.limit).toBeDefined();
     expect(buildFilterBody(form({ limit: '0' }), 1)).toEqual({ body: { dataset_group_id: 1, limit: 0 }, errors: {} });
     expect(buildFilterBody(form({ order_by_random: true }), 1).errors.order_by_random).toMatch(/requires a limit/);
-    expect(buildFilterBody(form({ transpose_metadata_columns: true }), 1).errors.transpose_metadata_columns).toMatch(/metadata filter/);
+    expect(buildFilterBody(form({ transpose_metadata_columns: true }), 1).errors.transpose_metadata_columns).toMatch(
+      /metadata filter/,
+    );
     expect(buildFilterBody(form({ id: '0' }), 1).errors.id).toBeDefined();
-    expect(buildFilterBody(form({ start_time: '2026-04-23T00:00', end_time: '2026-04-22T00:00' }), 1).errors.end_time).toMatch(/before/);
-    expect(buildFilterBody(form({ scores: [{ name: 'x', operator: '>', value: 'high' }] }), 1).errors.scores).toMatch(/numeric/);
+    expect(
+      buildFilterBody(form({ start_time: '2026-04-23T00:00', end_time: '2026-04-22T00:00' }), 1).errors.end_time,
+    ).toMatch(/before/);
+    expect(buildFilterBody(form({ scores: [{ name: 'x', operator: '>', value: 'high' }] }), 1).errors.scores).toMatch(
+      /numeric/,
+    );
     expect(buildFilterBody(form({ metadata_and: [{ key: '', value: 'v' }] }), 1).errors.metadata_and).toMatch(/key/);
-    expect(buildFilterBody(form({ prompt_templates_include: [{ name: 't', version_numbers: '1, x', labels: '' }] }), 1).errors.prompt_templates_include).toMatch(/whole numbers/);
+    expect(
+      buildFilterBody(form({ prompt_templates_include: [{ name: 't', version_numbers: '1, x', labels: '' }] }), 1)
+        .errors.prompt_templates_include,
+    ).toMatch(/whole numbers/);
   });
 
   it('keeps metadata values exactly as typed (compared as strings)', () => {
-    expect(buildFilterBody(form({ metadata_and: [{ key: ' k ', value: ' 01 ' }] }), 1).body.metadata_and).toEqual([{ key: 'k', value: ' 01 ' }]);
+    expect(buildFilterBody(form({ metadata_and: [{ key: ' k ', value: ' 01 ' }] }), 1).body.metadata_and).toEqual([
+      { key: 'k', value: ' 01 ' },
+    ]);
   });
 });
 
@@ -89,7 +110,15 @@ describe('helpers', () => {
   });
 
   it('describes stored filter params without the group id or empty lists', () => {
-    expect(describeFilterParams({ dataset_group_id: 3, limit: 5, tags_and: [], metadata_and: [{ key: 'a', value: 'b' }], q: 'hi' })).toEqual([
+    expect(
+      describeFilterParams({
+        dataset_group_id: 3,
+        limit: 5,
+        tags_and: [],
+        metadata_and: [{ key: 'a', value: 'b' }],
+        q: 'hi',
+      }),
+    ).toEqual([
       ['Limit', '5'],
       ['Metadata (all of)', 'a = b'],
       ['Text contains', 'hi'],

@@ -1,7 +1,16 @@
 // The "build from request logs" form: its state, and the seed-003 request body built from it with the same rules the API applies.
 
 export const STATUSES = ['SUCCESS', 'WARNING', 'ERROR'] as const;
-export const SORT_FIELDS = ['request_start_time', 'input_tokens', 'output_tokens', 'price', 'score', 'latency', 'prompt_name', 'status'] as const;
+export const SORT_FIELDS = [
+  'request_start_time',
+  'input_tokens',
+  'output_tokens',
+  'price',
+  'score',
+  'latency',
+  'prompt_name',
+  'status',
+] as const;
 export const SCORE_OPERATORS = ['>', '<', '>=', '<=', '='] as const;
 export const MAX_LIMIT = 50_000;
 
@@ -91,7 +100,11 @@ export function toIsoUtc(local: string): string | undefined {
 
 const isInt = (s: string) => /^-?\d+$/.test(s.trim());
 
-function templates(list: TemplateFilter[], field: 'prompt_templates_include' | 'prompt_templates_exclude', errors: FilterErrors) {
+function templates(
+  list: TemplateFilter[],
+  field: 'prompt_templates_include' | 'prompt_templates_exclude',
+  errors: FilterErrors,
+) {
   const out: Array<{ name: string; version_numbers?: number[]; labels?: string[] }> = [];
   for (const t of list) {
     if (!t.name.trim() && !t.version_numbers.trim() && !t.labels.trim()) continue;
@@ -105,7 +118,11 @@ function templates(list: TemplateFilter[], field: 'prompt_templates_include' | '
       continue;
     }
     const labels = splitList(t.labels);
-    out.push({ name: t.name.trim(), ...(versions.length ? { version_numbers: versions.map(Number) } : {}), ...(labels.length ? { labels } : {}) });
+    out.push({
+      name: t.name.trim(),
+      ...(versions.length ? { version_numbers: versions.map(Number) } : {}),
+      ...(labels.length ? { labels } : {}),
+    });
   }
   return out;
 }
@@ -128,7 +145,10 @@ function pairs(list: KeyValue[], field: 'metadata_and' | 'metadata_or', errors: 
  * The request body of from-filter-params (and its preview) for a form, or the errors that stop it.
  * Only fields the user set are sent, so the server's defaults apply to the rest.
  */
-export function buildFilterBody(form: FilterForm, datasetGroupId: number): { body: Record<string, unknown>; errors: FilterErrors } {
+export function buildFilterBody(
+  form: FilterForm,
+  datasetGroupId: number,
+): { body: Record<string, unknown>; errors: FilterErrors } {
   const errors: FilterErrors = {};
   const body: Record<string, unknown> = { dataset_group_id: datasetGroupId };
 
@@ -145,7 +165,8 @@ export function buildFilterBody(form: FilterForm, datasetGroupId: number): { bod
 
   if (form.limit.trim()) {
     const n = Number(form.limit.trim());
-    if (!isInt(form.limit) || n < 0 || n > MAX_LIMIT) errors.limit = `limit must be a whole number from 0 to ${MAX_LIMIT.toLocaleString('en-US')}`;
+    if (!isInt(form.limit) || n < 0 || n > MAX_LIMIT)
+      errors.limit = `limit must be a whole number from 0 to ${MAX_LIMIT.toLocaleString('en-US')}`;
     else body.limit = n;
   }
   if (form.q.trim()) body.q = form.q.trim();
@@ -190,7 +211,8 @@ export function buildFilterBody(form: FilterForm, datasetGroupId: number): { bod
   const fields = splitList(form.include_fields);
   if (fields.length) body.include_fields = fields;
   if (form.transpose_metadata_columns) {
-    if (!mAnd.length && !mOr.length) errors.transpose_metadata_columns = 'transposing metadata columns requires a metadata filter';
+    if (!mAnd.length && !mOr.length)
+      errors.transpose_metadata_columns = 'transposing metadata columns requires a metadata filter';
     body.transpose_metadata_columns = true;
   }
   return { body, errors };
@@ -226,27 +248,44 @@ const asObj = (v: unknown): AnyObj => (v && typeof v === 'object' && !Array.isAr
 /** One filter value as text a person reads: lists joined, pairs as "key = value", templates with versions and labels. */
 function readableValue(key: string, v: unknown): string {
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
-  if (typeof v === 'string' || typeof v === 'number') return key === 'sort_order' ? (v === 'asc' ? 'ascending' : 'descending') : String(v);
+  if (typeof v === 'string' || typeof v === 'number')
+    return key === 'sort_order' ? (v === 'asc' ? 'ascending' : 'descending') : String(v);
   if (!Array.isArray(v)) return JSON.stringify(v);
-  if (key === 'metadata_and' || key === 'metadata_or') return v.map((p) => `${String(asObj(p).key)} = ${String(asObj(p).value)}`).join(key === 'metadata_and' ? ' and ' : ' or ');
+  if (key === 'metadata_and' || key === 'metadata_or')
+    return v
+      .map((p) => `${String(asObj(p).key)} = ${String(asObj(p).value)}`)
+      .join(key === 'metadata_and' ? ' and ' : ' or ');
   if (key === 'prompt_templates_include' || key === 'prompt_templates_exclude') {
     return v
       .map((t) => {
         const o = asObj(t);
-        const versions = Array.isArray(o.version_numbers) && o.version_numbers.length ? ` v${o.version_numbers.join(', v')}` : '';
+        const versions =
+          Array.isArray(o.version_numbers) && o.version_numbers.length ? ` v${o.version_numbers.join(', v')}` : '';
         const labels = Array.isArray(o.labels) && o.labels.length ? ` (${o.labels.join(', ')})` : '';
         return `${String(o.name)}${versions}${labels}`;
       })
       .join('; ');
   }
-  if (key === 'scores') return v.map((c) => `${String(asObj(c).name)} ${String(asObj(c).operator)} ${String(asObj(c).value)}`).join(' and ');
-  return v.map((x) => (typeof x === 'string' || typeof x === 'number' ? String(x) : JSON.stringify(x))).join(key === 'tags_or' ? ' or ' : ', ');
+  if (key === 'scores')
+    return v
+      .map((c) => `${String(asObj(c).name)} ${String(asObj(c).operator)} ${String(asObj(c).value)}`)
+      .join(' and ');
+  return v
+    .map((x) => (typeof x === 'string' || typeof x === 'number' ? String(x) : JSON.stringify(x)))
+    .join(key === 'tags_or' ? ' or ' : ', ');
 }
 
 /** A stored version's filter_params as readable "label: value" lines for display (not raw JSON). */
 export function describeFilterParams(params: Record<string, unknown> | null | undefined): Array<[string, string]> {
   if (!params) return [];
   return Object.entries(params)
-    .filter(([k, v]) => k !== 'dataset_group_id' && v !== undefined && v !== null && v !== false && !(Array.isArray(v) && v.length === 0))
+    .filter(
+      ([k, v]) =>
+        k !== 'dataset_group_id' &&
+        v !== undefined &&
+        v !== null &&
+        v !== false &&
+        !(Array.isArray(v) && v.length === 0),
+    )
     .map(([k, v]) => [PARAM_LABELS[k] ?? k.replace(/_/g, ' '), readableValue(k, v)]);
 }

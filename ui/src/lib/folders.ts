@@ -21,5 +21,7 @@ export function groupByFolder<G extends Pick<DatasetGroup, 'name' | 'folder'>>(g
     if (list) list.push(g);
     else byFolder.set(f, [g]);
   }
-  return [...byFolder.entries()].sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))).map(([folder, gs]) => ({ folder, groups: gs }));
+  return [...byFolder.entries()]
+    .sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b)))
+    .map(([folder, gs]) => ({ folder, groups: gs }));
 }

@@ -7,18 +7,23 @@ export interface GridSort {
 }
 
 /** The scrollLeft that shows the cell [left, left + width), left of which `sticky` pixels stay covered; unchanged if visible. */
-export function scrollLeftFor(cell: { left: number; width: number }, view: { scrollLeft: number; clientWidth: number }, sticky: number): number {
+export function scrollLeftFor(
+  cell: { left: number; width: number },
+  view: { scrollLeft: number; clientWidth: number },
+  sticky: number,
+): number {
   const visibleStart = view.scrollLeft + sticky;
   const visibleEnd = view.scrollLeft + view.clientWidth;
   if (cell.left < visibleStart) return Math.max(0, cell.left - sticky);
-  if (cell.left + cell.width > visibleEnd) return Math.max(0, Math.min(cell.left - sticky, cell.left + cell.width - view.clientWidth));
+  if (cell.left + cell.width > visibleEnd)
+    return Math.max(0, Math.min(cell.left - sticky, cell.left + cell.width - view.clientWidth));
   return view.scrollLeft;
 }
 
 /** Left edge of column `col` after the sticky row-number column. */
 export function columnLeft(widths: number[], col: number, indexWidth: number): number {
   let left = indexWidth;
-  for (let i = 0; i < col && i < widths.length; i++) left += widths[i]!;
+  for (let i = 0; i < col && i < widths.length; i++) left += widths[i];
   return left;
 }
 
@@ -40,7 +45,11 @@ export function viewQuery(sort: GridSort | null, filters: Record<string, string>
 }
 
 /** Drops sort and filters on columns the version no longer has (after a rename or removal). */
-export function pruneView(columns: string[], sort: GridSort | null, filters: Record<string, string>): { sort: GridSort | null; filters: Record<string, string> } {
+export function pruneView(
+  columns: string[],
+  sort: GridSort | null,
+  filters: Record<string, string>,
+): { sort: GridSort | null; filters: Record<string, string> } {
   const kept = Object.fromEntries(Object.entries(filters).filter(([c]) => columns.includes(c)));
   return { sort: sort && columns.includes(sort.column) ? sort : null, filters: kept };
 }

@@ -10,7 +10,9 @@ import type { Dataset } from './types';
 describe('API errors', () => {
   it('reads PromptLayer and FastAPI error bodies', () => {
     expect(errorFromResponse(400, '{"success":false,"error":"name: too short"}').message).toBe('name: too short');
-    expect(errorFromResponse(422, '{"detail":[{"loc":["body","rows",2,"age"],"msg":"not an integer"}]}').message).toBe('rows.2.age: not an integer');
+    expect(errorFromResponse(422, '{"detail":[{"loc":["body","rows",2,"age"],"msg":"not an integer"}]}').message).toBe(
+      'rows.2.age: not an integer',
+    );
     expect(errorFromResponse(502, '<html>bad gateway</html>').message).toBe('<html>bad gateway</html>');
     expect(errorFromResponse(500, '').message).toBe('request failed with HTTP 500');
   });
@@ -20,7 +22,12 @@ describe('API errors', () => {
     expect(missingRoute.notAvailable).toBe(true);
     expect(missingRoute.message).toMatch(/not available on this server/);
     expect(errorFromResponse(404, '{"success":false,"error":"dataset 5 not found"}').notAvailable).toBe(false);
-    expect(errorFromResponse(401, '{"error":"this endpoint accepts API key authentication only (X-API-KEY header); a JWT is not accepted"}').apiKeyOnly).toBe(true);
+    expect(
+      errorFromResponse(
+        401,
+        '{"error":"this endpoint accepts API key authentication only (X-API-KEY header); a JWT is not accepted"}',
+      ).apiKeyOnly,
+    ).toBe(true);
     expect(errorFromResponse(401, '{"error":"token expired"}').apiKeyOnly).toBe(false);
   });
 
@@ -62,9 +69,17 @@ describe('folders', () => {
 });
 
 describe('latestVersionByGroup', () => {
-  const v = (group: number, version: number, status: Dataset['status']) => ({ dataset_group_id: group, version_number: version, status }) as Dataset;
+  const v = (group: number, version: number, status: Dataset['status']) =>
+    ({ dataset_group_id: group, version_number: version, status }) as Dataset;
   it('prefers a processing version, then the newest published, then the draft', () => {
-    const m = latestVersionByGroup([v(1, -1, 'draft'), v(1, 1, 'ready'), v(1, 2, 'ready'), v(2, -1, 'draft'), v(3, 1, 'ready'), v(3, -1, 'processing')]);
+    const m = latestVersionByGroup([
+      v(1, -1, 'draft'),
+      v(1, 1, 'ready'),
+      v(1, 2, 'ready'),
+      v(2, -1, 'draft'),
+      v(3, 1, 'ready'),
+      v(3, -1, 'processing'),
+    ]);
     expect(m.get(1)?.version_number).toBe(2);
     expect(m.get(2)?.status).toBe('draft');
     expect(m.get(3)?.status).toBe('processing');
@@ -73,7 +88,14 @@ describe('latestVersionByGroup', () => {
 
 describe('preview', () => {
   it('reads count, sample rows and warnings', () => {
-    expect(normalisePreview({ count: 2, columns: ['input', 'output'], sample: [['hi', 'yo'], { input: 'a', output: 'b' }], warnings: ['ignored field "metadata"'] })).toEqual({
+    expect(
+      normalisePreview({
+        count: 2,
+        columns: ['input', 'output'],
+        sample: [['hi', 'yo'], { input: 'a', output: 'b' }],
+        warnings: ['ignored field "metadata"'],
+      }),
+    ).toEqual({
       count: 2,
       columns: ['input', 'output'],
       rows: [
@@ -82,20 +104,48 @@ describe('preview', () => {
       ],
       warnings: ['ignored field "metadata"'],
     });
-    expect(normalisePreview({ success: true, count: 3, columns: ['question', 'output'], rows: [['q1', 'a1']], warnings: [] })).toEqual({
+    expect(
+      normalisePreview({
+        success: true,
+        count: 3,
+        columns: ['question', 'output'],
+        rows: [['q1', 'a1']],
+        warnings: [],
+      }),
+    ).toEqual({
       count: 3,
       columns: ['question', 'output'],
       rows: [{ question: 'q1', output: 'a1' }],
       warnings: [],
     });
-    expect(normalisePreview({ total: 0, rows: [{ id: 1, engine: 'x' }] })).toMatchObject({ count: 0, columns: ['id', 'engine'] });
+    expect(normalisePreview({ total: 0, rows: [{ id: 1, engine: 'x' }] })).toMatchObject({
+      count: 0,
+      columns: ['id', 'engine'],
+    });
   });
 });
 
 describe('request logs', () => {
   it('builds a filter_group only from filled filters', () => {
-    expect(buildSearchBody(emptyLogFilters(), 1, 25)).toEqual({ sort_by: 'request_start_time', sort_order: 'desc', page: 1, per_page: 25 });
-    const body = buildSearchBody({ ...emptyLogFilters(), q: ' refund ', status: 'ERROR', tag: 'prod', after: '2026-01-01T00:00', metadataKey: 'user', metadataValue: '42' }, 2, 10);
+    expect(buildSearchBody(emptyLogFilters(), 1, 25)).toEqual({
+      sort_by: 'request_start_time',
+      sort_order: 'desc',
+      page: 1,
+      per_page: 25,
+    });
+    const body = buildSearchBody(
+      {
+        ...emptyLogFilters(),
+        q: ' refund ',
+        status: 'ERROR',
+        tag: 'prod',
+        after: '2026-01-01T00:00',
+        metadataKey: 'user',
+        metadataValue: '42',
+      },
+      2,
+      10,
+    );
     expect(body).toEqual({
       filter_group: {
         logic: 'AND',
@@ -115,10 +165,31 @@ describe('request logs', () => {
   });
 
   it('summarises a log and reads prompt blueprints', () => {
-    const s = summariseLog({ id: 3, engine: 'gpt-4o', provider_type: 'openai', request_start_time: 1700000000, request_end_time: 1700000001.5, tags: ['a'], price: 0.01, status: 'SUCCESS' });
-    expect(s).toMatchObject({ id: 3, model: 'gpt-4o', provider: 'openai', latencyMs: 1500, tags: ['a'], price: 0.01, status: 'SUCCESS' });
-    expect(messagesOf({ type: 'chat', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] })).toEqual([{ role: 'user', text: 'hi' }]);
-    expect(messagesOf({ type: 'completion', content: [{ type: 'text', text: 'done' }] })).toEqual([{ role: 'completion', text: 'done' }]);
+    const s = summariseLog({
+      id: 3,
+      engine: 'gpt-4o',
+      provider_type: 'openai',
+      request_start_time: 1700000000,
+      request_end_time: 1700000001.5,
+      tags: ['a'],
+      price: 0.01,
+      status: 'SUCCESS',
+    });
+    expect(s).toMatchObject({
+      id: 3,
+      model: 'gpt-4o',
+      provider: 'openai',
+      latencyMs: 1500,
+      tags: ['a'],
+      price: 0.01,
+      status: 'SUCCESS',
+    });
+    expect(messagesOf({ type: 'chat', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] })).toEqual(
+      [{ role: 'user', text: 'hi' }],
+    );
+    expect(messagesOf({ type: 'completion', content: [{ type: 'text', text: 'done' }] })).toEqual([
+      { role: 'completion', text: 'done' },
+    ]);
     expect(messagesOf(null)).toEqual([]);
   });
 });

@@ -2,7 +2,12 @@
 import { ApiError, authHeaders, errorFromResponse, queryString } from './api';
 
 /** GETs `path` and calls `onLine` with each JSON line as it arrives; aborting `signal` closes the stream (the server stops). */
-export async function streamNdjson(path: string, query: Record<string, string | number | undefined>, signal: AbortSignal, onLine: (line: Record<string, unknown>) => void): Promise<void> {
+export async function streamNdjson(
+  path: string,
+  query: Record<string, string | number | undefined>,
+  signal: AbortSignal,
+  onLine: (line: Record<string, unknown>) => void,
+): Promise<void> {
   let res: Response;
   try {
     res = await fetch(path + queryString(query), { headers: authHeaders(), signal });

@@ -14,7 +14,18 @@ export interface LogFilters {
   metadataValue: string;
 }
 
-export const emptyLogFilters = (): LogFilters => ({ q: '', status: '', model: '', provider: '', tag: '', promptName: '', after: '', before: '', metadataKey: '', metadataValue: '' });
+export const emptyLogFilters = (): LogFilters => ({
+  q: '',
+  status: '',
+  model: '',
+  provider: '',
+  tag: '',
+  promptName: '',
+  after: '',
+  before: '',
+  metadataKey: '',
+  metadataValue: '',
+});
 
 const utc = (local: string) => {
   const d = new Date(local.length === 16 ? `${local}:00Z` : `${local}Z`);
@@ -33,7 +44,13 @@ export function buildSearchBody(f: LogFilters, page: number, perPage: number): R
   const before = f.before ? utc(f.before) : undefined;
   if (after) filters.push({ field: 'request_start_time', operator: 'after', value: after });
   if (before) filters.push({ field: 'request_start_time', operator: 'before', value: before });
-  if (f.metadataKey.trim()) filters.push({ field: 'metadata', operator: 'key_equals', nested_key: f.metadataKey.trim(), value: f.metadataValue });
+  if (f.metadataKey.trim())
+    filters.push({
+      field: 'metadata',
+      operator: 'key_equals',
+      nested_key: f.metadataKey.trim(),
+      value: f.metadataValue,
+    });
   return {
     ...(filters.length ? { filter_group: { logic: 'AND', filters } } : {}),
     ...(f.q.trim() ? { q: f.q.trim() } : {}),
@@ -68,13 +85,16 @@ export interface LogSummary {
   promptName: string | null;
 }
 
-const numOrNull = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : null);
+const numOrNull = (v: unknown) =>
+  typeof v === 'number' ? v : typeof v === 'string' && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : null;
 
 export function summariseLog(raw: unknown): LogSummary {
   const o = (raw && typeof raw === 'object' ? raw : {}) as Obj;
   const start = timeOf(first(o, 'request_start_time', 'start_time', 'created_at'));
   const end = timeOf(first(o, 'request_end_time', 'end_time'));
-  const latency = numOrNull(first(o, 'latency_ms', 'latency')) ?? (start && end ? new Date(end).getTime() - new Date(start).getTime() : null);
+  const latency =
+    numOrNull(first(o, 'latency_ms', 'latency')) ??
+    (start && end ? new Date(end).getTime() - new Date(start).getTime() : null);
   const tags = first(o, 'tags');
   return {
     id: (first(o, 'id', 'pl_id', 'request_id') as number | string | undefined) ?? '?',
@@ -98,17 +118,24 @@ export interface Message {
 
 /** Messages of a prompt blueprint (`{type:"chat", messages}` or `{type:"completion", content}`), as role + text. */
 export function messagesOf(blueprint: unknown): Message[] {
-  if (!blueprint || typeof blueprint !== 'object') return typeof blueprint === 'string' ? [{ role: 'text', text: blueprint }] : [];
+  if (!blueprint || typeof blueprint !== 'object')
+    return typeof blueprint === 'string' ? [{ role: 'text', text: blueprint }] : [];
   const b = blueprint as Obj;
   const textOf = (content: unknown): string => {
     if (typeof content === 'string') return content;
-    if (Array.isArray(content)) return content.map((c) => (c && typeof c === 'object' ? String((c as Obj).text ?? JSON.stringify(c)) : String(c))).join('\n');
+    if (Array.isArray(content))
+      return content
+        .map((c) => (c && typeof c === 'object' ? String((c as Obj).text ?? JSON.stringify(c)) : String(c)))
+        .join('\n');
     return content === undefined || content === null ? '' : JSON.stringify(content, null, 2);
   };
   if (Array.isArray(b.messages)) {
     return b.messages.map((m) => {
       const mo = (m ?? {}) as Obj;
-      const calls = Array.isArray(mo.tool_calls) && mo.tool_calls.length ? `\n[tool calls] ${JSON.stringify(mo.tool_calls, null, 2)}` : '';
+      const calls =
+        Array.isArray(mo.tool_calls) && mo.tool_calls.length
+          ? `\n[tool calls] ${JSON.stringify(mo.tool_calls, null, 2)}`
+          : '';
       return { role: String(mo.role ?? 'message'), text: textOf(mo.content) + calls };
     });
   }
@@ -154,18 +181,23 @@ export function logFiltersFromQuery(search: string): { filters: LogFilters; page
 }
 
 /** How many filters are set (shown on the collapsed filter toggle). */
-export const activeFilterCount = (f: LogFilters): number => Object.entries(f).filter(([k, v]) => v !== '' && k !== 'metadataValue').length;
+export const activeFilterCount = (f: LogFilters): number =>
+  Object.entries(f).filter(([k, v]) => v !== '' && k !== 'metadataValue').length;
 
 /** One line of text for a table cell: whitespace collapsed, cut at `max` characters with an ellipsis. */
 export function previewText(text: unknown, max = 80): string {
-  const t = (typeof text === 'string' ? text : text === null || text === undefined ? '' : JSON.stringify(text)).replace(/\s+/g, ' ').trim();
+  const t = (typeof text === 'string' ? text : text === null || text === undefined ? '' : JSON.stringify(text))
+    .replace(/\s+/g, ' ')
+    .trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
 /** Scores of a log as "name value" pairs: `scores`, else the single `score` (named by score_name or "default"). */
 export function scoresOf(o: Record<string, unknown>): Array<[string, number]> {
   if (o.scores && typeof o.scores === 'object' && !Array.isArray(o.scores)) {
-    const entries = Object.entries(o.scores as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === 'number');
+    const entries = Object.entries(o.scores as Record<string, unknown>).filter(
+      (e): e is [string, number] => typeof e[1] === 'number',
+    );
     if (entries.length) return entries;
   }
   return typeof o.score === 'number' ? [[String(o.score_name ?? 'default'), o.score]] : [];

@@ -23,11 +23,17 @@ describe('routes', () => {
 
   it('reads compare picks from the query', () => {
     expect(parseRoute('/datasets/groups/4/compare', '?a=1&b=2')).toEqual({ name: 'compare', groupId: 4, a: 1, b: 2 });
-    expect(parseRoute('/datasets/groups/4/compare', '?a=x')).toEqual({ name: 'compare', groupId: 4, a: undefined, b: undefined });
+    expect(parseRoute('/datasets/groups/4/compare', '?a=x')).toEqual({
+      name: 'compare',
+      groupId: 4,
+      a: undefined,
+      b: undefined,
+    });
     expect(hrefOf({ name: 'compare', groupId: 4, a: 1, b: 2 })).toBe('/datasets/groups/4/compare?a=1&b=2');
   });
 
   it('sends unknown paths and bad ids to not found', () => {
-    for (const p of ['/nope', '/datasets/groups/0', '/datasets/groups/abc', '/requests/1/2', '/settings/other']) expect(parseRoute(p).name).toBe('notfound');
+    for (const p of ['/nope', '/datasets/groups/0', '/datasets/groups/abc', '/requests/1/2', '/settings/other'])
+      expect(parseRoute(p).name).toBe('notfound');
   });
 });

@@ -30,7 +30,8 @@ export function parseRoute(pathname: string, search = ''): Route {
     const id = positive(c);
     if (b === 'groups' && id && parts.length === 3) return { name: 'group', id };
     if (b === 'groups' && id && d === 'build' && parts.length === 4) return { name: 'build', groupId: id };
-    if (b === 'groups' && id && d === 'compare' && parts.length === 4) return { name: 'compare', groupId: id, a: positive(params.get('a')), b: positive(params.get('b')) };
+    if (b === 'groups' && id && d === 'compare' && parts.length === 4)
+      return { name: 'compare', groupId: id, a: positive(params.get('a')), b: positive(params.get('b')) };
     if (b === 'versions' && id && parts.length === 3) return { name: 'rows', id };
   }
   if (a === 'requests') {
@@ -40,7 +41,8 @@ export function parseRoute(pathname: string, search = ''): Route {
   }
   if (a === 'settings') {
     if (parts.length === 1) return { name: 'settings', tab: 'api-keys' };
-    if ((b === 'api-keys' || b === 'webhooks' || b === 'users') && parts.length === 2) return { name: 'settings', tab: b };
+    if ((b === 'api-keys' || b === 'webhooks' || b === 'users') && parts.length === 2)
+      return { name: 'settings', tab: b };
   }
   return { name: 'notfound', path: pathname };
 }
@@ -122,5 +124,6 @@ export function withQuery(search: string, updates: Record<string, string | numbe
  */
 export function replaceQuery(updates: Record<string, string | number | null | undefined>): void {
   const next = window.location.pathname + withQuery(window.location.search, updates) + window.location.hash;
-  if (next !== window.location.pathname + window.location.search + window.location.hash) window.history.replaceState(window.history.state, '', next);
+  if (next !== window.location.pathname + window.location.search + window.location.hash)
+    window.history.replaceState(window.history.state, '', next);
 }

@@ -10,11 +10,19 @@ export const MAX_CACHED_PAGES = 60;
 export const pageOf = (rowIndex: number, pageSize = PAGE_SIZE) => Math.floor(rowIndex / pageSize);
 
 /** Pages covering rows [first, last] (absolute indexes) that are neither loaded nor being fetched. */
-export function pagesToFetch(first: number, last: number, total: number, loaded: ReadonlySet<number> | ReadonlyMap<number, unknown>, inflight: ReadonlySet<number>, pageSize = PAGE_SIZE): number[] {
+export function pagesToFetch(
+  first: number,
+  last: number,
+  total: number,
+  loaded: ReadonlySet<number> | ReadonlyMap<number, unknown>,
+  inflight: ReadonlySet<number>,
+  pageSize = PAGE_SIZE,
+): number[] {
   if (total <= 0 || last < first) return [];
   const lastPage = pageOf(Math.min(last, total - 1), pageSize);
   const out: number[] = [];
-  for (let p = pageOf(Math.max(0, first), pageSize); p <= lastPage; p++) if (!loaded.has(p) && !inflight.has(p)) out.push(p);
+  for (let p = pageOf(Math.max(0, first), pageSize); p <= lastPage; p++)
+    if (!loaded.has(p) && !inflight.has(p)) out.push(p);
   return out;
 }
 
@@ -43,7 +51,14 @@ export function windowFor(target: number, total: number, size = WINDOW_ROWS): { 
 }
 
 /** New column widths after dragging (or arrow-keying) one column's edge, clamped to [min, max]. */
-export function resizeColumn(widths: Record<string, number>, column: string, delta: number, min = 60, max = 1200, fallback = 180): Record<string, number> {
+export function resizeColumn(
+  widths: Record<string, number>,
+  column: string,
+  delta: number,
+  min = 60,
+  max = 1200,
+  fallback = 180,
+): Record<string, number> {
   const current = widths[column] ?? fallback;
   return { ...widths, [column]: Math.min(max, Math.max(min, Math.round(current + delta))) };
 }

@@ -8,7 +8,11 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
-export function useApi<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[], opts: { pollMs?: number; pollWhile?: (data: T) => boolean } = {}): Loaded<T> {
+export function useApi<T>(
+  load: (signal: AbortSignal) => Promise<T>,
+  deps: unknown[],
+  opts: { pollMs?: number; pollWhile?: (data: T) => boolean } = {},
+): Loaded<T> {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(true);

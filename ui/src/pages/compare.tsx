@@ -14,7 +14,9 @@ function ChangeRow({ change, columns }: { change: RowChange; columns: string[] }
   const changed = new Set(change.changedColumns);
   return (
     <tr className={`diff-${change.kind}`}>
-      <td className="diff-kind">{change.kind === 'added' ? '+ added' : change.kind === 'removed' ? '− removed' : '~ changed'}</td>
+      <td className="diff-kind">
+        {change.kind === 'added' ? '+ added' : change.kind === 'removed' ? '− removed' : '~ changed'}
+      </td>
       {columns.map((c) => {
         const before = change.before?.[c];
         const after = change.after?.[c];
@@ -32,7 +34,17 @@ function ChangeRow({ change, columns }: { change: RowChange; columns: string[] }
 }
 
 /** One of the two version selects; its accessible name is "<label> version". */
-function VersionPicker({ label, versions, value, onPick }: { label: string; versions: Dataset[]; value?: number; onPick: (id: number) => void }) {
+function VersionPicker({
+  label,
+  versions,
+  value,
+  onPick,
+}: {
+  label: string;
+  versions: Dataset[];
+  value?: number;
+  onPick: (id: number) => void;
+}) {
   return (
     <label>
       {label}
@@ -68,7 +80,11 @@ interface KeyRun {
 }
 
 /** Streams the progress of a key diff; `cancel` closes the stream, which stops the work on the server too. */
-function useKeyRun(otherId: number | undefined, baseId: number | undefined, key: string): { run: KeyRun | null; cancel: () => void; restart: () => void } {
+function useKeyRun(
+  otherId: number | undefined,
+  baseId: number | undefined,
+  key: string,
+): { run: KeyRun | null; cancel: () => void; restart: () => void } {
   const [run, setRun] = useState<KeyRun | null>(null);
   const [tick, setTick] = useState(0);
   const ctl = useRef<AbortController | null>(null);
@@ -82,9 +98,20 @@ function useKeyRun(otherId: number | undefined, baseId: number | undefined, key:
     setRun({ phase: 'running', compared: 0, total: 0, counts: null });
     streamNdjson(`/api/public/v2/datasets/${otherId}/diff/progress`, { against: baseId, key }, c.signal, (line) => {
       if (line.type === 'error') throw Object.assign(new Error(String(line.error)), { status: line.status });
-      setRun({ phase: line.type === 'done' ? 'done' : 'running', compared: Number(line.compared), total: Number(line.total), counts: line.counts as Counts });
+      setRun({
+        phase: line.type === 'done' ? 'done' : 'running',
+        compared: Number(line.compared),
+        total: Number(line.total),
+        counts: line.counts as Counts,
+      });
     })
-      .then(() => setRun((r) => (r && r.phase !== 'done' ? { ...r, phase: 'error', error: new Error('the comparison stopped before it finished; try again') } : r)))
+      .then(() =>
+        setRun((r) =>
+          r && r.phase !== 'done'
+            ? { ...r, phase: 'error', error: new Error('the comparison stopped before it finished; try again') }
+            : r,
+        ),
+      )
       .catch((e: unknown) => {
         if (c.signal.aborted) return;
         setRun((r) => ({ compared: 0, total: 0, counts: null, ...r, phase: 'error', error: e }));
@@ -99,8 +126,16 @@ function useKeyRun(otherId: number | undefined, baseId: number | undefined, key:
 }
 
 export function ComparePage({ groupId, a, b }: { groupId: number; a?: number; b?: number }) {
-  const group = useApi((signal) => api<{ dataset_group: DatasetGroup; datasets: Dataset[] }>('GET', `/api/public/v2/dataset-groups/${groupId}`, { signal }), [groupId]);
-  const versions = (group.data?.datasets ?? []).filter((d) => d.version_number > 0 && d.status === 'ready').sort((x, y) => x.version_number - y.version_number);
+  const group = useApi(
+    (signal) =>
+      api<{ dataset_group: DatasetGroup; datasets: Dataset[] }>('GET', `/api/public/v2/dataset-groups/${groupId}`, {
+        signal,
+      }),
+    [groupId],
+  );
+  const versions = (group.data?.datasets ?? [])
+    .filter((d) => d.version_number > 0 && d.status === 'ready')
+    .sort((x, y) => x.version_number - y.version_number);
   // Defaults: the two newest versions, older as the base.
   const base = versions.find((v) => v.id === a) ?? versions[versions.length - 2];
   const other = versions.find((v) => v.id === b) ?? versions[versions.length - 1];
@@ -123,7 +158,16 @@ export function ComparePage({ groupId, a, b }: { groupId: number; a?: number; b?
   const diff = useApi(
     async (signal) =>
       ready && (!key || keyDone)
-        ? api<unknown>('GET', `/api/public/v2/datasets/${other.id}/diff`, { query: { against: base.id, key: key || undefined, only: show === 'all' ? undefined : show, page, per_page: PER_PAGE }, signal })
+        ? api<unknown>('GET', `/api/public/v2/datasets/${other.id}/diff`, {
+            query: {
+              against: base.id,
+              key: key || undefined,
+              only: show === 'all' ? undefined : show,
+              page,
+              per_page: PER_PAGE,
+            },
+            signal,
+          })
         : null,
     [ready ? base.id : 0, ready ? other.id : 0, key, keyDone, show, page],
   );
@@ -132,7 +176,12 @@ export function ComparePage({ groupId, a, b }: { groupId: number; a?: number; b?
   if (!group.data) return <ErrorNote error={group.error} onRetry={group.reload} />;
   const g = group.data.dataset_group;
   const go = (next: { a?: number; b?: number; key?: string; show?: Show }) => {
-    const [path, search = ''] = hrefOf({ name: 'compare', groupId, a: next.a ?? base?.id, b: next.b ?? other?.id }).split('?');
+    const [path, search = ''] = hrefOf({
+      name: 'compare',
+      groupId,
+      a: next.a ?? base?.id,
+      b: next.b ?? other?.id,
+    }).split('?');
     const k = next.key ?? key;
     const sh = next.show ?? show;
     navigate(path + withQuery(search, { key: k || null, show: sh === 'all' ? null : sh }), { replace: true });
@@ -141,7 +190,11 @@ export function ComparePage({ groupId, a, b }: { groupId: number; a?: number; b?
   const d = diff.data ? normaliseDiff(diff.data, base?.column_names ?? [], other?.column_names ?? []) : null;
   const all = [...new Set([...(other?.column_names ?? []), ...(base?.column_names ?? [])])];
   const columns = key ? [key, ...all.filter((c) => c !== key)] : all;
-  const counts: Counts | null = key ? (run?.counts ?? null) : d ? { ...d.counts, unchanged: d.counts.unchanged ?? 0 } : null;
+  const counts: Counts | null = key
+    ? (run?.counts ?? null)
+    : d
+      ? { ...d.counts, unchanged: d.counts.unchanged ?? 0 }
+      : null;
   const running = key && run?.phase === 'running';
 
   return (
@@ -154,7 +207,9 @@ export function ComparePage({ groupId, a, b }: { groupId: number; a?: number; b?
         title="Compare versions"
       />
       {versions.length < 2 ? (
-        <Empty title="Two published versions are needed to compare.">This group has {versions.length === 1 ? 'one' : 'no'} ready version.</Empty>
+        <Empty title="Two published versions are needed to compare.">
+          This group has {versions.length === 1 ? 'one' : 'no'} ready version.
+        </Empty>
       ) : (
         <>
           <div className="toolbar compare-pickers">
@@ -163,7 +218,12 @@ export function ComparePage({ groupId, a, b }: { groupId: number; a?: number; b?
             <VersionPicker label="Compared" versions={versions} value={other?.id} onPick={(id) => go({ b: id })} />
             <label>
               Match rows by
-              <select value={key} onChange={(e) => go({ key: e.target.value })} aria-label="Match rows by" data-testid="key-picker">
+              <select
+                value={key}
+                onChange={(e) => go({ key: e.target.value })}
+                aria-label="Match rows by"
+                data-testid="key-picker"
+              >
                 <option value="">row identity / content (automatic)</option>
                 {shared.map((c) => (
                   <option key={c} value={c}>
@@ -190,7 +250,8 @@ export function ComparePage({ groupId, a, b }: { groupId: number; a?: number; b?
               {run.phase === 'cancelled' ? (
                 <>
                   <span role="status">
-                    Cancelled after {formatCount(run.compared)} of {formatCount(run.total)} rows; the counts below are partial.
+                    Cancelled after {formatCount(run.compared)} of {formatCount(run.total)} rows; the counts below are
+                    partial.
                   </span>
                   <button type="button" className="secondary small" onClick={restart}>
                     Compare again
@@ -209,16 +270,28 @@ export function ComparePage({ groupId, a, b }: { groupId: number; a?: number; b?
               <span className="pill diff-changed">~{formatCount(counts.changed)} changed</span>
               <span className="pill">{formatCount(counts.unchanged)} unchanged</span>
               {running ? <span className="pill">so far</span> : null}
-              {d?.columnsAdded.length ? <span className="pill diff-added">columns added: {d.columnsAdded.join(', ')}</span> : null}
-              {d?.columnsRemoved.length ? <span className="pill diff-removed">columns removed: {d.columnsRemoved.join(', ')}</span> : null}
-              {d && !d.columnsAdded.length && !d.columnsRemoved.length ? <span className="pill">same columns</span> : null}
+              {d?.columnsAdded.length ? (
+                <span className="pill diff-added">columns added: {d.columnsAdded.join(', ')}</span>
+              ) : null}
+              {d?.columnsRemoved.length ? (
+                <span className="pill diff-removed">columns removed: {d.columnsRemoved.join(', ')}</span>
+              ) : null}
+              {d && !d.columnsAdded.length && !d.columnsRemoved.length ? (
+                <span className="pill">same columns</span>
+              ) : null}
             </div>
           ) : null}
           {ready && d ? (
             <>
               <div className="segmented compare-filter" role="group" aria-label="Show rows">
                 {SHOWS.map((s) => (
-                  <button key={s} type="button" className={s === show ? 'active' : undefined} aria-pressed={s === show} onClick={() => go({ show: s })}>
+                  <button
+                    key={s}
+                    type="button"
+                    className={s === show ? 'active' : undefined}
+                    aria-pressed={s === show}
+                    onClick={() => go({ show: s })}
+                  >
                     {s === 'all' ? 'All' : s === 'added' ? 'Added' : s === 'removed' ? 'Removed' : 'Changed'}
                     {s !== 'all' && counts ? ` (${formatCount(counts[s])})` : ''}
                   </button>
@@ -226,7 +299,15 @@ export function ComparePage({ groupId, a, b }: { groupId: number; a?: number; b?
               </div>
               {key && diff.loading ? <Loading what="Loading rows" /> : null}
               {d.rows.length === 0 ? (
-                <Empty title={counts && counts.added + counts.removed + counts.changed === 0 ? 'The two versions have the same rows.' : show === 'all' ? 'No row detail returned.' : `No ${show} rows.`} />
+                <Empty
+                  title={
+                    counts && counts.added + counts.removed + counts.changed === 0
+                      ? 'The two versions have the same rows.'
+                      : show === 'all'
+                        ? 'No row detail returned.'
+                        : `No ${show} rows.`
+                  }
+                />
               ) : (
                 <div className="table-wrap" tabIndex={0} aria-label="Row changes">
                   <table className="table diff-table">
@@ -234,7 +315,18 @@ export function ComparePage({ groupId, a, b }: { groupId: number; a?: number; b?
                       <tr>
                         <th>Change</th>
                         {columns.map((c) => (
-                          <th key={c} className={c === key ? 'diff-key' : d.columnsAdded.includes(c) ? 'diff-added' : d.columnsRemoved.includes(c) ? 'diff-removed' : undefined}>
+                          <th
+                            key={c}
+                            className={
+                              c === key
+                                ? 'diff-key'
+                                : d.columnsAdded.includes(c)
+                                  ? 'diff-added'
+                                  : d.columnsRemoved.includes(c)
+                                    ? 'diff-removed'
+                                    : undefined
+                            }
+                          >
                             {c}
                             {c === key ? ' (key)' : ''}
                           </th>
@@ -249,13 +341,23 @@ export function ComparePage({ groupId, a, b }: { groupId: number; a?: number; b?
                   </table>
                   {d.pages !== null && d.pages > 1 ? (
                     <div className="pager">
-                      <button type="button" className="secondary small" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>
+                      <button
+                        type="button"
+                        className="secondary small"
+                        disabled={page <= 1}
+                        onClick={() => setPage((p) => p - 1)}
+                      >
                         ← Previous
                       </button>
                       <span className="muted">
                         Page {page} of {d.pages} (up to {PER_PAGE} rows {show === 'all' ? 'of each kind ' : ''}per page)
                       </span>
-                      <button type="button" className="secondary small" disabled={page >= d.pages} onClick={() => setPage((p) => p + 1)}>
+                      <button
+                        type="button"
+                        className="secondary small"
+                        disabled={page >= d.pages}
+                        onClick={() => setPage((p) => p + 1)}
+                      >
                         Next →
                       </button>
                     </div>

@@ -8,6 +8,7 @@ import { navigate, queryParam, replaceQuery } from '../lib/router';
 import type { Dataset, DatasetGroup } from '../lib/types';
 import { useApi } from '../lib/use-api';
 import { Empty, ErrorNote, Link, Loading, PageHeader, StatusBadge, errorMessage } from '../components/common';
+import { handler } from '../lib/event-handler';
 
 interface ListData {
   groups: DatasetGroup[];
@@ -21,11 +22,19 @@ const GROUPS_PER_PAGE = 50;
 
 /** The latest version of each listed group: one request for the recent versions, then one per group it missed. */
 async function latestOf(groups: DatasetGroup[], q: string, signal: AbortSignal): Promise<Map<number, Dataset>> {
-  const recent = await api<{ datasets: Dataset[] }>('GET', '/api/public/v2/datasets', { query: { name: q, per_page: 100, include_failed: 'true', sort_by: 'updated_at' }, signal });
+  const recent = await api<{ datasets: Dataset[] }>('GET', '/api/public/v2/datasets', {
+    query: { name: q, per_page: 100, include_failed: 'true', sort_by: 'updated_at' },
+    signal,
+  });
   const found = latestVersionByGroup(recent.datasets);
   const missing = groups.filter((g) => !found.has(g.id));
   const more = await Promise.all(
-    missing.map((g) => api<{ datasets: Dataset[] }>('GET', '/api/public/v2/datasets', { query: { dataset_group_id: g.id, per_page: 20, include_failed: 'true', sort_by: 'updated_at' }, signal })),
+    missing.map((g) =>
+      api<{ datasets: Dataset[] }>('GET', '/api/public/v2/datasets', {
+        query: { dataset_group_id: g.id, per_page: 20, include_failed: 'true', sort_by: 'updated_at' },
+        signal,
+      }),
+    ),
   );
   for (const [id, d] of latestVersionByGroup(more.flatMap((m) => m.datasets))) found.set(id, d);
   return found;
@@ -34,7 +43,13 @@ async function latestOf(groups: DatasetGroup[], q: string, signal: AbortSignal):
 function FolderIcon() {
   return (
     <svg className="folder-icon" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
-      <path d="M1.5 3.5h4l1.5 1.5h7.5v8h-13z" fill="currentColor" opacity="0.35" stroke="currentColor" strokeWidth="1" />
+      <path
+        d="M1.5 3.5h4l1.5 1.5h7.5v8h-13z"
+        fill="currentColor"
+        opacity="0.35"
+        stroke="currentColor"
+        strokeWidth="1"
+      />
     </svg>
   );
 }
@@ -56,13 +71,15 @@ function CreateGroupForm({ onCreated }: { onCreated: (g: DatasetGroup) => void }
     <form
       className="inline-form panel"
       aria-label="Create a dataset group"
-      onSubmit={async (e) => {
+      onSubmit={handler(async (e) => {
         e.preventDefault();
         if (!name.trim()) return;
         setBusy(true);
         setError(null);
         try {
-          const res = await api<{ dataset_group: DatasetGroup }>('POST', '/api/public/v2/dataset-groups', { body: { name: name.trim() } });
+          const res = await api<{ dataset_group: DatasetGroup }>('POST', '/api/public/v2/dataset-groups', {
+            body: { name: name.trim() },
+          });
           setName('');
           onCreated(res.dataset_group);
         } catch (err) {
@@ -70,11 +87,17 @@ function CreateGroupForm({ onCreated }: { onCreated: (g: DatasetGroup) => void }
         } finally {
           setBusy(false);
         }
-      }}
+      })}
     >
       <label className="grow">
         New dataset group
-        <input name="group-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. support/refund-questions" maxLength={255} />
+        <input
+          name="group-name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="e.g. support/refund-questions"
+          maxLength={255}
+        />
       </label>
       <button type="submit" disabled={busy || !name.trim()}>
         {busy ? 'Creating…' : 'Create group'}
@@ -102,7 +125,11 @@ export function DatasetsPage() {
   useEffect(() => replaceQuery({ q: q || null, page: page > 1 ? page : null }), [q, page]);
   const list = useApi<ListData>(
     async (signal) => {
-      const groups = await api<{ dataset_groups: DatasetGroup[]; total: number; pages: number }>('GET', '/api/public/v2/dataset-groups', { query: { name: q, per_page: GROUPS_PER_PAGE, page }, signal });
+      const groups = await api<{ dataset_groups: DatasetGroup[]; total: number; pages: number }>(
+        'GET',
+        '/api/public/v2/dataset-groups',
+        { query: { name: q, per_page: GROUPS_PER_PAGE, page }, signal },
+      );
       const latest = await latestOf(groups.dataset_groups, q, signal);
       return { groups: groups.dataset_groups, totalGroups: groups.total, pages: groups.pages, latest };
     },
@@ -119,7 +146,13 @@ export function DatasetsPage() {
       <div className="toolbar">
         <label className="search">
           <span className="visually-hidden">Search dataset groups</span>
-          <input type="search" placeholder="Search by name…" value={search} onChange={(e) => setSearch(e.target.value)} aria-label="Search dataset groups" />
+          <input
+            type="search"
+            placeholder="Search by name…"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            aria-label="Search dataset groups"
+          />
         </label>
         {list.data ? (
           <span className="muted">
@@ -131,17 +164,23 @@ export function DatasetsPage() {
       {list.error ? <ErrorNote error={list.error} onRetry={list.reload} /> : null}
       {list.loading ? <Loading what="Loading datasets" /> : null}
       {list.data && list.data.groups.length === 0 ? (
-        <Empty title={q ? `No dataset group matches “${q}”.` : 'No datasets yet.'}>{q ? 'Try another search.' : 'Create a group above, then upload a file or build a version from request logs.'}</Empty>
+        <Empty title={q ? `No dataset group matches “${q}”.` : 'No datasets yet.'}>
+          {q ? 'Try another search.' : 'Create a group above, then upload a file or build a version from request logs.'}
+        </Empty>
       ) : null}
       {folders.map((f) => (
         <section key={f.folder || '(none)'} className="folder">
-          {folders.length > 1 || f.folder ? <h2 className="folder-title">{f.folder ? (
+          {folders.length > 1 || f.folder ? (
+            <h2 className="folder-title">
+              {f.folder ? (
                 <>
                   <FolderIcon /> {f.folder}
                 </>
               ) : (
                 'No folder'
-              )}</h2> : null}
+              )}
+            </h2>
+          ) : null}
           <div className="table-wrap">
             <table className="table groups-table">
               {/* The same column widths in every folder's table, so the columns line up down the page. */}
@@ -164,13 +203,22 @@ export function DatasetsPage() {
               <tbody>
                 {f.groups.map((g) => {
                   const v = list.data!.latest.get(g.id);
-                  const shortName = f.folder && g.name.startsWith(`${f.folder}/`) ? g.name.slice(f.folder.length + 1) : g.name;
+                  const shortName =
+                    f.folder && g.name.startsWith(`${f.folder}/`) ? g.name.slice(f.folder.length + 1) : g.name;
                   return (
                     <tr key={g.id}>
                       <td>
                         <Link to={`/datasets/groups/${g.id}`}>{shortName}</Link>
                       </td>
-                      <td>{v ? (v.version_number > 0 ? versionLabel(v.version_number) : v.status === 'processing' ? 'new version' : 'no versions yet') : '—'}</td>
+                      <td>
+                        {v
+                          ? v.version_number > 0
+                            ? versionLabel(v.version_number)
+                            : v.status === 'processing'
+                              ? 'new version'
+                              : 'no versions yet'
+                          : '—'}
+                      </td>
                       <td>{v ? <StatusBadge status={v.status} /> : '—'}</td>
                       <td className="num">{v && v.version_number > 0 ? formatCount(v.row_count) : '—'}</td>
                       <td>{formatDate(v?.updated_at ?? g.updated_at ?? g.created_at)}</td>
@@ -190,7 +238,12 @@ export function DatasetsPage() {
           <span className="muted">
             Page {page} of {list.data.pages}
           </span>
-          <button type="button" className="secondary small" disabled={page >= list.data.pages} onClick={() => setPage((p) => p + 1)}>
+          <button
+            type="button"
+            className="secondary small"
+            disabled={page >= list.data.pages}
+            onClick={() => setPage((p) => p + 1)}
+          >
             Next →
           </button>
         </nav>

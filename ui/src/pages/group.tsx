@@ -10,6 +10,7 @@ import { Empty, ErrorNote, Link, Loading, PageHeader, StatusBadge, errorMessage 
 import { UploadPanel } from '../components/upload-panel';
 import { NewDraftButtons } from '../components/draft-actions';
 import { draftOf, isBlankDraft } from '../lib/draft-edit';
+import { handler } from '../lib/event-handler';
 
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'json', 'parquet'] as const;
 
@@ -22,7 +23,9 @@ async function download(dataset: Dataset, format: (typeof EXPORT_FORMATS)[number
   const name = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
-  a.download = name ? decodeURIComponent(name) : `${dataset.dataset_group.name.replace(/[^\w.-]+/g, '_')}-v${dataset.version_number}.${format}`;
+  a.download = name
+    ? decodeURIComponent(name)
+    : `${dataset.dataset_group.name.replace(/[^\w.-]+/g, '_')}-v${dataset.version_number}.${format}`;
   document.body.appendChild(a);
   a.click();
   a.remove();
@@ -40,16 +43,20 @@ function ExportButtons({ dataset, onError }: { dataset: Dataset; onError: (messa
           className="secondary small"
           disabled={busy !== null}
           title={`Download ${versionLabel(dataset.version_number)} as ${f.toUpperCase()}`}
-          onClick={async () => {
+          onClick={handler(async () => {
             setBusy(f);
             try {
               await download(dataset, f);
             } catch (e) {
-              onError(e instanceof ApiError && e.notAvailable ? 'Export is not available on this server yet.' : `Export as ${f} failed: ${errorMessage(e)}`);
+              onError(
+                e instanceof ApiError && e.notAvailable
+                  ? 'Export is not available on this server yet.'
+                  : `Export as ${f} failed: ${errorMessage(e)}`,
+              );
             } finally {
               setBusy(null);
             }
-          }}
+          })}
         >
           {busy === f ? '…' : f.toUpperCase()}
         </button>
@@ -76,7 +83,10 @@ function FilterParams({ params }: { params: Record<string, unknown> }) {
 export function GroupPage({ id }: { id: number }) {
   const [notice, setNotice] = useState<string | null>(null);
   const group = useApi(
-    (signal) => api<{ dataset_group: DatasetGroup; datasets: Dataset[] }>('GET', `/api/public/v2/dataset-groups/${id}`, { signal }),
+    (signal) =>
+      api<{ dataset_group: DatasetGroup; datasets: Dataset[] }>('GET', `/api/public/v2/dataset-groups/${id}`, {
+        signal,
+      }),
     [id],
     { pollMs: 1000, pollWhile: (d) => d.datasets.some((v) => v.status === 'processing') },
   );
@@ -84,13 +94,21 @@ export function GroupPage({ id }: { id: number }) {
   if (group.loading) return <Loading what="Loading dataset group" />;
   if (group.error && !group.data) return <ErrorNote error={group.error} onRetry={group.reload} />;
   const { dataset_group: g, datasets } = group.data!;
-  const versions = [...datasets].filter((d) => !(d.version_number < 0 && d.status === 'draft' && d.row_count === 0 && !d.filter_params)).sort((a, b) => (b.version_number > 0 ? b.version_number : 1e9 + b.id) - (a.version_number > 0 ? a.version_number : 1e9 + a.id));
+  const versions = [...datasets]
+    .filter((d) => !(d.version_number < 0 && d.status === 'draft' && d.row_count === 0 && !d.filter_params))
+    .sort(
+      (a, b) =>
+        (b.version_number > 0 ? b.version_number : 1e9 + b.id) - (a.version_number > 0 ? a.version_number : 1e9 + a.id),
+    );
   const published = datasets.filter((d) => d.version_number > 0 && d.status === 'ready');
   const draft = draftOf(datasets);
   const latest = [...published].sort((a, b) => b.version_number - a.version_number)[0];
 
   const remove = async (what: 'group' | Dataset) => {
-    const label = what === 'group' ? `the dataset group “${g.name}” and all its versions` : `${versionLabel(what.version_number)} of “${g.name}”`;
+    const label =
+      what === 'group'
+        ? `the dataset group “${g.name}” and all its versions`
+        : `${versionLabel(what.version_number)} of “${g.name}”`;
     if (!window.confirm(`Delete ${label}?`)) return;
     try {
       if (what === 'group') {
@@ -124,7 +142,11 @@ export function GroupPage({ id }: { id: number }) {
             <Link className="button secondary" to={`/datasets/groups/${g.id}/build`}>
               Build from request logs
             </Link>
-            <Link className="button secondary" to={`/datasets/groups/${g.id}/compare`} aria-disabled={published.length < 2}>
+            <Link
+              className="button secondary"
+              to={`/datasets/groups/${g.id}/compare`}
+              aria-disabled={published.length < 2}
+            >
               Compare versions
             </Link>
             <button type="button" className="danger" onClick={() => void remove('group')}>
@@ -165,7 +187,11 @@ export function GroupPage({ id }: { id: number }) {
                 {versions.map((v) => (
                   <tr key={v.id} data-version={v.version_number}>
                     <td>
-                      {v.status === 'ready' || v.status === 'draft' ? <Link to={`/datasets/versions/${v.id}`}>{versionLabel(v.version_number)}</Link> : versionLabel(v.version_number)}
+                      {v.status === 'ready' || v.status === 'draft' ? (
+                        <Link to={`/datasets/versions/${v.id}`}>{versionLabel(v.version_number)}</Link>
+                      ) : (
+                        versionLabel(v.version_number)
+                      )}
                     </td>
                     <td>
                       <StatusBadge status={v.status} />
@@ -193,7 +219,12 @@ export function GroupPage({ id }: { id: number }) {
                       ) : null}
                       {v.status === 'ready' ? <ExportButtons dataset={v} onError={setNotice} /> : null}
                       {v.status !== 'processing' ? (
-                        <button type="button" className="danger small" onClick={() => void remove(v)} aria-label={`Delete ${versionLabel(v.version_number)}`}>
+                        <button
+                          type="button"
+                          className="danger small"
+                          onClick={() => void remove(v)}
+                          aria-label={`Delete ${versionLabel(v.version_number)}`}
+                        >
                           Delete
                         </button>
                       ) : null}

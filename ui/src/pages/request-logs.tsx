@@ -23,6 +23,7 @@ import type { DatasetGroup } from '../lib/types';
 import { useApi } from '../lib/use-api';
 import { ChatMessages } from '../components/chat-messages';
 import { Empty, ErrorNote, Link, Loading, PageHeader, StatusBadge, errorMessage } from '../components/common';
+import { handler } from '../lib/event-handler';
 
 const PER_PAGE = 25;
 
@@ -42,7 +43,11 @@ function toolCallPreview(output: unknown): string {
 }
 
 /** Existing values for a filter input (debounced); [] when the server has no suggestions API. */
-function useSuggestions(field: string | undefined, prefix: string, metadataKey: string): { values: string[]; loaded: boolean } {
+function useSuggestions(
+  field: string | undefined,
+  prefix: string,
+  metadataKey: string,
+): { values: string[]; loaded: boolean } {
   // `for` is the prefix the values answer, so a stale answer never judges newer text.
   const [state, setState] = useState<{ values: string[]; for: string | null }>({ values: [], for: null });
   useEffect(() => {
@@ -52,7 +57,15 @@ function useSuggestions(field: string | undefined, prefix: string, metadataKey: 
     }
     const ctl = new AbortController();
     const t = setTimeout(() => {
-      api<{ values: string[] }>('GET', '/api/public/v2/requests/suggestions', { query: { field, prefix: prefix.trim(), metadata_key: field === 'metadata_values' ? metadataKey.trim() : undefined, limit: 20 }, signal: ctl.signal })
+      api<{ values: string[] }>('GET', '/api/public/v2/requests/suggestions', {
+        query: {
+          field,
+          prefix: prefix.trim(),
+          metadata_key: field === 'metadata_values' ? metadataKey.trim() : undefined,
+          limit: 20,
+        },
+        signal: ctl.signal,
+      })
         .then((r) => setState({ values: r.values, for: `${field}\u0000${metadataKey}\u0000${prefix}` }))
         .catch(() => !ctl.signal.aborted && setState({ values: [], for: null }));
     }, 200);
@@ -65,7 +78,19 @@ function useSuggestions(field: string | undefined, prefix: string, metadataKey: 
 }
 
 /** A filter input offering the values that exist, and saying so when what is typed matches none (a typo). */
-function SuggestInput({ name, label, value, onChange, metadataKey = '' }: { name: keyof LogFilters; label: string; value: string; onChange: (v: string) => void; metadataKey?: string }) {
+function SuggestInput({
+  name,
+  label,
+  value,
+  onChange,
+  metadataKey = '',
+}: {
+  name: keyof LogFilters;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  metadataKey?: string;
+}) {
   const field = SUGGESTION_FIELD_OF[name];
   const { values, loaded } = useSuggestions(field, value, metadataKey);
   const listId = `suggest-${name}`;
@@ -74,7 +99,13 @@ function SuggestInput({ name, label, value, onChange, metadataKey = '' }: { name
     <div className="suggest-field">
       <label>
         {label}
-        <input list={listId} value={value} onChange={(e) => onChange(e.target.value)} autoComplete="off" aria-describedby={unknown ? `${listId}-note` : undefined} />
+        <input
+          list={listId}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          autoComplete="off"
+          aria-describedby={unknown ? `${listId}-note` : undefined}
+        />
       </label>
       <datalist id={listId}>
         {values.map((v) => (
@@ -83,7 +114,12 @@ function SuggestInput({ name, label, value, onChange, metadataKey = '' }: { name
       </datalist>
       {unknown ? (
         <span id={`${listId}-note`} className="field-warning" role="status">
-          {values.length ? `No log has exactly “${value.trim()}”; did you mean ${values.slice(0, 3).map((v) => `“${v}”`).join(', ')}?` : `No log has “${value.trim()}”.`}
+          {values.length
+            ? `No log has exactly “${value.trim()}”; did you mean ${values
+                .slice(0, 3)
+                .map((v) => `“${v}”`)
+                .join(', ')}?`
+            : `No log has “${value.trim()}”.`}
         </span>
       ) : null}
     </div>
@@ -91,7 +127,15 @@ function SuggestInput({ name, label, value, onChange, metadataKey = '' }: { name
 }
 
 /** The star toggle of one log (POST / DELETE /requests/{id}/star). */
-function StarButton({ id, starred, onChange }: { id: number | string; starred: boolean; onChange?: (starred: boolean) => void }) {
+function StarButton({
+  id,
+  starred,
+  onChange,
+}: {
+  id: number | string;
+  starred: boolean;
+  onChange?: (starred: boolean) => void;
+}) {
   const [on, setOn] = useState(starred);
   const [busy, setBusy] = useState(false);
   useEffect(() => setOn(starred), [starred]);
@@ -103,11 +147,14 @@ function StarButton({ id, starred, onChange }: { id: number | string; starred: b
       aria-label={`Star request ${String(id)}`}
       title={on ? 'Starred (click to unstar)' : 'Star this log'}
       disabled={busy}
-      onClick={async (e) => {
+      onClick={handler(async (e) => {
         e.stopPropagation();
         setBusy(true);
         try {
-          const res = await api<{ request: { is_starred: boolean } }>(on ? 'DELETE' : 'POST', `/api/public/v2/requests/${id}/star`);
+          const res = await api<{ request: { is_starred: boolean } }>(
+            on ? 'DELETE' : 'POST',
+            `/api/public/v2/requests/${id}/star`,
+          );
           setOn(res.request.is_starred);
           onChange?.(res.request.is_starred);
         } catch (err) {
@@ -115,7 +162,7 @@ function StarButton({ id, starred, onChange }: { id: number | string; starred: b
         } finally {
           setBusy(false);
         }
-      }}
+      })}
       onKeyDown={(e) => e.stopPropagation()}
     >
       {on ? '★' : '☆'}
@@ -131,7 +178,14 @@ export function RequestLogsPage() {
   const [filtersOpen, setFiltersOpen] = useState(false);
   // Filters and page are written into this history entry, so Back from a log's detail finds them again.
   useEffect(() => replaceQuery(logQueryOf(filters, page)), [filters, page]);
-  const result = useApi((signal) => api<SearchResult>('POST', '/api/public/v2/requests/search', { body: buildSearchBody(filters, page, PER_PAGE), signal }), [JSON.stringify(filters), page]);
+  const result = useApi(
+    (signal) =>
+      api<SearchResult>('POST', '/api/public/v2/requests/search', {
+        body: buildSearchBody(filters, page, PER_PAGE),
+        signal,
+      }),
+    [JSON.stringify(filters), page],
+  );
   const set = (k: keyof LogFilters, v: string) => setDraft((d) => ({ ...d, [k]: v }));
   const text = (k: keyof LogFilters, label: string, type = 'text') => (
     <label>
@@ -139,13 +193,21 @@ export function RequestLogsPage() {
       <input type={type} value={draft[k]} onChange={(e) => set(k, e.target.value)} />
     </label>
   );
-  const suggest = (k: keyof LogFilters, label: string) => <SuggestInput name={k} label={label} value={draft[k]} onChange={(v) => set(k, v)} metadataKey={draft.metadataKey} />;
+  const suggest = (k: keyof LogFilters, label: string) => (
+    <SuggestInput name={k} label={label} value={draft[k]} onChange={(v) => set(k, v)} metadataKey={draft.metadataKey} />
+  );
   const active = activeFilterCount(filters);
 
   return (
     <>
       <PageHeader title="Request logs" subtitle="LLM requests logged through the PromptLayer-compatible API." />
-      <button type="button" className="secondary filter-toggle" aria-expanded={filtersOpen} aria-controls="log-filters" onClick={() => setFiltersOpen((o) => !o)}>
+      <button
+        type="button"
+        className="secondary filter-toggle"
+        aria-expanded={filtersOpen}
+        aria-controls="log-filters"
+        onClick={() => setFiltersOpen((o) => !o)}
+      >
         {filtersOpen ? 'Hide filters' : 'Filters'}
         {active ? ` (${active} active)` : ''}
       </button>
@@ -195,7 +257,11 @@ export function RequestLogsPage() {
       </form>
       {result.loading ? <Loading what="Searching request logs" /> : null}
       {result.error ? <ErrorNote error={result.error} onRetry={result.reload} /> : null}
-      {result.data && result.data.items.length === 0 ? <Empty title="No request logs match.">Send logs with the PromptLayer SDK pointed at this server, or change the filters.</Empty> : null}
+      {result.data && result.data.items.length === 0 ? (
+        <Empty title="No request logs match.">
+          Send logs with the PromptLayer SDK pointed at this server, or change the filters.
+        </Empty>
+      ) : null}
       {result.data && result.data.items.length > 0 ? (
         <>
           <div className="table-wrap" tabIndex={0} role="region" aria-label="Request logs table">
@@ -225,7 +291,12 @@ export function RequestLogsPage() {
                   const scores = scoresOf(raw);
                   const version = typeof raw.prompt_version_number === 'number' ? ` v${raw.prompt_version_number}` : '';
                   return (
-                    <tr key={String(l.id)} tabIndex={0} onClick={() => navigate(`/requests/${l.id}`)} onKeyDown={(e) => e.key === 'Enter' && navigate(`/requests/${l.id}`)}>
+                    <tr
+                      key={String(l.id)}
+                      tabIndex={0}
+                      onClick={() => navigate(`/requests/${l.id}`)}
+                      onKeyDown={(e) => e.key === 'Enter' && navigate(`/requests/${l.id}`)}
+                    >
                       <td>
                         <Link to={`/requests/${l.id}`}>{String(l.id)}</Link>
                       </td>
@@ -238,14 +309,38 @@ export function RequestLogsPage() {
                         {l.provider ? <span className="muted"> · {l.provider}</span> : null}
                       </td>
                       <td>{l.status ? <StatusBadge status={l.status.toLowerCase()} /> : '—'}</td>
-                      <td className="preview-cell" title={typeof raw.input_text === 'string' ? raw.input_text : undefined}>
-                        {previewText(raw.input_text ?? messagesOf(raw.input).map((m) => m.text).join(' '), 60) || '—'}
+                      <td
+                        className="preview-cell"
+                        title={typeof raw.input_text === 'string' ? raw.input_text : undefined}
+                      >
+                        {previewText(
+                          raw.input_text ??
+                            messagesOf(raw.input)
+                              .map((m) => m.text)
+                              .join(' '),
+                          60,
+                        ) || '—'}
                       </td>
-                      <td className="preview-cell" title={typeof raw.output_text === 'string' ? raw.output_text : undefined}>
-                        {previewText(raw.output_text ?? messagesOf(raw.output).map((m) => m.text).join(' '), 60) || toolCallPreview(raw.output) || '—'}
+                      <td
+                        className="preview-cell"
+                        title={typeof raw.output_text === 'string' ? raw.output_text : undefined}
+                      >
+                        {previewText(
+                          raw.output_text ??
+                            messagesOf(raw.output)
+                              .map((m) => m.text)
+                              .join(' '),
+                          60,
+                        ) ||
+                          toolCallPreview(raw.output) ||
+                          '—'}
                       </td>
-                      <td className="scores-cell">{scores.length ? scores.map(([k, v]) => `${k} ${v}`).join(', ') : '—'}</td>
-                      <td className="num">{l.latencyMs === null ? '—' : `${formatCount(Math.round(l.latencyMs))} ms`}</td>
+                      <td className="scores-cell">
+                        {scores.length ? scores.map(([k, v]) => `${k} ${v}`).join(', ') : '—'}
+                      </td>
+                      <td className="num">
+                        {l.latencyMs === null ? '—' : `${formatCount(Math.round(l.latencyMs))} ms`}
+                      </td>
                       <td className="num">
                         {formatCount(l.inputTokens)} / {formatCount(l.outputTokens)}
                       </td>
@@ -259,13 +354,23 @@ export function RequestLogsPage() {
             </table>
           </div>
           <div className="pager">
-            <button type="button" className="secondary small" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>
+            <button
+              type="button"
+              className="secondary small"
+              disabled={page <= 1}
+              onClick={() => setPage((p) => p - 1)}
+            >
               ← Previous
             </button>
             <span className="muted">
               Page {result.data.page} of {Math.max(1, result.data.pages)} · {formatCount(result.data.total)} logs
             </span>
-            <button type="button" className="secondary small" disabled={page >= result.data.pages} onClick={() => setPage((p) => p + 1)}>
+            <button
+              type="button"
+              className="secondary small"
+              disabled={page >= result.data.pages}
+              onClick={() => setPage((p) => p + 1)}
+            >
               Next →
             </button>
           </div>
@@ -276,7 +381,8 @@ export function RequestLogsPage() {
 }
 
 function KeyValues({ title, data }: { title: string; data: unknown }) {
-  const entries = data && typeof data === 'object' && !Array.isArray(data) ? Object.entries(data as Record<string, unknown>) : [];
+  const entries =
+    data && typeof data === 'object' && !Array.isArray(data) ? Object.entries(data as Record<string, unknown>) : [];
   return (
     <section className="panel">
       <h2>{title}</h2>
@@ -325,7 +431,13 @@ function AddToDataset({ logId }: { logId: number }) {
   const [done, setDone] = useState<{ draftId: number; group: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const groups = useApi(
-    (signal) => (open ? api<{ dataset_groups: DatasetGroup[]; total: number }>('GET', '/api/public/v2/dataset-groups', { query: { name: search.trim(), per_page: 50 }, signal }) : Promise.resolve(undefined)),
+    (signal) =>
+      open
+        ? api<{ dataset_groups: DatasetGroup[]; total: number }>('GET', '/api/public/v2/dataset-groups', {
+            query: { name: search.trim(), per_page: 50 },
+            signal,
+          })
+        : Promise.resolve(undefined),
     [open, search],
   );
   const list = groups.data?.dataset_groups ?? [];
@@ -369,7 +481,10 @@ function AddToDataset({ logId }: { logId: number }) {
       }}
     >
       <h2>Add this log to a dataset</h2>
-      <p className="muted">The log becomes a row of the group’s draft (its input variables and output as columns); save the draft as a version on the group page.</p>
+      <p className="muted">
+        The log becomes a row of the group’s draft (its input variables and output as columns); save the draft as a
+        version on the group page.
+      </p>
       <div className="inline-form">
         <label className="grow">
           Find a group
@@ -405,18 +520,29 @@ function AddToDataset({ logId }: { logId: number }) {
 }
 
 export function RequestLogDetailPage({ id }: { id: number }) {
-  const res = useApi((signal) => api<Record<string, unknown>>('GET', `/api/public/v2/requests/${id}`, { signal }), [id]);
+  const res = useApi(
+    (signal) => api<Record<string, unknown>>('GET', `/api/public/v2/requests/${id}`, { signal }),
+    [id],
+  );
   if (res.loading) return <Loading what="Loading request log" />;
   if (!res.data) return <ErrorNote error={res.error} onRetry={res.reload} />;
   // The log may be the body itself or wrapped ({request} / {request_log} / {item}).
   const body = res.data;
   const log = (body.request_log ?? body.request ?? body.item ?? body) as Record<string, unknown>;
   const s = summariseLog(log);
-  const input = log.input ?? (log.prompt_blueprint as Record<string, unknown> | undefined)?.prompt_template ?? (log.request_response as Record<string, unknown> | undefined)?.input;
+  const input =
+    log.input ??
+    (log.prompt_blueprint as Record<string, unknown> | undefined)?.prompt_template ??
+    (log.request_response as Record<string, unknown> | undefined)?.input;
   const output = log.output ?? (log.request_response as Record<string, unknown> | undefined)?.output;
   const scores = Object.fromEntries(scoresOf(log));
   const template = s.promptName
-    ? { name: s.promptName, version: typeof log.prompt_version_number === 'number' ? `v${log.prompt_version_number}` : 'latest at logging time', id: log.prompt_id ?? '—' }
+    ? {
+        name: s.promptName,
+        version:
+          typeof log.prompt_version_number === 'number' ? `v${log.prompt_version_number}` : 'latest at logging time',
+        id: log.prompt_id ?? '—',
+      }
     : null;
   return (
     <>
@@ -470,7 +596,15 @@ export function RequestLogDetailPage({ id }: { id: number }) {
         <KeyValues title="Scores" data={scores} />
       </div>
       <div className="two-col">
-        <KeyValues title="Usage" data={{ input_tokens: s.inputTokens, output_tokens: s.outputTokens, price: s.price, tags: s.tags.join(', ') || '—' }} />
+        <KeyValues
+          title="Usage"
+          data={{
+            input_tokens: s.inputTokens,
+            output_tokens: s.outputTokens,
+            price: s.price,
+            tags: s.tags.join(', ') || '—',
+          }}
+        />
         <KeyValues title="Parameters" data={log.parameters} />
       </div>
       <details className="panel">

@@ -54,11 +54,25 @@ export function RowsPage({ id }: { id: number }) {
         subtitle={`${formatCount(d.row_count)} rows · ${d.column_names.length} columns · ${d.origin}${d.file_name ? ` (${d.file_name})` : ''}${
           isDraft && d.source_dataset_id ? ` · copied from dataset ${d.source_dataset_id}` : ''
         } · created ${formatDate(d.created_at)}`}
-        actions={d.status === 'ready' && d.version_number > 0 ? <NewDraftButtons groupId={d.dataset_group_id} source={d} empty={false} /> : undefined}
+        actions={
+          d.status === 'ready' && d.version_number > 0 ? (
+            <NewDraftButtons groupId={d.dataset_group_id} source={d} empty={false} />
+          ) : undefined
+        }
       />
-      {d.status === 'failed' ? <ErrorNote error={new Error(`This version failed: ${d.error ?? 'unknown error'}`)} /> : null}
+      {d.status === 'failed' ? (
+        <ErrorNote error={new Error(`This version failed: ${d.error ?? 'unknown error'}`)} />
+      ) : null}
       {d.status === 'draft' || d.status === 'processing' || d.status === 'ready' ? (
-        <DraftOrVersion key={d.id} d={d} search={search} setSearch={setSearch} q={q} initialRow={q === initial.current.q ? initial.current.row : 0} reloadDataset={ds.reload} />
+        <DraftOrVersion
+          key={d.id}
+          d={d}
+          search={search}
+          setSearch={setSearch}
+          q={q}
+          initialRow={q === initial.current.q ? initial.current.row : 0}
+          reloadDataset={ds.reload}
+        />
       ) : null}
     </div>
   );
@@ -98,7 +112,10 @@ function DraftOrVersion({
     else if (d.status === 'processing' && saving.phase === 'sent') setSaving({ ...saving, phase: 'saving' });
     else if (d.status === 'draft' && (saving.phase === 'saving' || d.error !== saving.errorBefore)) {
       setSaving(null);
-      setActionError({ where: 'save', message: d.error ? `Saving failed: ${d.error}` : 'Saving did not finish; the draft is unchanged.' });
+      setActionError({
+        where: 'save',
+        message: d.error ? `Saving failed: ${d.error}` : 'Saving did not finish; the draft is unchanged.',
+      });
     }
   }, [saving, d.status, d.version_number, d.error]);
 
@@ -129,7 +146,11 @@ function DraftOrVersion({
   const editing: GridEditing | undefined = editable
     ? {
         saveCell: async (rowId, column, value) => {
-          const res = await api<{ row: { values: Record<string, unknown> } }>('PATCH', `${V2}/datasets/${d.id}/rows/${rowId}`, { body: { values: { [column]: value } } });
+          const res = await api<{ row: { values: Record<string, unknown> } }>(
+            'PATCH',
+            `${V2}/datasets/${d.id}/rows/${rowId}`,
+            { body: { values: { [column]: value } } },
+          );
           return res.row.values;
         },
         selected,
@@ -161,7 +182,15 @@ function DraftOrVersion({
   if (d.status === 'processing' || saving?.phase === 'sent' || saving?.phase === 'saving') {
     return (
       <div data-testid="draft-progress">
-        <Loading what={saving ? `Saving as the next version (${formatCount(d.row_count)} rows)` : d.origin === 'draft' && d.version_number < 0 ? 'Preparing the draft (copying rows from the source version)' : 'This version is still being processed'} />
+        <Loading
+          what={
+            saving
+              ? `Saving as the next version (${formatCount(d.row_count)} rows)`
+              : d.origin === 'draft' && d.version_number < 0
+                ? 'Preparing the draft (copying rows from the source version)'
+                : 'This version is still being processed'
+          }
+        />
       </div>
     );
   }
@@ -170,7 +199,8 @@ function DraftOrVersion({
     <>
       {saving?.phase === 'done' ? (
         <div className="notice success" role="status" data-testid="saved-notice">
-          The draft is saved as <Link to={`/datasets/versions/${d.id}`}>{versionLabel(d.version_number)}</Link> ({formatCount(d.row_count)} rows), now read-only.{' '}
+          The draft is saved as <Link to={`/datasets/versions/${d.id}`}>{versionLabel(d.version_number)}</Link> (
+          {formatCount(d.row_count)} rows), now read-only.{' '}
           <Link to={`/datasets/groups/${d.dataset_group_id}`}>Back to the group</Link>
         </div>
       ) : null}
@@ -186,7 +216,9 @@ function DraftOrVersion({
               title={d.column_names.length === 0 ? 'Add a column first' : undefined}
               onClick={() =>
                 void act('save', async () => {
-                  await api('POST', `${V2}/dataset-versions/save-draft`, { body: { dataset_group_id: d.dataset_group_id } });
+                  await api('POST', `${V2}/dataset-versions/save-draft`, {
+                    body: { dataset_group_id: d.dataset_group_id },
+                  });
                   setSaving({ phase: 'sent', errorBefore: d.error });
                   reloadDataset();
                 })
@@ -203,7 +235,14 @@ function DraftOrVersion({
         </div>
       ) : null}
       <div className="toolbar">
-        <input type="search" className="grow" placeholder="Search cell values…" aria-label="Search rows" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <input
+          type="search"
+          className="grow"
+          placeholder="Search cell values…"
+          aria-label="Search rows"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
         {editable ? (
           <span className="edit-actions" role="group" aria-label="Edit rows and columns">
             <button
@@ -227,7 +266,9 @@ function DraftOrVersion({
               disabled={busy || selected.size === 0}
               onClick={() =>
                 void act('rows', async () => {
-                  const res = await api<{ deleted: number[] }>('POST', `${V2}/datasets/${d.id}/rows/delete`, { body: { row_ids: [...selected] } });
+                  const res = await api<{ deleted: number[] }>('POST', `${V2}/datasets/${d.id}/rows/delete`, {
+                    body: { row_ids: [...selected] },
+                  });
                   setSelected(new Set());
                   changed(`${res.deleted.length} row${res.deleted.length === 1 ? '' : 's'} deleted.`);
                 })
@@ -235,14 +276,21 @@ function DraftOrVersion({
             >
               Delete {selected.size ? `${selected.size} selected` : 'selected'} row{selected.size === 1 ? '' : 's'}
             </button>
-            <button type="button" className="secondary" disabled={busy} onClick={() => setColumnDialog({ kind: 'add' })}>
+            <button
+              type="button"
+              className="secondary"
+              disabled={busy}
+              onClick={() => setColumnDialog({ kind: 'add' })}
+            >
               Add column
             </button>
             {errorAt('rows')}
           </span>
         ) : null}
         <span className="muted hint">
-          {editable ? '↑↓←→ move · Enter or typing edits · Enter/Tab saves · Esc cancels · Shift+Space selects · Space shows the row' : '↑↓←→ move · Enter expands a cell · Space shows the row · click a header to sort'}
+          {editable
+            ? '↑↓←→ move · Enter or typing edits · Enter/Tab saves · Esc cancels · Shift+Space selects · Space shows the row'
+            : '↑↓←→ move · Enter expands a cell · Space shows the row · click a header to sort'}
         </span>
       </div>
       {notice ? (
@@ -255,7 +303,9 @@ function DraftOrVersion({
       {editable && d.column_names.length === 0 && d.row_count === 0 ? (
         <div className="state empty">
           <strong>This draft is empty.</strong>
-          <div className="muted">Add a column, then rows; or start from a published version with “New draft from vN” on the group page.</div>
+          <div className="muted">
+            Add a column, then rows; or start from a published version with “New draft from vN” on the group page.
+          </div>
         </div>
       ) : (
         <RowsGrid
@@ -269,7 +319,9 @@ function DraftOrVersion({
           onTopRowChange={(row) => replaceQuery({ row: row > 0 ? row + 1 : null })}
         />
       )}
-      {columnDialog ? <ColumnDialog mode={columnDialog} actions={columnActions} onClose={() => setColumnDialog(null)} /> : null}
+      {columnDialog ? (
+        <ColumnDialog mode={columnDialog} actions={columnActions} onClose={() => setColumnDialog(null)} />
+      ) : null}
       {confirmDiscard ? (
         <ConfirmDialog
           title="Discard this draft?"
@@ -281,7 +333,8 @@ function DraftOrVersion({
           }}
         >
           <p>
-            Its {formatCount(d.row_count)} rows and every edit are dropped. Published versions of “{d.dataset_group.name}” are not touched.
+            Its {formatCount(d.row_count)} rows and every edit are dropped. Published versions of “
+            {d.dataset_group.name}” are not touched.
           </p>
         </ConfirmDialog>
       ) : null}

@@ -6,6 +6,7 @@ import { session } from '../lib/session';
 import type { ApiKey } from '../lib/types';
 import { useApi } from '../lib/use-api';
 import { Empty, ErrorNote, Link, Loading, PageHeader, StatusBadge, errorMessage } from '../components/common';
+import { handler } from '../lib/event-handler';
 
 type Tab = 'api-keys' | 'webhooks' | 'users';
 
@@ -30,10 +31,10 @@ function OneTimeSecret({ label, value, onDone }: { label: string; value: string;
         <button
           type="button"
           className="secondary small"
-          onClick={async () => {
+          onClick={handler(async () => {
             await navigator.clipboard?.writeText(value).catch(() => undefined);
             setCopied(true);
-          }}
+          })}
         >
           {copied ? 'Copied' : 'Copy'}
         </button>
@@ -57,22 +58,30 @@ function ApiKeys() {
       <form
         className="inline-form panel"
         aria-label="Create an API key"
-        onSubmit={async (e) => {
+        onSubmit={handler(async (e) => {
           e.preventDefault();
           setError(null);
           try {
-            const res = await api<{ key: string }>('POST', '/api/public/v2/api-keys', { body: { name: name.trim() || 'api key' } });
+            const res = await api<{ key: string }>('POST', '/api/public/v2/api-keys', {
+              body: { name: name.trim() || 'api key' },
+            });
             setCreated(res.key);
             setName('');
             keys.reload();
           } catch (err) {
             setError(errorMessage(err));
           }
-        }}
+        })}
       >
         <label className="grow">
           New API key name
-          <input name="api-key-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. production logging" maxLength={200} />
+          <input
+            name="api-key-name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="e.g. production logging"
+            maxLength={200}
+          />
         </label>
         <button type="submit">Create API key</button>
         {error ? (
@@ -103,7 +112,9 @@ function ApiKeys() {
                 <tr key={k.id}>
                   <td>
                     {k.name}
-                    {sessionKeyPrefix && sessionKeyPrefix.startsWith(k.prefix.slice(0, 12)) ? <span className="muted"> (this browser session)</span> : null}
+                    {sessionKeyPrefix && sessionKeyPrefix.startsWith(k.prefix.slice(0, 12)) ? (
+                      <span className="muted"> (this browser session)</span>
+                    ) : null}
                   </td>
                   <td>
                     <code>{k.prefix}…</code>
@@ -117,15 +128,16 @@ function ApiKeys() {
                         type="button"
                         className="danger small"
                         aria-label={`Revoke ${k.name}`}
-                        onClick={async () => {
-                          if (!window.confirm(`Revoke the API key “${k.name}”? Clients using it will stop working.`)) return;
+                        onClick={handler(async () => {
+                          if (!window.confirm(`Revoke the API key “${k.name}”? Clients using it will stop working.`))
+                            return;
                           try {
                             await api('DELETE', `/api/public/v2/api-keys/${k.id}`);
                             keys.reload();
                           } catch (err) {
                             setError(errorMessage(err));
                           }
-                        }}
+                        })}
                       >
                         Revoke
                       </button>
@@ -151,7 +163,10 @@ const listOf = (body: unknown, ...keys: string[]): Obj[] => {
 const str = (v: unknown) => (v === null || v === undefined ? '—' : String(v));
 
 function Deliveries({ webhookId }: { webhookId: unknown }) {
-  const res = useApi((signal) => api<unknown>('GET', `/api/public/v2/webhooks/${String(webhookId)}/deliveries`, { signal }), [webhookId]);
+  const res = useApi(
+    (signal) => api<unknown>('GET', `/api/public/v2/webhooks/${String(webhookId)}/deliveries`, { signal }),
+    [webhookId],
+  );
   if (res.loading) return <Loading what="Loading deliveries" />;
   if (res.error) return <ErrorNote error={res.error} onRetry={res.reload} />;
   const list = listOf(res.data, 'deliveries', 'items', 'data');
@@ -222,7 +237,13 @@ function Webhooks() {
         onSubmit={(e) => {
           e.preventDefault();
           void act(async () => {
-            const res = await api<Obj>('POST', '/api/public/v2/webhooks', { body: { url: url.trim(), ...(events.length ? { events } : {}), ...(description.trim() ? { description: description.trim() } : {}) } });
+            const res = await api<Obj>('POST', '/api/public/v2/webhooks', {
+              body: {
+                url: url.trim(),
+                ...(events.length ? { events } : {}),
+                ...(description.trim() ? { description: description.trim() } : {}),
+              },
+            });
             const hook = (res.webhook ?? res.endpoint ?? res) as Obj;
             const s = res.secret ?? res.signing_secret ?? hook.secret ?? hook.signing_secret;
             setSecret(typeof s === 'string' ? s : null);
@@ -235,7 +256,13 @@ function Webhooks() {
         <div className="inline-form">
           <label className="grow">
             Endpoint URL
-            <input type="url" required value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://example.com/strata-webhook" />
+            <input
+              type="url"
+              required
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              placeholder="https://example.com/strata-webhook"
+            />
           </label>
           <label className="grow">
             Description
@@ -246,7 +273,12 @@ function Webhooks() {
           <legend>Events (none checked = all events)</legend>
           {eventTypes.map((ev) => (
             <label key={ev} className="check">
-              <input type="checkbox" checked={events.includes(ev)} onChange={(e) => setEvents(e.target.checked ? [...events, ev] : events.filter((x) => x !== ev))} /> {ev}
+              <input
+                type="checkbox"
+                checked={events.includes(ev)}
+                onChange={(e) => setEvents(e.target.checked ? [...events, ev] : events.filter((x) => x !== ev))}
+              />{' '}
+              {ev}
             </label>
           ))}
         </fieldset>
@@ -259,16 +291,21 @@ function Webhooks() {
           {error}
         </div>
       ) : null}
-      {secret ? <OneTimeSecret label="Signing secret of the new endpoint" value={secret} onDone={() => setSecret(null)} /> : null}
+      {secret ? (
+        <OneTimeSecret label="Signing secret of the new endpoint" value={secret} onDone={() => setSecret(null)} />
+      ) : null}
       {hooks.loading ? <Loading what="Loading webhooks" /> : null}
-      {hooks.data && list.length === 0 ? <Empty title="No webhook endpoints.">Add one above to be told when versions are created or fail.</Empty> : null}
+      {hooks.data && list.length === 0 ? (
+        <Empty title="No webhook endpoints.">Add one above to be told when versions are created or fail.</Empty>
+      ) : null}
       {list.map((h) => {
         const enabled = h.enabled !== false && h.disabled !== true;
         return (
           <section key={String(h.id)} className="panel webhook">
             <div className="page-title-row">
               <div>
-                <strong>{str(h.url)}</strong> {enabled ? <StatusBadge status="enabled" /> : <StatusBadge status="disabled" />}
+                <strong>{str(h.url)}</strong>{' '}
+                {enabled ? <StatusBadge status="enabled" /> : <StatusBadge status="disabled" />}
                 <div className="muted">
                   {Array.isArray(h.events) && h.events.length ? (h.events as string[]).join(', ') : 'all events'}
                   {h.description ? ` · ${String(h.description)}` : ''}
@@ -276,16 +313,32 @@ function Webhooks() {
                 </div>
               </div>
               <div className="actions">
-                <button type="button" className="secondary small" onClick={() => setOpen(open === h.id ? null : h.id)} aria-expanded={open === h.id}>
+                <button
+                  type="button"
+                  className="secondary small"
+                  onClick={() => setOpen(open === h.id ? null : h.id)}
+                  aria-expanded={open === h.id}
+                >
                   {open === h.id ? 'Hide deliveries' : 'Deliveries'}
                 </button>
-                <button type="button" className="secondary small" onClick={() => void act(() => api('PATCH', `/api/public/v2/webhooks/${String(h.id)}`, { body: { enabled: !enabled } }))}>
+                <button
+                  type="button"
+                  className="secondary small"
+                  onClick={() =>
+                    void act(() =>
+                      api('PATCH', `/api/public/v2/webhooks/${String(h.id)}`, { body: { enabled: !enabled } }),
+                    )
+                  }
+                >
                   {enabled ? 'Disable' : 'Enable'}
                 </button>
                 <button
                   type="button"
                   className="danger small"
-                  onClick={() => window.confirm(`Delete the webhook endpoint ${str(h.url)}?`) && void act(() => api('DELETE', `/api/public/v2/webhooks/${String(h.id)}`))}
+                  onClick={() =>
+                    window.confirm(`Delete the webhook endpoint ${str(h.url)}?`) &&
+                    void act(() => api('DELETE', `/api/public/v2/webhooks/${String(h.id)}`))
+                  }
                 >
                   Delete
                 </button>
@@ -300,7 +353,15 @@ function Webhooks() {
 }
 
 function Users() {
-  const users = useApi((signal) => api<{ users: Array<{ id: number; email: string; role: string; created_at: string }> }>('GET', '/api/public/v2/users', { signal }), []);
+  const users = useApi(
+    (signal) =>
+      api<{ users: Array<{ id: number; email: string; role: string; created_at: string }> }>(
+        'GET',
+        '/api/public/v2/users',
+        { signal },
+      ),
+    [],
+  );
   if (users.loading) return <Loading what="Loading users" />;
   if (!users.data) return <ErrorNote error={users.error} onRetry={users.reload} />;
   return (
@@ -348,7 +409,12 @@ export function SettingsPage({ tab }: { tab: Tab }) {
       <PageHeader title="Settings" />
       <nav className="tabs" aria-label="Settings sections">
         {TABS.map((t) => (
-          <Link key={t.tab} to={`/settings/${t.tab}`} className={t.tab === tab ? 'active' : undefined} aria-current={t.tab === tab ? 'page' : undefined}>
+          <Link
+            key={t.tab}
+            to={`/settings/${t.tab}`}
+            className={t.tab === tab ? 'active' : undefined}
+            aria-current={t.tab === tab ? 'page' : undefined}
+          >
             {t.label}
           </Link>
         ))}

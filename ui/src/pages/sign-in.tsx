@@ -38,7 +38,9 @@ export function SignInPage({ onSignedIn, notice }: { onSignedIn: () => void; not
     await api('GET', '/api/auth/me', { auth: 'api_key', checkingCredential: true });
   };
   const withPassword = () => async () => {
-    const res = await api<{ access_token: string }>('POST', '/api/auth/login', { body: { email: email.trim(), password } });
+    const res = await api<{ access_token: string }>('POST', '/api/auth/login', {
+      body: { email: email.trim(), password },
+    });
     session.clear();
     session.setToken(res.access_token);
   };
@@ -59,21 +61,46 @@ export function SignInPage({ onSignedIn, notice }: { onSignedIn: () => void; not
           </div>
         ) : null}
         <div className="segmented" role="tablist" aria-label="How to sign in">
-          <button type="button" role="tab" aria-selected={mode === 'api_key'} className={mode === 'api_key' ? 'active' : undefined} onClick={() => setMode('api_key')}>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={mode === 'api_key'}
+            className={mode === 'api_key' ? 'active' : undefined}
+            onClick={() => setMode('api_key')}
+          >
             API key
           </button>
-          <button type="button" role="tab" aria-selected={mode === 'password'} className={mode === 'password' ? 'active' : undefined} onClick={() => setMode('password')}>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={mode === 'password'}
+            className={mode === 'password' ? 'active' : undefined}
+            onClick={() => setMode('password')}
+          >
             Email and password
           </button>
         </div>
         {mode === 'api_key' ? (
-          <form className="signin-form" onSubmit={(e) => void attempt(e, withKey(), 'That API key is not valid (or it was revoked).')}>
+          <form
+            className="signin-form"
+            onSubmit={(e) => void attempt(e, withKey(), 'That API key is not valid (or it was revoked).')}
+          >
             <p className="muted">
-              Paste the API key <code>npm start</code> printed when it created the workspace, or any key from <code>strata api-keys create</code>.
+              Paste the API key <code>npm start</code> printed when it created the workspace, or any key from{' '}
+              <code>strata api-keys create</code>.
             </p>
             <label>
               API key
-              <input type="password" name="api-key" autoComplete="off" required autoFocus value={apiKey} onChange={(e) => setApiKey(e.target.value)} placeholder="sk_strata_…" />
+              <input
+                type="password"
+                name="api-key"
+                autoComplete="off"
+                required
+                autoFocus
+                value={apiKey}
+                onChange={(e) => setApiKey(e.target.value)}
+                placeholder="sk_strata_…"
+              />
             </label>
             {errorBox}
             <button type="submit" disabled={busy || !apiKey.trim()}>
@@ -87,11 +114,26 @@ export function SignInPage({ onSignedIn, notice }: { onSignedIn: () => void; not
             </p>
             <label>
               Email
-              <input type="email" name="email" autoComplete="username" required autoFocus value={email} onChange={(e) => setEmail(e.target.value)} />
+              <input
+                type="email"
+                name="email"
+                autoComplete="username"
+                required
+                autoFocus
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+              />
             </label>
             <label>
               Password
-              <input type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+              <input
+                type="password"
+                name="password"
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
             </label>
             {errorBox}
             <button type="submit" disabled={busy}>
