@@ -11,8 +11,10 @@ export const MAX_COLUMNS = 10_000;
  * 2,700 bytes; SQLite has no such limit, so without these the same input passed on one database and 500ed on the other.
  */
 export const MAX_INDEXED_BYTES = 2_400;
+/** Largest value of a PostgreSQL `integer` column (token counts, version numbers, ids). */
+export const MAX_INT32 = 2_147_483_647;
 /** Largest id accepted in paths and bodies: ids are 32-bit integers on PostgreSQL. */
-export const MAX_ID = 2_147_483_647;
+export const MAX_ID = MAX_INT32;
 
 export type ValueProblem =
   | { kind: 'nul'; path: Array<string | number> }

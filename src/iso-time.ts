@@ -28,3 +28,22 @@ export function parseIsoTime(text: string): number {
 }
 
 export const isIsoTime = (text: string): boolean => !Number.isNaN(parseIsoTime(text));
+
+/** Largest epoch-millisecond value a JS Date holds (±100,000,000 days). */
+const MAX_EPOCH_MS = 8.64e15;
+/**
+ * Numbers above this are epoch milliseconds, not seconds: 1e11 seconds is the year 5138, while 1e11 ms is 1973,
+ * so a caller passing `Date.now()` where PromptLayer documents seconds still gets the instant they meant.
+ */
+export const MS_THRESHOLD = 1e11;
+
+/**
+ * Epoch milliseconds of a time as PromptLayer clients send one: unix seconds (fractional allowed), epoch
+ * milliseconds when the number is above 1e11, or an ISO 8601 string (see parseIsoTime). NaN when it is none of
+ * these (a negative or non-finite number, a number past the Date range, any other type).
+ */
+export function parseApiTime(v: unknown): number {
+  if (typeof v === 'string') return parseIsoTime(v);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_EPOCH_MS) return Number.NaN;
+  return v > MS_THRESHOLD ? Math.round(v) : Math.round(v * 1000);
+}

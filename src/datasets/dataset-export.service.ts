@@ -3,7 +3,7 @@ import type { Caller } from '../auth/caller.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import type { DatasetRepository } from './dataset.repository.js';
 import { cellsOf, type DatasetService } from './dataset.service.js';
-import { EXPORT_FORMATS, EXPORT_WRITERS, type ExportWriter } from './export/index.js';
+import { EXPORT_FORMATS, EXPORT_WRITERS, isExportFormat, type ExportWriter } from './export/index.js';
 import { inferVersionSchema } from './schema-inference.js';
 
 export interface DatasetExport {
@@ -21,8 +21,8 @@ export class DatasetExportService {
   ) {}
 
   async exportDataset(caller: Caller, id: number, format: string): Promise<DatasetExport> {
+    if (!isExportFormat(format)) throw new ValidationError(`format must be one of ${EXPORT_FORMATS.join(', ')}`);
     const writer = EXPORT_WRITERS[format];
-    if (!writer) throw new ValidationError(`format must be one of ${EXPORT_FORMATS.join(', ')}`);
     const { dataset, group } = await this.access.getDataset(caller, id);
     if (dataset.status === 'processing')
       throw new ConflictError(`dataset ${id} is still processing; export it once it is ready`);

@@ -2,11 +2,12 @@
 // JSONL leaves out option columns whose cell is null, as Nebius's fine-tuning format expects (CSV/Parquet keep them).
 import { Readable } from 'node:stream';
 import type { ColumnSchema } from '../datasets/column-types.js';
-import { EXPORT_WRITERS } from '../datasets/export/index.js';
+import { EXPORT_WRITERS, type ExportFormat as CoreExportFormat } from '../datasets/export/index.js';
 import { batched } from '../datasets/export/export-writer.js';
 import { stringifyLossless } from '../datasets/lossless-json.js';
 
-export type ExportFormat = 'jsonl' | 'csv' | 'parquet';
+/** The core's formats but JSON arrays, which Nebius's API does not offer. */
+export type ExportFormat = Exclude<CoreExportFormat, 'json'>;
 
 export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
   jsonl: EXPORT_WRITERS.jsonl.contentType,

@@ -1,7 +1,8 @@
 // The one filter language over request logs: an AST that seed 003's legacy fields and the newer `filter_group` both
 // compile to, and that the repository turns into SQL. No SQL here.
 import { ValidationError } from '../errors.js';
-import { parseIsoTime } from '../iso-time.js';
+import { MAX_INT32 } from '../input-limits.js';
+import { parseApiTime, parseIsoTime } from '../iso-time.js';
 
 export type Cmp = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte';
 
@@ -261,26 +262,24 @@ function asList(v: unknown, path: string): unknown[] {
   if (v.length > 1000) throw bad(path, 'must have at most 1000 items');
   return v;
 }
-/** ISO 8601 string (UTC when it has no offset), or a number of unix seconds (as the SDKs send times). */
+/** A filter time, read by the same rule as ingestion (see parseApiTime). */
 export function asTime(v: unknown, path: string): number {
-  if (typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 8.64e12) return Math.round(v * 1000);
-  const ms = typeof v === 'string' ? parseIsoTime(v) : Number.NaN;
+  const ms = parseApiTime(v);
   if (!Number.isNaN(ms)) return ms;
   throw bad(path, 'must be an ISO 8601 date-time or unix seconds');
 }
 
 const NUM_OPS: Record<string, Cmp> = { eq: 'eq', neq: 'neq', gt: 'gt', gte: 'gte', lt: 'lt', lte: 'lte' };
 
-const INT32 = 2_147_483_647;
 /** Integer columns and their largest value: a fraction or an out-of-range number is a 400, never a database error. */
 const INTEGER_COLUMNS: Partial<Record<LogColumn, number>> = {
   id: Number.MAX_SAFE_INTEGER,
   prompt_id: Number.MAX_SAFE_INTEGER,
   group_id: Number.MAX_SAFE_INTEGER,
   latency_ms: Number.MAX_SAFE_INTEGER,
-  input_tokens: INT32,
-  output_tokens: INT32,
-  prompt_version_number: INT32,
+  input_tokens: MAX_INT32,
+  output_tokens: MAX_INT32,
+  prompt_version_number: MAX_INT32,
 };
 
 function columnNumber(column: LogColumn, v: unknown, path: string): number {

@@ -4,7 +4,7 @@ import type { DatabaseHandle } from '../db/database.js';
 import type { RequestLogRow, RequestLogStatus } from '../db/schema.js';
 import type { Caller } from '../auth/caller.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { parseIsoTime } from '../iso-time.js';
+import { parseApiTime } from '../iso-time.js';
 import type { PromptTemplateService } from '../prompt-templates/prompt-template.service.js';
 import { oversizedMetadata } from '../input-limits.js';
 import { blueprintText } from './blueprint-text.js';
@@ -60,15 +60,9 @@ export interface SearchInput {
 /** Largest number of logs written in one group commit. */
 const MAX_COMMIT_BATCH = 256;
 
-/** Unix seconds (fractional allowed, as the SDKs send) or an ISO 8601 string (UTC when it has no offset) → epoch ms. */
+/** A request time (see parseApiTime: unix seconds, epoch ms above 1e11, or ISO 8601) → epoch ms, or a 400. */
 export function toEpochMs(v: number | string, field: string): number {
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v) || v < 0 || v > 8.64e15)
-      throw new ValidationError(`${field} must be unix seconds or an ISO 8601 date-time`);
-    // Values this large are already milliseconds (year > 5138 in seconds).
-    return v > 1e11 ? Math.round(v) : Math.round(v * 1000);
-  }
-  const ms = parseIsoTime(v);
+  const ms = parseApiTime(v);
   if (Number.isNaN(ms)) throw new ValidationError(`${field} must be unix seconds or an ISO 8601 date-time`);
   return ms;
 }

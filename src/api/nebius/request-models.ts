@@ -2,6 +2,7 @@
 // and the parsers that validate requests with them: the one source of the Nebius face's 422 answers.
 import { PRIMITIVE_TYPES } from '../../datasets/column-types.js';
 import { ValidationError, type FieldIssue } from '../../errors.js';
+import { NEBIUS_EXPORT_FORMATS } from './schemas.js';
 import { PydanticValidator, pyInt, type PyField, type PyModel, type PyType } from './pydantic-validation.js';
 import type { CreateFromRowsInput, CreateFromS3Input } from '../../nebius/nebius.service.js';
 
@@ -158,6 +159,6 @@ export const CONTENT_QUERY: QueryField[] = [
 ];
 
 export const EXPORT_QUERY: QueryField[] = [
-  { name: 'format', type: { kind: 'literal', values: ['jsonl', 'csv', 'parquet'] }, default: 'jsonl' },
+  { name: 'format', type: { kind: 'literal', values: NEBIUS_EXPORT_FORMATS }, default: 'jsonl' },
   { name: 'version', type: str },
 ];

@@ -1,6 +1,7 @@
 // Zod schemas of the Nebius face (/v1) for types and OpenAPI; requests are validated by request-models.ts (pydantic's rules).
 import { z } from 'zod';
 import { PRIMITIVE_TYPES, type ColumnType } from '../../datasets/column-types.js';
+import type { ExportFormat } from '../../datasets/export/index.js';
 import { MAX_COLUMNS } from '../../input-limits.js';
 
 export const SchemaPrimitive = z.object({ name: z.enum(PRIMITIVE_TYPES) }).meta({ id: 'SchemaPrimitive' });
@@ -126,8 +127,11 @@ export const ContentQuery = z.object({
   version: z.string().optional().describe('A version id; the current version when omitted'),
 });
 
+/** The core's export formats this face offers, in its documented order (Nebius's API has no JSON array export). */
+export const NEBIUS_EXPORT_FORMATS = ['jsonl', 'csv', 'parquet'] as const satisfies readonly ExportFormat[];
+
 export const ExportQuery = z.object({
-  format: z.enum(['jsonl', 'csv', 'parquet']).default('jsonl'),
+  format: z.enum(NEBIUS_EXPORT_FORMATS).default('jsonl'),
   version: z.string().optional(),
 });
 

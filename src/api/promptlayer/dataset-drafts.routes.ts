@@ -11,6 +11,7 @@ import { MAX_ROWS_PER_CALL } from '../../datasets/draft.service.js';
 import { EXPORT_FORMATS } from '../../datasets/export/index.js';
 import { Dataset, errorResponses, IdParam } from './common.schemas.js';
 import { presentDataset } from './dataset.presenter.js';
+import { pageCount } from '../paging.js';
 
 const V2 = '/api/public/v2';
 
@@ -298,10 +299,7 @@ export async function draftRoutes(
     handler: async (req) => {
       const q = req.query;
       const pagesOf = (counts: { added: number; removed: number; changed: number }) =>
-        Math.max(
-          1,
-          Math.ceil((q.only ? counts[q.only] : Math.max(counts.added, counts.removed, counts.changed)) / q.per_page),
-        );
+        pageCount(q.only ? counts[q.only] : Math.max(counts.added, counts.removed, counts.changed), q.per_page);
       if (q.key !== undefined) {
         const d = await diffs.byKey.diff(callerOf(req), req.params.id, q.against, q.key, {
           page: q.page,

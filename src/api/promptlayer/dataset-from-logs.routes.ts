@@ -7,6 +7,7 @@ import { callerOf } from '../../http/auth-hook.js';
 import { isIsoTime, parseIsoTime } from '../../iso-time.js';
 import type { DatasetFromLogsService, FromFilterInput } from '../../request-logs/dataset-from-logs.service.js';
 import { errorResponses } from './common.schemas.js';
+import { MAX_INT32 } from '../../input-limits.js';
 
 const V2 = '/api/public/v2';
 
@@ -20,7 +21,7 @@ const MetaValue = z
 const MetaPair = z.looseObject({ key: z.string().min(1).max(1024), value: MetaValue });
 const TemplateRef = z.looseObject({
   name: z.string().min(1).max(512),
-  version_numbers: z.array(z.number().int().min(1).max(2_147_483_647)).max(1000).optional(),
+  version_numbers: z.array(z.number().int().min(1).max(MAX_INT32)).max(1000).optional(),
   labels: z.array(z.string().min(1).max(256)).max(100).optional(),
 });
 const Score = z.looseObject({

@@ -10,6 +10,8 @@ import { spoolJsonUpload, type SpooledFile } from '../../datasets/upload-spooler
 import { isIsoTime, parseIsoTime } from '../../iso-time.js';
 import { Dataset, DatasetGroup, errorResponses, IdParam } from './common.schemas.js';
 import { presentDataset, presentGroup, presentRows } from './dataset.presenter.js';
+import { MAX_INT32 } from '../../input-limits.js';
+import { pageCount } from '../paging.js';
 
 const V2 = '/api/public/v2';
 
@@ -25,7 +27,7 @@ const FromFileBody = z.object({
 });
 
 const QueryTime = z.string().refine(isIsoTime, 'must be an ISO 8601 date-time (UTC when no offset is given)');
-const QueryId = z.coerce.number().int().min(1).max(2_147_483_647);
+const QueryId = z.coerce.number().int().min(1).max(MAX_INT32);
 
 /** PromptLayer's documented list filters (and Strata's include_failed); unknown keys pass through to be named in warnings. */
 const ListDatasetsQuery = z.looseObject({
@@ -99,8 +101,6 @@ const GroupListQuery = z.object({
   page: z.coerce.number().int().min(1).default(1),
   per_page: z.coerce.number().int().min(1).max(100).default(10),
 });
-
-const pages = (total: number, perPage: number) => Math.max(1, Math.ceil(total / perPage));
 
 const LIST_FIELDS = new Set(Object.keys(ListDatasetsQuery.shape));
 /** Documented filters on links Strata does not keep: honoured literally (no dataset has such a link), and said so. */
@@ -193,7 +193,7 @@ export async function promptLayerDatasetRoutes(app: FastifyInstance, opts: Datas
         page: req.query.page,
         per_page: req.query.per_page,
         total,
-        pages: pages(total, req.query.per_page),
+        pages: pageCount(total, req.query.per_page),
       };
     },
   });
@@ -336,7 +336,7 @@ export async function promptLayerDatasetRoutes(app: FastifyInstance, opts: Datas
         page: q.page,
         per_page: q.per_page,
         total,
-        pages: pages(total, q.per_page),
+        pages: pageCount(total, q.per_page),
         warnings,
       };
     },
@@ -408,7 +408,7 @@ export async function promptLayerDatasetRoutes(app: FastifyInstance, opts: Datas
         rows: presentRows(page.rows),
         page: q.page,
         per_page: q.per_page,
-        pages: pages(page.total, q.per_page),
+        pages: pageCount(page.total, q.per_page),
         total: page.total,
         next_cursor: page.nextCursor,
         row_ids: page.rowIds,

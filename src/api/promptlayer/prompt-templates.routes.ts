@@ -16,6 +16,8 @@ import {
   presentRendered,
   presentVersion,
 } from './prompt-template.presenter.js';
+import { MAX_INT32 } from '../../input-limits.js';
+import { paging } from '../paging.js';
 
 // ---- the template itself: validated at the door, so a stored template always has a shape rendering understands
 
@@ -100,7 +102,7 @@ const PublishBody = z.object({
 });
 
 const IdentifierParam = z.object({ identifier: z.string().min(1).max(512).describe('The prompt name or id') });
-const Version = z.number().int().min(1).max(2_147_483_647);
+const Version = z.number().int().min(1).max(MAX_INT32);
 
 // ---- the run() fetch
 
@@ -269,7 +271,7 @@ const Label = z
     updated_at: z.string(),
   })
   .meta({ id: 'PromptLabel' });
-const LabelIdParam = z.object({ prompt_label_id: z.coerce.number().int().min(1).max(2_147_483_647) });
+const LabelIdParam = z.object({ prompt_label_id: z.coerce.number().int().min(1).max(MAX_INT32) });
 
 /** Unknown request fields, named so that nothing is silently ignored. */
 const unknownFields = (body: object | null | undefined, known: Set<string>) =>
@@ -395,7 +397,7 @@ export async function promptTemplateRoutes(
       summary: 'A version as stored (by version, label or latest); include_llm_kwargs=true adds the provider request',
       params: IdentifierParam,
       querystring: z.object({
-        version: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
+        version: z.coerce.number().int().min(1).max(MAX_INT32).optional(),
         label: z.string().min(1).max(256).optional(),
         resolve_snippets: QueryBool.optional().describe('Strata has no snippets: both values return the same template'),
         include_llm_kwargs: QueryBool.default(false),
@@ -450,7 +452,7 @@ export async function promptTemplateRoutes(
       tags: ['prompt templates'],
       summary:
         'Create a release label on a version of a template (409 if the template has it already: move it with PATCH)',
-      params: z.object({ prompt_id: z.coerce.number().int().min(1).max(2_147_483_647) }),
+      params: z.object({ prompt_id: z.coerce.number().int().min(1).max(MAX_INT32) }),
       body: z.object({ name: z.string().min(1).max(256), prompt_version_number: Version }),
       response: { 200: Label, ...errorResponses(400, 401, 404, 409) },
     },
@@ -533,18 +535,10 @@ export async function promptTemplateRoutes(
             sortBy: q.sort_by,
             sortOrder: q.sort_order,
           });
-      const pages = Math.max(1, Math.ceil(total / q.per_page));
       return {
         success: true,
         items: items.map(presentListItem),
-        page: q.page,
-        per_page: q.per_page,
-        total,
-        pages,
-        has_next: q.page < pages,
-        has_prev: q.page > 1,
-        next_num: q.page < pages ? q.page + 1 : null,
-        prev_num: q.page > 1 ? q.page - 1 : null,
+        ...paging(q.page, q.per_page, total),
         warnings,
       };
     },

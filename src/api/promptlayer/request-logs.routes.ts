@@ -13,10 +13,11 @@ import {
   presentRequestLog,
   presentSearchItem,
 } from './request-log.presenter.js';
+import { MAX_INT32 } from '../../input-limits.js';
+import { paging } from '../paging.js';
 
 const V2 = '/api/public/v2';
 /** PostgreSQL `integer` columns (tokens, version numbers) hold at most this. */
-const INT32 = 2_147_483_647;
 
 const Blueprint = z
   .looseObject({ type: z.enum(['chat', 'completion']) })
@@ -51,10 +52,10 @@ const LogRequestBody = z.object({
   metadata: Metadata.nullish(),
   prompt_name: z.string().min(1).max(512).nullish(),
   prompt_id: z.number().int().min(1).nullish(),
-  prompt_version_number: z.number().int().min(1).max(INT32).nullish(),
+  prompt_version_number: z.number().int().min(1).max(MAX_INT32).nullish(),
   prompt_input_variables: z.record(z.string(), z.unknown()).nullish(),
-  input_tokens: z.number().int().min(0).max(INT32).nullish(),
-  output_tokens: z.number().int().min(0).max(INT32).nullish(),
+  input_tokens: z.number().int().min(0).max(MAX_INT32).nullish(),
+  output_tokens: z.number().int().min(0).max(MAX_INT32).nullish(),
   price: z.number().min(0).max(1e12).nullish(),
   function_name: z.string().max(512).nullish(),
   score: z.number().min(0).max(100).nullish(),
@@ -162,7 +163,7 @@ const TrackPromptBody = z.object({
   request_id: RequestId,
   prompt_name: z.string().min(1).max(512),
   prompt_input_variables: z.record(z.string(), z.unknown()).nullish(),
-  version: z.number().int().min(1).max(INT32).nullish(),
+  version: z.number().int().min(1).max(MAX_INT32).nullish(),
   label: z.string().min(1).max(256).nullish(),
 });
 const TrackGroupBody = z.object({ request_id: RequestId, group_id: z.number().int().min(1) });
@@ -376,18 +377,10 @@ export async function requestLogRoutes(app: FastifyInstance, opts: { logs: Reque
         page,
         per_page: perPage,
       });
-      const pages = Math.max(1, Math.ceil(total / perPage));
       return {
         success: true,
         items: items.map(presentSearchItem),
-        page,
-        per_page: perPage,
-        pages,
-        total,
-        has_next: page < pages,
-        has_prev: page > 1,
-        next_num: page < pages ? page + 1 : null,
-        prev_num: page > 1 ? page - 1 : null,
+        ...paging(page, perPage, total),
         warnings: searchWarnings(b),
       };
     },

@@ -7,8 +7,8 @@ import { callerOf } from '../../http/auth-hook.js';
 import type { TrackRequestService } from '../../request-logs/track-request.service.js';
 import { errorResponses } from './common.schemas.js';
 import { presentPromptBlueprint } from './request-log.presenter.js';
+import { MAX_INT32 } from '../../input-limits.js';
 
-const INT32 = 2_147_483_647;
 const Time = z
   .union([z.number().min(0), z.string().min(1).max(64)])
   .describe('Unix seconds (the Python SDK) or ISO 8601 (the JS SDK); no offset means UTC');
@@ -37,7 +37,7 @@ const TrackRequestBody = z.looseObject({
   tags: z.array(z.string().min(1).max(256)).max(100).nullish(),
   metadata: z.record(z.string().min(1).max(1024), z.string().max(10_000)).nullish(),
   prompt_id: z.number().int().min(1).nullish(),
-  prompt_version: z.number().int().min(1).max(INT32).nullish(),
+  prompt_version: z.number().int().min(1).max(MAX_INT32).nullish(),
   prompt_input_variables: z.record(z.string(), z.unknown()).nullish(),
   group_id: z.number().int().min(1).nullish(),
   return_pl_id: z.boolean().nullish(),

@@ -7,6 +7,7 @@ import { callerOf } from '../../http/auth-hook.js';
 import { WEBHOOK_EVENT_TYPES } from '../../webhooks/webhook-events.js';
 import type { WebhookService } from '../../webhooks/webhook.service.js';
 import { errorResponses, IdParam } from './common.schemas.js';
+import { pageCount } from '../paging.js';
 
 const V2 = '/api/public/v2/webhooks';
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -234,7 +235,7 @@ export async function webhookRoutes(app: FastifyInstance, opts: { webhooks: Webh
         page: q.page,
         per_page: q.per_page,
         total,
-        pages: Math.max(1, Math.ceil(total / q.per_page)),
+        pages: pageCount(total, q.per_page),
       };
     },
   });

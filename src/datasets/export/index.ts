@@ -15,13 +15,18 @@ const parquetWriter: ExportWriter = {
   },
 };
 
-export const EXPORT_WRITERS: Record<string, ExportWriter> = {
+/** Every format a dataset exports to: the one list both faces' schemas (and so /openapi.json and the UI) take. */
+export const EXPORT_FORMATS = ['csv', 'jsonl', 'json', 'parquet'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const EXPORT_WRITERS: Record<ExportFormat, ExportWriter> = {
   csv: csvWriter,
   jsonl: jsonlWriter,
   json: jsonWriter,
   parquet: parquetWriter,
 };
 
-export const EXPORT_FORMATS = Object.keys(EXPORT_WRITERS) as [string, ...string[]];
+export const isExportFormat = (format: string): format is ExportFormat =>
+  (EXPORT_FORMATS as readonly string[]).includes(format);
 
 export { rowObject, batched, type ExportWriter } from './export-writer.js';

@@ -1,5 +1,6 @@
 // Small builders shared by the provider payload mappers: content blocks and chat messages in PromptLayer's blueprint
 // shape (`{type:"chat", messages:[{role, content:[{type:"text", text}]}]}`), and safe readers for untyped JSON.
+import { MAX_INT32 } from '../../input-limits.js';
 
 export type Json = Record<string, unknown>;
 export type Block = Json & { type: string };
@@ -36,7 +37,7 @@ export const obj = (v: unknown): Json => (isObj(v) ? v : {});
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 export const count = (v: unknown): number =>
-  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.min(Math.round(v), 2_147_483_647) : 0;
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.min(Math.round(v), MAX_INT32) : 0;
 
 export const text = (t: string): Block => ({ type: 'text', text: t });
 
