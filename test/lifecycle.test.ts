@@ -142,7 +142,7 @@ for (const dialect of DIALECTS) {
       }
       const migrate = await runStrata(['migrate'], env);
       assert.equal(migrate.code, 0, migrate.stderr);
-      assert.match(migrate.stdout, /applied: 20261122_0001_core/);
+      assert.match(migrate.stdout, /applied: 20261122T133308_core/);
       const again = await runStrata(['migrate'], env);
       assert.match(again.stdout, /up to date/);
 

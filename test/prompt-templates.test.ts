@@ -804,7 +804,7 @@ for (const dialect of DIALECTS) {
 }
 
 for (const dialect of DIALECTS) {
-  describe(`prompt registry migration 20261201_0620 [${dialect}]`, () => {
+  describe(`prompt registry migration 20261201T204408_prompt_registry_ids [${dialect}]`, () => {
     it('gives existing release labels ids without moving them, and migrates back down', async () => {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-mig-pt-'));
       let env: Record<string, string> = { STRATA_DATA_DIR: dataDir, STRATA_LOG_LEVEL: 'silent' };
@@ -817,7 +817,7 @@ for (const dialect of DIALECTS) {
       const dbh = openDatabase(loadConfig(env).database);
       try {
         const migrator = new Migrator({ db: dbh.db, provider: { getMigrations: async () => migrations } });
-        assert.equal((await migrator.migrateTo('20261201_0600_request_log_traces')).error, undefined);
+        assert.equal((await migrator.migrateTo('20261201T201539_request_log_traces')).error, undefined);
         const db = dbh.db as unknown as Kysely<any>;
         const ws = await db
           .insertInto('workspaces')
@@ -874,7 +874,7 @@ for (const dialect of DIALECTS) {
             .execute(),
         );
 
-        assert.equal((await migrator.migrateTo('20261201_0600_request_log_traces')).error, undefined);
+        assert.equal((await migrator.migrateTo('20261201T201539_request_log_traces')).error, undefined);
         const back = await db.selectFrom('prompt_release_labels').selectAll().orderBy('label').execute();
         assert.deepEqual(
           back.map((l) => [l.label, l.version_number]),

@@ -7,6 +7,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteDialect, sql } 
 import type { Config, DatabaseOptions } from '../config.js';
 import { capabilitiesFor, type DialectCapabilities } from './dialect.js';
 import { migrations } from './migrations/index.js';
+import { renameLegacyMigrations } from './migration-renames.js';
 import { FOLD_FUNCTION, foldText } from './text-fold.js';
 import type { Database } from './schema.js';
 
@@ -133,8 +134,10 @@ export function registerSqliteFunctions(sqlite: SQLite.Database): void {
  * Brings the schema up to date; safe to call from several processes at once. PostgreSQL: Kysely takes an advisory
  * lock. SQLite: Kysely takes none, so two processes starting on a fresh file both migrate; the loser's transaction
  * fails ("table already exists") and rolls back whole, and a retry then finds the winner's migrations applied.
+ * First, a database that recorded the migrations under their old names gets the new ones (migration-renames.ts).
  */
 export async function migrateToLatest(db: Db): Promise<string[]> {
+  await renameLegacyMigrations(db);
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
   for (let attempt = 1; ; attempt++) {
