@@ -38,9 +38,9 @@ import { requestSuggestionRoutes } from './api/promptlayer/request-suggestions.r
 import { RequestSuggestionRepository } from './request-logs/request-suggestion.repository.js';
 import { RequestSuggestionService } from './request-logs/request-suggestion.service.js';
 import { nebiusDatasetRoutes } from './api/nebius/datasets.routes.js';
-import { NebiusRepository } from './nebius/nebius.repository.js';
-import { NebiusService } from './nebius/nebius.service.js';
-import { s3ImportJob } from './nebius/s3-import.job.js';
+import { S3ImportRepository } from './datasets/s3-import/s3-import.repository.js';
+import { TypedDatasetService } from './datasets/typed-schema/typed-dataset.service.js';
+import { s3ImportJob } from './datasets/s3-import/s3-import.job.js';
 import { SecretBox } from './security/secret-box.js';
 import { EndpointGuard } from './net/s3-endpoint-guard.js';
 import { uiRoutes } from './http/ui.routes.js';
@@ -66,9 +66,9 @@ import { TrackRequestService } from './request-logs/track-request.service.js';
 import { trackRequestRoutes } from './api/promptlayer/track-request.routes.js';
 import { spanRoutes } from './api/promptlayer/spans.routes.js';
 import { otlpRoutes } from './api/promptlayer/otlp.routes.js';
-import { UploadRepository } from './nebius/upload.repository.js';
-import { UploadService } from './nebius/upload.service.js';
-import { uploadImportJob } from './nebius/upload-import.job.js';
+import { UploadRepository } from './datasets/uploads/upload.repository.js';
+import { UploadService } from './datasets/uploads/upload.service.js';
+import { uploadImportJob } from './datasets/uploads/upload-import.job.js';
 
 /** Request bodies of ordinary routes; upload routes allow the file limit in base64. */
 const SMALL_BODY_LIMIT = 5 * 1024 * 1024;
@@ -80,7 +80,7 @@ export interface App {
   readonly blobs: BlobStore;
   readonly auth: AuthService;
   readonly datasets: DatasetService;
-  readonly nebius: NebiusService;
+  readonly typedDatasets: TypedDatasetService;
   readonly jobs: JobRepository;
   readonly server: FastifyInstance | undefined;
   readonly worker: Worker | undefined;
@@ -106,7 +106,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
   const datasetRepo = new DatasetRepository(dbh.db, dbh.dialect);
   const templateRepo = new PromptTemplateRepository(dbh.db, dbh.dialect);
   const requestLogRepo = new RequestLogRepository(dbh.db, dbh.dialect);
-  const nebiusRepo = new NebiusRepository(dbh.db);
+  const s3Imports = new S3ImportRepository(dbh.db);
   const webhookRepo = new WebhookRepository(dbh.db, dbh.dialect);
   const draftRepo = new DraftRepository(dbh.dialect);
   const diffRepo = new DiffRepository(dbh.db, dbh.dialect);
@@ -135,9 +135,9 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
   const fromLogs = new DatasetFromLogsService(dbh, requestLogRepo, datasetRepo, datasets, templates, queue);
   const secrets = await SecretBox.load(config.secretKey, (k, v) => authRepo.putSettingIfAbsent(k, v));
   const s3Guard = new EndpointGuard(config.outboundAllowlist);
-  const nebius = new NebiusService(dbh, nebiusRepo, datasetRepo, datasets, queue, events, secrets, s3Guard);
+  const typedDatasets = new TypedDatasetService(dbh, s3Imports, datasetRepo, datasets, queue, events, secrets, s3Guard);
   const uploadRepo = new UploadRepository(dbh.db);
-  const uploads = new UploadService(uploadRepo, nebius, blobs, config.maxFileBytes);
+  const uploads = new UploadService(uploadRepo, typedDatasets, blobs, config.maxFileBytes);
   const drafts = new DraftService(dbh, datasetRepo, draftRepo, datasets, queue);
   const exports = new DatasetExportService(datasetRepo, datasets);
   const diffs = new DatasetDiffService(datasetRepo, diffRepo, datasets);
@@ -157,13 +157,14 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     }),
     'nebius.s3_import': s3ImportJob({
       dbh,
-      repo: nebiusRepo,
+      imports: s3Imports,
+      datasets: datasetRepo,
       publisher,
       secrets,
       guard: s3Guard,
       maxBytes: config.maxFileBytes,
     }),
-    'nebius.upload_import': uploadImportJob({ uploads: uploadRepo, repo: nebiusRepo, publisher, blobs }),
+    'nebius.upload_import': uploadImportJob({ uploads: uploadRepo, datasets: datasetRepo, publisher, blobs }),
   };
 
   let worker: Worker | undefined;
@@ -194,7 +195,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
           },
         },
         // TEMPORARY Nebius datasets already read as gone once expired; this removes them (and frees their names).
-        { everyMs: 60_000, run: async () => void (await nebius.expireTemporary()) },
+        { everyMs: 60_000, run: async () => void (await typedDatasets.expireTemporary()) },
       ],
     });
     const w = worker;
@@ -224,7 +225,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     await server.register(datasetFromLogsRoutes, { fromLogs });
     await server.register(requestSuggestionRoutes, { suggestions });
     await server.register(nebiusDatasetRoutes, {
-      nebius,
+      nebius: typedDatasets,
       uploads,
       uploadBodyLimit,
       tmpDir: path.join(config.dataDir, 'tmp'),
@@ -255,7 +256,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     blobs,
     auth,
     datasets,
-    nebius,
+    typedDatasets,
     jobs: jobRepo,
     server,
     worker,

@@ -1,15 +1,25 @@
 // The error catalogue: services throw these; src/http/error-handler.ts renders them per API face.
 
-/** One problem with one input location, in FastAPI's `{loc, msg, type}` form (also used for PromptLayer messages). */
+/**
+ * One problem with one input field. `path` is where the field sits inside the input that was checked
+ * (['schema', 0, 'name'], ['rows', 41, 'age']); faces decide how to show it (the Nebius face as FastAPI's `loc`).
+ * `type` and `message` use pydantic's vocabulary (the typed-schema contract Strata follows).
+ */
 export interface FieldIssue {
-  loc: Array<string | number>;
-  msg: string;
+  path: Array<string | number>;
   type: string;
-  /** The offending value (pydantic's `input`); the Nebius face bounds its size when rendering. */
+  message: string;
+  /** The offending value (pydantic's `input`); faces bound its size when rendering. */
   input?: unknown;
-  /** pydantic's `ctx` (limits, expected values) where it gives one. */
+  /** pydantic's `ctx` (limits, expected values; `error` for a `value_error`) where it gives one. */
   ctx?: Record<string, unknown>;
 }
+
+/**
+ * Which part of a request a ValidationError's paths start in: request parsers say; a service's input is the body.
+ * (`params`/`headers`: Fastify's names in its schema errors; Strata's own door checks say `path` for parameters.)
+ */
+export type InputSource = 'body' | 'query' | 'path' | 'params' | 'headers';
 
 export abstract class AppError extends Error {
   abstract readonly status: number;
@@ -25,8 +35,14 @@ export class ValidationError extends AppError {
   constructor(
     message: string,
     readonly issues: FieldIssue[] = [],
+    readonly source: InputSource = 'body',
   ) {
     super(message);
+  }
+
+  /** The same error with its paths read as starting in another part of the request (e.g. a service input from the query). */
+  in(source: InputSource): ValidationError {
+    return new ValidationError(this.message, this.issues, source);
   }
 }
 

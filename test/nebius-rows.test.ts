@@ -527,7 +527,7 @@ for (const dialect of DIALECTS) {
         .execute();
       assert.equal((await v1(t, 'GET', `/v1/datasets/${d.id}`)).statusCode, 404);
       assert.ok(!(await v1(t, 'GET', '/v1/datasets?folder=/tmp')).json().data.length);
-      assert.ok((await t.app.nebius.expireTemporary()) >= 1);
+      assert.ok((await t.app.typedDatasets.expireTemporary()) >= 1);
       await create(t, { name: 'scratch', folder: '/tmp', schema: [{ name: 'a', type: { name: 'string' } }], rows: [] });
     });
   });

@@ -84,14 +84,14 @@ export function checkCell(t: ColumnType, value: unknown): { msg: string; type: s
 }
 
 /**
- * Checks rows (objects) against a schema and returns every problem with its location `[...locPrefix, rowIndex, column]`:
+ * Checks rows (objects) against a schema and returns every problem with its path `[...pathPrefix, rowIndex, column]`:
  * bad cells, unknown columns (extra_forbidden) and missing columns that are not nullable (missing).
  * A missing nullable column is read as null. Stops after `maxIssues` problems.
  */
 export function checkRows(
   schema: ColumnSchema[],
   rows: Array<Record<string, unknown>>,
-  locPrefix: Array<string | number>,
+  pathPrefix: Array<string | number>,
   maxIssues = Infinity,
   firstIndex = 0,
 ): FieldIssue[] {
@@ -100,20 +100,20 @@ export function checkRows(
   for (let i = 0; i < rows.length && issues.length < maxIssues; i++) {
     const row = rows[i];
     for (const col of schema) {
-      const loc = [...locPrefix, firstIndex + i, col.name];
+      const path = [...pathPrefix, firstIndex + i, col.name];
       if (!Object.prototype.hasOwnProperty.call(row, col.name)) {
-        if (!isNullable(col.type)) issues.push({ type: 'missing', loc, msg: 'Field required', input: row });
+        if (!isNullable(col.type)) issues.push({ type: 'missing', path, message: 'Field required', input: row });
         continue;
       }
       const problem = checkCell(col.type, row[col.name]);
-      if (problem) issues.push({ type: problem.type, loc, msg: problem.msg, input: row[col.name] });
+      if (problem) issues.push({ type: problem.type, path, message: problem.msg, input: row[col.name] });
     }
     for (const key of Object.keys(row)) {
       if (!known.has(key))
         issues.push({
           type: 'extra_forbidden',
-          loc: [...locPrefix, firstIndex + i, key],
-          msg: 'Extra inputs are not permitted',
+          path: [...pathPrefix, firstIndex + i, key],
+          message: 'Extra inputs are not permitted',
           input: row[key],
         });
     }

@@ -229,7 +229,7 @@ export class DatasetKeyDiffService {
       const shared = toCols.filter((c) => fromCols.includes(c));
       throw new ValidationError(
         `unknown key column ${JSON.stringify(key)}: dataset ${missing.join(' and ')} has no such column; columns both versions have: ${shared.map((c) => JSON.stringify(c)).join(', ') || 'none'}`,
-        [{ loc: ['query', 'key'], msg: 'unknown column', type: 'value_error' }],
+        [{ path: ['key'], message: 'unknown column', type: 'value_error' }],
       );
     }
     const common = toCols.filter((c) => fromCols.includes(c));
@@ -250,8 +250,8 @@ export class DatasetKeyDiffService {
           `key column ${JSON.stringify(key)} is not unique in dataset ${d.id}: ${dup.keys} value(s) appear on more than one row (${dup.rows} rows in all), e.g. ${sample}; pick a column whose values are unique`,
           [
             {
-              loc: ['query', 'key'],
-              msg: `${dup.keys} duplicated key value(s) in dataset ${d.id}`,
+              path: ['key'],
+              message: `${dup.keys} duplicated key value(s) in dataset ${d.id}`,
               type: 'value_error',
             },
           ],

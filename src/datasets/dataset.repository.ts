@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Db, Executor } from '../db/database.js';
 import { likeContains, type DialectCapabilities } from '../db/dialect.js';
+import type { ColumnSchema } from './column-types.js';
 import type { DatasetGroupRow, DatasetRow, DatasetStatus, Database, NewDataset } from '../db/schema.js';
 
 /** Nebius-style identifier: 32 lower-case hex characters. */
@@ -149,6 +150,63 @@ export class DatasetRepository {
       .execute();
   }
 
+  /** A live (not deleted, not expired) group by its 32-hex id, in one of the workspaces. */
+  async findLiveGroup(
+    workspaceIds: number[],
+    externalId: string,
+    now: number,
+    ex: Executor = this.db,
+  ): Promise<DatasetGroupRow | undefined> {
+    return ex
+      .selectFrom('dataset_groups')
+      .selectAll()
+      .where('external_id', '=', externalId)
+      .where('workspace_id', 'in', workspaceIds)
+      .where('is_deleted', '=', 0)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+      .executeTakeFirst();
+  }
+
+  /** Live groups newest first; `beforeId` is the integer id of the last group of the previous page. Up to `limit` rows. */
+  async listLiveGroups(q: {
+    workspaceIds: number[];
+    folders?: string[];
+    beforeId?: number;
+    limit: number;
+    now: number;
+  }): Promise<DatasetGroupRow[]> {
+    let query = this.db
+      .selectFrom('dataset_groups')
+      .selectAll()
+      .where('workspace_id', 'in', q.workspaceIds)
+      .where('is_deleted', '=', 0)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', q.now)]));
+    if (q.folders) query = query.where('folder', 'in', q.folders);
+    if (q.beforeId !== undefined) query = query.where('id', '<', q.beforeId);
+    return query.orderBy('id', 'desc').limit(q.limit).execute();
+  }
+
+  /** The typed schema of a group's versions (null: none stored, types are inferred from the rows). */
+  async setGroupSchema(ex: Executor, groupId: number, schema: ColumnSchema[] | null): Promise<void> {
+    await ex
+      .updateTable('dataset_groups')
+      .set({ schema_json: schema === null ? null : JSON.stringify(schema), updated_at: Date.now() })
+      .where('id', '=', groupId)
+      .execute();
+  }
+
+  /** Ids of live groups whose expiry has passed. */
+  async expiredGroupIds(now: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('dataset_groups')
+      .select('id')
+      .where('is_deleted', '=', 0)
+      .where('expires_at', 'is not', null)
+      .where('expires_at', '<=', now)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
   // ---- datasets (versions)
 
   async insertDataset(
@@ -184,6 +242,18 @@ export class DatasetRepository {
   }
 
   /** The group's editable draft (status `draft`), if it has one. */
+  /** Every non-deleted version and draft of the groups, newest first. */
+  async datasetsOfGroups(groupIds: number[]): Promise<DatasetRow[]> {
+    if (groupIds.length === 0) return [];
+    return this.db
+      .selectFrom('datasets')
+      .selectAll()
+      .where('group_id', 'in', groupIds)
+      .where('is_deleted', '=', 0)
+      .orderBy('id', 'desc')
+      .execute();
+  }
+
   async findEditableDraft(ex: Executor, groupId: number): Promise<DatasetRow | undefined> {
     return ex
       .selectFrom('datasets')

@@ -10,7 +10,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import type { EventSink } from '../events/domain-events.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { BlobStore } from '../storage/blob-store.js';
-import { fitsIndex, MAX_INDEXED_BYTES } from '../input-limits.js';
+import { assertValidName, GROUP_NAME_RULES, nameTakenError } from './dataset-names.js';
 import { decodeBase64Upload } from './base64.js';
 import type { DatasetListQuery, DatasetRepository, RowView, StoredRow } from './dataset.repository.js';
 import { FileFormatError, formatFromFileName, openTableReader, SUPPORTED_EXTENSIONS } from './parsers/index.js';
@@ -83,12 +83,11 @@ export class DatasetService {
     input: { name: string; workspace_id?: number },
   ): Promise<{ group: DatasetGroupRow; draft: DatasetRow }> {
     const workspaceId = resolveWorkspace(caller, input.workspace_id);
+    assertValidName(input.name, GROUP_NAME_RULES);
     const name = input.name.trim();
-    if (name === '') throw new ValidationError('name must not be blank');
-    if (!fitsIndex(name)) throw new ValidationError(`name is at most ${MAX_INDEXED_BYTES} bytes of UTF-8`);
     try {
       return await this.dbh.transaction(async (trx) => {
-        if (await this.repo.findLiveGroupByName(trx, workspaceId, name)) throw duplicateName(name);
+        if (await this.repo.findLiveGroupByName(trx, workspaceId, name)) throw nameTakenError(name, GROUP_NAME_RULES);
         const group = await this.repo.insertGroup(trx, { workspaceId, name, userId: caller.userId });
         const draft = await this.repo.insertDataset(trx, {
           group_id: group.id,
@@ -106,7 +105,7 @@ export class DatasetService {
         return { group, draft };
       });
     } catch (err) {
-      if (this.dbh.dialect.isUniqueViolation(err)) throw duplicateName(name);
+      if (this.dbh.dialect.isUniqueViolation(err)) throw nameTakenError(name, GROUP_NAME_RULES);
       throw err;
     }
   }
@@ -331,8 +330,4 @@ function rowViewOf(columns: string[], q: RowReadQuery): RowView | undefined {
     .map(([name, text]) => ({ index: indexOf(name, 'filter'), text }));
   const sort = q.sort ? { index: indexOf(q.sort, 'sort'), order: q.order ?? 'asc' } : undefined;
   return sort || filters.length ? { sort, filters } : undefined;
-}
-
-function duplicateName(name: string): ValidationError {
-  return new ValidationError(`a dataset group named "${name}" already exists in this workspace`);
 }

@@ -2,7 +2,7 @@
 // PromptLayer `{success:false, error, message}`; Nebius/FastAPI `422 {detail:[{loc,msg,type}]}` or `{detail: "..."}`.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, isTransientError, ValidationError, type FieldIssue } from '../errors.js';
+import { AppError, isTransientError, ValidationError, type FieldIssue, type InputSource } from '../errors.js';
 import { faceOf } from './faces.js';
 import { renderValidationDetail } from '../api/nebius/validation-errors.js';
 
@@ -12,30 +12,26 @@ interface ZodFastifyIssue {
   message: string;
 }
 
-function issuesFromSchemaError(
-  err: FastifyError & { validation: unknown[]; validationContext?: string },
-): FieldIssue[] {
-  const part = err.validationContext === 'querystring' ? 'query' : (err.validationContext ?? 'body');
-  return (err.validation as ZodFastifyIssue[]).map((v) => ({
-    loc: [
-      part,
-      ...v.instancePath
-        .split('/')
-        .filter(Boolean)
-        .map((s) => (/^\d+$/.test(s) ? Number(s) : s)),
-    ],
-    msg: v.message,
-    type: v.keyword,
-  }));
+function sourceOf(validationContext: string | undefined): InputSource {
+  if (validationContext === 'querystring') return 'query';
+  if (validationContext === 'params' || validationContext === 'headers') return validationContext;
+  return 'body';
 }
 
-function describe(issues: FieldIssue[]): string {
-  return issues
-    .map((i) => {
-      const where = i.loc.slice(1).join('.');
-      return where ? `${where}: ${i.msg}` : `${i.loc[0]}: ${i.msg}`;
-    })
-    .join('; ');
+function errorFromSchemaError(
+  err: FastifyError & { validation: unknown[]; validationContext?: string },
+): ValidationError {
+  const source = sourceOf(err.validationContext);
+  const issues = (err.validation as ZodFastifyIssue[]).map((v): FieldIssue => ({
+    path: v.instancePath
+      .split('/')
+      .filter(Boolean)
+      .map((s) => (/^\d+$/.test(s) ? Number(s) : s)),
+    message: v.message,
+    type: v.keyword,
+  }));
+  const message = issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : source}: ${i.message}`).join('; ');
+  return new ValidationError(message, issues, source);
 }
 
 function send(
@@ -43,13 +39,15 @@ function send(
   reply: FastifyReply,
   status: number,
   message: string,
-  issues?: FieldIssue[],
+  invalid?: ValidationError,
 ): FastifyReply {
   // A download route may have set its file's type before failing; the error body is JSON (Fastify would 500 otherwise).
   reply.type('application/json; charset=utf-8').removeHeader('content-disposition');
   if (faceOf(request.url) === 'nebius') {
-    if (issues && issues.length > 0)
-      return reply.code(status === 400 ? 422 : status).send({ detail: renderValidationDetail(issues) });
+    if (invalid && invalid.issues.length > 0)
+      return reply
+        .code(status === 400 ? 422 : status)
+        .send({ detail: renderValidationDetail(invalid.issues, invalid.source) });
     return reply.code(status).send({ detail: message });
   }
   return reply.code(status).send({ success: false, error: message, message });
@@ -61,12 +59,10 @@ const RETRY_AFTER_SECONDS = 5;
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const issues = issuesFromSchemaError(err);
-      return send(request, reply, 400, describe(issues), issues);
+      const invalid = errorFromSchemaError(err);
+      return send(request, reply, 400, invalid.message, invalid);
     }
-    if (err instanceof ValidationError) {
-      return send(request, reply, 400, err.message, err.issues.length > 0 ? err.issues : undefined);
-    }
+    if (err instanceof ValidationError) return send(request, reply, 400, err.message, err);
     if (err instanceof AppError) return send(request, reply, err.status, err.message);
     // Fastify's own client errors: malformed JSON, body too large, unsupported media type...
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
@@ -74,7 +70,13 @@ export function installErrorHandlers(app: FastifyInstance): void {
       const message =
         err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'request body is too large for this endpoint' : err.message;
       if (faceOf(request.url) === 'nebius' && status === 400) {
-        return send(request, reply, 422, message, [{ loc: ['body'], msg: message, type: 'json_invalid' }]);
+        return send(
+          request,
+          reply,
+          422,
+          message,
+          new ValidationError(message, [{ path: [], message, type: 'json_invalid' }]),
+        );
       }
       return send(request, reply, status, message);
     }

@@ -17,9 +17,11 @@ export function refuseHostileValue(
   const problem = findValueProblem(value);
   if (!problem) return;
   const msg = describeValueProblem(problem);
-  throw new ValidationError(`${part}: ${msg}`, [
-    { loc: [part, ...at, ...problem.path.slice(0, 8)], msg, type: 'value_error' },
-  ]);
+  throw new ValidationError(
+    `${part}: ${msg}`,
+    [{ path: [...at, ...problem.path.slice(0, 8)], message: msg, type: 'value_error' }],
+    part,
+  );
 }
 
 /** Adds a global preValidation hook: bodies, query strings and path parameters are checked by one iterative walk. */

@@ -188,7 +188,7 @@ export class DatasetFromLogsService {
       else if (!(f in INCLUDE_FIELDS)) {
         throw new ValidationError(
           `include_fields.${i}: unknown field "${f}"; use one of ${Object.keys(INCLUDE_FIELDS).join(', ')}`,
-          [{ loc: ['body', 'include_fields', i], msg: `unknown field "${f}"`, type: 'value_error' }],
+          [{ path: ['include_fields', i], message: `unknown field "${f}"`, type: 'value_error' }],
         );
       }
     });
@@ -225,7 +225,7 @@ export class DatasetFromLogsService {
       ) {
         throw new ValidationError(
           'transpose_metadata_columns requires metadata_and or metadata_or (or a metadata condition in filter_group)',
-          [{ loc: ['body', 'transpose_metadata_columns'], msg: 'requires metadata filters', type: 'value_error' }],
+          [{ path: ['transpose_metadata_columns'], message: 'requires metadata filters', type: 'value_error' }],
         );
       }
     }

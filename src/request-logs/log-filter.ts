@@ -244,7 +244,7 @@ export const FILTER_GROUP_MAX_DEPTH = 8;
 export const FILTER_GROUP_MAX_CONDITIONS = 200;
 
 function bad(path: string, msg: string): ValidationError {
-  return new ValidationError(`${path}: ${msg}`, [{ loc: ['body', ...path.split('.')], msg, type: 'value_error' }]);
+  return new ValidationError(`${path}: ${msg}`, [{ path: path.split('.'), message: msg, type: 'value_error' }]);
 }
 
 function asString(v: unknown, path: string): string {

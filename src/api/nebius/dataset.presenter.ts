@@ -1,6 +1,9 @@
-// Turns Nebius dataset views into the /v1 wire shapes (CreateDatasetResponse; GET adds type: "dataset").
+// Turns the core's typed dataset views into the /v1 wire shapes (CreateDatasetResponse; GET adds type: "dataset").
 import type { DatasetOrigin } from '../../db/schema.js';
-import { shownFolder, type NebiusDatasetView } from '../../nebius/nebius.service.js';
+import type { TypedDatasetView } from '../../datasets/typed-schema/typed-dataset.service.js';
+
+/** PromptLayer-made groups keep "" as their folder; Nebius shows it as the root "/". */
+export const shownFolder = (folder: string) => (folder === '' ? '/' : folder);
 
 function originOf(origin: DatasetOrigin | undefined): { type: 'upload' | 's3' } | null {
   if (origin === 'rows' || origin === 'file') return { type: 'upload' };
@@ -9,7 +12,7 @@ function originOf(origin: DatasetOrigin | undefined): { type: 'upload' | 's3' } 
 }
 
 /** Exactly CreateDatasetResponse's fields. `metadata` carries Strata's integer group id (as a string) for the other face. */
-export function presentNebiusDataset(v: NebiusDatasetView) {
+export function presentNebiusDataset(v: TypedDatasetView) {
   return {
     id: v.group.external_id,
     name: v.group.name,
@@ -28,6 +31,6 @@ export function presentNebiusDataset(v: NebiusDatasetView) {
   };
 }
 
-export function presentNebiusDatasetObject(v: NebiusDatasetView) {
+export function presentNebiusDatasetObject(v: TypedDatasetView) {
   return { ...presentNebiusDataset(v), type: 'dataset' as const };
 }

@@ -4,8 +4,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerOf } from '../../http/auth-hook.js';
 import { ValidationError } from '../../errors.js';
-import type { NebiusService } from '../../nebius/nebius.service.js';
-import { EXPORT_CONTENT_TYPES, exportStream, type ExportFormat } from '../../nebius/export-stream.js';
+import type { TypedDatasetService } from '../../datasets/typed-schema/typed-dataset.service.js';
+import { TYPED_EXPORT_CONTENT_TYPES, type TypedExportFormat } from '../../datasets/typed-schema/typed-export.js';
 import { JsonSyntaxError, parseLossless, stringifyLossless } from '../../datasets/lossless-json.js';
 import {
   CONTENT_QUERY,
@@ -17,7 +17,7 @@ import {
   PatchDatasetRequest,
 } from './request-models.js';
 import { presentNebiusDataset, presentNebiusDatasetObject } from './dataset.presenter.js';
-import type { UploadService } from '../../nebius/upload.service.js';
+import type { UploadService } from '../../datasets/uploads/upload.service.js';
 import { nebiusUploadRoutes } from './uploads.routes.js';
 import { readCreateBody } from './streamed-body.js';
 import {
@@ -47,8 +47,8 @@ function parseJsonBody(text: string): unknown {
     throw new ValidationError('malformed JSON', [
       {
         type: 'json_invalid',
-        loc: ['body', err.pos],
-        msg: 'JSON decode error',
+        path: [err.pos],
+        message: 'JSON decode error',
         input: {},
         ctx: { error: err.message },
       },
@@ -58,9 +58,14 @@ function parseJsonBody(text: string): unknown {
 
 const errors = { 401: HTTPError, 404: HTTPError, 409: HTTPError, 422: HTTPValidationError };
 
+/** Rethrows a core ValidationError about inputs the route read from the query string. */
+function fromQuery(err: unknown): never {
+  throw err instanceof ValidationError ? err.in('query') : err;
+}
+
 export async function nebiusDatasetRoutes(
   app: FastifyInstance,
-  opts: { nebius: NebiusService; uploads: UploadService; uploadBodyLimit: number; tmpDir: string },
+  opts: { nebius: TypedDatasetService; uploads: UploadService; uploadBodyLimit: number; tmpDir: string },
 ): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { nebius } = opts;
@@ -135,7 +140,8 @@ export async function nebiusDatasetRoutes(
     validatorCompiler: documentedOnly,
     handler: async (req) => {
       const q = parseQuery<{ limit: number; after?: string; folder?: string }>(LIST_QUERY, req.query);
-      const { data, hasMore } = await nebius.list(callerOf(req), q);
+      // The service's `after` came from the query string: its issue is shown at ["query", "after"].
+      const { data, hasMore } = await nebius.list(callerOf(req), q).catch(fromQuery);
       const out = data.map(presentNebiusDatasetObject);
       return { data: out, has_more: hasMore, last_id: out.length > 0 ? out[out.length - 1].id : null };
     },
@@ -213,15 +219,13 @@ export async function nebiusDatasetRoutes(
     },
     validatorCompiler: documentedOnly,
     handler: async (req, reply) => {
-      const q = parseQuery<{ format: ExportFormat; version?: string }>(EXPORT_QUERY, req.query);
-      const exp = await nebius.openExport(callerOf(req), req.params.id, q.version);
-      const format = q.format;
-      const stream = await exportStream(format, exp.columns, exp.schema, exp.rows);
-      const fileName = `${exp.group.name.replace(/[^A-Za-z0-9._-]+/g, '_') || 'dataset'}.${format}`;
+      const q = parseQuery<{ format: TypedExportFormat; version?: string }>(EXPORT_QUERY, req.query);
+      const { group, file } = await nebius.exportFile(callerOf(req), req.params.id, q);
+      const fileName = `${group.name.replace(/[^A-Za-z0-9._-]+/g, '_') || 'dataset'}.${q.format}`;
       return reply
-        .header('content-type', EXPORT_CONTENT_TYPES[format])
+        .header('content-type', TYPED_EXPORT_CONTENT_TYPES[q.format])
         .header('content-disposition', `attachment; filename="${fileName}"`)
-        .send(stream);
+        .send(file);
     },
   });
 }

@@ -1,8 +1,8 @@
-// Validates Nebius request bodies and queries the way pydantic 2 does, from model definitions, and yields FastAPI's
-// 422 items ({type, loc, msg, input, ctx?}) — so Strata's errors match a FastAPI app built from seed 004's models.
+// Validates Nebius request bodies and queries the way pydantic 2 does, from model definitions, and yields field issues
+// in pydantic's terms (rendered as FastAPI's 422 items) — so Strata's errors match a FastAPI app built from seed 004's models.
 import type { FieldIssue } from '../../errors.js';
 import { LosslessNumber } from '../../datasets/lossless-json.js';
-import { SpooledRows } from '../../nebius/spooled-rows.js';
+import { SpooledRows } from '../../datasets/typed-schema/spooled-rows.js';
 
 /** The pydantic types the Nebius request models use. */
 export type PyType =
@@ -29,7 +29,7 @@ export interface PyModel {
   fields: () => PyField[];
 }
 
-type Loc = Array<string | number>;
+type Path = Array<string | number>;
 
 export interface ValidateOptions {
   /** Unions nested deeper than this stop with one `value_error` instead of recursing (option types nest). */
@@ -59,14 +59,14 @@ interface Outcome {
 export class PydanticValidator {
   constructor(private readonly opts: ValidateOptions) {}
 
-  validate(type: PyType, value: unknown, loc: Loc): Outcome {
-    return this.check(type, value, loc, 0);
+  validate(type: PyType, value: unknown, path: Path): Outcome {
+    return this.check(type, value, path, 0);
   }
 
-  private check(type: PyType, v: unknown, loc: Loc, depth: number): Outcome {
+  private check(type: PyType, v: unknown, path: Path, depth: number): Outcome {
     const ok: Outcome = { errors: [], fieldsSet: 0 };
-    const err = (type: string, msg: string, ctx?: Record<string, unknown>): Outcome => ({
-      errors: [{ type, loc, msg, input: v, ...(ctx ? { ctx } : {}) }],
+    const err = (type: string, message: string, ctx?: Record<string, unknown>): Outcome => ({
+      errors: [{ type, path, message, input: v, ...(ctx ? { ctx } : {}) }],
       fieldsSet: 0,
     });
     switch (type.kind) {
@@ -79,7 +79,7 @@ export class PydanticValidator {
       case 'dict':
         return isDict(v) ? ok : err('dict_type', 'Input should be a valid dictionary');
       case 'nullable':
-        return v === null ? ok : this.check(type.inner, v, loc, depth);
+        return v === null ? ok : this.check(type.inner, v, path, depth);
       case 'enum':
       case 'literal': {
         if (typeof v === 'string' && type.values.includes(v)) return ok;
@@ -92,8 +92,8 @@ export class PydanticValidator {
           return {
             errors: v.nonObjects.map(([i, item]) => ({
               type: 'dict_type',
-              loc: [...loc, i],
-              msg: 'Input should be a valid dictionary',
+              path: [...path, i],
+              message: 'Input should be a valid dictionary',
               input: item,
             })),
             fieldsSet: 0,
@@ -101,17 +101,17 @@ export class PydanticValidator {
         }
         if (!Array.isArray(v)) return err('list_type', 'Input should be a valid list');
         const errors: FieldIssue[] = [];
-        v.forEach((item, i) => errors.push(...this.check(type.item, item, [...loc, i], depth).errors));
+        v.forEach((item, i) => errors.push(...this.check(type.item, item, [...path, i], depth).errors));
         return { errors, fieldsSet: 0 };
       }
       case 'model':
-        return this.model(type.model, v, loc, depth);
+        return this.model(type.model, v, path, depth);
       case 'union': {
         if (depth >= this.opts.maxUnionDepth) {
           const message = this.opts.depthMessage;
-          return err('value_error', `Value error, ${message}`, { error: message });
+          return err('value_error', message, { error: message });
         }
-        const outcomes = type.members().map((m) => ({ m, o: this.model(m, v, [...loc, m.name], depth + 1) }));
+        const outcomes = type.members().map((m) => ({ m, o: this.model(m, v, [...path, m.name], depth + 1) }));
         const valid = outcomes.filter((x) => x.o.errors.length === 0);
         // pydantic's smart mode: among valid members the one with the most fields set wins, the first on a tie.
         if (valid.length > 0) {
@@ -123,14 +123,14 @@ export class PydanticValidator {
     }
   }
 
-  private model(model: PyModel, v: unknown, loc: Loc, depth: number): Outcome {
+  private model(model: PyModel, v: unknown, path: Path, depth: number): Outcome {
     if (!isDict(v)) {
       return {
         errors: [
           {
             type: 'model_attributes_type',
-            loc,
-            msg: 'Input should be a valid dictionary or object to extract fields from',
+            path,
+            message: 'Input should be a valid dictionary or object to extract fields from',
             input: v,
           },
         ],
@@ -141,11 +141,11 @@ export class PydanticValidator {
     let fieldsSet = 0;
     for (const f of model.fields()) {
       if (!has(v, f.name)) {
-        if (f.required) errors.push({ type: 'missing', loc: [...loc, f.name], msg: 'Field required', input: v });
+        if (f.required) errors.push({ type: 'missing', path: [...path, f.name], message: 'Field required', input: v });
         continue;
       }
       fieldsSet++;
-      errors.push(...this.check(f.type, v[f.name], [...loc, f.name], depth).errors);
+      errors.push(...this.check(f.type, v[f.name], [...path, f.name], depth).errors);
     }
     return { errors, fieldsSet };
   }

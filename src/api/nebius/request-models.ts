@@ -1,10 +1,10 @@
 // Seed 004's pydantic request models (and the query/PATCH models of the other /v1 routes) as PyModel definitions,
 // and the parsers that validate requests with them: the one source of the Nebius face's 422 answers.
 import { PRIMITIVE_TYPES } from '../../datasets/column-types.js';
-import { ValidationError, type FieldIssue } from '../../errors.js';
+import { ValidationError, type FieldIssue, type InputSource } from '../../errors.js';
 import { NEBIUS_EXPORT_FORMATS } from './schemas.js';
 import { PydanticValidator, pyInt, type PyField, type PyModel, type PyType } from './pydantic-validation.js';
-import type { CreateFromRowsInput, CreateFromS3Input } from '../../nebius/nebius.service.js';
+import type { CreateFromRowsInput, CreateFromS3Input } from '../../datasets/typed-schema/typed-dataset.service.js';
 
 /** `option` types nest at most this deep (a Strata bound: deeper answers one `value_error` instead of recursing). */
 export const MAX_OPTION_DEPTH = 32;
@@ -86,17 +86,19 @@ const StrataS3Extras: PyModel = { name: 'extras', fields: () => [ttlField, s3Sch
 export type UploadBody = Omit<CreateFromRowsInput, 'rows'> & { rows: Array<Record<string, unknown>> };
 export type S3Body = CreateFromS3Input;
 
-function fail(issues: FieldIssue[]): never {
-  throw new ValidationError('request is not valid', issues);
+function fail(issues: FieldIssue[], source: InputSource = 'body'): never {
+  throw new ValidationError('request is not valid', issues, source);
 }
 
-/** A body model's errors at ["body", ...] (FastAPI's single-model body), or a missing body. */
+const missingBody: FieldIssue = { type: 'missing', path: [], message: 'Field required', input: null };
+
+/** A body model's errors at the body's root (FastAPI's single-model body), or a missing body. */
 export function parseBody<T>(model: PyModel, body: unknown, extras?: PyModel): T {
-  if (body === undefined) fail([{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }]);
-  const out = validator.validate({ kind: 'model', model }, body, ['body']);
+  if (body === undefined) fail([missingBody]);
+  const out = validator.validate({ kind: 'model', model }, body, []);
   if (out.errors.length > 0) fail(out.errors);
   if (extras) {
-    const more = validator.validate({ kind: 'model', model: extras }, body, ['body']);
+    const more = validator.validate({ kind: 'model', model: extras }, body, []);
     if (more.errors.length > 0) fail(more.errors);
   }
   return body as T;
@@ -104,15 +106,15 @@ export function parseBody<T>(model: PyModel, body: unknown, extras?: PyModel): T
 
 /** POST /v1/datasets: `Union[CreateDatasetRequestUpload, CreateDatasetRequestS3]` in pydantic's smart mode. */
 export function parseCreateBody(body: unknown): { kind: 'upload'; body: UploadBody } | { kind: 's3'; body: S3Body } {
-  if (body === undefined) fail([{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }]);
+  if (body === undefined) fail([missingBody]);
   const out = validator.validate(
     { kind: 'union', members: () => [CreateDatasetRequestUpload, CreateDatasetRequestS3] },
     body,
-    ['body'],
+    [],
   );
   if (out.errors.length > 0) fail(out.errors);
   const isS3 = out.member === CreateDatasetRequestS3.name;
-  const more = validator.validate({ kind: 'model', model: isS3 ? StrataS3Extras : StrataUploadExtras }, body, ['body']);
+  const more = validator.validate({ kind: 'model', model: isS3 ? StrataS3Extras : StrataUploadExtras }, body, []);
   if (more.errors.length > 0) fail(more.errors);
   const b = body as Record<string, unknown>;
   if (b.ttl_seconds !== undefined) b.ttl_seconds = pyInt(b.ttl_seconds);
@@ -126,7 +128,7 @@ export interface QueryField {
   default?: unknown;
 }
 
-/** Validates query parameters as FastAPI does (all problems at once, at ["query", name]) and applies defaults. */
+/** Validates query parameters as FastAPI does (all problems at once, at the parameter's name) and applies defaults. */
 export function parseQuery<T>(fields: QueryField[], query: Record<string, unknown>): T {
   const issues: FieldIssue[] = [];
   const out: Record<string, unknown> = {};
@@ -138,11 +140,11 @@ export function parseQuery<T>(fields: QueryField[], query: Record<string, unknow
       if (f.default !== undefined) out[f.name] = f.default;
       continue;
     }
-    const r = validator.validate(f.type, v, ['query', f.name]);
+    const r = validator.validate(f.type, v, [f.name]);
     if (r.errors.length > 0) issues.push(...r.errors);
     else out[f.name] = f.type.kind === 'int' ? pyInt(v) : v;
   }
-  if (issues.length > 0) fail(issues);
+  if (issues.length > 0) fail(issues, 'query');
   return out as T;
 }
 

@@ -11,7 +11,7 @@ import streamJson from 'stream-json';
 import { LosslessNumber, stringifyLossless } from '../../datasets/lossless-json.js';
 import { PayloadTooLargeError, ValidationError } from '../../errors.js';
 import { refuseHostileValue } from '../../http/reject-nul.js';
-import { SpooledRows } from '../../nebius/spooled-rows.js';
+import { SpooledRows } from '../../datasets/typed-schema/spooled-rows.js';
 
 /** Bodies up to this size are parsed in memory (exact `input` echoes need the whole value). */
 export const STREAM_BODY_ABOVE = 1024 * 1024;

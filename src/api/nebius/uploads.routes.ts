@@ -5,9 +5,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { callerOf } from '../../http/auth-hook.js';
 import type { ColumnSchema } from '../../datasets/column-types.js';
 import type { FileFormat } from '../../jobs/job-catalogue.js';
-import type { UploadService, UploadView } from '../../nebius/upload.service.js';
-import type { UploadPartRow } from '../../nebius/upload.repository.js';
-import { shownFolder } from '../../nebius/nebius.service.js';
+import type { UploadService, UploadView } from '../../datasets/uploads/upload.service.js';
+import type { UploadPartRow } from '../../datasets/uploads/upload.repository.js';
+import { shownFolder } from './dataset.presenter.js';
 import { CompleteUploadRequest, CreateUploadRequest, parseBody } from './request-models.js';
 import { PydanticValidator } from './pydantic-validation.js';
 import { ValidationError } from '../../errors.js';
@@ -35,7 +35,7 @@ function presentUpload(v: UploadView) {
       status: u.dataset_id === null ? ('PENDING' as const) : failed ? ('FAILED' as const) : ('COMPLETED' as const),
       dataset: {
         name: u.name,
-        schema: JSON.parse(u.schema_json) as ColumnSchema[],
+        schema: u.schema,
         folder: shownFolder(u.folder),
         id: v.dataset?.group.external_id ?? null,
       },
@@ -80,7 +80,7 @@ export async function nebiusUploadRoutes(
         const out = formatCheck.validate(
           { kind: 'literal', values: ['jsonl', 'json', 'csv', 'parquet'] },
           body.format,
-          ['body', 'format'],
+          ['format'],
         );
         if (out.errors.length > 0) throw new ValidationError('format is not valid', out.errors);
       }
@@ -116,8 +116,8 @@ export async function nebiusUploadRoutes(
         throw new ValidationError('send the part as application/octet-stream', [
           {
             type: 'bytes_type',
-            loc: ['body'],
-            msg: 'Input should be the raw bytes of the part (Content-Type: application/octet-stream)',
+            path: [],
+            message: 'Input should be the raw bytes of the part (Content-Type: application/octet-stream)',
             input: null,
           },
         ]);

@@ -1,6 +1,16 @@
-// Renders field issues as the Nebius face's 422 body, FastAPI's `{detail: [{type, loc, msg, input, ctx?}]}`, bounded:
-// at most MAX_REPORTED_ISSUES items (then one `too_many_errors`) and no echoed `input` larger than MAX_ECHO_CHARS.
-import type { FieldIssue } from '../../errors.js';
+// Renders the core's field issues as the Nebius face's 422 body, FastAPI's `{detail: [{type, loc, msg, input, ctx?}]}`:
+// `loc` is the request part then the field path; bounded to MAX_REPORTED_ISSUES items (then one `too_many_errors`)
+// and no echoed `input` larger than MAX_ECHO_CHARS.
+import type { FieldIssue, InputSource } from '../../errors.js';
+
+/** One item of FastAPI's 422 `detail`. */
+export interface FastApiIssue {
+  type: string;
+  loc: Array<string | number>;
+  msg: string;
+  input: unknown;
+  ctx?: Record<string, unknown>;
+}
 
 /** A 422 lists at most this many problems, then one `too_many_errors` item: a bad 20,000-row upload stays small. */
 export const MAX_REPORTED_ISSUES = 100;
@@ -38,8 +48,8 @@ export function jsonLongerThan(v: unknown, limit: number): boolean {
 const SECRET_FIELDS = ['s3_secret_key'];
 const REDACTED = '[redacted]';
 
-function withoutSecrets(loc: FieldIssue['loc'], input: unknown): unknown {
-  if (SECRET_FIELDS.includes(String(loc[loc.length - 1])) && typeof input === 'string') return REDACTED;
+function withoutSecrets(path: FieldIssue['path'], input: unknown): unknown {
+  if (SECRET_FIELDS.includes(String(path[path.length - 1])) && typeof input === 'string') return REDACTED;
   if (input === null || typeof input !== 'object' || Array.isArray(input) || !SECRET_FIELDS.some((f) => f in input))
     return input;
   const copy: Record<string, unknown> = { ...(input as Record<string, unknown>) };
@@ -47,9 +57,18 @@ function withoutSecrets(loc: FieldIssue['loc'], input: unknown): unknown {
   return copy;
 }
 
-function bounded(issue: FieldIssue, cache: Map<unknown, boolean>): FieldIssue {
-  const { type, loc, msg, ctx } = issue;
-  const input = withoutSecrets(loc, issue.input);
+/** pydantic writes a `value_error` as "Value error, " and the reason it keeps in ctx. */
+function messageOf(issue: FieldIssue): string {
+  return issue.type === 'value_error' && issue.ctx?.error !== undefined
+    ? `Value error, ${issue.message}`
+    : issue.message;
+}
+
+function bounded(issue: FieldIssue, source: InputSource, cache: Map<unknown, boolean>): FastApiIssue {
+  const { type, path, ctx } = issue;
+  const loc = [source, ...path];
+  const msg = messageOf(issue);
+  const input = withoutSecrets(path, issue.input);
   let shown = input;
   if (input !== null && typeof input === 'object') {
     let long = cache.get(input);
@@ -62,10 +81,10 @@ function bounded(issue: FieldIssue, cache: Map<unknown, boolean>): FieldIssue {
   return { type, loc, msg, input: shown === undefined ? null : shown, ...(ctx ? { ctx } : {}) };
 }
 
-/** The `detail` array of a 422: issues in order, bounded in count and size. */
-export function renderValidationDetail(issues: FieldIssue[]): FieldIssue[] {
+/** The `detail` array of a 422: issues in order, at `[source, ...path]`, bounded in count and size. */
+export function renderValidationDetail(issues: FieldIssue[], source: InputSource): FastApiIssue[] {
   const cache = new Map<unknown, boolean>();
-  const shown = issues.slice(0, MAX_REPORTED_ISSUES).map((i) => bounded(i, cache));
+  const shown = issues.slice(0, MAX_REPORTED_ISSUES).map((i) => bounded(i, source, cache));
   if (issues.length > MAX_REPORTED_ISSUES) {
     shown.push({
       type: 'too_many_errors',

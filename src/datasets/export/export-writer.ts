@@ -15,10 +15,17 @@ export interface ExportWriter {
   ): AsyncIterable<string | Uint8Array>;
 }
 
-/** Rows become {column: value} objects for JSON formats; short rows read as null. */
-export function rowObject(columns: string[], cells: unknown[]): Record<string, unknown> {
+/**
+ * Rows become {column: value} objects for JSON formats; short rows read as null. A column whose `omitNull` entry is
+ * true is left out when its cell is null (Nebius's fine-tuning JSONL: "tools" absent, not "tools": null).
+ */
+export function rowObject(columns: string[], cells: unknown[], omitNull?: readonly boolean[]): Record<string, unknown> {
   const o: Record<string, unknown> = {};
-  for (let i = 0; i < columns.length; i++) o[columns[i]] = cells[i] ?? null;
+  for (let i = 0; i < columns.length; i++) {
+    const v = cells[i] ?? null;
+    if (v === null && omitNull?.[i]) continue;
+    o[columns[i]] = v;
+  }
   return o;
 }
 

@@ -1,40 +1,31 @@
-// Streams a version's rows as JSONL, CSV or Parquet for GET /v1/datasets/{id}/export, with the shared export writers;
+// Streams a version's rows as JSONL, CSV or Parquet with the shared export writers (GET /v1/datasets/{id}/export);
 // JSONL leaves out option columns whose cell is null, as Nebius's fine-tuning format expects (CSV/Parquet keep them).
 import { Readable } from 'node:stream';
-import type { ColumnSchema } from '../datasets/column-types.js';
-import { EXPORT_WRITERS, type ExportFormat as CoreExportFormat } from '../datasets/export/index.js';
-import { batched } from '../datasets/export/export-writer.js';
-import { stringifyLossless } from '../datasets/lossless-json.js';
+import type { ColumnSchema } from '../column-types.js';
+import { batched, EXPORT_WRITERS, rowObject, type ExportFormat } from '../export/index.js';
+import { stringifyLossless } from '../lossless-json.js';
 
 /** The core's formats but JSON arrays, which Nebius's API does not offer. */
-export type ExportFormat = Exclude<CoreExportFormat, 'json'>;
+export type TypedExportFormat = Exclude<ExportFormat, 'json'>;
 
-export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
+export const TYPED_EXPORT_CONTENT_TYPES: Record<TypedExportFormat, string> = {
   jsonl: EXPORT_WRITERS.jsonl.contentType,
   csv: EXPORT_WRITERS.csv.contentType,
   parquet: EXPORT_WRITERS.parquet.contentType,
 };
 
-/** JSON Lines keyed in schema order; a null in an `option` column is omitted ("tools" absent, not "tools": null). */
+/** JSON Lines keyed in schema order; a null in an `option` column is omitted. */
 async function* fineTuningJsonl(
   columns: string[],
   schema: ColumnSchema[],
   rows: AsyncIterable<unknown[]>,
 ): AsyncIterable<string> {
   const optional = columns.map((c) => schema.find((s) => s.name === c)?.type.name === 'option');
-  for await (const r of rows) {
-    const o: Record<string, unknown> = {};
-    for (let i = 0; i < columns.length; i++) {
-      const v = r[i] ?? null;
-      if (v === null && optional[i]) continue;
-      o[columns[i]] = v;
-    }
-    yield `${stringifyLossless(o)}\n`;
-  }
+  for await (const r of rows) yield `${stringifyLossless(rowObject(columns, r, optional))}\n`;
 }
 
-export async function exportStream(
-  format: ExportFormat,
+export async function typedExportStream(
+  format: TypedExportFormat,
   columns: string[],
   schema: () => Promise<ColumnSchema[]>,
   rows: () => AsyncIterable<unknown[]>,

@@ -1,10 +1,10 @@
 // Reading a user's S3-compatible bucket for imports: URI parsing, a guarded client, object listing and readable errors.
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { PermanentJobError } from '../errors.js';
-import type { FileFormat } from '../jobs/job-catalogue.js';
-import { formatFromFileName } from '../datasets/parsers/index.js';
-import type { EndpointGuard } from '../net/s3-endpoint-guard.js';
+import { PermanentJobError } from '../../errors.js';
+import type { FileFormat } from '../../jobs/job-catalogue.js';
+import { formatFromFileName } from '../parsers/index.js';
+import type { EndpointGuard } from '../../net/s3-endpoint-guard.js';
 
 export interface S3Location {
   bucket: string;

@@ -1,98 +1,44 @@
-// Job `nebius.s3_import`: fetches the object (or every object under a prefix) of an S3 import, parses it, checks or
-// infers the schema, and publishes the draft as the dataset's version — or fails it with a readable error.
+// Job `nebius.s3_import` (name kept: queued jobs still run): fetches the object (or every object under a prefix) of an
+// S3 import, parses it, checks or infers the schema, and publishes the draft as the dataset's version — or fails it
+// with a readable error.
 import type { S3Client } from '@aws-sdk/client-s3';
-import { PermanentJobError } from '../errors.js';
-import { parseLossless } from '../datasets/lossless-json.js';
-import type { FileFormat, JobDefinition } from '../jobs/job-catalogue.js';
-import type { DatabaseHandle } from '../db/database.js';
-import { ColumnIndex } from '../datasets/parsers/table-reader.js';
-import { FileFormatError, openTableReader } from '../datasets/parsers/index.js';
-import { ParquetReader } from '../datasets/parsers/parquet-reader.js';
-import {
-  baseType,
-  cellsInSchemaOrder,
-  checkRows,
-  SchemaInferrer,
-  type ColumnSchema,
-  type ColumnType,
-} from '../datasets/column-types.js';
-import type { VersionPublisher } from '../datasets/version-publisher.js';
-import type { SecretBox } from '../security/secret-box.js';
-import type { EndpointGuard } from '../net/s3-endpoint-guard.js';
-import type { NebiusRepository } from './nebius.repository.js';
+import { PermanentJobError } from '../../errors.js';
+import type { JobDefinition } from '../../jobs/job-catalogue.js';
+import type { DatabaseHandle } from '../../db/database.js';
+import { ColumnIndex } from '../parsers/table-reader.js';
+import { FileFormatError, openTableReader } from '../parsers/index.js';
+import { ParquetReader } from '../parsers/parquet-reader.js';
+import { SchemaInferrer, type ColumnSchema } from '../column-types.js';
+import type { DatasetRepository } from '../dataset.repository.js';
+import type { VersionPublisher } from '../version-publisher.js';
+import { fileVersionCreated, fileVersionFailed } from '../file-version-events.js';
+import type { SecretBox } from '../../security/secret-box.js';
+import type { EndpointGuard } from '../../net/s3-endpoint-guard.js';
+import { declaredCells } from '../typed-schema/declared-cells.js';
+import type { S3ImportRepository } from './s3-import.repository.js';
 import { describeS3Error, formatOf, getObject, listObjects, parseS3Uri, s3ClientFor } from './s3-source.js';
-
-/** At most this many schema problems are listed in the error. */
-const MAX_SCHEMA_ISSUES = 5;
 
 export interface S3ImportDeps {
   dbh: DatabaseHandle;
-  repo: NebiusRepository;
+  imports: S3ImportRepository;
+  datasets: DatasetRepository;
   publisher: VersionPublisher;
   secrets: SecretBox;
   guard: EndpointGuard;
   maxBytes: number;
 }
 
-/** CSV cells are text: with a declared schema they are read as that type ("" is null for nullable columns). */
-function fromText(t: ColumnType, text: unknown): unknown {
-  if (typeof text !== 'string') return text;
-  if (text === '' && (t.name === 'option' || t.name === 'null')) return null;
-  const b = baseType(t);
-  switch (b.name) {
-    case 'integer':
-      return /^-?\d+$/.test(text.trim()) ? Number(text.trim()) : text;
-    case 'float':
-    case 'double':
-      return text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text;
-    case 'boolean':
-      return /^(true|false)$/i.test(text.trim()) ? text.trim().toLowerCase() === 'true' : text;
-    case 'json':
-      try {
-        return parseLossless(text);
-      } catch {
-        return text;
-      }
-    default:
-      return text;
-  }
-}
-
-/**
- * One file row checked against a declared schema (CSV text read as the declared types), as cells in schema order;
- * a mismatch fails the import naming the row and up to MAX_SCHEMA_ISSUES problems.
- */
-export function declaredCells(
-  declared: ColumnSchema[],
-  names: string[],
-  cells: unknown[],
-  format: FileFormat,
-  where: string,
-): unknown[] {
-  const obj: Record<string, unknown> = {};
-  names.forEach((n, j) => {
-    if (j < cells.length) obj[n] = cells[j];
-  });
-  if (format === 'csv') for (const c of declared) if (c.name in obj) obj[c.name] = fromText(c.type, obj[c.name]);
-  const issues = checkRows(declared, [obj], [], MAX_SCHEMA_ISSUES);
-  if (issues.length > 0) {
-    const list = issues.map((i) => `column "${i.loc[1]}": ${i.msg}`).join('; ');
-    throw new PermanentJobError(`schema mismatch in ${where}: ${list}`);
-  }
-  return cellsInSchemaOrder(declared, obj);
-}
-
 export function s3ImportJob(deps: S3ImportDeps): JobDefinition<'nebius.s3_import'> {
-  const { dbh, repo, publisher, secrets, guard } = deps;
+  const { dbh, imports, publisher, secrets, guard } = deps;
   return {
     async run({ datasetId }, ctx) {
       if (!(await publisher.claimDraft(datasetId))) {
-        await repo.deleteS3Import(dbh.db, datasetId);
+        await imports.delete(dbh.db, datasetId);
         return;
       }
-      const source = await repo.findS3Import(datasetId);
+      const source = await imports.find(datasetId);
       if (!source) throw new PermanentJobError('the S3 import source is no longer available');
-      const declared = source.schema_json ? (JSON.parse(source.schema_json) as ColumnSchema[]) : undefined;
+      const declared = source.schema ?? undefined;
       const loc = parseS3Uri(source.uri);
       let url: URL;
       try {
@@ -188,29 +134,19 @@ export function s3ImportJob(deps: S3ImportDeps): JobDefinition<'nebius.s3_import
             rowCount: writer.count,
             warnings,
             alsoInTransaction: async (trx, draft) => {
-              await repo.setGroupSchema(trx, draft.group_id, JSON.stringify(schema));
-              await repo.deleteS3Import(trx, datasetId);
+              await deps.datasets.setGroupSchema(trx, draft.group_id, schema);
+              await imports.delete(trx, datasetId);
             },
           },
-          (d, version) => ({
-            workspaceId: d.workspace_id,
-            type: 'dataset_version_created_by_file',
-            details: { dataset_id: d.id, dataset_version_number: version },
-            userId: d.user_id,
-          }),
+          fileVersionCreated,
         );
       } finally {
         client.destroy();
       }
     },
     async onFailed({ datasetId }, message, ctx) {
-      await publisher.fail(ctx, datasetId, message, (d) => ({
-        workspaceId: d.workspace_id,
-        type: 'dataset_version_created_by_file_failed',
-        details: { dataset_id: d.id, error_message: message },
-        userId: d.user_id,
-      }));
-      await repo.deleteS3Import(dbh.db, datasetId);
+      await publisher.fail(ctx, datasetId, message, fileVersionFailed(message));
+      await imports.delete(dbh.db, datasetId);
     },
   };
 }

@@ -1,31 +1,38 @@
-// Use cases of the Nebius face: a Nebius dataset is a Strata dataset group with a typed schema; uploads and imports make versions.
-import { inferVersionSchema } from '../datasets/schema-inference.js';
-import type { DatabaseHandle, Tx } from '../db/database.js';
-import type { DatasetGroupRow, DatasetRow } from '../db/schema.js';
-import type { Caller } from '../auth/caller.js';
-import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../errors.js';
-import type { EventSink } from '../events/domain-events.js';
-import type { JobQueue } from '../jobs/job-queue.js';
-import type { DatasetRepository } from '../datasets/dataset.repository.js';
-import type { DatasetService } from '../datasets/dataset.service.js';
-import { cellsOf } from '../datasets/dataset.service.js';
-import { cellsInSchemaOrder, checkRows, type ColumnSchema } from '../datasets/column-types.js';
-import type { SecretBox } from '../security/secret-box.js';
-import { BlockedAddressError, type EndpointGuard } from '../net/s3-endpoint-guard.js';
-import type { NebiusRepository } from './nebius.repository.js';
-import { parseS3Uri } from './s3-source.js';
-import { stringifyLossless } from '../datasets/lossless-json.js';
-import { MAX_COLUMNS } from '../input-limits.js';
+// Use cases of typed datasets (the Nebius face's datasets): a dataset group with a typed schema whose versions come from
+// rows uploads, S3 imports and multipart uploads; read, paged, exported, renamed and expired through the one core.
+import type { Readable } from 'node:stream';
+import { inferVersionSchema } from '../schema-inference.js';
+import type { DatabaseHandle, Tx } from '../../db/database.js';
+import type { DatasetGroupRow, DatasetRow } from '../../db/schema.js';
+import type { Caller } from '../../auth/caller.js';
+import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../errors.js';
+import type { EventSink } from '../../events/domain-events.js';
+import type { JobQueue } from '../../jobs/job-queue.js';
+import type { DatasetRepository } from '../dataset.repository.js';
+import type { DatasetService } from '../dataset.service.js';
+import { cellsOf } from '../dataset.service.js';
+import { cellsInSchemaOrder, checkRows, type ColumnSchema } from '../column-types.js';
+import { checkNameAndFolder, nameTakenError, TYPED_DATASET_NAME_RULES } from '../dataset-names.js';
+import { rowObject } from '../export/index.js';
+import { valueError } from '../field-issues.js';
+import { stringifyLossless } from '../lossless-json.js';
+import type { SecretBox } from '../../security/secret-box.js';
+import { BlockedAddressError, type EndpointGuard } from '../../net/s3-endpoint-guard.js';
+import type { S3ImportRepository } from '../s3-import/s3-import.repository.js';
+import { parseS3Uri } from '../s3-import/s3-source.js';
+import { checkSchema } from './schema-checks.js';
 import { SpooledRows } from './spooled-rows.js';
+import { typedExportStream, type TypedExportFormat } from './typed-export.js';
 
-export type NebiusStatus = 'READY' | 'PENDING' | 'FAILED' | 'TEMPORARY' | 'DRAFT';
+/** A typed dataset's state, named as the Nebius API names it. */
+export type TypedDatasetStatus = 'READY' | 'PENDING' | 'FAILED' | 'TEMPORARY' | 'DRAFT';
 
-/** Everything the presenter needs about one Nebius dataset. */
-export interface NebiusDatasetView {
+/** Everything a presenter needs about one typed dataset. */
+export interface TypedDatasetView {
   group: DatasetGroupRow;
   /** The version `current_version` names (see currentOf). */
   current: DatasetRow | undefined;
-  status: NebiusStatus;
+  status: TypedDatasetStatus;
   schema: ColumnSchema[];
   error: string | null;
 }
@@ -56,9 +63,7 @@ export interface CreateFromS3Input {
 /** Problems collected before checking stops (the face shows fewer, then `too_many_errors`): bounds work and memory. */
 export const MAX_COLLECTED_ISSUES = 1_000;
 
-/** Dataset names are 1..256 characters, folders at most 1024 (Strata's bounds; Nebius documents none). */
-export const MAX_NAME_CHARS = 256;
-export const MAX_FOLDER_CHARS = 1024;
+const RULES = TYPED_DATASET_NAME_RULES;
 
 /** Rows written per INSERT of a rows upload. */
 const INSERT_BATCH_ROWS = 1_000;
@@ -74,7 +79,7 @@ const SCHEMA_SAMPLE_ROWS = 200;
 export function currentOf(
   group: DatasetGroupRow,
   datasets: DatasetRow[],
-): { current: DatasetRow | undefined; status: NebiusStatus } {
+): { current: DatasetRow | undefined; status: TypedDatasetStatus } {
   const newest = (status: DatasetRow['status']) =>
     datasets.filter((d) => d.status === status).sort((a, b) => b.version_number - a.version_number || b.id - a.id)[0];
   const ready = newest('ready');
@@ -86,13 +91,10 @@ export function currentOf(
   return { current: newest('draft'), status: 'DRAFT' };
 }
 
-/** PromptLayer-made groups keep "" as their folder; Nebius shows it as the root "/". */
-export const shownFolder = (folder: string) => (folder === '' ? '/' : folder);
-
-export class NebiusService {
+export class TypedDatasetService {
   constructor(
     private readonly dbh: DatabaseHandle,
-    private readonly repo: NebiusRepository,
+    private readonly imports: S3ImportRepository,
     private readonly datasetRepo: DatasetRepository,
     private readonly datasets: DatasetService,
     private readonly jobs: JobQueue,
@@ -104,8 +106,8 @@ export class NebiusService {
   // ---- create
 
   /** Rows upload: every cell is checked against the schema (all problems reported at once); a valid upload is version 1, READY. */
-  async createFromRows(caller: Caller, input: CreateFromRowsInput): Promise<NebiusDatasetView> {
-    const issues = [...checkNameAndFolder(input), ...checkSchema(input.schema)];
+  async createFromRows(caller: Caller, input: CreateFromRowsInput): Promise<TypedDatasetView> {
+    const issues = [...checkNameAndFolder(input, RULES), ...checkSchema(input.schema)];
     if (issues.length > 0) throw new ValidationError('the upload does not match its schema', issues);
     const batches = () =>
       input.rows instanceof SpooledRows
@@ -113,7 +115,7 @@ export class NebiusService {
         : inBatches(input.rows, INSERT_BATCH_ROWS);
     let first = 0;
     for await (const batch of batches()) {
-      issues.push(...checkRows(input.schema, batch, ['body', 'rows'], MAX_COLLECTED_ISSUES - issues.length, first));
+      issues.push(...checkRows(input.schema, batch, ['rows'], MAX_COLLECTED_ISSUES - issues.length, first));
       first += batch.length;
       if (issues.length >= MAX_COLLECTED_ISSUES) break;
     }
@@ -168,24 +170,27 @@ export class NebiusService {
           status: group.expires_at !== null ? 'TEMPORARY' : 'READY',
           schema: input.schema,
           error: null,
-        } satisfies NebiusDatasetView;
+        } satisfies TypedDatasetView;
       }),
     );
   }
 
   /** S3 import: checks the endpoint and URI, keeps the source with its secret sealed, and queues the import. PENDING at once. */
-  async createFromS3(caller: Caller, input: CreateFromS3Input): Promise<NebiusDatasetView> {
-    const issues: FieldIssue[] = [...checkNameAndFolder(input), ...(input.schema ? checkSchema(input.schema) : [])];
+  async createFromS3(caller: Caller, input: CreateFromS3Input): Promise<TypedDatasetView> {
+    const issues: FieldIssue[] = [
+      ...checkNameAndFolder(input, RULES),
+      ...(input.schema ? checkSchema(input.schema) : []),
+    ];
     try {
       parseS3Uri(input.s3_uri);
     } catch (err) {
-      issues.push(valueError(['body', 's3_uri'], (err as Error).message, input.s3_uri));
+      issues.push(valueError(['s3_uri'], (err as Error).message, input.s3_uri));
     }
     try {
       await this.guard.check(input.s3_service_url);
     } catch (err) {
       if (!(err instanceof BlockedAddressError)) throw err;
-      issues.push(valueError(['body', 's3_service_url'], err.message, input.s3_service_url));
+      issues.push(valueError(['s3_service_url'], err.message, input.s3_service_url));
     }
     if (issues.length > 0) throw new ValidationError('the S3 import request is not valid', issues);
     const workspaceId = caller.workspaceId;
@@ -203,14 +208,14 @@ export class NebiusService {
           file_name: input.s3_uri.slice(0, 1000),
           user_id: caller.userId,
         });
-        await this.repo.insertS3Import(trx, {
+        await this.imports.insert(trx, {
           dataset_id: draft.id,
           service_url: input.s3_service_url,
           region: input.s3_region,
           uri: input.s3_uri,
           key_id: input.s3_key_id,
           secret_sealed: sealed,
-          schema_json: input.schema ? JSON.stringify(input.schema) : null,
+          schema: input.schema ?? null,
         });
         await this.jobs.enqueue(trx, 'nebius.s3_import', { datasetId: draft.id }, { workspaceId });
         await this.events.record(trx, {
@@ -225,7 +230,7 @@ export class NebiusService {
           status: 'PENDING',
           schema: input.schema ?? [],
           error: null,
-        } satisfies NebiusDatasetView;
+        } satisfies TypedDatasetView;
       }),
     );
     this.jobs.notify();
@@ -240,7 +245,7 @@ export class NebiusService {
     caller: Caller,
     input: { name: string; folder: string; schema: ColumnSchema[]; ai_project_id: string | null; fileName: string },
     alsoInTransaction: (trx: Tx, draftId: number) => Promise<void>,
-  ): Promise<NebiusDatasetView> {
+  ): Promise<TypedDatasetView> {
     const workspaceId = caller.workspaceId;
     const view = await this.withUniqueName(input.name, () =>
       this.dbh.transaction(async (trx) => {
@@ -269,7 +274,7 @@ export class NebiusService {
           status: 'PENDING',
           schema: input.schema,
           error: null,
-        } satisfies NebiusDatasetView;
+        } satisfies TypedDatasetView;
       }),
     );
     this.jobs.notify();
@@ -277,7 +282,7 @@ export class NebiusService {
   }
 
   /** The dataset a version belongs to, or undefined when it was deleted since. */
-  async viewOfVersion(caller: Caller, datasetId: number): Promise<NebiusDatasetView | undefined> {
+  async viewOfVersion(caller: Caller, datasetId: number): Promise<TypedDatasetView | undefined> {
     const version = await this.datasetRepo.findDataset(datasetId);
     const group = version ? await this.datasetRepo.findGroup(version.group_id) : undefined;
     if (!group || group.is_deleted || !caller.workspaceIds.includes(group.workspace_id)) return undefined;
@@ -292,27 +297,28 @@ export class NebiusService {
 
   // ---- read
 
-  async get(caller: Caller, externalId: string): Promise<NebiusDatasetView> {
+  async get(caller: Caller, externalId: string): Promise<TypedDatasetView> {
     const group = await this.findGroup(caller, externalId);
     const [view] = await this.describe([group]);
     return view;
   }
 
-  /** Cursor paging, newest first: `after` is the `last_id` of the previous page. */
+  /** Cursor paging, newest first: `after` is the `last_id` of the previous page (an unknown one: issue at ['after']). */
   async list(
     caller: Caller,
     q: { limit: number; after?: string; folder?: string },
-  ): Promise<{ data: NebiusDatasetView[]; hasMore: boolean }> {
+  ): Promise<{ data: TypedDatasetView[]; hasMore: boolean }> {
     let beforeId: number | undefined;
     if (q.after) {
-      beforeId = await this.repo.groupIdOf(q.after);
+      // Deleted or not: a listing resumes after the cursor's group even when it was removed since.
+      beforeId = (await this.datasetRepo.findGroupByExternalId(q.after))?.id;
       if (beforeId === undefined)
         throw new ValidationError('after is not a dataset id', [
-          valueError(['query', 'after'], 'no dataset has this id', q.after),
+          valueError(['after'], 'no dataset has this id', q.after),
         ]);
     }
     const folders = q.folder === undefined ? undefined : q.folder === '/' || q.folder === '' ? ['', '/'] : [q.folder];
-    const rows = await this.repo.listLiveGroups({
+    const rows = await this.datasetRepo.listLiveGroups({
       workspaceIds: [caller.workspaceId],
       folders,
       beforeId,
@@ -335,30 +341,19 @@ export class NebiusService {
     return { rows: stored.map((r) => rowObject(columns, cellsOf(r, columns.length))), version: dataset.external_id };
   }
 
-  /** The version to export, its typed schema and a row stream (arrays in schema order). */
-  async openExport(
+  /** The rows of the current version (or the one named) as a file: the group (for its name) and the file's bytes. */
+  async exportFile(
     caller: Caller,
     externalId: string,
-    version?: string,
-  ): Promise<{
-    group: DatasetGroupRow;
-    dataset: DatasetRow;
-    columns: string[];
-    schema: () => Promise<ColumnSchema[]>;
-    rows: () => AsyncIterable<unknown[]>;
-  }> {
-    const { group, dataset } = await this.readableVersion(caller, externalId, version);
+    q: { format: TypedExportFormat; version?: string },
+  ): Promise<{ group: DatasetGroupRow; file: Readable }> {
+    const { group, dataset } = await this.readableVersion(caller, externalId, q.version);
     const columns = JSON.parse(dataset.column_names) as string[];
-    const rows = () => this.rowsOf(dataset.id, columns.length);
     const stored = storedSchemaFor(group, dataset, columns);
     // Without a stored schema, infer over every row so the Parquet types hold for all of them.
-    return {
-      group,
-      dataset,
-      columns,
-      schema: async () => stored ?? (await this.inferSchema(dataset.id, columns, Infinity)),
-      rows,
-    };
+    const schema = async () => stored ?? (await this.inferSchema(dataset.id, columns, Infinity));
+    const file = await typedExportStream(q.format, columns, schema, () => this.rowsOf(dataset.id, columns.length));
+    return { group, file };
   }
 
   // ---- change
@@ -367,10 +362,10 @@ export class NebiusService {
     caller: Caller,
     externalId: string,
     patch: { name?: string; folder?: string },
-  ): Promise<NebiusDatasetView> {
+  ): Promise<TypedDatasetView> {
     const group = await this.findGroup(caller, externalId);
     const changes: { name?: string; folder?: string } = {};
-    const issues = checkNameAndFolder(patch);
+    const issues = checkNameAndFolder(patch, RULES);
     if (issues.length > 0) throw new ValidationError('the change is not valid', issues);
     if (patch.folder !== undefined) changes.folder = patch.folder;
     if (patch.name !== undefined) changes.name = patch.name.trim();
@@ -394,7 +389,7 @@ export class NebiusService {
 
   /** Removes TEMPORARY datasets whose time is up (they already read as gone; this frees their names). */
   async expireTemporary(): Promise<number> {
-    const ids = await this.repo.expiredGroupIds(Date.now());
+    const ids = await this.datasetRepo.expiredGroupIds(Date.now());
     for (const id of ids) {
       const group = await this.datasetRepo.findGroup(id);
       if (!group) continue;
@@ -416,7 +411,7 @@ export class NebiusService {
 
   private async findGroup(caller: Caller, externalId: string): Promise<DatasetGroupRow> {
     const group = /^[0-9a-f]{32}$/.test(externalId)
-      ? await this.repo.findLiveGroup(caller.workspaceIds, externalId, Date.now())
+      ? await this.datasetRepo.findLiveGroup(caller.workspaceIds, externalId, Date.now())
       : undefined;
     if (!group) throw new NotFoundError('dataset', externalId);
     return group;
@@ -428,7 +423,7 @@ export class NebiusService {
     version?: string,
   ): Promise<{ group: DatasetGroupRow; dataset: DatasetRow }> {
     const group = await this.findGroup(caller, externalId);
-    const all = await this.repo.datasetsOfGroups([group.id]);
+    const all = await this.datasetRepo.datasetsOfGroups([group.id]);
     let dataset: DatasetRow | undefined;
     if (version !== undefined) {
       dataset = all.find((d) => d.external_id === version);
@@ -474,8 +469,8 @@ export class NebiusService {
   }
 
   /** Status, current version and schema of each group (schemas of PromptLayer-made groups inferred from a row sample). */
-  private async describe(groups: DatasetGroupRow[]): Promise<NebiusDatasetView[]> {
-    const all = await this.repo.datasetsOfGroups(groups.map((g) => g.id));
+  private async describe(groups: DatasetGroupRow[]): Promise<TypedDatasetView[]> {
+    const all = await this.datasetRepo.datasetsOfGroups(groups.map((g) => g.id));
     return Promise.all(
       groups.map(async (group) => {
         const { current, status } = currentOf(
@@ -503,14 +498,14 @@ export class NebiusService {
   }
 
   private async assertNameFree(trx: Tx, workspaceId: number, name: string): Promise<void> {
-    if (await this.datasetRepo.findLiveGroupByName(trx, workspaceId, name)) throw nameTaken(name);
+    if (await this.datasetRepo.findLiveGroupByName(trx, workspaceId, name)) throw nameTakenError(name, RULES);
   }
 
   private async withUniqueName<T>(name: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {
-      if (this.dbh.dialect.isUniqueViolation(err)) throw nameTaken(name);
+      if (this.dbh.dialect.isUniqueViolation(err)) throw nameTakenError(name, RULES);
       throw err;
     }
   }
@@ -524,91 +519,6 @@ function storedSchemaFor(group: DatasetGroupRow, version: DatasetRow, columns: s
   if (!group.schema_json || (version.origin !== 'rows' && version.origin !== 's3')) return undefined;
   const schema = JSON.parse(group.schema_json) as ColumnSchema[];
   return schema.length === columns.length && schema.every((c, i) => c.name === columns[i]) ? schema : undefined;
-}
-
-function rowObject(columns: string[], cells: unknown[]): Record<string, unknown> {
-  const row: Record<string, unknown> = {};
-  columns.forEach((c, i) => (row[c] = cells[i] ?? null));
-  return row;
-}
-
-/** pydantic's shape for a check of Strata's own: `value_error`, "Value error, ..." and the message in ctx. */
-export function valueError(loc: Array<string | number>, message: string, input: unknown): FieldIssue {
-  return { type: 'value_error', loc, msg: `Value error, ${message}`, input, ctx: { error: message } };
-}
-
-function tooLong(loc: Array<string | number>, max: number, input: string): FieldIssue {
-  return {
-    type: 'string_too_long',
-    loc,
-    msg: `String should have at most ${max} characters`,
-    input,
-    ctx: { max_length: max },
-  };
-}
-
-/** Strata's bounds on the name (1..256 characters, not blank) and the folder (at most 1024 characters). */
-export function checkNameAndFolder(input: { name?: string; folder?: string }): FieldIssue[] {
-  const issues: FieldIssue[] = [];
-  const { name, folder } = input;
-  if (name !== undefined) {
-    if (name.length === 0)
-      issues.push({
-        type: 'string_too_short',
-        loc: ['body', 'name'],
-        msg: 'String should have at least 1 character',
-        input: name,
-        ctx: { min_length: 1 },
-      });
-    else if (name.length > MAX_NAME_CHARS) issues.push(tooLong(['body', 'name'], MAX_NAME_CHARS, name));
-    else if (name.trim() === '') issues.push(valueError(['body', 'name'], 'name must not be blank', name));
-  }
-  if (folder !== undefined && folder.length > MAX_FOLDER_CHARS)
-    issues.push(tooLong(['body', 'folder'], MAX_FOLDER_CHARS, folder));
-  return issues;
-}
-
-/** At least one column; column names non-empty and unique. */
-export function checkSchema(schema: ColumnSchema[]): FieldIssue[] {
-  if (schema.length === 0) {
-    return [
-      {
-        type: 'too_short',
-        loc: ['body', 'schema'],
-        msg: 'List should have at least 1 item after validation, not 0',
-        input: schema,
-        ctx: { field_type: 'List', min_length: 1, actual_length: 0 },
-      },
-    ];
-  }
-  if (schema.length > MAX_COLUMNS) {
-    // Strata's own bound (documented), in pydantic's words for a list that is too long; the list itself is not echoed.
-    return [
-      {
-        type: 'too_long',
-        loc: ['body', 'schema'],
-        msg: `List should have at most ${MAX_COLUMNS} items after validation, not ${schema.length} (Strata's limit is ${MAX_COLUMNS} columns)`,
-        input: `[${schema.length} columns]`,
-        ctx: { field_type: 'List', max_length: MAX_COLUMNS, actual_length: schema.length },
-      },
-    ];
-  }
-  const issues: FieldIssue[] = [];
-  const seen = new Set<string>();
-  schema.forEach((c, i) => {
-    const loc = ['body', 'schema', i, 'name'];
-    if (c.name.trim() === '') issues.push(valueError(loc, 'column name must not be empty', c.name));
-    else if (c.name.length > MAX_NAME_CHARS) issues.push(tooLong(loc, MAX_NAME_CHARS, c.name));
-    else if (seen.has(c.name)) issues.push(valueError(loc, `duplicate column name "${c.name}"`, c.name));
-    seen.add(c.name);
-  });
-  return issues;
-}
-
-function nameTaken(name: string): ValidationError {
-  return new ValidationError(`a dataset named "${name}" already exists`, [
-    valueError(['body', 'name'], `a dataset named "${name}" already exists in this workspace`, name),
-  ]);
 }
 
 async function* inBatches<T>(items: T[], size: number): AsyncIterable<T[]> {

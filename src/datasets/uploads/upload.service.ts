@@ -1,28 +1,31 @@
-// Nebius multipart uploads: create an upload (the dataset to make), stream parts to blob storage (each part is one
-// blob, re-sendable), then complete with the chosen parts in order, which makes a PENDING dataset filled by a job.
+// Multipart uploads of typed datasets: create an upload (the dataset to make), stream parts to blob storage (each part
+// is one blob, re-sendable), then complete with the chosen parts in order, which makes a PENDING dataset filled by a job.
 import { createHash, randomBytes } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
-import type { Caller } from '../auth/caller.js';
-import type { ColumnSchema } from '../datasets/column-types.js';
-import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError, type FieldIssue } from '../errors.js';
-import type { FileFormat } from '../jobs/job-catalogue.js';
-import type { BlobStore } from '../storage/blob-store.js';
-import { checkNameAndFolder, checkSchema, type NebiusDatasetView, type NebiusService } from './nebius.service.js';
-import type { UploadPartRow, UploadRepository, UploadRow } from './upload.repository.js';
+import type { Caller } from '../../auth/caller.js';
+import type { ColumnSchema } from '../column-types.js';
+import { ConflictError, NotFoundError, PayloadTooLargeError, ValidationError, type FieldIssue } from '../../errors.js';
+import type { FileFormat } from '../../jobs/job-catalogue.js';
+import type { BlobStore } from '../../storage/blob-store.js';
+import { checkNameAndFolder, TYPED_DATASET_NAME_RULES } from '../dataset-names.js';
+import { listTooShort, valueError } from '../field-issues.js';
+import { checkSchema } from '../typed-schema/schema-checks.js';
+import type { TypedDatasetService, TypedDatasetView } from '../typed-schema/typed-dataset.service.js';
+import type { Upload, UploadPartRow, UploadRepository } from './upload.repository.js';
 
 export const partKey = (uploadId: string, partId: string) => `nebius-uploads/${uploadId}/${partId}`;
 
 const newId = () => randomBytes(16).toString('hex');
 
 export interface UploadView {
-  upload: UploadRow;
-  dataset: NebiusDatasetView | undefined;
+  upload: Upload;
+  dataset: TypedDatasetView | undefined;
 }
 
 export class UploadService {
   constructor(
     private readonly repo: UploadRepository,
-    private readonly nebius: NebiusService,
+    private readonly typed: TypedDatasetService,
     private readonly blobs: BlobStore,
     private readonly maxBytes: number,
   ) {}
@@ -31,21 +34,21 @@ export class UploadService {
     caller: Caller,
     input: { name: string; folder: string; schema: ColumnSchema[]; format?: FileFormat; ai_project_id?: string | null },
   ): Promise<UploadView> {
-    const issues = [...checkNameAndFolder(input), ...checkSchema(input.schema)];
+    const issues = [...checkNameAndFolder(input, TYPED_DATASET_NAME_RULES), ...checkSchema(input.schema)];
     if (issues.length > 0) throw new ValidationError('the upload is not valid', issues);
     const name = input.name.trim();
-    await this.nebius.assertNameAvailable(caller, name);
-    const upload: UploadRow = {
+    await this.typed.assertNameAvailable(caller, name);
+    const upload: Upload = {
       id: newId(),
       workspace_id: caller.workspaceId,
       user_id: caller.userId,
       name,
       folder: input.folder,
-      schema_json: JSON.stringify(input.schema),
+      schema: input.schema,
       format: input.format ?? 'jsonl',
       ai_project_id: input.ai_project_id ?? null,
       dataset_id: null,
-      part_ids_json: null,
+      part_ids: null,
       created_at: Date.now(),
       completed_at: null,
     };
@@ -98,48 +101,25 @@ export class UploadService {
     if (upload.dataset_id !== null) throw new ConflictError(`upload ${uploadId} is already completed`);
     const parts = new Map((await this.repo.listParts(upload.id)).map((p) => [p.id, p]));
     const issues: FieldIssue[] = [];
-    if (partIds.length === 0) {
-      issues.push({
-        type: 'too_short',
-        loc: ['body', 'part_ids'],
-        msg: 'List should have at least 1 item after validation, not 0',
-        input: partIds,
-        ctx: { field_type: 'List', min_length: 1, actual_length: 0 },
-      });
-    }
+    if (partIds.length === 0) issues.push(listTooShort(['part_ids'], 1, partIds));
     const seen = new Set<string>();
     partIds.forEach((id, i) => {
-      const loc = ['body', 'part_ids', i];
-      if (!parts.has(id))
-        issues.push({
-          type: 'value_error',
-          loc,
-          msg: 'Value error, no part of this upload has this id',
-          input: id,
-          ctx: { error: 'no part of this upload has this id' },
-        });
-      else if (seen.has(id))
-        issues.push({
-          type: 'value_error',
-          loc,
-          msg: 'Value error, the part is listed twice',
-          input: id,
-          ctx: { error: 'the part is listed twice' },
-        });
+      const path = ['part_ids', i];
+      if (!parts.has(id)) issues.push(valueError(path, 'no part of this upload has this id', id));
+      else if (seen.has(id)) issues.push(valueError(path, 'the part is listed twice', id));
       seen.add(id);
     });
     if (issues.length > 0) throw new ValidationError('the parts are not valid', issues);
     const total = partIds.reduce((n, id) => n + Number(parts.get(id)?.size ?? 0), 0);
     if (total > this.maxBytes)
       throw new PayloadTooLargeError(`the parts hold ${total} bytes; a dataset file may hold at most ${this.maxBytes}`);
-    const schema = JSON.parse(upload.schema_json) as ColumnSchema[];
     let raced = false;
-    await this.nebius.createForUpload(
+    await this.typed.createForUpload(
       caller,
       {
         name: upload.name,
         folder: upload.folder,
-        schema,
+        schema: upload.schema,
         ai_project_id: upload.ai_project_id,
         fileName: `upload ${upload.id}.${upload.format}`,
       },
@@ -154,7 +134,7 @@ export class UploadService {
     return this.get(caller, uploadId);
   }
 
-  private async find(caller: Caller, uploadId: string): Promise<UploadRow> {
+  private async find(caller: Caller, uploadId: string): Promise<Upload> {
     const upload = /^[0-9a-f]{32}$/.test(uploadId)
       ? await this.repo.findUpload(caller.workspaceIds, uploadId)
       : undefined;
@@ -162,7 +142,7 @@ export class UploadService {
     return upload;
   }
 
-  private async datasetOf(caller: Caller, upload: UploadRow): Promise<NebiusDatasetView | undefined> {
-    return this.nebius.viewOfVersion(caller, Number(upload.dataset_id));
+  private async datasetOf(caller: Caller, upload: Upload): Promise<TypedDatasetView | undefined> {
+    return this.typed.viewOfVersion(caller, Number(upload.dataset_id));
   }
 }

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import readline from 'node:readline';
-import { parseLossless } from '../datasets/lossless-json.js';
+import { parseLossless } from '../lossless-json.js';
 
 export class SpooledRows {
   /** Rows that are not JSON objects (index, value), up to `maxNonObjects`: pydantic's dict_type errors. */

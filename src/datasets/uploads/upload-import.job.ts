@@ -1,20 +1,21 @@
-// Job `nebius.upload_import`: reads a completed multipart upload's parts, in the order complete gave, as one file with
-// the same parsers and typed-schema checks as an S3 import, and publishes the draft — or fails it with a readable error.
+// Job `nebius.upload_import` (name kept: queued jobs still run): reads a completed multipart upload's parts, in the
+// order complete gave, as one file with the same parsers and typed-schema checks as an S3 import, and publishes the
+// draft — or fails it with a readable error.
 import { Readable } from 'node:stream';
-import { PermanentJobError } from '../errors.js';
-import type { FileFormat, JobDefinition } from '../jobs/job-catalogue.js';
-import type { ColumnSchema } from '../datasets/column-types.js';
-import { FileFormatError, openTableReader } from '../datasets/parsers/index.js';
-import type { VersionPublisher } from '../datasets/version-publisher.js';
-import type { BlobStore } from '../storage/blob-store.js';
-import type { NebiusRepository } from './nebius.repository.js';
+import { PermanentJobError } from '../../errors.js';
+import type { JobDefinition } from '../../jobs/job-catalogue.js';
+import { FileFormatError, openTableReader } from '../parsers/index.js';
+import type { DatasetRepository } from '../dataset.repository.js';
+import type { VersionPublisher } from '../version-publisher.js';
+import { fileVersionCreated, fileVersionFailed } from '../file-version-events.js';
+import type { BlobStore } from '../../storage/blob-store.js';
+import { declaredCells } from '../typed-schema/declared-cells.js';
 import type { UploadRepository } from './upload.repository.js';
-import { declaredCells } from './s3-import.job.js';
 import { partKey } from './upload.service.js';
 
 export interface UploadImportDeps {
   uploads: UploadRepository;
-  repo: NebiusRepository;
+  datasets: DatasetRepository;
   publisher: VersionPublisher;
   blobs: BlobStore;
 }
@@ -34,10 +35,8 @@ export function uploadImportJob(deps: UploadImportDeps): JobDefinition<'nebius.u
     async run({ datasetId }, ctx) {
       if (!(await publisher.claimDraft(datasetId))) return;
       const upload = await uploads.findUploadOfDataset(datasetId);
-      if (!upload?.part_ids_json) throw new PermanentJobError('the upload of this dataset is no longer available');
-      const schema = JSON.parse(upload.schema_json) as ColumnSchema[];
-      const format = upload.format as FileFormat;
-      const partIds = JSON.parse(upload.part_ids_json) as string[];
+      if (!upload?.part_ids) throw new PermanentJobError('the upload of this dataset is no longer available');
+      const { schema, format, part_ids: partIds } = upload;
       const writer = await publisher.startRows(datasetId, ctx);
       const reader = openTableReader(
         format,
@@ -65,24 +64,13 @@ export function uploadImportJob(deps: UploadImportDeps): JobDefinition<'nebius.u
           columns: schema.map((c) => c.name),
           rowCount: writer.count,
           warnings: reader.warnings,
-          alsoInTransaction: async (trx, draft) =>
-            deps.repo.setGroupSchema(trx, draft.group_id, JSON.stringify(schema)),
+          alsoInTransaction: async (trx, draft) => deps.datasets.setGroupSchema(trx, draft.group_id, schema),
         },
-        (d, version) => ({
-          workspaceId: d.workspace_id,
-          type: 'dataset_version_created_by_file',
-          details: { dataset_id: d.id, dataset_version_number: version },
-          userId: d.user_id,
-        }),
+        fileVersionCreated,
       );
     },
     async onFailed({ datasetId }, message, ctx) {
-      await publisher.fail(ctx, datasetId, message, (d) => ({
-        workspaceId: d.workspace_id,
-        type: 'dataset_version_created_by_file_failed',
-        details: { dataset_id: d.id, error_message: message },
-        userId: d.user_id,
-      }));
+      await publisher.fail(ctx, datasetId, message, fileVersionFailed(message));
     },
   };
 }
