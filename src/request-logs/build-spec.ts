@@ -1,5 +1,5 @@
 // What a dataset build from request logs needs, as stored in its job payload (plain JSON, no functions).
-import type { FilterGroup, LegacyFilter } from './log-filter.js';
+import type { FilterGroup, LegacyFilter } from './log-filter.schema.js';
 import type { LogOrder } from './request-log.repository.js';
 import type { ColumnOptions } from './dataset-columns.js';
 

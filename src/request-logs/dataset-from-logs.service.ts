@@ -17,56 +17,20 @@ import {
   planColumns,
   type ColumnPlan,
 } from './dataset-columns.js';
+import { and, fromFilterGroup, fromLegacy, usesMetadata, type LogFilter } from './log-filter.js';
 import {
-  and,
-  fromFilterGroup,
-  fromLegacy,
-  usesMetadata,
-  type FilterGroup,
+  LEGACY_FILTER_FIELDS,
+  SELECTION_FIELDS,
+  type FromFilterInput,
   type LegacyFilter,
-  type LogFilter,
-} from './log-filter.js';
-import type { LogOrder, MatchRow, RequestLogRepository, SortColumn } from './request-log.repository.js';
+} from './log-filter.schema.js';
+import type { LogOrder, MatchRow, RequestLogRepository } from './request-log.repository.js';
 
 /** Most logs one version may hold (seed 003: limit is capped at 50,000). */
 export const MAX_VERSION_ROWS = 50_000;
 /** Rows a preview returns. */
 export const PREVIEW_SAMPLE_ROWS = 10;
 const FETCH_CHUNK = 1000;
-
-export interface FromFilterInput extends LegacyFilter {
-  dataset_group_id: number;
-  variables_to_parse?: string[];
-  limit?: number;
-  order_by_random?: boolean;
-  sort_by?: Exclude<SortColumn, 'id'>;
-  sort_order?: 'asc' | 'desc';
-  include_fields?: string[];
-  transpose_metadata_columns?: boolean;
-  request_log_ids?: number[];
-  filter_group?: FilterGroup;
-}
-
-/** Fields that only select logs: ignored (with a warning) when request_log_ids is given. */
-const SELECTION_FIELDS = [
-  'start_time',
-  'end_time',
-  'q',
-  'id',
-  'starred',
-  'metadata_and',
-  'metadata_or',
-  'tags_and',
-  'tags_or',
-  'prompt_templates_include',
-  'prompt_templates_exclude',
-  'scores',
-  'status',
-  'filter_group',
-  'order_by_random',
-  'sort_by',
-  'sort_order',
-] as const;
 
 export interface PreviewResult {
   count: number;
@@ -232,13 +196,12 @@ export class DatasetFromLogsService {
     const order: LogOrder = input.order_by_random
       ? { kind: 'random' }
       : { kind: 'column', column: input.sort_by ?? 'request_start_time', direction: input.sort_order ?? 'desc' };
-    const { dataset_group_id: _g, request_log_ids: _ids, filter_group, ...legacy } = input;
     const filterParams: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(input))
       if (v !== undefined && k !== 'dataset_group_id' && k !== 'request_log_ids') filterParams[k] = v;
     return {
       workspaceId,
-      source: { kind: 'filter', legacy: pickLegacy(legacy), filterGroup: filter_group },
+      source: { kind: 'filter', legacy: pickLegacy(input), filterGroup: input.filter_group },
       limit,
       order,
       columns,
@@ -276,35 +239,7 @@ export class DatasetFromLogsService {
   }
 }
 
-function pickLegacy(i: LegacyFilter): LegacyFilter {
-  const {
-    start_time,
-    end_time,
-    q,
-    id,
-    starred,
-    metadata_and,
-    metadata_or,
-    tags_and,
-    tags_or,
-    prompt_templates_include,
-    prompt_templates_exclude,
-    scores,
-    status,
-  } = i;
-  return {
-    start_time,
-    end_time,
-    q,
-    id,
-    starred,
-    metadata_and,
-    metadata_or,
-    tags_and,
-    tags_or,
-    prompt_templates_include,
-    prompt_templates_exclude,
-    scores,
-    status,
-  };
+/** The legacy filter fields of a request (what `fromLegacy` compiles), as the job spec stores them. */
+function pickLegacy(input: FromFilterInput): LegacyFilter {
+  return Object.fromEntries(LEGACY_FILTER_FIELDS.map((f) => [f, input[f]]));
 }

@@ -3,6 +3,7 @@
 import { ValidationError } from '../errors.js';
 import { MAX_INT32 } from '../input-limits.js';
 import { parseApiTime, parseIsoTime } from '../iso-time.js';
+import type { FilterCondition, FilterGroup, LegacyFilter, TemplateRef } from './log-filter.schema.js';
 
 export type Cmp = 'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte';
 
@@ -66,29 +67,7 @@ export const and = (items: LogFilter[]): LogFilter => (items.length === 1 ? item
 export const or = (items: LogFilter[]): LogFilter => (items.length === 1 ? items[0] : { kind: 'or', items });
 export const not = (item: LogFilter): LogFilter => ({ kind: 'not', item });
 
-// ---- the legacy fields of seed 003
-
-export interface TemplateRef {
-  name: string;
-  version_numbers?: number[];
-  labels?: string[];
-}
-
-export interface LegacyFilter {
-  start_time?: string;
-  end_time?: string;
-  q?: string;
-  id?: number;
-  starred?: boolean;
-  metadata_and?: Array<{ key: string; value: string }>;
-  metadata_or?: Array<{ key: string; value: string }>;
-  tags_and?: string[];
-  tags_or?: string[];
-  prompt_templates_include?: TemplateRef[];
-  prompt_templates_exclude?: TemplateRef[];
-  scores?: Array<{ name: string; operator: '>' | '<' | '>=' | '<=' | '='; value: number }>;
-  status?: Array<'SUCCESS' | 'WARNING' | 'ERROR'>;
-}
+// ---- the legacy fields of seed 003 (their shape: log-filter.schema.ts)
 
 const SCORE_OPS: Record<string, Cmp> = { '>': 'gt', '<': 'lt', '>=': 'gte', '<=': 'lte', '=': 'eq' };
 
@@ -132,18 +111,7 @@ export async function fromLegacy(f: LegacyFilter, resolveLabels: LabelResolver):
   return parts;
 }
 
-// ---- the structured `filter_group`
-
-export interface FilterCondition {
-  field: string;
-  operator: string;
-  value?: unknown;
-  nested_key?: string;
-}
-export interface FilterGroup {
-  logic?: 'AND' | 'OR';
-  filters: Array<FilterCondition | FilterGroup>;
-}
+// ---- the structured `filter_group` (its shape: log-filter.schema.ts)
 
 type FieldType = 'string' | 'text' | 'numeric' | 'datetime' | 'boolean' | 'array' | 'nested';
 
@@ -191,6 +159,8 @@ const FIELDS: Record<
   input_variables: { type: 'nested', target: 'input_variables' },
   scores: { type: 'nested', target: 'scores' },
 };
+/** The field names a filter_group condition may use. */
+export const FILTER_FIELD_NAMES = Object.keys(FIELDS);
 
 /**
  * Fields PromptLayer documents that Strata does not index (output classification, tool names, flattened JSON
@@ -216,7 +186,8 @@ const NESTED_OPERATORS = new Set([
   'is_not_empty',
 ]);
 
-const OPERATORS: Record<FieldType, string[]> = {
+/** The operators of each field type (PromptLayer's, as documented). */
+export const OPERATORS_BY_TYPE: Record<FieldType, string[]> = {
   string: ['is', 'is_not', 'in', 'not_in', 'contains', 'not_contains', 'is_null', 'is_not_null'],
   text: ['contains', 'not_contains', 'starts_with', 'ends_with', 'is', 'is_not'],
   numeric: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'is_null', 'is_not_null'],
@@ -302,11 +273,11 @@ function condition(c: FilterCondition, path: string): LogFilter {
     );
   }
   const spec = FIELDS[c.field];
-  if (!spec) throw bad(`${path}.field`, `unknown field "${c.field}"; known fields: ${Object.keys(FIELDS).join(', ')}`);
-  if (typeof c.operator !== 'string' || !OPERATORS[spec.type].includes(c.operator)) {
+  if (!spec) throw bad(`${path}.field`, `unknown field "${c.field}"; known fields: ${FILTER_FIELD_NAMES.join(', ')}`);
+  if (typeof c.operator !== 'string' || !OPERATORS_BY_TYPE[spec.type].includes(c.operator)) {
     throw bad(
       `${path}.operator`,
-      `"${String(c.operator)}" is not an operator of ${spec.type} field ${c.field}; use one of ${OPERATORS[spec.type].join(', ')}`,
+      `"${String(c.operator)}" is not an operator of ${spec.type} field ${c.field}; use one of ${OPERATORS_BY_TYPE[spec.type].join(', ')}`,
     );
   }
   const op = c.operator;
@@ -430,6 +401,10 @@ function condition(c: FilterCondition, path: string): LogFilter {
   }
 }
 
+/** An item with `filters` is a group (as the schema's union reads it); anything else is a condition. */
+const isGroup = (f: FilterGroup | FilterCondition): f is FilterGroup =>
+  Boolean(f) && typeof f === 'object' && 'filters' in f;
+
 /** Validates a filter_group (400 naming the exact path on any problem) and compiles it. */
 export function fromFilterGroup(group: FilterGroup, path = 'filter_group'): LogFilter {
   let count = 0;
@@ -441,7 +416,7 @@ export function fromFilterGroup(group: FilterGroup, path = 'filter_group'): LogF
     const items = g.filters.map((f, i) => {
       if (++count > FILTER_GROUP_MAX_CONDITIONS) throw bad(p, `at most ${FILTER_GROUP_MAX_CONDITIONS} conditions`);
       const fp = `${p}.filters.${i}`;
-      return f && typeof f === 'object' && 'filters' in f ? walk(f, fp, depth + 1) : condition(f, fp);
+      return isGroup(f) ? walk(f, fp, depth + 1) : condition(f, fp);
     });
     if (items.length === 0) return { kind: 'const', value: true };
     return logic === 'AND' ? and(items) : or(items);

@@ -10,7 +10,8 @@ import { oversizedMetadata } from '../input-limits.js';
 import { blueprintText } from './blueprint-text.js';
 import { isDefaultScore } from './score-default.js';
 import { GroupCommit } from './group-commit.js';
-import { and, fromFilterGroup, type FilterGroup, type LogFilter } from './log-filter.js';
+import { and, fromFilterGroup, type LogFilter } from './log-filter.js';
+import type { FilterGroup } from './log-filter.schema.js';
 import type { LogOrder, NewLogBundle, RequestLogRepository, SortColumn } from './request-log.repository.js';
 
 export interface LogRequestInput {

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerOf } from '../../http/auth-hook.js';
+import { FILTER_CONDITION_KEYS, FILTER_GROUP_KEYS, FilterGroupSchema } from '../../request-logs/log-filter.schema.js';
 import type { SortColumn } from '../../request-logs/request-log.repository.js';
 import type { RequestLogService } from '../../request-logs/request-log.service.js';
 import { errorResponses, IdParam } from './common.schemas.js';
@@ -188,7 +189,7 @@ const SEARCH_PER_PAGE = 10;
 const SEARCH_MAX_PER_PAGE = 100;
 
 const SearchBody = z.looseObject({
-  filter_group: z.looseObject({ logic: z.enum(['AND', 'OR']).optional(), filters: z.array(z.unknown()) }).nullish(),
+  filter_group: FilterGroupSchema.nullish(),
   q: z.string().max(1000).nullish(),
   sort_by: z
     .enum(Object.keys(SORTS) as [string, ...string[]])
@@ -210,21 +211,19 @@ const SearchBody = z.looseObject({
 });
 const SEARCH_FIELDS = new Set(Object.keys(SearchBody.shape));
 
-const GROUP_KEYS = new Set(['logic', 'filters']);
-const CONDITION_KEYS = new Set(['field', 'operator', 'value', 'nested_key']);
-
 /** Unknown keys inside an (already validated, so at most 8 deep) filter_group, by path. */
 function filterGroupWarnings(group: unknown, path: string, out: string[]): void {
   if (!group || typeof group !== 'object') return;
   for (const key of Object.keys(group))
-    if (!GROUP_KEYS.has(key)) out.push(`"${path}.${key}" is not a field of a filter group; ignored`);
+    if (!FILTER_GROUP_KEYS.has(key)) out.push(`"${path}.${key}" is not a field of a filter group; ignored`);
   const filters = (group as { filters?: unknown }).filters;
   if (!Array.isArray(filters)) return;
   filters.forEach((f, i) => {
     if (!f || typeof f !== 'object') return;
     if ('filters' in f) return filterGroupWarnings(f, `${path}.filters.${i}`, out);
     for (const key of Object.keys(f))
-      if (!CONDITION_KEYS.has(key)) out.push(`"${path}.filters.${i}.${key}" is not a field of a filter; ignored`);
+      if (!FILTER_CONDITION_KEYS.has(key))
+        out.push(`"${path}.filters.${i}.${key}" is not a field of a filter; ignored`);
   });
 }
 
@@ -370,7 +369,7 @@ export async function requestLogRoutes(app: FastifyInstance, opts: { logs: Reque
       const page = b.page ?? 1;
       const perPage = b.per_page ?? SEARCH_PER_PAGE;
       const { items, total } = await logs.search(callerOf(req), {
-        filter_group: (b.filter_group ?? undefined) as never,
+        filter_group: b.filter_group ?? undefined,
         q: b.q ?? undefined,
         sort_by: b.sort_by ? SORTS[b.sort_by] : undefined,
         sort_order: b.sort_order ?? undefined,
