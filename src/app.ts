@@ -225,7 +225,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     await server.register(datasetFromLogsRoutes, { fromLogs });
     await server.register(requestSuggestionRoutes, { suggestions });
     await server.register(nebiusDatasetRoutes, {
-      nebius: typedDatasets,
+      typedDatasets,
       uploads,
       uploadBodyLimit,
       tmpDir: path.join(config.dataDir, 'tmp'),

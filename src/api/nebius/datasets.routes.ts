@@ -65,10 +65,10 @@ function fromQuery(err: unknown): never {
 
 export async function nebiusDatasetRoutes(
   app: FastifyInstance,
-  opts: { nebius: TypedDatasetService; uploads: UploadService; uploadBodyLimit: number; tmpDir: string },
+  opts: { typedDatasets: TypedDatasetService; uploads: UploadService; uploadBodyLimit: number; tmpDir: string },
 ): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const { nebius } = opts;
+  const nebius = opts.typedDatasets;
   app.addContentTypeParser(
     'application/json',
     { parseAs: 'string', bodyLimit: opts.uploadBodyLimit },

@@ -2,7 +2,7 @@
 // and the parsers that validate requests with them: the one source of the Nebius face's 422 answers.
 import { PRIMITIVE_TYPES } from '../../datasets/column-types.js';
 import { ValidationError, type FieldIssue, type InputSource } from '../../errors.js';
-import { NEBIUS_EXPORT_FORMATS } from './schemas.js';
+import { NEBIUS_EXPORT_FORMATS, UPLOAD_FILE_FORMATS } from './schemas.js';
 import { PydanticValidator, pyInt, type PyField, type PyModel, type PyType } from './pydantic-validation.js';
 import type { CreateFromRowsInput, CreateFromS3Input } from '../../datasets/typed-schema/typed-dataset.service.js';
 
@@ -58,6 +58,12 @@ export const CreateUploadRequest: PyModel = {
     req('schema', { kind: 'list', item: { kind: 'model', model: ColumnSchemaModel } }),
     req('folder', str),
   ],
+};
+
+/** Strata's extension of CreateUploadRequest: the file's format (checked after the seed model accepted the body). */
+export const UploadFormatExtras: PyModel = {
+  name: 'extras',
+  fields: () => [opt('format', { kind: 'literal', values: UPLOAD_FILE_FORMATS })],
 };
 
 export const CompleteUploadRequest: PyModel = {

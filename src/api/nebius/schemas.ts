@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { PRIMITIVE_TYPES, type ColumnType } from '../../datasets/column-types.js';
 import type { ExportFormat } from '../../datasets/export/index.js';
+import type { FileFormat } from '../../jobs/job-catalogue.js';
 import { MAX_COLUMNS } from '../../input-limits.js';
 
 export const SchemaPrimitive = z.object({ name: z.enum(PRIMITIVE_TYPES) }).meta({ id: 'SchemaPrimitive' });
@@ -137,6 +138,9 @@ export const ExportQuery = z.object({
 
 export const PatchBody = z.object({ name: z.string().min(1).optional(), folder: z.string().optional() });
 
+/** The file formats a multipart upload may hold, in the documented order. */
+export const UPLOAD_FILE_FORMATS = ['jsonl', 'json', 'csv', 'parquet'] as const satisfies readonly FileFormat[];
+
 /** POST /v1/datasets/uploads: the dataset a multipart upload makes (Strata adds the file's format). */
 export const CreateUploadBody = z
   .object({
@@ -144,7 +148,7 @@ export const CreateUploadBody = z
     schema: z.array(ColumnSchemaZ).min(1),
     folder: z.string(),
     format: z
-      .enum(['jsonl', 'json', 'csv', 'parquet'])
+      .enum(UPLOAD_FILE_FORMATS)
       .default('jsonl')
       .optional()
       .describe('Strata: the format of the uploaded file (JSON Lines by default)'),

@@ -5,11 +5,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { callerOf } from '../../http/auth-hook.js';
 import type { ColumnSchema } from '../../datasets/column-types.js';
 import type { FileFormat } from '../../jobs/job-catalogue.js';
-import type { UploadService, UploadView } from '../../datasets/uploads/upload.service.js';
-import type { UploadPartRow } from '../../datasets/uploads/upload.repository.js';
-import { shownFolder } from './dataset.presenter.js';
-import { CompleteUploadRequest, CreateUploadRequest, parseBody } from './request-models.js';
-import { PydanticValidator } from './pydantic-validation.js';
+import type { UploadService } from '../../datasets/uploads/upload.service.js';
+import { CompleteUploadRequest, CreateUploadRequest, parseBody, UploadFormatExtras } from './request-models.js';
+import { presentPart, presentUpload } from './upload.presenter.js';
 import { ValidationError } from '../../errors.js';
 import {
   CompleteUploadBody,
@@ -23,37 +21,6 @@ import {
 } from './schemas.js';
 
 const errors = { 401: HTTPError, 404: HTTPError, 409: HTTPError, 413: HTTPError, 422: HTTPValidationError };
-const seconds = (ms: number | null) => (ms === null ? null : Math.floor(ms / 1000));
-const formatCheck = new PydanticValidator({ maxUnionDepth: 1, depthMessage: '' });
-
-function presentUpload(v: UploadView) {
-  const u = v.upload;
-  const failed = v.dataset?.status === 'FAILED';
-  return {
-    id: u.id,
-    upload_info: {
-      status: u.dataset_id === null ? ('PENDING' as const) : failed ? ('FAILED' as const) : ('COMPLETED' as const),
-      dataset: {
-        name: u.name,
-        schema: u.schema,
-        folder: shownFolder(u.folder),
-        id: v.dataset?.group.external_id ?? null,
-      },
-      created_at: Math.floor(u.created_at / 1000),
-      error: failed ? (v.dataset?.error ?? null) : null,
-      completed_at: seconds(u.completed_at),
-      ai_project_id: u.ai_project_id,
-    },
-  };
-}
-
-const presentPart = (p: UploadPartRow) => ({
-  id: p.id,
-  upload_id: p.upload_id,
-  size: Number(p.size),
-  sha256: p.sha256,
-  created_at: Math.floor(p.created_at / 1000),
-});
 
 export async function nebiusUploadRoutes(
   app: FastifyInstance,
@@ -75,15 +42,8 @@ export async function nebiusUploadRoutes(
       const body = parseBody<{ name: string; schema: ColumnSchema[]; folder: string; format?: FileFormat }>(
         CreateUploadRequest,
         req.body,
+        UploadFormatExtras,
       );
-      if (body.format !== undefined) {
-        const out = formatCheck.validate(
-          { kind: 'literal', values: ['jsonl', 'json', 'csv', 'parquet'] },
-          body.format,
-          ['format'],
-        );
-        if (out.errors.length > 0) throw new ValidationError('format is not valid', out.errors);
-      }
       const aiProject = (req.query as Record<string, unknown>).ai_project_id;
       return presentUpload(
         await uploads.create(callerOf(req), {
