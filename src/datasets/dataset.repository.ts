@@ -62,6 +62,11 @@ export interface StoredRow {
   data: string;
 }
 
+/** A group's stored typed schema, decoded (null when it has none). */
+export function typedSchemaOf(group: DatasetGroupRow): ColumnSchema[] | null {
+  return group.schema_json === null ? null : (JSON.parse(group.schema_json) as ColumnSchema[]);
+}
+
 export class DatasetRepository {
   constructor(
     private readonly db: Db,
@@ -77,7 +82,8 @@ export class DatasetRepository {
       name: string;
       userId: number | null;
       folder?: string;
-      schemaJson?: string | null;
+      /** The typed schema of the group's versions (typed datasets); none: types are inferred from the rows. */
+      schema?: ColumnSchema[] | null;
       aiProjectId?: string | null;
       expiresAt?: number | null;
     },
@@ -90,7 +96,7 @@ export class DatasetRepository {
         name: g.name,
         user_id: g.userId,
         folder: g.folder ?? '',
-        schema_json: g.schemaJson ?? null,
+        schema_json: g.schema ? JSON.stringify(g.schema) : null,
         ai_project_id: g.aiProjectId ?? null,
         expires_at: g.expiresAt ?? null,
         external_id: newExternalId(),

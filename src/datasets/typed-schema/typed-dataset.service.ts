@@ -8,7 +8,7 @@ import type { Caller } from '../../auth/caller.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../../errors.js';
 import type { EventSink } from '../../events/domain-events.js';
 import type { JobQueue } from '../../jobs/job-queue.js';
-import type { DatasetRepository } from '../dataset.repository.js';
+import { typedSchemaOf, type DatasetRepository } from '../dataset.repository.js';
 import type { DatasetService } from '../dataset.service.js';
 import { cellsOf } from '../dataset.service.js';
 import { cellsInSchemaOrder, checkRows, type ColumnSchema } from '../column-types.js';
@@ -458,7 +458,7 @@ export class TypedDatasetService {
       name,
       userId: caller.userId,
       folder: input.folder,
-      schemaJson: input.schema ? JSON.stringify(input.schema) : null,
+      schema: input.schema ?? null,
       aiProjectId: input.ai_project_id ?? null,
       expiresAt: expiryOf(input.ttl_seconds),
     });
@@ -477,14 +477,15 @@ export class TypedDatasetService {
           group,
           all.filter((d) => d.group_id === group.id),
         );
-        let schema: ColumnSchema[] = [];
+        // A readable version's own columns; otherwise (pending, failed) the schema the dataset was made with, if any.
+        let schema: ColumnSchema[];
         if (current && (current.status === 'ready' || current.status === 'draft')) {
           const columns = JSON.parse(current.column_names) as string[];
           schema =
             storedSchemaFor(group, current, columns) ??
             (await this.inferSchema(current.id, columns, SCHEMA_SAMPLE_ROWS));
-        } else if (group.schema_json) {
-          schema = JSON.parse(group.schema_json) as ColumnSchema[];
+        } else {
+          schema = typedSchemaOf(group) ?? [];
         }
         return {
           group,
@@ -516,8 +517,8 @@ export class TypedDatasetService {
  * Versions added through the PromptLayer face carry no types of their own: theirs are inferred from the rows.
  */
 function storedSchemaFor(group: DatasetGroupRow, version: DatasetRow, columns: string[]): ColumnSchema[] | undefined {
-  if (!group.schema_json || (version.origin !== 'rows' && version.origin !== 's3')) return undefined;
-  const schema = JSON.parse(group.schema_json) as ColumnSchema[];
+  const schema = typedSchemaOf(group);
+  if (!schema || (version.origin !== 'rows' && version.origin !== 's3')) return undefined;
   return schema.length === columns.length && schema.every((c, i) => c.name === columns[i]) ? schema : undefined;
 }
 
