@@ -57,7 +57,8 @@ export async function startTestApp(
     PORT: '0',
     HOST: '127.0.0.1',
   };
-  if (dialect === 'postgres') {
+  // A given DATABASE_URL (an upgrade test's restored fixture) is used as it is; otherwise a fresh database.
+  if (dialect === 'postgres' && !env.DATABASE_URL) {
     const db = await createPostgresDatabase();
     baseEnv.DATABASE_URL = db.url;
     dropDb = db.drop;

@@ -1,0 +1,126 @@
+// Test data through the public API of a test app: dataset groups, versions from files or rows, request logs and
+// prompt templates. One helper per thing, so a change of the API is one edit here (not one per test file).
+import assert from 'node:assert/strict';
+import { b64, waitFor, type TestApp } from './test-app.js';
+
+const V2 = '/api/public/v2';
+
+export interface CreatedGroup {
+  dataset_group: { id: number; name: string };
+  /** The empty draft a new group starts with. */
+  dataset: { id: number; version_number: number };
+}
+
+/** POST /dataset-groups (201 asserted). */
+export async function createGroup(t: TestApp, name: string): Promise<CreatedGroup> {
+  const res = await t.request({ method: 'POST', url: `${V2}/dataset-groups`, body: { name } });
+  assert.equal(res.statusCode, 201, res.body);
+  return res.json<CreatedGroup>();
+}
+
+/** A CSV text of `rows` lines `i,"<tag> row i, with a comma"` under the header `id,text`. */
+export function csvRows(rows: number, tag: string): string {
+  const lines = ['id,text'];
+  for (let i = 0; i < rows; i++) lines.push(`${i},"${tag} row ${i}, with a comma"`);
+  return lines.join('\n');
+}
+
+export type VersionSource =
+  | { csv: string; fileName?: string }
+  | { rows: object[]; fileName?: string }
+  | { content: string | Buffer; fileName: string };
+
+/** The from-file body: CSV text, rows (sent as a JSONL file) or any file's bytes. */
+export function fromFileBody(groupId: number, source: VersionSource) {
+  const [fileName, content] =
+    'csv' in source
+      ? [source.fileName ?? 'x.csv', source.csv]
+      : 'rows' in source
+        ? [source.fileName ?? 'rows.jsonl', source.rows.map((r) => JSON.stringify(r)).join('\n')]
+        : [source.fileName, source.content];
+  return { dataset_group_id: groupId, file_name: fileName, file_content_base64: b64(content) };
+}
+
+/** POST /dataset-versions/from-file (201 asserted); returns the new version's dataset id (it imports in the background). */
+export async function createVersion(t: TestApp, groupId: number, source: VersionSource): Promise<number> {
+  const res = await t.request({
+    method: 'POST',
+    url: `${V2}/dataset-versions/from-file`,
+    body: fromFileBody(groupId, source),
+  });
+  assert.equal(res.statusCode, 201, res.body);
+  return res.json<{ dataset_id: number }>().dataset_id;
+}
+
+export interface DatasetView {
+  id: number;
+  status: string;
+  version_number: number;
+  column_names: string[];
+  row_count: number;
+  error: string | null;
+  [field: string]: unknown;
+}
+
+/** GET /datasets/{id} until its status is one of `statuses`; returns the dataset as the API shows it. */
+export async function waitDataset(
+  t: TestApp,
+  id: number,
+  statuses: string[] = ['ready', 'failed'],
+  timeoutMs = 30_000,
+): Promise<DatasetView> {
+  return waitFor(
+    async () => {
+      const d = (await t.request({ method: 'GET', url: `${V2}/datasets/${id}` })).json<{ dataset: DatasetView }>()
+        .dataset;
+      return statuses.includes(d.status) ? d : undefined;
+    },
+    timeoutMs,
+    `dataset ${id} ${statuses.join('/')}`,
+  );
+}
+
+/** createVersion, then waits for it: asserts it became ready and returns it. */
+export async function createReadyVersion(t: TestApp, groupId: number, source: VersionSource): Promise<DatasetView> {
+  const d = await waitDataset(t, await createVersion(t, groupId, source));
+  assert.equal(d.status, 'ready', d.error ?? undefined);
+  return d;
+}
+
+/** Rows stored for a version, counted in the database (drafts and versions alike). */
+export async function rowCount(t: TestApp, datasetId: number): Promise<number> {
+  const r = await t.app.dbh.db
+    .selectFrom('dataset_rows')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('dataset_id', '=', datasetId)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+const chat = (role: 'user' | 'assistant', text: string) => ({
+  type: 'chat',
+  messages: [{ role, content: [{ type: 'text', text }] }],
+});
+
+/** POST /log-request of a chat exchange (201 asserted), with any field of the body overridden; returns the log's id. */
+export async function logRequest(
+  t: TestApp,
+  opts: { input?: string; output?: string } & Record<string, unknown> = {},
+): Promise<number> {
+  const { input = 'hello', output = 'hi there', ...fields } = opts;
+  const res = await t.request({
+    method: 'POST',
+    url: '/log-request',
+    body: {
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      input: chat('user', input),
+      output: chat('assistant', output),
+      request_start_time: 1_700_000_000,
+      request_end_time: 1_700_000_001,
+      ...fields,
+    },
+  });
+  assert.equal(res.statusCode, 201, res.body);
+  return res.json<{ id: number }>().id;
+}
