@@ -5,7 +5,17 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'ui/dist/**', 'node_modules/**', 'data/**', 'bench/results/**', 'bin/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'ui/dist/**',
+      'node_modules/**',
+      'data/**',
+      'bench/results/**',
+      'bin/**',
+      'ui/src/lib/api-types.gen.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -38,7 +48,7 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },
-  { files: ['src/**', 'test/**', 'bench/**', '*.js'], languageOptions: { globals: globals.node } },
+  { files: ['src/**', 'test/**', 'bench/**', 'scripts/**', '*.js'], languageOptions: { globals: globals.node } },
   {
     files: ['**/*.cjs'],
     languageOptions: { globals: globals.node },

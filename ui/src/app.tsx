@@ -1,6 +1,6 @@
 // The app shell: sign-in gate, top navigation with the workspace switcher, and the page for the current route.
 import { useCallback, useEffect, useState } from 'react';
-import { api, setSignedOutHandler } from './lib/api';
+import { call, setSignedOutHandler } from './lib/api';
 import { hrefOf, navigate, useRoute, type Route } from './lib/router';
 import { isExpired, onSessionChange, session } from './lib/session';
 import type { Me } from './lib/types';
@@ -76,7 +76,8 @@ export function App() {
   const signOut = useCallback(() => {
     // A key this session minted for API-key-only routes ends with the session (best effort: sign-out never waits).
     const minted = session.mintedKeyId();
-    if (minted !== null) void api('DELETE', `/api/public/v2/api-keys/${minted}`).catch(() => undefined);
+    if (minted !== null)
+      void call('DELETE', '/api/public/v2/api-keys/{id}', { path: { id: minted } }).catch(() => undefined);
     session.clear();
     setMe(null);
     setSignedIn(false);
@@ -112,7 +113,7 @@ export function App() {
     if (!signedIn) return;
     let live = true;
     setMeError(null);
-    api<Me>('GET', '/api/auth/me')
+    call('GET', '/api/auth/me')
       .then((m) => {
         if (!live) return;
         setMe(m);

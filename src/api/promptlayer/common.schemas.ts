@@ -36,7 +36,8 @@ export const Dataset = z
     created_at: z.string().nullable(),
     updated_at: z.string().nullable(),
   })
-  .meta({ id: 'Dataset' });
+  // Not 'Dataset': that OpenAPI name is the Nebius face's dataset; one name for both left this shape undocumented.
+  .meta({ id: 'DatasetVersion' });
 
 /** Standard error responses for a route, documented from one place. */
 export const errorResponses = (...codes: Array<400 | 401 | 403 | 404 | 409 | 413>) =>

@@ -1,8 +1,7 @@
 // Asks for an API key when a route accepts API keys only (from-file, from-filter-params): paste one, or create one for this browser session.
 import { useState } from 'react';
-import { api } from '../lib/api';
+import { call } from '../lib/api';
 import { session } from '../lib/session';
-import type { ApiKey } from '../lib/types';
 import { errorMessage } from './common';
 
 export function ApiKeyPrompt({ onReady, onCancel }: { onReady: () => void; onCancel?: () => void }) {
@@ -14,7 +13,7 @@ export function ApiKeyPrompt({ onReady, onCancel }: { onReady: () => void; onCan
     setBusy(true);
     setError(null);
     try {
-      const res = await api<{ api_key: ApiKey; key: string }>('POST', '/api/public/v2/api-keys', {
+      const res = await call('POST', '/api/public/v2/api-keys', {
         body: { name: `web UI session ${new Date().toISOString().slice(0, 16).replace('T', ' ')}` },
       });
       session.setApiKey(res.key);

@@ -1,7 +1,7 @@
 // The column statistics panel above a version's grid: one card per column (type, null share, distinct count, range or
 // lengths, a small histogram, top values or true/false), paged by columns for wide versions, collapsible.
 import { useState, type ReactNode } from 'react';
-import { api, queryString } from '../lib/api';
+import { call } from '../lib/api';
 import {
   barHeights,
   binLabel,
@@ -10,7 +10,6 @@ import {
   percent,
   type ColumnStatsView,
   type StatsBin,
-  type VersionStatsView,
 } from '../lib/column-stats';
 import { formatCount } from '../lib/format';
 import { useApi } from '../lib/use-api';
@@ -146,11 +145,11 @@ export function ColumnStatsPanel({ datasetId, reloadKey }: { datasetId: number; 
   const stats = useApi(
     (signal) =>
       open
-        ? api<VersionStatsView>(
-            'GET',
-            `/api/public/v2/datasets/${datasetId}/stats${queryString({ column_offset: offset, column_limit: PAGE })}`,
-            { signal },
-          )
+        ? call('GET', '/api/public/v2/datasets/{id}/stats', {
+            path: { id: datasetId },
+            query: { column_offset: offset, column_limit: PAGE },
+            signal,
+          })
         : Promise.resolve(undefined),
     [datasetId, offset, open, reloadKey],
   );

@@ -1,10 +1,10 @@
 // "New draft from vN" and "New empty draft": creates the group's draft (or opens / replaces the blank one) and opens its editor.
 import { useState } from 'react';
-import { ApiError, api } from '../lib/api';
+import { ApiError, call } from '../lib/api';
 import { draftOf, onDraftConflict } from '../lib/draft-edit';
 import { versionLabel } from '../lib/format';
 import { navigate } from '../lib/router';
-import type { Dataset, DatasetGroup } from '../lib/types';
+import type { Dataset } from '../lib/types';
 import { Link, errorMessage } from './common';
 
 /** A group has one draft at a time: this is the one in the way, with a link to it. */
@@ -19,17 +19,14 @@ export class DraftExistsError extends Error {
 /** Creates the group's draft — a copy of `sourceId`, or empty — and returns its id. */
 export async function openDraft(groupId: number, sourceId?: number): Promise<number> {
   const create = () =>
-    api<{ draft_dataset_id: number }>('POST', '/api/public/v2/dataset-versions/create-draft', {
+    call('POST', '/api/public/v2/dataset-versions/create-draft', {
       body: { dataset_group_id: groupId, source_dataset_id: sourceId },
     });
   try {
     return (await create()).draft_dataset_id;
   } catch (e) {
     if (!(e instanceof ApiError && e.status === 409)) throw e;
-    const { datasets } = await api<{ dataset_group: DatasetGroup; datasets: Dataset[] }>(
-      'GET',
-      `/api/public/v2/dataset-groups/${groupId}`,
-    );
+    const { datasets } = await call('GET', '/api/public/v2/dataset-groups/{id}', { path: { id: groupId } });
     const existing = draftOf(datasets);
     const decision = onDraftConflict(existing, sourceId);
     if (decision === 'open') return existing!.id;
@@ -37,7 +34,7 @@ export async function openDraft(groupId: number, sourceId?: number): Promise<num
       if (existing) throw new DraftExistsError(existing);
       throw e;
     }
-    await api('DELETE', `/api/public/v2/datasets/${existing!.id}`);
+    await call('DELETE', '/api/public/v2/datasets/{id}', { path: { id: existing!.id } });
     return (await create()).draft_dataset_id;
   }
 }

@@ -4,7 +4,7 @@
 // expansion, the whole-row view, and — on a draft — inline cell editing and row selection.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { api } from '../lib/api';
+import { call } from '../lib/api';
 import { editText, parseEdit } from '../lib/draft-edit';
 import { cellKind, formatCount, isExpandable, previewCell } from '../lib/format';
 import {
@@ -17,7 +17,6 @@ import {
   type GridSort,
 } from '../lib/grid-view';
 import { PAGE_SIZE, fetchPlan, pageOf, pagesToEvict, pagesToFetch, resizeColumn, windowFor } from '../lib/row-pages';
-import type { RowsPage } from '../lib/types';
 import { CellDialog } from './cell-dialog';
 import { ErrorNote, errorMessage } from './common';
 import { RowDialog } from './row-dialog';
@@ -141,7 +140,8 @@ export function RowsGrid({
       inflight.current.add(p);
       try {
         const plan = fetchPlan(p, cursors.current);
-        const res = await api<RowsPage>('GET', `/api/public/v2/datasets/${datasetId}/rows`, {
+        const res = await call('GET', '/api/public/v2/datasets/{id}/rows', {
+          path: { id: datasetId },
           query: { per_page: PAGE_SIZE, q: q || undefined, ...view, ...plan },
         });
         if (liveKey.current !== key) return;

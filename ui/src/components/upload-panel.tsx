@@ -1,6 +1,6 @@
 // Upload: drag and drop (or choose) a CSV / JSON / JSONL / Parquet file, watch the upload progress, then follow the version to ready or to its error.
 import { useEffect, useRef, useState, type DragEvent } from 'react';
-import { ApiError, api, postWithProgress } from '../lib/api';
+import { ApiError, call, postWithProgress } from '../lib/api';
 import { ACCEPTED_EXTENSIONS, formatOfFileName, readFileAsBase64 } from '../lib/files';
 import { formatBytes, formatCount, versionLabel } from '../lib/format';
 import type { Dataset } from '../lib/types';
@@ -34,7 +34,7 @@ export function UploadPanel({ groupId, onChanged }: { groupId: number; onChanged
     let timer: ReturnType<typeof setTimeout>;
     const poll = async () => {
       try {
-        const { dataset } = await api<{ dataset: Dataset }>('GET', `/api/public/v2/datasets/${phase.datasetId}`);
+        const { dataset } = await call('GET', '/api/public/v2/datasets/{id}', { path: { id: phase.datasetId } });
         if (!live) return;
         if (dataset.status === 'ready') {
           setPhase({ kind: 'ready', dataset });
@@ -85,7 +85,7 @@ export function UploadPanel({ groupId, onChanged }: { groupId: number; onChanged
       const base64 = await readFileAsBase64(file, (fraction) => setPhase({ kind: 'reading', fraction }));
       setPhase({ kind: 'uploading', fraction: 0 });
       const body = JSON.stringify({ dataset_group_id: groupId, file_name: file.name, file_content_base64: base64 });
-      const res = await postWithProgress<{ dataset_id: number }>(
+      const res = await postWithProgress(
         '/api/public/v2/dataset-versions/from-file',
         body,
         (fraction) => setPhase({ kind: 'uploading', fraction }),

@@ -1,5 +1,14 @@
 // The HTTP client of the UI: credentials on every call, errors a person can read, 404 "route missing" detection, upload progress.
 import { session } from './session';
+import {
+  fillPath,
+  type BodyOf,
+  type HttpMethod,
+  type PathParamsOf,
+  type PathWith,
+  type QueryOf,
+  type ResponseOf,
+} from './api-schema';
 
 /** Which credentials a call prefers: the JWT, or the pasted API key for routes that accept API keys only. */
 export type AuthPreference = 'jwt' | 'api_key';
@@ -87,17 +96,20 @@ function handleFailure(err: ApiError, used: UsedCredential): ApiError {
   return err;
 }
 
-export async function api<T>(
+type QueryValues = Record<string, string | number | boolean | undefined | null>;
+
+interface TransportOptions {
+  auth?: AuthPreference;
+  signal?: AbortSignal;
+  /** A refused credential is the caller's to report (the sign-in page checking a key), not a lost session. */
+  checkingCredential?: boolean;
+}
+
+/** The untyped transport under `call`: JSON in and out, the session's credentials, errors as ApiError. */
+async function api<T>(
   method: string,
   path: string,
-  opts: {
-    body?: unknown;
-    query?: Record<string, string | number | boolean | undefined | null>;
-    auth?: AuthPreference;
-    signal?: AbortSignal;
-    /** A refused credential is the caller's to report (the sign-in page checking a key), not a lost session. */
-    checkingCredential?: boolean;
-  } = {},
+  opts: TransportOptions & { body?: unknown; query?: QueryValues } = {},
 ): Promise<T> {
   const headers = authHeaders(opts.auth);
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -121,13 +133,40 @@ export async function api<T>(
   return (text ? JSON.parse(text) : {}) as T;
 }
 
+/** Options of a typed call: path parameters, query and body exactly as the route's OpenAPI schema declares them. */
+export type CallOptions<P extends PathWith<M>, M extends HttpMethod> = TransportOptions &
+  ([PathParamsOf<P, M>] extends [never] ? { path?: undefined } : { path: PathParamsOf<P, M> }) &
+  ([QueryOf<P, M>] extends [never] ? { query?: undefined } : { query?: QueryOf<P, M> }) &
+  ([BodyOf<P, M>] extends [never] ? { body?: undefined } : { body: BodyOf<P, M> });
+
+/**
+ * Calls a documented route: `call('GET', '/api/public/v2/datasets/{id}', { path: { id } })`. The path, the options and
+ * the reply are typed from the generated OpenAPI types, so a field the server does not declare does not compile.
+ */
+export function call<M extends HttpMethod, P extends PathWith<M>>(
+  method: M,
+  path: P,
+  ...[opts]: object extends CallOptions<P, M> ? [opts?: CallOptions<P, M>] : [opts: CallOptions<P, M>]
+): Promise<ResponseOf<P, M>> {
+  const {
+    path: params,
+    query,
+    ...rest
+  } = (opts ?? {}) as TransportOptions & {
+    path?: Record<string, string | number>;
+    query?: object;
+    body?: unknown;
+  };
+  return api<ResponseOf<P, M>>(method, fillPath(path, params), { ...rest, query: query as QueryValues | undefined });
+}
+
 /** POST with upload progress (fetch cannot report it): onProgress receives 0..1 of the request body sent. */
-export function postWithProgress<T>(
-  path: string,
+export function postWithProgress<P extends PathWith<'POST'>>(
+  path: P,
   bodyText: string,
   onProgress: (fraction: number) => void,
   auth: AuthPreference = 'jwt',
-): Promise<T> {
+): Promise<ResponseOf<P, 'POST'>> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', path);
@@ -140,7 +179,7 @@ export function postWithProgress<T>(
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) {
         onProgress(1);
-        resolve((xhr.responseText ? JSON.parse(xhr.responseText) : {}) as T);
+        resolve((xhr.responseText ? JSON.parse(xhr.responseText) : {}) as ResponseOf<P, 'POST'>);
       } else reject(handleFailure(errorFromResponse(xhr.status, xhr.responseText), credentialOf(headers)));
     };
     xhr.onerror = () => reject(new ApiError(0, 'The upload was interrupted: the server could not be reached.'));

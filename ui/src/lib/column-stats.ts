@@ -1,42 +1,13 @@
 // Column statistics from GET /datasets/{id}/stats as the UI shows them: compact numbers, bin labels, bar heights.
+import type { ResponseOf } from './api-schema';
+import type { components } from './api-types.gen';
 
-export interface StatsBin {
-  from: number;
-  to: number;
-  count: number;
-}
+/** One column's figures, as GET /datasets/{id}/stats declares them. */
+export type ColumnStatsView = components['schemas']['ColumnStats'];
 
-export interface ColumnStatsView {
-  index: number;
-  name: string;
-  type: 'number' | 'string' | 'boolean' | 'json' | 'mixed' | 'empty';
-  count: number;
-  nulls: number;
-  empty: number;
-  null_share: number;
-  kinds: { number: number; string: number; boolean: number; json: number };
-  distinct: { count: number; approximate: boolean };
-  number: { count: number; from_text: number; min: number; max: number; mean: number; histogram: StatsBin[] } | null;
-  string: {
-    count: number;
-    length: { min: number; max: number; mean: number; histogram: StatsBin[] };
-    top: Array<{ value: string; count: number; truncated: boolean }>;
-    top_approximate: boolean;
-  } | null;
-  boolean: { true: number; false: number } | null;
-}
+export type StatsBin = NonNullable<ColumnStatsView['number']>['histogram'][number];
 
-export interface VersionStatsView {
-  status: 'draft' | 'ready';
-  row_count: number;
-  rows_scanned: number;
-  sampled: boolean;
-  sample_step: number;
-  cached: boolean;
-  columns_total: number;
-  column_offset: number;
-  columns: ColumnStatsView[];
-}
+export type VersionStatsView = ResponseOf<'/api/public/v2/datasets/{id}/stats', 'GET'>;
 
 /** A number in at most ~6 significant characters: 12,345 · 1.23M · 0.125 · 3.1e-7. */
 export function compactNumber(n: number): string {

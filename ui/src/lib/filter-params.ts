@@ -1,17 +1,18 @@
 // The "build from request logs" form: its state, and the seed-003 request body built from it with the same rules the API applies.
+import type { BodyOf } from './api-schema';
+import {
+  pathsApiPublicV2DatasetVersionsFromFilterParamsPostRequestBodyContentApplicationJsonScoresOperatorValues as SCORE_OPERATOR_VALUES,
+  pathsApiPublicV2DatasetVersionsFromFilterParamsPostRequestBodyContentApplicationJsonSort_byValues as SORT_BY_VALUES,
+  pathsApiPublicV2DatasetVersionsFromFilterParamsPostRequestBodyContentApplicationJsonStatusValues as STATUS_VALUES,
+} from './api-types.gen';
 
-export const STATUSES = ['SUCCESS', 'WARNING', 'ERROR'] as const;
-export const SORT_FIELDS = [
-  'request_start_time',
-  'input_tokens',
-  'output_tokens',
-  'price',
-  'score',
-  'latency',
-  'prompt_name',
-  'status',
-] as const;
-export const SCORE_OPERATORS = ['>', '<', '>=', '<=', '='] as const;
+/** The body of from-filter-params (and of its preview), as the server's schema declares it. */
+export type FilterBody = BodyOf<'/api/public/v2/dataset-versions/from-filter-params', 'POST'>;
+
+// The choices the form offers are the server's enums (generated from /openapi.json).
+export const STATUSES = STATUS_VALUES;
+export const SORT_FIELDS = SORT_BY_VALUES;
+export const SCORE_OPERATORS = SCORE_OPERATOR_VALUES;
 export const MAX_LIMIT = 50_000;
 
 export interface KeyValue {
@@ -127,8 +128,12 @@ function templates(
   return out;
 }
 
-function pairs(list: KeyValue[], field: 'metadata_and' | 'metadata_or', errors: FilterErrors): KeyValue[] {
-  const out: KeyValue[] = [];
+function pairs(
+  list: KeyValue[],
+  field: 'metadata_and' | 'metadata_or',
+  errors: FilterErrors,
+): NonNullable<FilterBody['metadata_and']> {
+  const out: NonNullable<FilterBody['metadata_and']> = [];
   for (const p of list) {
     if (!p.key.trim() && !p.value.trim()) continue;
     if (!p.key.trim()) {
@@ -145,12 +150,9 @@ function pairs(list: KeyValue[], field: 'metadata_and' | 'metadata_or', errors: 
  * The request body of from-filter-params (and its preview) for a form, or the errors that stop it.
  * Only fields the user set are sent, so the server's defaults apply to the rest.
  */
-export function buildFilterBody(
-  form: FilterForm,
-  datasetGroupId: number,
-): { body: Record<string, unknown>; errors: FilterErrors } {
+export function buildFilterBody(form: FilterForm, datasetGroupId: number): { body: FilterBody; errors: FilterErrors } {
   const errors: FilterErrors = {};
-  const body: Record<string, unknown> = { dataset_group_id: datasetGroupId };
+  const body: FilterBody = { dataset_group_id: datasetGroupId };
 
   const vars = splitList(form.variables_to_parse);
   if (vars.length) body.variables_to_parse = vars;
@@ -195,7 +197,7 @@ export function buildFilterBody(
   if (inc.length) body.prompt_templates_include = inc;
   if (exc.length) body.prompt_templates_exclude = exc;
 
-  const scores: Array<{ name: string; operator: string; value: number }> = [];
+  const scores: NonNullable<FilterBody['scores']> = [];
   for (const s of form.scores) {
     if (!s.name.trim() && !s.value.trim()) continue;
     const v = Number(s.value.trim());

@@ -1,4 +1,4 @@
-// Folder grouping of dataset groups: a group's `folder` when the server has one, else the name's prefix before the last "/".
+// Folder grouping of dataset groups: the name's prefix before the last "/" (a dataset group has no folder field).
 import type { DatasetGroup } from './types';
 
 export interface Folder<G> {
@@ -6,14 +6,13 @@ export interface Folder<G> {
   groups: G[];
 }
 
-export function folderOf(g: Pick<DatasetGroup, 'name' | 'folder'>): string {
-  if (typeof g.folder === 'string' && g.folder.trim() !== '') return g.folder.trim().replace(/^\/+|\/+$/g, '');
+export function folderOf(g: Pick<DatasetGroup, 'name'>): string {
   const i = g.name.lastIndexOf('/');
   return i > 0 ? g.name.slice(0, i) : '';
 }
 
 /** Folders in alphabetical order, the unfiled groups ("") first; groups keep their given order inside a folder. */
-export function groupByFolder<G extends Pick<DatasetGroup, 'name' | 'folder'>>(groups: G[]): Array<Folder<G>> {
+export function groupByFolder<G extends Pick<DatasetGroup, 'name'>>(groups: G[]): Array<Folder<G>> {
   const byFolder = new Map<string, G[]>();
   for (const g of groups) {
     const f = folderOf(g);

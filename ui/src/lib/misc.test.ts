@@ -55,10 +55,9 @@ describe('files', () => {
 });
 
 describe('folders', () => {
-  it('files groups by folder field or name prefix, unfiled first', () => {
+  it('files groups by name prefix, unfiled first', () => {
     expect(folderOf({ name: 'a/b/c' })).toBe('a/b');
     expect(folderOf({ name: 'plain' })).toBe('');
-    expect(folderOf({ name: 'x', folder: '/team/' })).toBe('team');
     const out = groupByFolder([{ name: 'z/one' }, { name: 'solo' }, { name: 'a/two' }, { name: 'z/three' }]);
     expect(out.map((f) => [f.folder, f.groups.map((g) => g.name)])).toEqual([
       ['', ['solo']],
@@ -167,18 +166,22 @@ describe('request logs', () => {
   it('summarises a log and reads prompt blueprints', () => {
     const s = summariseLog({
       id: 3,
-      engine: 'gpt-4o',
-      provider_type: 'openai',
-      request_start_time: 1700000000,
-      request_end_time: 1700000001.5,
+      model: 'gpt-4o',
+      provider: 'openai',
+      request_start_time: '2023-11-14T22:13:20Z',
+      latency_ms: 1500,
+      input_tokens: 10,
+      output_tokens: 2,
       tags: ['a'],
       price: 0.01,
       status: 'SUCCESS',
+      prompt_name: null,
     });
     expect(s).toMatchObject({
       id: 3,
       model: 'gpt-4o',
       provider: 'openai',
+      time: '2023-11-14T22:13:20Z',
       latencyMs: 1500,
       tags: ['a'],
       price: 0.01,

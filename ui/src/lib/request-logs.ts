@@ -1,4 +1,6 @@
 // Request-log helpers: the search filter_group from the filter bar, and reading a log's fields and prompt blueprints.
+import type { QueryOf } from './api-schema';
+import type { components } from './api-types.gen';
 
 export interface LogFilters {
   q: string;
@@ -62,7 +64,6 @@ export function buildSearchBody(f: LogFilters, page: number, perPage: number): R
 }
 
 type Obj = Record<string, unknown>;
-const first = (o: Obj, ...keys: string[]): unknown => keys.map((k) => o[k]).find((v) => v !== undefined && v !== null);
 
 /** A time that may be ISO text or unix seconds/ms, as ISO. */
 export function timeOf(v: unknown): string | null {
@@ -72,42 +73,48 @@ export function timeOf(v: unknown): string | null {
 }
 
 export interface LogSummary {
-  id: number | string;
-  time: string | null;
+  id: number;
+  time: string;
   model: string;
   provider: string;
   status: string;
-  latencyMs: number | null;
-  inputTokens: number | null;
-  outputTokens: number | null;
-  price: number | null;
+  latencyMs: number;
+  inputTokens: number;
+  outputTokens: number;
+  price: number;
   tags: string[];
   promptName: string | null;
 }
 
-const numOrNull = (v: unknown) =>
-  typeof v === 'number' ? v : typeof v === 'string' && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : null;
+/** The fields a summary reads, declared alike by the search's items and the detail's `request` (RequestLog). */
+export type LoggedRequest = Pick<
+  components['schemas']['RequestLog'],
+  | 'id'
+  | 'request_start_time'
+  | 'model'
+  | 'provider'
+  | 'status'
+  | 'latency_ms'
+  | 'input_tokens'
+  | 'output_tokens'
+  | 'price'
+  | 'tags'
+  | 'prompt_name'
+>;
 
-export function summariseLog(raw: unknown): LogSummary {
-  const o = (raw && typeof raw === 'object' ? raw : {}) as Obj;
-  const start = timeOf(first(o, 'request_start_time', 'start_time', 'created_at'));
-  const end = timeOf(first(o, 'request_end_time', 'end_time'));
-  const latency =
-    numOrNull(first(o, 'latency_ms', 'latency')) ??
-    (start && end ? new Date(end).getTime() - new Date(start).getTime() : null);
-  const tags = first(o, 'tags');
+export function summariseLog(log: LoggedRequest): LogSummary {
   return {
-    id: (first(o, 'id', 'pl_id', 'request_id') as number | string | undefined) ?? '?',
-    time: start,
-    model: String(first(o, 'engine', 'model') ?? ''),
-    provider: String(first(o, 'provider_type', 'provider') ?? ''),
-    status: String(first(o, 'status') ?? ''),
-    latencyMs: latency,
-    inputTokens: numOrNull(first(o, 'input_tokens', 'prompt_tokens')),
-    outputTokens: numOrNull(first(o, 'output_tokens', 'completion_tokens')),
-    price: numOrNull(first(o, 'price', 'cost')),
-    tags: Array.isArray(tags) ? tags.map(String) : [],
-    promptName: (first(o, 'prompt_name', 'prompt_template_name') as string | undefined) ?? null,
+    id: log.id,
+    time: log.request_start_time,
+    model: log.model,
+    provider: log.provider,
+    status: log.status,
+    latencyMs: log.latency_ms,
+    inputTokens: log.input_tokens,
+    outputTokens: log.output_tokens,
+    price: log.price,
+    tags: log.tags,
+    promptName: log.prompt_name,
   };
 }
 
@@ -204,7 +211,10 @@ export function scoresOf(o: Record<string, unknown>): Array<[string, number]> {
 }
 
 /** The suggestions field (GET /requests/suggestions) behind each filter input that has one. */
-export const SUGGESTION_FIELD_OF: Partial<Record<keyof LogFilters, string>> = {
+/** A field the suggestions route answers for (its `field` query parameter). */
+export type SuggestionField = QueryOf<'/api/public/v2/requests/suggestions', 'GET'>['field'];
+
+export const SUGGESTION_FIELD_OF: Partial<Record<keyof LogFilters, SuggestionField>> = {
   model: 'engine',
   provider: 'provider_type',
   tag: 'tags',

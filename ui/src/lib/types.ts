@@ -1,59 +1,22 @@
-// Wire shapes of the Strata API as the UI reads them (see /openapi.json).
-export interface DatasetGroup {
-  id: number;
-  name: string;
-  workspace_id: number;
-  is_deleted: boolean;
-  created_at?: string;
-  updated_at?: string;
-  /** Present once the Nebius face (folders) is installed. */
-  folder?: string | null;
-}
+// Wire shapes of the Strata API as the UI reads them, named from the generated OpenAPI types (api-types.gen.ts).
+import type { ResponseOf } from './api-schema';
+import type { components } from './api-types.gen';
 
-export type VersionStatus = 'draft' | 'processing' | 'ready' | 'failed';
+type Schemas = components['schemas'];
 
-export interface Dataset {
-  id: number;
-  dataset_group_id: number;
-  version_number: number;
-  column_names: string[];
-  filter_params: Record<string, unknown> | null;
-  is_deleted: boolean;
-  user_id: number | null;
-  dataset_group: DatasetGroup;
-  status: VersionStatus;
-  origin: string;
-  row_count: number;
-  error: string | null;
-  warnings: string[];
-  file_name: string | null;
-  source_dataset_id: number | null;
-  created_at: string | null;
-  updated_at: string | null;
-}
+export type DatasetGroup = Schemas['DatasetGroup'];
 
-export interface RowsPage {
-  columns: string[];
-  rows: Array<Array<{ type: string; value: unknown }>>;
-  total: number;
-  next_cursor: string | null;
-  /** Each row's id (for editing a draft), aligned with rows. */
-  row_ids?: number[];
-}
+/** A dataset version (or draft) of the PromptLayer face. */
+export type Dataset = Schemas['DatasetVersion'];
 
-export interface Me {
-  user: { id: number; email: string } | null;
-  via: 'api_key' | 'jwt';
-  workspace_id: number;
-  workspaces: Array<{ id: number; name: string }>;
-}
+export type VersionStatus = Dataset['status'];
 
-export interface ApiKey {
-  id: number;
-  name: string;
-  prefix: string;
-  workspace_id: number;
-  created_at: string;
-  last_used_at: string | null;
-  revoked: boolean;
-}
+export type RowsPage = ResponseOf<'/api/public/v2/datasets/{id}/rows', 'GET'>;
+
+export type Me = ResponseOf<'/api/auth/me', 'GET'>;
+
+export type ApiKey = Schemas['ApiKey'];
+
+export type Webhook = Schemas['Webhook'];
+
+export type WebhookDelivery = Schemas['WebhookDelivery'];

@@ -1,6 +1,6 @@
 // Build a version from request logs: a form for every field of seed 003, a live count and sample, then create the version.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { ApiError, api } from '../lib/api';
+import { ApiError, call } from '../lib/api';
 import {
   SCORE_OPERATORS,
   SORT_FIELDS,
@@ -11,12 +11,12 @@ import {
   type FilterForm,
   type KeyValue,
   type ScoreFilter,
+  type FilterBody,
   type TemplateFilter,
 } from '../lib/filter-params';
 import { formatCount, previewCell } from '../lib/format';
 import { normalisePreview, type Preview } from '../lib/preview';
 import { navigate } from '../lib/router';
-import type { DatasetGroup } from '../lib/types';
 import { useApi } from '../lib/use-api';
 import { ApiKeyPrompt } from '../components/api-key-prompt';
 import { ErrorNote, Loading, PageHeader } from '../components/common';
@@ -154,7 +154,7 @@ type PreviewState =
 
 export function BuildFromLogsPage({ groupId }: { groupId: number }) {
   const group = useApi(
-    (signal) => api<{ dataset_group: DatasetGroup }>('GET', `/api/public/v2/dataset-groups/${groupId}`, { signal }),
+    (signal) => call('GET', '/api/public/v2/dataset-groups/{id}', { path: { id: groupId }, signal }),
     [groupId],
   );
   const [form, setForm] = useState<FilterForm>(emptyFilterForm);
@@ -177,8 +177,8 @@ export function BuildFromLogsPage({ groupId }: { groupId: number }) {
       handler(async () => {
         setPreview({ kind: 'loading' });
         try {
-          const raw = await api<unknown>('POST', '/api/public/v2/dataset-versions/from-filter-params/preview', {
-            body: JSON.parse(bodyJson) as unknown,
+          const raw = await call('POST', '/api/public/v2/dataset-versions/from-filter-params/preview', {
+            body: JSON.parse(bodyJson) as FilterBody,
             auth: 'api_key',
           });
           if (mine === seq.current) setPreview({ kind: 'ok', preview: normalisePreview(raw) });
@@ -196,7 +196,7 @@ export function BuildFromLogsPage({ groupId }: { groupId: number }) {
     setCreating(true);
     setCreateError(null);
     try {
-      await api<{ dataset_id: number }>('POST', '/api/public/v2/dataset-versions/from-filter-params', {
+      await call('POST', '/api/public/v2/dataset-versions/from-filter-params', {
         body,
         auth: 'api_key',
       });

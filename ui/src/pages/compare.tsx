@@ -1,12 +1,12 @@
 // Compare two versions of a group: columns and rows added, removed and changed, with changed cells highlighted; rows
 // matched by row identity/content, or by a key column the user picks (with streamed progress on large versions).
 import { useEffect, useRef, useState } from 'react';
-import { api } from '../lib/api';
+import { call } from '../lib/api';
 import { streamNdjson } from '../lib/ndjson';
 import { normaliseDiff, type RowChange } from '../lib/diff';
 import { formatCount, previewCell, versionLabel } from '../lib/format';
 import { hrefOf, navigate, queryParam, withQuery } from '../lib/router';
-import type { Dataset, DatasetGroup } from '../lib/types';
+import type { Dataset } from '../lib/types';
 import { useApi } from '../lib/use-api';
 import { Empty, ErrorNote, Loading, PageHeader, ProgressBar } from '../components/common';
 
@@ -127,10 +127,7 @@ function useKeyRun(
 
 export function ComparePage({ groupId, a, b }: { groupId: number; a?: number; b?: number }) {
   const group = useApi(
-    (signal) =>
-      api<{ dataset_group: DatasetGroup; datasets: Dataset[] }>('GET', `/api/public/v2/dataset-groups/${groupId}`, {
-        signal,
-      }),
+    (signal) => call('GET', '/api/public/v2/dataset-groups/{id}', { path: { id: groupId }, signal }),
     [groupId],
   );
   const versions = (group.data?.datasets ?? [])
@@ -158,7 +155,8 @@ export function ComparePage({ groupId, a, b }: { groupId: number; a?: number; b?
   const diff = useApi(
     async (signal) =>
       ready && (!key || keyDone)
-        ? api<unknown>('GET', `/api/public/v2/datasets/${other.id}/diff`, {
+        ? call('GET', '/api/public/v2/datasets/{id}/diff', {
+            path: { id: other.id },
             query: {
               against: base.id,
               key: key || undefined,

@@ -1,6 +1,6 @@
 // Datasets: every dataset group with its latest version's status and row count, grouped by folder; search; create a group.
 import { useEffect, useState } from 'react';
-import { api } from '../lib/api';
+import { call } from '../lib/api';
 import { groupByFolder } from '../lib/folders';
 import { formatCount, formatDate, versionLabel } from '../lib/format';
 import { latestVersionByGroup } from '../lib/latest';
@@ -22,7 +22,7 @@ const GROUPS_PER_PAGE = 50;
 
 /** The latest version of each listed group: one request for the recent versions, then one per group it missed. */
 async function latestOf(groups: DatasetGroup[], q: string, signal: AbortSignal): Promise<Map<number, Dataset>> {
-  const recent = await api<{ datasets: Dataset[] }>('GET', '/api/public/v2/datasets', {
+  const recent = await call('GET', '/api/public/v2/datasets', {
     query: { name: q, per_page: 100, include_failed: 'true', sort_by: 'updated_at' },
     signal,
   });
@@ -30,7 +30,7 @@ async function latestOf(groups: DatasetGroup[], q: string, signal: AbortSignal):
   const missing = groups.filter((g) => !found.has(g.id));
   const more = await Promise.all(
     missing.map((g) =>
-      api<{ datasets: Dataset[] }>('GET', '/api/public/v2/datasets', {
+      call('GET', '/api/public/v2/datasets', {
         query: { dataset_group_id: g.id, per_page: 20, include_failed: 'true', sort_by: 'updated_at' },
         signal,
       }),
@@ -77,7 +77,7 @@ function CreateGroupForm({ onCreated }: { onCreated: (g: DatasetGroup) => void }
         setBusy(true);
         setError(null);
         try {
-          const res = await api<{ dataset_group: DatasetGroup }>('POST', '/api/public/v2/dataset-groups', {
+          const res = await call('POST', '/api/public/v2/dataset-groups', {
             body: { name: name.trim() },
           });
           setName('');
@@ -125,11 +125,10 @@ export function DatasetsPage() {
   useEffect(() => replaceQuery({ q: q || null, page: page > 1 ? page : null }), [q, page]);
   const list = useApi<ListData>(
     async (signal) => {
-      const groups = await api<{ dataset_groups: DatasetGroup[]; total: number; pages: number }>(
-        'GET',
-        '/api/public/v2/dataset-groups',
-        { query: { name: q, per_page: GROUPS_PER_PAGE, page }, signal },
-      );
+      const groups = await call('GET', '/api/public/v2/dataset-groups', {
+        query: { name: q, per_page: GROUPS_PER_PAGE, page },
+        signal,
+      });
       const latest = await latestOf(groups.dataset_groups, q, signal);
       return { groups: groups.dataset_groups, totalGroups: groups.total, pages: groups.pages, latest };
     },

@@ -1,10 +1,11 @@
 // A dataset group: its versions with live status, export, delete and filter params; upload; links to build and compare.
 import { useState } from 'react';
-import { ApiError, api, authHeaders, errorFromResponse } from '../lib/api';
+import { ApiError, authHeaders, call, errorFromResponse } from '../lib/api';
+import { pathsApiPublicV2DatasetsIdExportGetParametersQueryFormatValues as EXPORT_FORMAT_VALUES } from '../lib/api-types.gen';
 import { describeFilterParams } from '../lib/filter-params';
 import { formatCount, formatDate, versionLabel } from '../lib/format';
 import { navigate } from '../lib/router';
-import type { Dataset, DatasetGroup } from '../lib/types';
+import type { Dataset } from '../lib/types';
 import { useApi } from '../lib/use-api';
 import { Empty, ErrorNote, Link, Loading, PageHeader, StatusBadge, errorMessage } from '../components/common';
 import { UploadPanel } from '../components/upload-panel';
@@ -12,7 +13,8 @@ import { NewDraftButtons } from '../components/draft-actions';
 import { draftOf, isBlankDraft } from '../lib/draft-edit';
 import { handler } from '../lib/event-handler';
 
-export const EXPORT_FORMATS = ['csv', 'jsonl', 'json', 'parquet'] as const;
+/** The formats the export route accepts: its `format` enum, generated from /openapi.json. */
+export const EXPORT_FORMATS = EXPORT_FORMAT_VALUES;
 
 /** Downloads an export with the session's credentials (a plain link could not send them). */
 async function download(dataset: Dataset, format: (typeof EXPORT_FORMATS)[number]): Promise<void> {
@@ -82,14 +84,10 @@ function FilterParams({ params }: { params: Record<string, unknown> }) {
 
 export function GroupPage({ id }: { id: number }) {
   const [notice, setNotice] = useState<string | null>(null);
-  const group = useApi(
-    (signal) =>
-      api<{ dataset_group: DatasetGroup; datasets: Dataset[] }>('GET', `/api/public/v2/dataset-groups/${id}`, {
-        signal,
-      }),
-    [id],
-    { pollMs: 1000, pollWhile: (d) => d.datasets.some((v) => v.status === 'processing') },
-  );
+  const group = useApi((signal) => call('GET', '/api/public/v2/dataset-groups/{id}', { path: { id }, signal }), [id], {
+    pollMs: 1000,
+    pollWhile: (d) => d.datasets.some((v) => v.status === 'processing'),
+  });
 
   if (group.loading) return <Loading what="Loading dataset group" />;
   if (group.error && !group.data) return <ErrorNote error={group.error} onRetry={group.reload} />;
@@ -112,10 +110,10 @@ export function GroupPage({ id }: { id: number }) {
     if (!window.confirm(`Delete ${label}?`)) return;
     try {
       if (what === 'group') {
-        await api('DELETE', `/api/public/v2/dataset-groups/${g.id}`);
+        await call('DELETE', '/api/public/v2/dataset-groups/{id}', { path: { id: g.id } });
         navigate('/datasets');
       } else {
-        await api('DELETE', `/api/public/v2/datasets/${what.id}`);
+        await call('DELETE', '/api/public/v2/datasets/{id}', { path: { id: what.id } });
         setNotice(`${versionLabel(what.version_number)} deleted.`);
         group.reload();
       }

@@ -1,7 +1,7 @@
 // Request logs: a filtered, paged table (POST /requests/search) whose filters and page live in the URL, with previews,
 // scores, stars and filter-value suggestions; and the detail view of one log (chat, template, variables, add to dataset).
 import { useEffect, useState } from 'react';
-import { ApiError, api } from '../lib/api';
+import { ApiError, call } from '../lib/api';
 import { chatOf } from '../lib/chat';
 import { formatCount, formatDate } from '../lib/format';
 import {
@@ -16,25 +16,16 @@ import {
   scoresOf,
   summariseLog,
   timeOf,
+  type SuggestionField,
   type LogFilters,
 } from '../lib/request-logs';
 import { navigate, replaceQuery } from '../lib/router';
-import type { DatasetGroup } from '../lib/types';
 import { useApi } from '../lib/use-api';
 import { ChatMessages } from '../components/chat-messages';
 import { Empty, ErrorNote, Link, Loading, PageHeader, StatusBadge, errorMessage } from '../components/common';
 import { handler } from '../lib/event-handler';
 
 const PER_PAGE = 25;
-
-interface SearchResult {
-  items: Array<Record<string, unknown>>;
-  page: number;
-  pages: number;
-  total: number;
-  has_next?: boolean;
-  has_prev?: boolean;
-}
 
 /** An output that is only tool calls, as "ƒ name(args)" (its text preview would be empty). */
 function toolCallPreview(output: unknown): string {
@@ -44,7 +35,7 @@ function toolCallPreview(output: unknown): string {
 
 /** Existing values for a filter input (debounced); [] when the server has no suggestions API. */
 function useSuggestions(
-  field: string | undefined,
+  field: SuggestionField | undefined,
   prefix: string,
   metadataKey: string,
 ): { values: string[]; loaded: boolean } {
@@ -57,7 +48,7 @@ function useSuggestions(
     }
     const ctl = new AbortController();
     const t = setTimeout(() => {
-      api<{ values: string[] }>('GET', '/api/public/v2/requests/suggestions', {
+      call('GET', '/api/public/v2/requests/suggestions', {
         query: {
           field,
           prefix: prefix.trim(),
@@ -132,7 +123,7 @@ function StarButton({
   starred,
   onChange,
 }: {
-  id: number | string;
+  id: number;
   starred: boolean;
   onChange?: (starred: boolean) => void;
 }) {
@@ -151,10 +142,7 @@ function StarButton({
         e.stopPropagation();
         setBusy(true);
         try {
-          const res = await api<{ request: { is_starred: boolean } }>(
-            on ? 'DELETE' : 'POST',
-            `/api/public/v2/requests/${id}/star`,
-          );
+          const res = await call(on ? 'DELETE' : 'POST', '/api/public/v2/requests/{id}/star', { path: { id } });
           setOn(res.request.is_starred);
           onChange?.(res.request.is_starred);
         } catch (err) {
@@ -180,7 +168,7 @@ export function RequestLogsPage() {
   useEffect(() => replaceQuery(logQueryOf(filters, page)), [filters, page]);
   const result = useApi(
     (signal) =>
-      api<SearchResult>('POST', '/api/public/v2/requests/search', {
+      call('POST', '/api/public/v2/requests/search', {
         body: buildSearchBody(filters, page, PER_PAGE),
         signal,
       }),
@@ -433,7 +421,7 @@ function AddToDataset({ logId }: { logId: number }) {
   const groups = useApi(
     (signal) =>
       open
-        ? api<{ dataset_groups: DatasetGroup[]; total: number }>('GET', '/api/public/v2/dataset-groups', {
+        ? call('GET', '/api/public/v2/dataset-groups', {
             query: { name: search.trim(), per_page: 50 },
             signal,
           })
@@ -448,14 +436,15 @@ function AddToDataset({ logId }: { logId: number }) {
     setError(null);
     const body = { dataset_group_id: groupId, request_log_id: logId };
     try {
-      let res: { draft_dataset_id: number };
+      const addLog = () => call('POST', '/api/public/v2/dataset-versions/add-request-log', { body });
+      let res: Awaited<ReturnType<typeof addLog>>;
       try {
-        res = await api('POST', '/api/public/v2/dataset-versions/add-request-log', { body });
+        res = await addLog();
       } catch (e) {
         // The group has no draft yet: create an empty one, then add again.
         if (!(e instanceof ApiError && e.status === 404 && /draft/i.test(e.message))) throw e;
-        await api('POST', '/api/public/v2/dataset-versions/create-draft', { body: { dataset_group_id: groupId } });
-        res = await api('POST', '/api/public/v2/dataset-versions/add-request-log', { body });
+        await call('POST', '/api/public/v2/dataset-versions/create-draft', { body: { dataset_group_id: groupId } });
+        res = await addLog();
       }
       setDone({ draftId: res.draft_dataset_id, group: list.find((g) => g.id === groupId)?.name ?? `group ${groupId}` });
     } catch (e) {
@@ -520,21 +509,14 @@ function AddToDataset({ logId }: { logId: number }) {
 }
 
 export function RequestLogDetailPage({ id }: { id: number }) {
-  const res = useApi(
-    (signal) => api<Record<string, unknown>>('GET', `/api/public/v2/requests/${id}`, { signal }),
-    [id],
-  );
+  const res = useApi((signal) => call('GET', '/api/public/v2/requests/{id}', { path: { id }, signal }), [id]);
   if (res.loading) return <Loading what="Loading request log" />;
   if (!res.data) return <ErrorNote error={res.error} onRetry={res.reload} />;
-  // The log may be the body itself or wrapped ({request} / {request_log} / {item}).
+  // PromptLayer's documented fields, with Strata's whole log as `request`.
   const body = res.data;
-  const log = (body.request_log ?? body.request ?? body.item ?? body) as Record<string, unknown>;
+  const log = body.request;
   const s = summariseLog(log);
-  const input =
-    log.input ??
-    (log.prompt_blueprint as Record<string, unknown> | undefined)?.prompt_template ??
-    (log.request_response as Record<string, unknown> | undefined)?.input;
-  const output = log.output ?? (log.request_response as Record<string, unknown> | undefined)?.output;
+  const { input, output } = log;
   const scores = Object.fromEntries(scoresOf(log));
   const template = s.promptName
     ? {

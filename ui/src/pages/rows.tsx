@@ -2,7 +2,7 @@
 // from vN"); a draft is edited here: cells inline, rows added / deleted, columns added / renamed / removed, then
 // saved as the next version (with progress until it is ready) or discarded.
 import { useEffect, useRef, useState } from 'react';
-import { api } from '../lib/api';
+import { call } from '../lib/api';
 import { formatCount, formatDate, versionLabel } from '../lib/format';
 import { navigate, queryParam, replaceQuery } from '../lib/router';
 import type { Dataset } from '../lib/types';
@@ -13,8 +13,6 @@ import { ConfirmDialog } from '../components/confirm-dialog';
 import { NewDraftButtons } from '../components/draft-actions';
 import { RowsGrid, type GridEditing } from '../components/rows-grid';
 import { ColumnStatsPanel } from '../components/column-stats-panel';
-
-const V2 = '/api/public/v2';
 
 export function RowsPage({ id }: { id: number }) {
   // Search text and the top row live in the URL (?q=…&row=N, row 1-based) so Back and shared links restore them.
@@ -30,7 +28,7 @@ export function RowsPage({ id }: { id: number }) {
     return () => clearTimeout(t);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [search]);
-  const ds = useApi((signal) => api<{ dataset: Dataset }>('GET', `${V2}/datasets/${id}`, { signal }), [id], {
+  const ds = useApi((signal) => call('GET', '/api/public/v2/datasets/{id}', { path: { id }, signal }), [id], {
     pollMs: 1000,
     pollWhile: (d) => d.dataset.status === 'processing',
   });
@@ -146,11 +144,10 @@ function DraftOrVersion({
   const editing: GridEditing | undefined = editable
     ? {
         saveCell: async (rowId, column, value) => {
-          const res = await api<{ row: { values: Record<string, unknown> } }>(
-            'PATCH',
-            `${V2}/datasets/${d.id}/rows/${rowId}`,
-            { body: { values: { [column]: value } } },
-          );
+          const res = await call('PATCH', '/api/public/v2/datasets/{id}/rows/{row_id}', {
+            path: { id: d.id, row_id: rowId },
+            body: { values: { [column]: value } },
+          });
           return res.row.values;
         },
         selected,
@@ -166,15 +163,18 @@ function DraftOrVersion({
 
   const columnActions: ColumnActions = {
     add: async (name, defaultValue) => {
-      await api('POST', `${V2}/datasets/${d.id}/columns`, { body: { name, default_value: defaultValue ?? undefined } });
+      await call('POST', '/api/public/v2/datasets/{id}/columns', {
+        path: { id: d.id },
+        body: { name, default_value: defaultValue ?? undefined },
+      });
       changed(`Column “${name}” added.`);
     },
     rename: async (from, to) => {
-      await api('POST', `${V2}/datasets/${d.id}/columns/rename`, { body: { from, to } });
+      await call('POST', '/api/public/v2/datasets/{id}/columns/rename', { path: { id: d.id }, body: { from, to } });
       changed(`Column “${from}” renamed to “${to}”.`);
     },
     remove: async (name) => {
-      await api('POST', `${V2}/datasets/${d.id}/columns/remove`, { body: { name } });
+      await call('POST', '/api/public/v2/datasets/{id}/columns/remove', { path: { id: d.id }, body: { name } });
       changed(`Column “${name}” removed.`);
     },
   };
@@ -216,7 +216,7 @@ function DraftOrVersion({
               title={d.column_names.length === 0 ? 'Add a column first' : undefined}
               onClick={() =>
                 void act('save', async () => {
-                  await api('POST', `${V2}/dataset-versions/save-draft`, {
+                  await call('POST', '/api/public/v2/dataset-versions/save-draft', {
                     body: { dataset_group_id: d.dataset_group_id },
                   });
                   setSaving({ phase: 'sent', errorBefore: d.error });
@@ -252,7 +252,7 @@ function DraftOrVersion({
               title={d.column_names.length === 0 ? 'Add a column first' : undefined}
               onClick={() =>
                 void act('rows', async () => {
-                  await api('POST', `${V2}/datasets/${d.id}/rows`, { body: { rows: [{}] } });
+                  await call('POST', '/api/public/v2/datasets/{id}/rows', { path: { id: d.id }, body: { rows: [{}] } });
                   changed();
                   setGoToEnd((n) => n + 1);
                 })
@@ -266,7 +266,8 @@ function DraftOrVersion({
               disabled={busy || selected.size === 0}
               onClick={() =>
                 void act('rows', async () => {
-                  const res = await api<{ deleted: number[] }>('POST', `${V2}/datasets/${d.id}/rows/delete`, {
+                  const res = await call('POST', '/api/public/v2/datasets/{id}/rows/delete', {
+                    path: { id: d.id },
                     body: { row_ids: [...selected] },
                   });
                   setSelected(new Set());
@@ -328,7 +329,7 @@ function DraftOrVersion({
           confirmLabel="Discard draft"
           onClose={() => setConfirmDiscard(false)}
           onConfirm={async () => {
-            await api('DELETE', `${V2}/datasets/${d.id}`);
+            await call('DELETE', '/api/public/v2/datasets/{id}', { path: { id: d.id } });
             navigate(`/datasets/groups/${d.dataset_group_id}`);
           }}
         >

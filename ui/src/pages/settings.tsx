@@ -1,22 +1,18 @@
 // Settings: API keys (create — shown once — and revoke), webhook endpoints with their deliveries, and workspace users.
 import { useState } from 'react';
-import { api } from '../lib/api';
+import { call } from '../lib/api';
+import { pathsApiPublicV2WebhooksPostRequestBodyContentApplicationJsonEventsValues as EVENT_VALUES } from '../lib/api-types.gen';
 import { formatDate } from '../lib/format';
 import { session } from '../lib/session';
-import type { ApiKey } from '../lib/types';
 import { useApi } from '../lib/use-api';
 import { Empty, ErrorNote, Link, Loading, PageHeader, StatusBadge, errorMessage } from '../components/common';
 import { handler } from '../lib/event-handler';
 
 type Tab = 'api-keys' | 'webhooks' | 'users';
 
-export const WEBHOOK_EVENTS = [
-  'dataset_group_created',
-  'dataset_version_created_by_file',
-  'dataset_version_created_by_file_failed',
-  'dataset_version_created_from_filter_params',
-  'dataset_version_deleted',
-] as const;
+/** The event types an endpoint may subscribe to (the server's enum, generated from /openapi.json). */
+export const WEBHOOK_EVENTS = EVENT_VALUES;
+type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 function OneTimeSecret({ label, value, onDone }: { label: string; value: string; onDone: () => void }) {
   const [copied, setCopied] = useState(false);
@@ -47,7 +43,7 @@ function OneTimeSecret({ label, value, onDone }: { label: string; value: string;
 }
 
 function ApiKeys() {
-  const keys = useApi((signal) => api<{ api_keys: ApiKey[] }>('GET', '/api/public/v2/api-keys', { signal }), []);
+  const keys = useApi((signal) => call('GET', '/api/public/v2/api-keys', { signal }), []);
   const [name, setName] = useState('');
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -62,7 +58,7 @@ function ApiKeys() {
           e.preventDefault();
           setError(null);
           try {
-            const res = await api<{ key: string }>('POST', '/api/public/v2/api-keys', {
+            const res = await call('POST', '/api/public/v2/api-keys', {
               body: { name: name.trim() || 'api key' },
             });
             setCreated(res.key);
@@ -132,7 +128,7 @@ function ApiKeys() {
                           if (!window.confirm(`Revoke the API key “${k.name}”? Clients using it will stop working.`))
                             return;
                           try {
-                            await api('DELETE', `/api/public/v2/api-keys/${k.id}`);
+                            await call('DELETE', '/api/public/v2/api-keys/{id}', { path: { id: k.id } });
                             keys.reload();
                           } catch (err) {
                             setError(errorMessage(err));
@@ -153,23 +149,16 @@ function ApiKeys() {
   );
 }
 
-type Obj = Record<string, unknown>;
-const listOf = (body: unknown, ...keys: string[]): Obj[] => {
-  if (Array.isArray(body)) return body as Obj[];
-  const o = (body ?? {}) as Obj;
-  for (const k of keys) if (Array.isArray(o[k])) return o[k] as Obj[];
-  return [];
-};
-const str = (v: unknown) => (v === null || v === undefined ? '—' : String(v));
+const str = (v: string | number | null) => (v === null ? '—' : String(v));
 
-function Deliveries({ webhookId }: { webhookId: unknown }) {
+function Deliveries({ webhookId }: { webhookId: number }) {
   const res = useApi(
-    (signal) => api<unknown>('GET', `/api/public/v2/webhooks/${String(webhookId)}/deliveries`, { signal }),
+    (signal) => call('GET', '/api/public/v2/webhooks/{id}/deliveries', { path: { id: webhookId }, signal }),
     [webhookId],
   );
   if (res.loading) return <Loading what="Loading deliveries" />;
-  if (res.error) return <ErrorNote error={res.error} onRetry={res.reload} />;
-  const list = listOf(res.data, 'deliveries', 'items', 'data');
+  if (!res.data) return <ErrorNote error={res.error} onRetry={res.reload} />;
+  const list = res.data.deliveries;
   if (list.length === 0) return <p className="muted">No deliveries yet.</p>;
   return (
     <div className="table-wrap">
@@ -186,17 +175,17 @@ function Deliveries({ webhookId }: { webhookId: unknown }) {
           </tr>
         </thead>
         <tbody>
-          {list.map((d, i) => (
-            <tr key={String(d.id ?? i)}>
-              <td>{str(d.event_type ?? d.event)}</td>
+          {list.map((d) => (
+            <tr key={d.id}>
+              <td>{d.event_type}</td>
               <td>
-                <StatusBadge status={str(d.status).toLowerCase()} />
+                <StatusBadge status={d.status} />
               </td>
-              <td className="num">{str(d.attempts)}</td>
-              <td className="num">{str(d.last_status_code ?? d.last_http_status ?? d.response_status)}</td>
+              <td className="num">{d.attempts}</td>
+              <td className="num">{str(d.last_status_code)}</td>
               <td>{str(d.last_error)}</td>
-              <td>{formatDate(d.created_at as string)}</td>
-              <td>{formatDate((d.delivered_at ?? d.next_attempt_at) as string)}</td>
+              <td>{formatDate(d.created_at)}</td>
+              <td>{formatDate(d.delivered_at ?? d.next_attempt_at)}</td>
             </tr>
           ))}
         </tbody>
@@ -206,19 +195,19 @@ function Deliveries({ webhookId }: { webhookId: unknown }) {
 }
 
 function Webhooks() {
-  const hooks = useApi((signal) => api<unknown>('GET', '/api/public/v2/webhooks', { signal }), []);
+  const hooks = useApi((signal) => call('GET', '/api/public/v2/webhooks', { signal }), []);
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
-  const [events, setEvents] = useState<string[]>([]);
+  const [events, setEvents] = useState<WebhookEvent[]>([]);
   const [secret, setSecret] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [open, setOpen] = useState<unknown>(null);
+  const [open, setOpen] = useState<number | null>(null);
 
   if (hooks.error && !hooks.data) return <ErrorNote error={hooks.error} onRetry={hooks.reload} />;
-  const list = listOf(hooks.data, 'webhooks', 'endpoints', 'items', 'data');
-  // The server names the events it can send; the built-in list covers a server that does not.
-  const served = (hooks.data as { event_types?: unknown } | undefined)?.event_types;
-  const eventTypes = Array.isArray(served) && served.length ? served.map(String) : [...WEBHOOK_EVENTS];
+  const list = hooks.data?.webhooks ?? [];
+  // The server lists the events it sends (`event_types`, the same names as the subscription enum).
+  const served = new Set(hooks.data?.event_types ?? WEBHOOK_EVENTS);
+  const eventTypes = WEBHOOK_EVENTS.filter((ev) => served.has(ev));
   const act = async (fn: () => Promise<unknown>) => {
     setError(null);
     try {
@@ -237,16 +226,14 @@ function Webhooks() {
         onSubmit={(e) => {
           e.preventDefault();
           void act(async () => {
-            const res = await api<Obj>('POST', '/api/public/v2/webhooks', {
+            const res = await call('POST', '/api/public/v2/webhooks', {
               body: {
                 url: url.trim(),
                 ...(events.length ? { events } : {}),
                 ...(description.trim() ? { description: description.trim() } : {}),
               },
             });
-            const hook = (res.webhook ?? res.endpoint ?? res) as Obj;
-            const s = res.secret ?? res.signing_secret ?? hook.secret ?? hook.signing_secret;
-            setSecret(typeof s === 'string' ? s : null);
+            setSecret(res.secret);
             setUrl('');
             setDescription('');
             setEvents([]);
@@ -299,17 +286,17 @@ function Webhooks() {
         <Empty title="No webhook endpoints.">Add one above to be told when versions are created or fail.</Empty>
       ) : null}
       {list.map((h) => {
-        const enabled = h.enabled !== false && h.disabled !== true;
+        const enabled = h.enabled;
         return (
-          <section key={String(h.id)} className="panel webhook">
+          <section key={h.id} className="panel webhook">
             <div className="page-title-row">
               <div>
-                <strong>{str(h.url)}</strong>{' '}
+                <strong>{h.url}</strong>{' '}
                 {enabled ? <StatusBadge status="enabled" /> : <StatusBadge status="disabled" />}
                 <div className="muted">
-                  {Array.isArray(h.events) && h.events.length ? (h.events as string[]).join(', ') : 'all events'}
-                  {h.description ? ` · ${String(h.description)}` : ''}
-                  {h.disabled_reason ? ` · ${String(h.disabled_reason)}` : ''}
+                  {h.events.length ? h.events.join(', ') : 'all events'}
+                  {h.description ? ` · ${h.description}` : ''}
+                  {h.disabled_reason ? ` · ${h.disabled_reason}` : ''}
                 </div>
               </div>
               <div className="actions">
@@ -326,7 +313,10 @@ function Webhooks() {
                   className="secondary small"
                   onClick={() =>
                     void act(() =>
-                      api('PATCH', `/api/public/v2/webhooks/${String(h.id)}`, { body: { enabled: !enabled } }),
+                      call('PATCH', '/api/public/v2/webhooks/{id}', {
+                        path: { id: h.id },
+                        body: { enabled: !enabled },
+                      }),
                     )
                   }
                 >
@@ -336,8 +326,8 @@ function Webhooks() {
                   type="button"
                   className="danger small"
                   onClick={() =>
-                    window.confirm(`Delete the webhook endpoint ${str(h.url)}?`) &&
-                    void act(() => api('DELETE', `/api/public/v2/webhooks/${String(h.id)}`))
+                    window.confirm(`Delete the webhook endpoint ${h.url}?`) &&
+                    void act(() => call('DELETE', '/api/public/v2/webhooks/{id}', { path: { id: h.id } }))
                   }
                 >
                   Delete
@@ -353,15 +343,7 @@ function Webhooks() {
 }
 
 function Users() {
-  const users = useApi(
-    (signal) =>
-      api<{ users: Array<{ id: number; email: string; role: string; created_at: string }> }>(
-        'GET',
-        '/api/public/v2/users',
-        { signal },
-      ),
-    [],
-  );
+  const users = useApi((signal) => call('GET', '/api/public/v2/users', { signal }), []);
   if (users.loading) return <Loading what="Loading users" />;
   if (!users.data) return <ErrorNote error={users.error} onRetry={users.reload} />;
   return (

@@ -1,7 +1,7 @@
 // Sign in with an API key (the one `npm start` prints on first start) or with the email and password made by
 // `strata users create`. The key or the JWT is kept in localStorage (shared by the tabs).
 import { useState, type FormEvent } from 'react';
-import { ApiError, api } from '../lib/api';
+import { ApiError, call } from '../lib/api';
 import { session } from '../lib/session';
 import { errorMessage, useDocumentTitle } from '../components/common';
 
@@ -35,10 +35,10 @@ export function SignInPage({ onSignedIn, notice }: { onSignedIn: () => void; not
   const withKey = () => async () => {
     session.clear();
     session.setApiKey(apiKey.trim());
-    await api('GET', '/api/auth/me', { auth: 'api_key', checkingCredential: true });
+    await call('GET', '/api/auth/me', { auth: 'api_key', checkingCredential: true });
   };
   const withPassword = () => async () => {
-    const res = await api<{ access_token: string }>('POST', '/api/auth/login', {
+    const res = await call('POST', '/api/auth/login', {
       body: { email: email.trim(), password },
     });
     session.clear();
