@@ -744,58 +744,41 @@ export interface paths {
             dataset_group_id: number;
             /** @description Logs with request_start_time at or before this instant */
             end_time?: string;
-            /** @description Structured filters: {logic, filters:[{field, operator, value, nested_key?} | group]} */
-            filter_group?: {
-              filters: unknown[];
-              /** @enum {string} */
-              logic?: 'AND' | 'OR';
-            } & {
-              [key: string]: unknown;
-            };
+            filter_group?: components['schemas']['FilterGroupInput'];
             id?: number;
             include_fields?: string[];
             /** @description Maximum number of logs (0..50,000; default 50,000) */
             limit?: number;
-            metadata_and?: ({
+            metadata_and?: {
               key: string;
               /** @description Compared as a string */
               value: string | number | boolean;
-            } & {
-              [key: string]: unknown;
-            })[];
-            metadata_or?: ({
+            }[];
+            metadata_or?: {
               key: string;
               /** @description Compared as a string */
               value: string | number | boolean;
-            } & {
-              [key: string]: unknown;
-            })[];
+            }[];
             order_by_random?: boolean;
-            prompt_templates_exclude?: ({
+            prompt_templates_exclude?: {
               labels?: string[];
               name: string;
               version_numbers?: number[];
-            } & {
-              [key: string]: unknown;
-            })[];
-            prompt_templates_include?: ({
+            }[];
+            prompt_templates_include?: {
               labels?: string[];
               name: string;
               version_numbers?: number[];
-            } & {
-              [key: string]: unknown;
-            })[];
+            }[];
             q?: string;
             /** @description A static snapshot of these logs; wins over filters */
             request_log_ids?: number[];
-            scores?: ({
+            scores?: {
               name: string;
               /** @enum {string} */
               operator: '>' | '<' | '>=' | '<=' | '=';
               value: number;
-            } & {
-              [key: string]: unknown;
-            })[];
+            }[];
             /** @enum {string} */
             sort_by?:
               | 'request_start_time'
@@ -817,8 +800,6 @@ export interface paths {
             tags_or?: string[];
             transpose_metadata_columns?: boolean;
             variables_to_parse?: string[];
-          } & {
-            [key: string]: unknown;
           };
         };
       };
@@ -907,58 +888,41 @@ export interface paths {
             dataset_group_id: number;
             /** @description Logs with request_start_time at or before this instant */
             end_time?: string;
-            /** @description Structured filters: {logic, filters:[{field, operator, value, nested_key?} | group]} */
-            filter_group?: {
-              filters: unknown[];
-              /** @enum {string} */
-              logic?: 'AND' | 'OR';
-            } & {
-              [key: string]: unknown;
-            };
+            filter_group?: components['schemas']['FilterGroupInput'];
             id?: number;
             include_fields?: string[];
             /** @description Maximum number of logs (0..50,000; default 50,000) */
             limit?: number;
-            metadata_and?: ({
+            metadata_and?: {
               key: string;
               /** @description Compared as a string */
               value: string | number | boolean;
-            } & {
-              [key: string]: unknown;
-            })[];
-            metadata_or?: ({
+            }[];
+            metadata_or?: {
               key: string;
               /** @description Compared as a string */
               value: string | number | boolean;
-            } & {
-              [key: string]: unknown;
-            })[];
+            }[];
             order_by_random?: boolean;
-            prompt_templates_exclude?: ({
+            prompt_templates_exclude?: {
               labels?: string[];
               name: string;
               version_numbers?: number[];
-            } & {
-              [key: string]: unknown;
-            })[];
-            prompt_templates_include?: ({
+            }[];
+            prompt_templates_include?: {
               labels?: string[];
               name: string;
               version_numbers?: number[];
-            } & {
-              [key: string]: unknown;
-            })[];
+            }[];
             q?: string;
             /** @description A static snapshot of these logs; wins over filters */
             request_log_ids?: number[];
-            scores?: ({
+            scores?: {
               name: string;
               /** @enum {string} */
               operator: '>' | '<' | '>=' | '<=' | '=';
               value: number;
-            } & {
-              [key: string]: unknown;
-            })[];
+            }[];
             /** @enum {string} */
             sort_by?:
               | 'request_start_time'
@@ -980,8 +944,6 @@ export interface paths {
             tags_or?: string[];
             transpose_metadata_columns?: boolean;
             variables_to_parse?: string[];
-          } & {
-            [key: string]: unknown;
           };
         };
       };
@@ -2942,15 +2904,7 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            filter_group?:
-              | ({
-                  filters: unknown[];
-                  /** @enum {string} */
-                  logic?: 'AND' | 'OR';
-                } & {
-                  [key: string]: unknown;
-                })
-              | null;
+            filter_group?: components['schemas']['FilterGroupInput'] | null;
             /** @description Accepted; Strata always includes prompt_name */
             include_prompt_name?: boolean | null;
             /** @description Analytics only: ignored here, with a warning */
@@ -6804,6 +6758,52 @@ export interface components {
       /** @constant */
       success: false;
     };
+    FilterCondition: {
+      /** @description One of pl_id, id, prompt_id, prompt_version_number, prompt_name, engine, model, provider_type, provider, status, function_name, api_type, error_type, error_message, input_text, output_text, output, input_tokens, output_tokens, cost, price, latency_ms, score, group_id, request_start_time, request_end_time, starred, is_starred, tags, metadata_keys, metadata, input_variables, scores */
+      field: string;
+      /** @description For metadata, input_variables and scores: the key (a dot path for input_variables) */
+      nested_key?: string;
+      /** @description Depends on the field's type: string: is/is_not/in/not_in/contains/not_contains/is_null/is_not_null; text: contains/not_contains/starts_with/ends_with/is/is_not; numeric: eq/neq/gt/gte/lt/lte/between/is_null/is_not_null; datetime: is/before/after/between; boolean: is_true/is_false; array: contains/not_contains/in/not_in/is_empty/is_not_empty; nested: key_equals/key_not_equals/key_contains/in/not_in/is_empty/is_not_empty/gt/gte/lt/lte/eq/neq */
+      operator: string;
+      /** @description A string, number or boolean; a list of them for in/not_in/between ([from, to]) */
+      value?: ((string | number | boolean) | (string | number | boolean)[]) | null;
+    } & {
+      [key: string]: unknown;
+    };
+    FilterConditionInput: {
+      /** @description One of pl_id, id, prompt_id, prompt_version_number, prompt_name, engine, model, provider_type, provider, status, function_name, api_type, error_type, error_message, input_text, output_text, output, input_tokens, output_tokens, cost, price, latency_ms, score, group_id, request_start_time, request_end_time, starred, is_starred, tags, metadata_keys, metadata, input_variables, scores */
+      field: string;
+      /** @description For metadata, input_variables and scores: the key (a dot path for input_variables) */
+      nested_key?: string;
+      /** @description Depends on the field's type: string: is/is_not/in/not_in/contains/not_contains/is_null/is_not_null; text: contains/not_contains/starts_with/ends_with/is/is_not; numeric: eq/neq/gt/gte/lt/lte/between/is_null/is_not_null; datetime: is/before/after/between; boolean: is_true/is_false; array: contains/not_contains/in/not_in/is_empty/is_not_empty; nested: key_equals/key_not_equals/key_contains/in/not_in/is_empty/is_not_empty/gt/gte/lt/lte/eq/neq */
+      operator: string;
+      /** @description A string, number or boolean; a list of them for in/not_in/between ([from, to]) */
+      value?: ((string | number | boolean) | (string | number | boolean)[]) | null;
+    } & {
+      [key: string]: unknown;
+    };
+    /** @description Structured filters: {logic, filters:[{field, operator, value, nested_key?} | group]} */
+    FilterGroup: {
+      filters: (components['schemas']['FilterGroup'] | components['schemas']['FilterCondition'])[];
+      /**
+       * @description Default AND
+       * @enum {string}
+       */
+      logic?: 'AND' | 'OR';
+    } & {
+      [key: string]: unknown;
+    };
+    /** @description Structured filters: {logic, filters:[{field, operator, value, nested_key?} | group]} */
+    FilterGroupInput: {
+      filters: (components['schemas']['FilterGroupInput'] | components['schemas']['FilterConditionInput'])[];
+      /**
+       * @description Default AND
+       * @enum {string}
+       */
+      logic?: 'AND' | 'OR';
+    } & {
+      [key: string]: unknown;
+    };
     HTTPError: {
       detail: string;
     };
@@ -7330,9 +7330,6 @@ type FlattenedDeepRequired<T> = {
 type ReadonlyArray<T> = [Exclude<T, undefined>] extends [unknown[]]
   ? Readonly<Exclude<T, undefined>>
   : Readonly<Exclude<T, undefined>[]>;
-export const pathsApiPublicV2DatasetVersionsFromFilterParamsPostRequestBodyContentApplicationJsonFilter_groupLogicValues: ReadonlyArray<
-  FlattenedDeepRequired<paths>['/api/public/v2/dataset-versions/from-filter-params']['post']['requestBody']['content']['application/json']['filter_group']['logic']
-> = ['AND', 'OR'];
 export const pathsApiPublicV2DatasetVersionsFromFilterParamsPostRequestBodyContentApplicationJsonScoresOperatorValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/public/v2/dataset-versions/from-filter-params']['post']['requestBody']['content']['application/json']['scores']['operator']
 > = ['>', '<', '>=', '<=', '='];
@@ -7345,9 +7342,6 @@ export const pathsApiPublicV2DatasetVersionsFromFilterParamsPostRequestBodyConte
 export const pathsApiPublicV2DatasetVersionsFromFilterParamsPostRequestBodyContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/public/v2/dataset-versions/from-filter-params']['post']['requestBody']['content']['application/json']['status']
 > = ['SUCCESS', 'WARNING', 'ERROR'];
-export const pathsApiPublicV2DatasetVersionsFromFilterParamsPreviewPostRequestBodyContentApplicationJsonFilter_groupLogicValues: ReadonlyArray<
-  FlattenedDeepRequired<paths>['/api/public/v2/dataset-versions/from-filter-params/preview']['post']['requestBody']['content']['application/json']['filter_group']['logic']
-> = ['AND', 'OR'];
 export const pathsApiPublicV2DatasetVersionsFromFilterParamsPreviewPostRequestBodyContentApplicationJsonScoresOperatorValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/public/v2/dataset-versions/from-filter-params/preview']['post']['requestBody']['content']['application/json']['scores']['operator']
 > = ['>', '<', '>=', '<=', '='];
@@ -7384,14 +7378,6 @@ export const pathsApiPublicV2DatasetsIdRowsGetParametersQueryOrderValues: Readon
 export const pathsApiPublicV2JobsGetParametersQueryStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/public/v2/jobs']['get']['parameters']['query']['status']
 > = ['queued', 'running', 'done', 'failed'];
-export const pathsApiPublicV2RequestsSearchPostRequestBodyContentApplicationJsonFilter_groupAnyOf0LogicValues: ReadonlyArray<
-  Extract<
-    FlattenedDeepRequired<paths>['/api/public/v2/requests/search']['post']['requestBody']['content']['application/json']['filter_group'],
-    {
-      logic: unknown;
-    }
-  >['logic']
-> = ['AND', 'OR'];
 export const pathsApiPublicV2RequestsSearchPostRequestBodyContentApplicationJsonSort_byAnyOf0Values: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/public/v2/requests/search']['post']['requestBody']['content']['application/json']['sort_by']
 > = [
@@ -7592,6 +7578,12 @@ export const datasetVersionInputOriginValues: ReadonlyArray<
 export const datasetVersionInputStatusValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['DatasetVersionInput']['status']
 > = ['draft', 'processing', 'ready', 'failed'];
+export const filterGroupLogicValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['FilterGroup']['logic']
+> = ['AND', 'OR'];
+export const filterGroupInputLogicValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['FilterGroupInput']['logic']
+> = ['AND', 'OR'];
 export const jobStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Job']['status']> = [
   'queued',
   'running',
