@@ -16,7 +16,7 @@ export function columnStatsJob(
     async run({ datasetId }, ctx) {
       const d = await datasets.findDataset(datasetId);
       if (!d || d.is_deleted || d.status !== 'ready') return;
-      const columnCount = (JSON.parse(d.column_names) as string[]).length;
+      const columnCount = d.column_names.length;
       const to = Math.min(columnCount, FIRST_PAGE_COLUMNS);
       if ((await statsRepo.readCached(datasetId, 0, to)).length === to) return;
       const columns = await stats.compute(d, 0, to, ctx.signal);

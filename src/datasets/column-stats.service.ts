@@ -70,7 +70,7 @@ export class ColumnStatsService {
       throw new ConflictError(`dataset ${id} is still processing; its statistics are available once it is ready`);
     if (dataset.status === 'failed')
       throw new ConflictError(`dataset ${id} failed: ${dataset.error ?? 'unknown error'}`);
-    const names = JSON.parse(dataset.column_names) as string[];
+    const names = dataset.column_names;
     const from = Math.min(page.columnOffset, names.length);
     const to = Math.min(names.length, from + Math.min(page.columnLimit, MAX_STATS_COLUMNS));
     const sampleStep = sampleStepOf(dataset, names.length);
@@ -118,7 +118,7 @@ export class ColumnStatsService {
 
   /** One pass over the rows for the columns [from, to); stops with an error when `signal` aborts. */
   async compute(dataset: DatasetRow, from: number, to: number, signal?: AbortSignal): Promise<ColumnStatsEntry[]> {
-    const names = JSON.parse(dataset.column_names) as string[];
+    const names = dataset.column_names;
     const acc = names.slice(from, to).map(() => new ColumnStatsAccumulator());
     if (acc.length > 0) {
       // Big chunks save round trips (PostgreSQL spends most of a scan on them); wide rows get smaller ones.

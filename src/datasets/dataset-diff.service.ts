@@ -44,8 +44,8 @@ async function comparableVersions(access: DatasetService, caller: Caller, id: nu
   return {
     dataset,
     against,
-    toCols: JSON.parse(dataset.column_names) as string[],
-    fromCols: JSON.parse(against.column_names) as string[],
+    toCols: dataset.column_names,
+    fromCols: against.column_names,
   };
 }
 
@@ -222,9 +222,7 @@ export class DatasetKeyDiffService {
   /** Checks the versions, the key column and its uniqueness (400 naming how many keys repeat, with a sample). */
   private async prepare(caller: Caller, id: number, againstId: number, key: string): Promise<PreparedKeyDiff> {
     const { dataset, against, toCols, fromCols } = await comparableVersions(this.access, caller, id, againstId);
-    const missing = [dataset, against]
-      .filter((d) => !(JSON.parse(d.column_names) as string[]).includes(key))
-      .map((d) => d.id);
+    const missing = [dataset, against].filter((d) => !d.column_names.includes(key)).map((d) => d.id);
     if (missing.length) {
       const shared = toCols.filter((c) => fromCols.includes(c));
       throw new ValidationError(

@@ -27,7 +27,7 @@ export class DatasetExportService {
     if (dataset.status === 'processing')
       throw new ConflictError(`dataset ${id} is still processing; export it once it is ready`);
     if (dataset.status === 'failed') throw new ConflictError(`dataset ${id} failed and has no rows to export`);
-    const columns = JSON.parse(dataset.column_names) as string[];
+    const columns = dataset.column_names;
     const repo = this.repo;
     // Rows are read by keyset in chunks as the client consumes the stream (backpressure keeps memory flat).
     const rows = (async function* () {

@@ -4,7 +4,25 @@ import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Db, Executor } from '../db/database.js';
 import { likeContains, type DialectCapabilities } from '../db/dialect.js';
 import type { ColumnSchema } from './column-types.js';
-import type { DatasetGroupRow, DatasetRow, DatasetStatus, Database, NewDataset } from '../db/schema.js';
+import { decodeJson, decodeNullableJson } from '../db/json-columns.js';
+import type {
+  DatasetGroupRow,
+  DatasetRow,
+  DatasetStatus,
+  Database,
+  NewDataset,
+  StoredDatasetRow,
+} from '../db/schema.js';
+
+/** A dataset row as read (any extra selected columns kept) with its JSON columns decoded: see DatasetRow. */
+export function decodeDataset<R extends StoredDatasetRow>(r: R): Omit<R, keyof StoredDatasetRow> & DatasetRow {
+  return {
+    ...r,
+    column_names: decodeJson<string[]>(r.column_names),
+    filter_params: decodeNullableJson<Record<string, unknown>, null>(r.filter_params, null),
+    warnings: decodeNullableJson<string[], string[]>(r.warnings, []),
+  };
+}
 
 /** Nebius-style identifier: 32 lower-case hex characters. */
 export function newExternalId(): string {
@@ -224,16 +242,19 @@ export class DatasetRepository {
       .insertInto('datasets')
       .values({ ...values, external_id: newExternalId(), created_at: now, updated_at: now })
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirstOrThrow()
+      .then(decodeDataset);
   }
 
   async findDataset(id: number, ex: Executor = this.db): Promise<DatasetRow | undefined> {
-    return ex.selectFrom('datasets').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await ex.selectFrom('datasets').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && decodeDataset(row);
   }
 
   async findDatasetsByIds(ids: number[]): Promise<DatasetRow[]> {
     if (ids.length === 0) return [];
-    return this.db.selectFrom('datasets').selectAll().where('id', 'in', ids).execute();
+    const rows = await this.db.selectFrom('datasets').selectAll().where('id', 'in', ids).execute();
+    return rows.map(decodeDataset);
   }
 
   /** Every version and draft of a group (not deleted unless asked), newest first. */
@@ -244,10 +265,9 @@ export class DatasetRepository {
     let q = this.db.selectFrom('datasets').selectAll().where('group_id', '=', groupId);
     if (!opts.includeDeleted) q = q.where('is_deleted', '=', 0);
     if (!opts.includeFailed) q = q.where('status', '!=', 'failed');
-    return q.orderBy('id', 'desc').execute();
+    return (await q.orderBy('id', 'desc').execute()).map(decodeDataset);
   }
 
-  /** The group's editable draft (status `draft`), if it has one. */
   /** Every non-deleted version and draft of the groups, newest first. */
   async datasetsOfGroups(groupIds: number[]): Promise<DatasetRow[]> {
     if (groupIds.length === 0) return [];
@@ -257,11 +277,13 @@ export class DatasetRepository {
       .where('group_id', 'in', groupIds)
       .where('is_deleted', '=', 0)
       .orderBy('id', 'desc')
-      .execute();
+      .execute()
+      .then((rows) => rows.map(decodeDataset));
   }
 
+  /** The group's editable draft (status `draft`), if it has one. */
   async findEditableDraft(ex: Executor, groupId: number): Promise<DatasetRow | undefined> {
-    return ex
+    const row = await ex
       .selectFrom('datasets')
       .selectAll()
       .where('group_id', '=', groupId)
@@ -269,11 +291,12 @@ export class DatasetRepository {
       .where('is_deleted', '=', 0)
       .orderBy('id', 'desc')
       .executeTakeFirst();
+    return row && decodeDataset(row);
   }
 
   /** The newest published, non-deleted version of a group. */
   async findLatestVersion(groupId: number): Promise<DatasetRow | undefined> {
-    return this.db
+    const row = await this.db
       .selectFrom('datasets')
       .selectAll()
       .where('group_id', '=', groupId)
@@ -281,6 +304,7 @@ export class DatasetRepository {
       .where('is_deleted', '=', 0)
       .orderBy('version_number', 'desc')
       .executeTakeFirst();
+    return row && decodeDataset(row);
   }
 
   async listDatasets(
@@ -318,7 +342,7 @@ export class DatasetRepository {
       .limit(q.limit)
       .offset(q.offset)
       .execute();
-    return { rows, total: Number(countRow.n) };
+    return { rows: rows.map(decodeDataset), total: Number(countRow.n) };
   }
 
   async updateDataset(
@@ -326,7 +350,7 @@ export class DatasetRepository {
     id: number,
     patch: Partial<
       Pick<
-        DatasetRow,
+        StoredDatasetRow,
         | 'status'
         | 'error'
         | 'column_names'
@@ -367,7 +391,8 @@ export class DatasetRepository {
       .where('group_id', '=', groupId)
       .where('is_deleted', '=', 0)
       .returningAll()
-      .execute();
+      .execute()
+      .then((rows) => rows.map(decodeDataset));
   }
 
   async datasetsWithStatusBefore(status: DatasetStatus, before: number): Promise<number[]> {

@@ -261,7 +261,7 @@ export class DatasetService {
       throw new ConflictError(`dataset ${id} is still processing; its rows are readable once it is ready`);
     if (dataset.status === 'failed')
       throw new ConflictError(`dataset ${id} failed: ${dataset.error ?? 'unknown error'}`);
-    const columns = JSON.parse(dataset.column_names) as string[];
+    const columns = dataset.column_names;
     const search = q.q?.trim() || undefined;
     const afterIndex = q.cursor ? decodeCursor(q.cursor) : undefined;
     const view = rowViewOf(columns, q);

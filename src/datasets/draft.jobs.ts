@@ -25,7 +25,7 @@ export function copyDraftJob(
         const copied = await drafts.copyRows(trx, datasetId, sourceId);
         await datasets.updateDataset(trx, datasetId, {
           status: 'draft',
-          column_names: source.column_names,
+          column_names: JSON.stringify(source.column_names),
           row_count: copied,
           finished_at: Date.now(),
         });
@@ -48,17 +48,12 @@ export function saveDraftJob(
       const draft = await publisher.claimDraft(datasetId);
       if (!draft) return;
       const rowCount = await drafts.countRows(dbh.db, datasetId);
-      await publisher.publish(
-        ctx,
-        datasetId,
-        { columns: JSON.parse(draft.column_names) as string[], rowCount },
-        (d, version) => ({
-          workspaceId: d.workspace_id,
-          type: 'dataset_version_created_from_draft',
-          details: { dataset_id: d.id, dataset_version_number: version },
-          userId: d.user_id,
-        }),
-      );
+      await publisher.publish(ctx, datasetId, { columns: draft.column_names, rowCount }, (d, version) => ({
+        workspaceId: d.workspace_id,
+        type: 'dataset_version_created_from_draft',
+        details: { dataset_id: d.id, dataset_version_number: version },
+        userId: d.user_id,
+      }));
     },
     async onFailed({ datasetId }, message, ctx) {
       // The user's edits stay: the draft becomes editable again, with the error to read.

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { DialectCapabilities } from '../db/dialect.js';
 import type { DatasetRow } from '../db/schema.js';
-import type { StoredRow } from './dataset.repository.js';
+import { decodeDataset, type StoredRow } from './dataset.repository.js';
 import { MAX_ID } from '../input-limits.js';
 
 export class DraftRepository {
@@ -11,7 +11,7 @@ export class DraftRepository {
 
   /** The group's draft being edited (`draft`) or being copied or saved (`processing` with origin `draft`). */
   async findDraftInProgress(ex: Executor, groupId: number): Promise<DatasetRow | undefined> {
-    return ex
+    const row = await ex
       .selectFrom('datasets')
       .selectAll()
       .where('group_id', '=', groupId)
@@ -21,6 +21,7 @@ export class DraftRepository {
       )
       .orderBy('id', 'desc')
       .executeTakeFirst();
+    return row && decodeDataset(row);
   }
 
   async hasRows(ex: Executor, datasetId: number): Promise<boolean> {
@@ -38,7 +39,8 @@ export class DraftRepository {
   async lockDataset(ex: Executor, id: number): Promise<DatasetRow | undefined> {
     let q = ex.selectFrom('datasets').selectAll().where('id', '=', id);
     if (this.dialect.supportsSkipLocked) q = q.forUpdate();
-    return q.executeTakeFirst();
+    const row = await q.executeTakeFirst();
+    return row && decodeDataset(row);
   }
 
   /**

@@ -49,7 +49,7 @@ export class DraftService {
         await this.datasets.updateDataset(trx, existing.id, {
           status: 'processing',
           source_dataset_id: source.id,
-          column_names: source.column_names,
+          column_names: JSON.stringify(source.column_names),
         });
         await this.jobs.enqueue(
           trx,
@@ -78,7 +78,7 @@ export class DraftService {
         origin: 'draft',
         user_id: caller.userId,
         source_dataset_id: source?.id ?? null,
-        column_names: source?.column_names ?? '[]',
+        column_names: JSON.stringify(source?.column_names ?? []),
       });
       if (source)
         await this.jobs.enqueue(
@@ -95,8 +95,7 @@ export class DraftService {
 
   /** An editable draft nobody has filled yet: no columns, no rows, not copied from a version. */
   private async isUntouched(ex: Tx, d: DatasetRow): Promise<boolean> {
-    if (d.status !== 'draft' || d.source_dataset_id !== null || (JSON.parse(d.column_names) as string[]).length > 0)
-      return false;
+    if (d.status !== 'draft' || d.source_dataset_id !== null || d.column_names.length > 0) return false;
     return !(await this.drafts.hasRows(ex, d.id));
   }
 
@@ -111,7 +110,7 @@ export class DraftService {
         throw new ConflictError(
           `the draft of dataset group ${group.id} (dataset ${d.id}) is still being copied or saved`,
         );
-      if ((JSON.parse(d.column_names) as string[]).length === 0)
+      if (d.column_names.length === 0)
         throw new ValidationError(`the draft (dataset ${d.id}) has no columns yet; add rows before saving it`);
       await this.datasets.updateDataset(trx, d.id, { status: 'processing' });
       await this.jobs.enqueue(trx, 'dataset.save_draft', { datasetId: d.id }, { workspaceId: group.workspace_id });
@@ -230,7 +229,8 @@ export class DraftService {
             : `dataset ${id} is version ${draft.version_number}, not a draft; published versions are immutable (create a draft from it instead)`,
         );
       }
-      return fn(trx, draft, JSON.parse(draft.column_names) as string[]);
+      // A copy: edits change the list they are given before writing it.
+      return fn(trx, draft, [...draft.column_names]);
     });
   }
 }

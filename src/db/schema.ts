@@ -1,5 +1,7 @@
-// Row types of every table, as Kysely sees them. Times are epoch milliseconds; booleans are 0/1.
+// Row types of every table: the tables as Kysely sees them (JSON columns are text), and the row types repositories
+// return (JSON columns decoded, see json-columns.ts). Times are epoch milliseconds; booleans are 0/1.
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { Decoded } from './json-columns.js';
 
 type Id = Generated<number>;
 
@@ -254,7 +256,12 @@ export type WorkspaceRow = Selectable<WorkspacesTable>;
 export type UserRow = Selectable<UsersTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type DatasetGroupRow = Selectable<DatasetGroupsTable>;
-export type DatasetRow = Selectable<DatasetsTable>;
+export type StoredDatasetRow = Selectable<DatasetsTable>;
+/** A dataset version as repositories return it; a NULL `warnings` reads as no warnings. */
+export type DatasetRow = Decoded<
+  StoredDatasetRow,
+  { column_names: string[]; filter_params: Record<string, unknown> | null; warnings: string[] }
+>;
 export type NewDataset = Insertable<DatasetsTable>;
 export type JobRow = Selectable<JobsTable>;
 

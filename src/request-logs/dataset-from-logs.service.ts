@@ -1,5 +1,6 @@
 // Use cases that turn request logs into dataset versions: a version from filter params (async, via a job), its
 // synchronous preview, and adding one log to a group's draft.
+import { decodeNullableJson } from '../db/json-columns.js';
 import type { DatabaseHandle } from '../db/database.js';
 import type { DatasetGroupRow, DatasetRow, RequestLogRow } from '../db/schema.js';
 import type { Caller } from '../auth/caller.js';
@@ -73,7 +74,13 @@ export class DatasetFromLogsService {
           error: null,
           warnings: null,
         });
-        d = { ...existing, status: 'processing', origin: 'filter', filter_params: spec.filterParams };
+        d = {
+          ...existing,
+          status: 'processing',
+          origin: 'filter',
+          // The text just stored, read back as the repository reads it.
+          filter_params: decodeNullableJson<Record<string, unknown>, null>(spec.filterParams, null),
+        };
       } else {
         d = await this.datasetRepo.insertDataset(trx, {
           group_id: group.id,
@@ -221,7 +228,7 @@ export class DatasetFromLogsService {
       await this.datasetRepo.lockGroup(trx, group.id);
       const draft = await this.datasetRepo.findEditableDraft(trx, group.id);
       if (!draft) throw new NotFoundError(`a draft of dataset group ${group.id} (create one first)`);
-      const columns = JSON.parse(draft.column_names) as string[];
+      const columns = [...draft.column_names];
       const own = planLogColumns(log);
       for (const c of own.columns) if (!columns.includes(c)) columns.push(c);
       const index = await this.datasetRepo.nextRowIndex(trx, draft.id);
@@ -234,7 +241,7 @@ export class DatasetFromLogsService {
         column_names: JSON.stringify(columns),
         row_count: rowCount,
       });
-      return { ...draft, column_names: JSON.stringify(columns), row_count: rowCount };
+      return { ...draft, column_names: columns, row_count: rowCount };
     });
   }
 }

@@ -336,7 +336,7 @@ export class TypedDatasetService {
     q: { limit: number; offset: number; version?: string },
   ): Promise<{ rows: Array<Record<string, unknown>>; version: string }> {
     const { dataset } = await this.readableVersion(caller, externalId, q.version);
-    const columns = JSON.parse(dataset.column_names) as string[];
+    const columns = dataset.column_names;
     const stored = await this.datasetRepo.readRows(dataset.id, { offset: q.offset, limit: q.limit });
     return { rows: stored.map((r) => rowObject(columns, cellsOf(r, columns.length))), version: dataset.external_id };
   }
@@ -348,7 +348,7 @@ export class TypedDatasetService {
     q: { format: TypedExportFormat; version?: string },
   ): Promise<{ group: DatasetGroupRow; file: Readable }> {
     const { group, dataset } = await this.readableVersion(caller, externalId, q.version);
-    const columns = JSON.parse(dataset.column_names) as string[];
+    const columns = dataset.column_names;
     const stored = storedSchemaFor(group, dataset, columns);
     // Without a stored schema, infer over every row so the Parquet types hold for all of them.
     const schema = async () => stored ?? (await this.inferSchema(dataset.id, columns, Infinity));
@@ -480,7 +480,7 @@ export class TypedDatasetService {
         // A readable version's own columns; otherwise (pending, failed) the schema the dataset was made with, if any.
         let schema: ColumnSchema[];
         if (current && (current.status === 'ready' || current.status === 'draft')) {
-          const columns = JSON.parse(current.column_names) as string[];
+          const columns = current.column_names;
           schema =
             storedSchemaFor(group, current, columns) ??
             (await this.inferSchema(current.id, columns, SCHEMA_SAMPLE_ROWS));
