@@ -6,7 +6,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import type { RequestLogRow } from '../src/db/schema.js';
+import type { StoredRequestLogRow } from '../src/db/schema.js';
 import { DIALECTS } from './support/dialects.js';
 import { startFakeLlm, REPLY, USAGE, type FakeLlm } from './support/fake-llm-server.js';
 import { startTestApp, TEST_API_KEY, type TestApp } from './support/test-app.js';
@@ -30,7 +30,7 @@ for (const dialect of DIALECTS) {
     let t: TestApp;
     let llm: FakeLlm;
     let baseUrl = '';
-    const row = async (id: number): Promise<RequestLogRow> =>
+    const row = async (id: number): Promise<StoredRequestLogRow> =>
       t.app.dbh.db.selectFrom('request_logs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
     before(async () => {

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type OpenAIClient from 'openai';
 import type AnthropicClient from '@anthropic-ai/sdk';
 import type { PromptLayer as PromptLayerType } from 'promptlayer';
-import type { RequestLogRow } from '../src/db/schema.js';
+import type { StoredRequestLogRow } from '../src/db/schema.js';
 import { DIALECTS } from './support/dialects.js';
 import { startFakeLlm, REPLY, USAGE, type FakeLlm } from './support/fake-llm-server.js';
 import { startTestApp, TEST_API_KEY, type TestApp } from './support/test-app.js';
@@ -54,7 +54,7 @@ for (const dialect of DIALECTS) {
     let anthropic: AnthropicClient;
     let rec: ReturnType<typeof recordFetch>;
 
-    const row = async (id: number): Promise<RequestLogRow> =>
+    const row = async (id: number): Promise<StoredRequestLogRow> =>
       t.app.dbh.db.selectFrom('request_logs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     const lastSent = (path: string) => {
       const hit = rec.sent.filter((s) => s.url === path).at(-1);
@@ -65,7 +65,7 @@ for (const dialect of DIALECTS) {
 
     /** What every tracked call stores alike: the fake's reply, its usage, SUCCESS, a latency from the SDK's times. */
     function assertCommon(
-      log: RequestLogRow,
+      log: StoredRequestLogRow,
       sent: Record<string, unknown>,
       expect: { provider: string; model: string; functionName: string; apiType: string },
     ) {

@@ -408,7 +408,20 @@ export interface SpansTable {
 
 export type SpanRow = Selectable<SpansTable>;
 export type NewSpan = Insertable<SpansTable>;
-export type RequestLogRow = Selectable<RequestLogsTable>;
+export type StoredRequestLogRow = Selectable<RequestLogsTable>;
+/** A request log as repositories return it: blueprints, parameters, variables and the child-table copies decoded. */
+export type RequestLogRow = Decoded<
+  StoredRequestLogRow,
+  {
+    input: Record<string, unknown>;
+    output: Record<string, unknown>;
+    parameters: Record<string, unknown>;
+    prompt_input_variables: Record<string, unknown>;
+    tags: string[];
+    metadata: Record<string, string>;
+    scores: Record<string, number>;
+  }
+>;
 export type NewRequestLog = Insertable<RequestLogsTable>;
 export type PromptTemplateRow = Selectable<PromptTemplatesTable>;
 export type PromptTemplateVersionRow = Selectable<PromptTemplateVersionsTable>;

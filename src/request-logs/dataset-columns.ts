@@ -8,18 +8,17 @@
 import type { RequestLogRow } from '../db/schema.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const json = (s: string) => JSON.parse(s) as unknown;
 
 /** Request-log fields `include_fields` may name, and how each becomes a cell. */
 export const INCLUDE_FIELDS: Record<string, (r: RequestLogRow) => unknown> = {
   id: (r) => r.id,
   provider: (r) => r.provider,
   model: (r) => r.model,
-  input: (r) => json(r.input),
+  input: (r) => r.input,
   input_text: (r) => r.input_text,
   output_text: (r) => r.output_text,
-  output_blueprint: (r) => json(r.output),
-  parameters: (r) => json(r.parameters),
+  output_blueprint: (r) => r.output,
+  parameters: (r) => r.parameters,
   request_start_time: (r) => iso(r.request_start_time),
   request_end_time: (r) => iso(r.request_end_time),
   latency_ms: (r) => r.latency_ms,
@@ -31,15 +30,15 @@ export const INCLUDE_FIELDS: Record<string, (r: RequestLogRow) => unknown> = {
   error_message: (r) => r.error_message,
   function_name: (r) => r.function_name,
   api_type: (r) => r.api_type,
-  tags: (r) => json(r.tags),
-  metadata: (r) => json(r.metadata),
-  scores: (r) => json(r.scores),
+  tags: (r) => r.tags,
+  metadata: (r) => r.metadata,
+  scores: (r) => r.scores,
   score: (r) => r.score,
   starred: (r) => r.starred === 1,
   prompt_name: (r) => r.prompt_name,
   prompt_id: (r) => r.prompt_id,
   prompt_version_number: (r) => r.prompt_version_number,
-  prompt_input_variables: (r) => json(r.prompt_input_variables),
+  prompt_input_variables: (r) => r.prompt_input_variables,
   group_id: (r) => r.group_id,
 };
 
@@ -59,9 +58,9 @@ export interface ColumnPlan {
   warnings: string[];
 }
 
-/** Plans columns from pass one's rows (variables and metadata as JSON text). */
+/** Plans columns from pass one's rows (their variables and metadata). */
 export function planColumns(
-  matches: Array<{ prompt_input_variables: string; metadata: string }>,
+  matches: Array<Pick<RequestLogRow, 'prompt_input_variables' | 'metadata'>>,
   opts: ColumnOptions,
 ): ColumnPlan {
   const sources: Source[] = [];
@@ -69,14 +68,14 @@ export function planColumns(
     for (const name of opts.variablesToParse) sources.push({ kind: 'var', name });
   } else {
     const names = new Set<string>();
-    for (const m of matches) for (const k of Object.keys(JSON.parse(m.prompt_input_variables) as object)) names.add(k);
+    for (const m of matches) for (const k of Object.keys(m.prompt_input_variables)) names.add(k);
     for (const name of [...names].sort()) sources.push({ kind: 'var', name });
   }
   sources.push({ kind: 'output' });
   for (const field of opts.includeFields) sources.push({ kind: 'field', field });
   if (opts.transposeMetadata) {
     const keys = new Set<string>();
-    for (const m of matches) for (const k of Object.keys(JSON.parse(m.metadata) as object)) keys.add(k);
+    for (const m of matches) for (const k of Object.keys(m.metadata)) keys.add(k);
     for (const key of [...keys].sort()) sources.push({ kind: 'meta', key });
   }
   return nameColumns(sources);
@@ -107,8 +106,8 @@ function nameColumns(sources: Source[]): ColumnPlan {
 
 /** One dataset row's cells, following the plan. */
 export function cellsFor(plan: ColumnPlan, log: RequestLogRow): unknown[] {
-  const vars = JSON.parse(log.prompt_input_variables) as Record<string, unknown>;
-  const meta = JSON.parse(log.metadata) as Record<string, string>;
+  const vars = log.prompt_input_variables;
+  const meta = log.metadata;
   return plan.sources.map((s) => {
     switch (s.kind) {
       case 'var':
@@ -127,8 +126,7 @@ export function cellsFor(plan: ColumnPlan, log: RequestLogRow): unknown[] {
 export function cellForColumn(column: string, log: RequestLogRow, own: ColumnPlan): unknown {
   const i = own.columns.indexOf(column);
   if (i >= 0) return cellsFor({ ...own, sources: [own.sources[i]] }, log)[0];
-  if (column.startsWith('metadata.'))
-    return (JSON.parse(log.metadata) as Record<string, string>)[column.slice('metadata.'.length)] ?? null;
+  if (column.startsWith('metadata.')) return log.metadata[column.slice('metadata.'.length)] ?? null;
   const field = INCLUDE_FIELDS[column];
   return field ? field(log) : null;
 }

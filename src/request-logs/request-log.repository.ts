@@ -3,12 +3,13 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db, Executor } from '../db/database.js';
 import { likeContains, type DialectCapabilities } from '../db/dialect.js';
-import type { RequestLogRow } from '../db/schema.js';
+import { decodeJson } from '../db/json-columns.js';
+import type { RequestLogRow, StoredRequestLogRow } from '../db/schema.js';
 import type { Cmp, LogColumn, LogFilter, TextColumn } from './log-filter.js';
 
 export interface NewLogBundle {
-  log: Omit<RequestLogRow, 'id' | 'tags' | 'metadata' | 'scores' | 'score' | 'starred' | 'trace_id' | 'span_id'> &
-    Partial<Pick<RequestLogRow, 'trace_id' | 'span_id'>>;
+  log: Omit<StoredRequestLogRow, 'id' | 'tags' | 'metadata' | 'scores' | 'score' | 'starred' | 'trace_id' | 'span_id'> &
+    Partial<Pick<StoredRequestLogRow, 'trace_id' | 'span_id'>>;
   tags: string[];
   metadata: Record<string, string>;
   scores: Record<string, number>;
@@ -29,9 +30,33 @@ export type LogOrder = { kind: 'random' } | { kind: 'column'; column: SortColumn
 /** What pass one of a dataset build needs from each matching log. */
 export interface MatchRow {
   id: number;
-  prompt_input_variables: string;
-  metadata: string;
+  prompt_input_variables: Record<string, unknown>;
+  metadata: Record<string, string>;
 }
+
+/** A request log as read, with its JSON columns decoded: see RequestLogRow. */
+function decodeRequestLog(r: StoredRequestLogRow): RequestLogRow {
+  return {
+    ...r,
+    input: decodeJson<Record<string, unknown>>(r.input),
+    output: decodeJson<Record<string, unknown>>(r.output),
+    parameters: decodeJson<Record<string, unknown>>(r.parameters),
+    prompt_input_variables: decodeJson<Record<string, unknown>>(r.prompt_input_variables),
+    tags: decodeJson<string[]>(r.tags),
+    metadata: decodeJson<Record<string, string>>(r.metadata),
+    scores: decodeJson<Record<string, number>>(r.scores),
+  };
+}
+
+/** Pass one's columns of a log as stored. */
+type StoredMatchRow = Pick<StoredRequestLogRow, 'prompt_input_variables' | 'metadata'> & { id: number | string };
+
+/** Pass one's columns of a log, decoded. */
+const decodeMatch = (r: StoredMatchRow): MatchRow => ({
+  id: Number(r.id),
+  prompt_input_variables: decodeJson<Record<string, unknown>>(r.prompt_input_variables),
+  metadata: decodeJson<Record<string, string>>(r.metadata),
+});
 
 const CMP_SQL: Record<Cmp, string> = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
 const SORT_SQL: Record<SortColumn, string> = {
@@ -118,7 +143,8 @@ export class RequestLogRepository {
   async lockLog(trx: Executor, workspaceId: number, id: number): Promise<RequestLogRow | undefined> {
     let q = trx.selectFrom('request_logs').selectAll().where('id', '=', id).where('workspace_id', '=', workspaceId);
     if (this.dialect.supportsSkipLocked) q = q.forUpdate();
-    return q.executeTakeFirst();
+    const row = await q.executeTakeFirst();
+    return row && decodeRequestLog(row);
   }
 
   /** Merges metadata into a locked log: each key overwrites. */
@@ -127,7 +153,7 @@ export class RequestLogRepository {
     log: RequestLogRow,
     metadata: Record<string, string>,
   ): Promise<Record<string, string>> {
-    const merged = { ...(JSON.parse(log.metadata) as Record<string, string>), ...metadata };
+    const merged = { ...log.metadata, ...metadata };
     for (const [key, value] of Object.entries(metadata)) {
       await trx
         .insertInto('request_log_metadata')
@@ -151,7 +177,7 @@ export class RequestLogRepository {
 
   /** Sets one named score of a locked log (each name is its own score; "default" is the sortable one). */
   async setScore(trx: Executor, log: RequestLogRow, name: string, value: number): Promise<void> {
-    const scores = { ...(JSON.parse(log.scores) as Record<string, number>), [name]: value };
+    const scores = { ...log.scores, [name]: value };
     await trx
       .insertInto('request_log_scores')
       .values({ request_log_id: log.id, name, value })
@@ -169,7 +195,7 @@ export class RequestLogRepository {
     id: number,
     patch: Partial<
       Pick<
-        RequestLogRow,
+        StoredRequestLogRow,
         'prompt_name' | 'prompt_id' | 'prompt_version_number' | 'prompt_input_variables' | 'group_id' | 'starred'
       >
     >,
@@ -200,12 +226,13 @@ export class RequestLogRepository {
   // ---- reads
 
   async findById(workspaceId: number, id: number, ex: Executor = this.db): Promise<RequestLogRow | undefined> {
-    return ex
+    const row = await ex
       .selectFrom('request_logs')
       .selectAll()
       .where('id', '=', id)
       .where('workspace_id', '=', workspaceId)
       .executeTakeFirst();
+    return row && decodeRequestLog(row);
   }
 
   /** Full rows of these ids (any order; callers reorder). */
@@ -215,7 +242,7 @@ export class RequestLogRepository {
     for (const chunk of chunks(ids, Math.min(5000, this.dialect.maxParams - 10))) {
       // By primary key only: with `workspace_id = ?` beside the IN list SQLite may walk a workspace index instead.
       const rows = await this.db.selectFrom('request_logs').selectAll().where('id', 'in', chunk).execute();
-      out.push(...rows.filter((r) => r.workspace_id === workspaceId));
+      for (const r of rows) if (r.workspace_id === workspaceId) out.push(decodeRequestLog(r));
     }
     return out;
   }
@@ -229,12 +256,12 @@ export class RequestLogRepository {
   ): Promise<MatchRow[]> {
     if (limit <= 0) return [];
     if (order.kind === 'random' || NULLABLE_SORT.has(order.column)) {
-      const result = await sql<MatchRow>`
+      const result = await sql<StoredMatchRow>`
         SELECT r.id, r.prompt_input_variables, r.metadata FROM request_logs r
         WHERE r.workspace_id = ${workspaceId} AND ${this.where(workspaceId, filter)}
         ORDER BY ${this.orderBy(order)}
         LIMIT ${limit}`.execute(this.db);
-      return result.rows.map((r) => ({ ...r, id: Number(r.id) }));
+      return result.rows.map(decodeMatch);
     }
     // Keyset pages on (sort column, id): SQLite runs queries synchronously, so short statements let ingestion
     // and API requests interleave with a large build instead of stalling behind one long scan.
@@ -249,13 +276,12 @@ export class RequestLogRepository {
       const keyset = after
         ? sql`AND ${col} ${cmpEq} ${after.key} AND (${col} ${cmp} ${after.key} OR r.id ${cmp} ${after.id})`
         : sql``;
-      const result = await sql<MatchRow & { sort_key: unknown }>`
+      const result = await sql<StoredMatchRow & { sort_key: unknown }>`
         SELECT r.id, r.prompt_input_variables, r.metadata, ${col} AS sort_key FROM request_logs r
         WHERE r.workspace_id = ${workspaceId} AND ${this.where(workspaceId, filter)} ${keyset}
         ORDER BY ${this.orderBy(order)}
         LIMIT ${take}`.execute(this.db);
-      for (const r of result.rows)
-        out.push({ id: Number(r.id), prompt_input_variables: r.prompt_input_variables, metadata: r.metadata });
+      for (const r of result.rows) out.push(decodeMatch(r));
       if (result.rows.length < take) break;
       const last = result.rows[result.rows.length - 1];
       after = { key: last.sort_key, id: Number(last.id) };
@@ -273,9 +299,7 @@ export class RequestLogRepository {
         .select(['id', 'workspace_id', 'prompt_input_variables', 'metadata'])
         .where('id', 'in', chunk)
         .execute();
-      for (const r of rows)
-        if (r.workspace_id === workspaceId)
-          out.push({ id: r.id, prompt_input_variables: r.prompt_input_variables, metadata: r.metadata });
+      for (const r of rows) if (r.workspace_id === workspaceId) out.push(decodeMatch(r));
     }
     return out;
   }
@@ -296,12 +320,12 @@ export class RequestLogRepository {
     offset: number,
     limit: number,
   ): Promise<RequestLogRow[]> {
-    const result = await sql<RequestLogRow>`
+    const result = await sql<StoredRequestLogRow>`
       SELECT r.* FROM request_logs r
       WHERE r.workspace_id = ${workspaceId} AND ${this.where(workspaceId, filter)}
       ORDER BY ${this.orderBy(order)}
       LIMIT ${limit} OFFSET ${offset}`.execute(this.db);
-    return result.rows.map(normaliseRow);
+    return result.rows.map((r) => decodeRequestLog(normaliseRow(r)));
   }
 
   // ---- the filter compiler
@@ -432,7 +456,7 @@ export class RequestLogRepository {
 }
 
 /** Raw SQL bypasses the pg bigint parser only for typed columns: make ids and times numbers everywhere. */
-function normaliseRow(r: RequestLogRow): RequestLogRow {
+function normaliseRow(r: StoredRequestLogRow): StoredRequestLogRow {
   return {
     ...r,
     id: Number(r.id),

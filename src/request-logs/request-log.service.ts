@@ -96,9 +96,14 @@ export class RequestLogService {
       ...bundle.log,
       id,
       starred: 0,
-      tags: JSON.stringify(bundle.tags),
-      metadata: JSON.stringify(bundle.metadata),
-      scores: JSON.stringify(bundle.scores),
+      // The values just encoded for storage: the reply is serialized as JSON, so it reads as the stored text would.
+      input: input.input,
+      output: input.output,
+      parameters: input.parameters ?? {},
+      prompt_input_variables: input.prompt_input_variables ?? {},
+      tags: bundle.tags,
+      metadata: bundle.metadata,
+      scores: bundle.scores,
       score: bundle.scores.default ?? null,
       trace_id: bundle.log.trace_id ?? null,
       span_id: bundle.log.span_id ?? null,
@@ -194,7 +199,7 @@ export class RequestLogService {
       const log = await this.repo.lockLog(trx, caller.workspaceId, requestId);
       if (!log) throw new NotFoundError('request log', requestId);
       const merged = await this.repo.mergeMetadata(trx, log, metadata);
-      return { ...log, metadata: JSON.stringify(merged) };
+      return { ...log, metadata: merged };
     });
   }
 

@@ -9,11 +9,11 @@ export function presentRequestLog(r: RequestLogRow) {
     id: r.id,
     provider: r.provider,
     model: r.model,
-    input: JSON.parse(r.input) as Record<string, unknown>,
-    output: JSON.parse(r.output) as Record<string, unknown>,
+    input: r.input,
+    output: r.output,
     input_text: r.input_text,
     output_text: r.output_text,
-    parameters: JSON.parse(r.parameters) as Record<string, unknown>,
+    parameters: r.parameters,
     request_start_time: iso(r.request_start_time),
     request_end_time: iso(r.request_end_time),
     latency_ms: r.latency_ms,
@@ -25,16 +25,16 @@ export function presentRequestLog(r: RequestLogRow) {
     error_message: r.error_message,
     function_name: r.function_name,
     api_type: r.api_type,
-    tags: JSON.parse(r.tags) as string[],
-    metadata: JSON.parse(r.metadata) as Record<string, string>,
-    scores: JSON.parse(r.scores) as Record<string, number>,
+    tags: r.tags,
+    metadata: r.metadata,
+    scores: r.scores,
     score: r.score,
     is_starred: r.starred === 1,
     group_id: r.group_id,
     prompt_name: r.prompt_name,
     prompt_id: r.prompt_id,
     prompt_version_number: r.prompt_version_number,
-    prompt_input_variables: JSON.parse(r.prompt_input_variables) as Record<string, unknown>,
+    prompt_input_variables: r.prompt_input_variables,
     created_at: iso(r.created_at),
     trace_id: r.trace_id,
     span_id: r.span_id,
@@ -48,14 +48,14 @@ type Blueprint = { type?: string; messages?: unknown[] } & Record<string, unknow
  * (chat), as `run()` returns it; a completion keeps its input. `metadata.model` names what ran it.
  */
 export function presentPromptBlueprint(r: RequestLogRow) {
-  const input = JSON.parse(r.input) as Blueprint;
-  const output = JSON.parse(r.output) as Blueprint;
+  const input = r.input as Blueprint;
+  const output = r.output as Blueprint;
   const chat =
     input.type === 'chat' && Array.isArray(input.messages) && output.type === 'chat' && Array.isArray(output.messages);
   return {
     prompt_template: chat ? { ...input, messages: [...input.messages!, ...output.messages!] } : input,
     metadata: {
-      model: { provider: r.provider, name: r.model, parameters: JSON.parse(r.parameters) as Record<string, unknown> },
+      model: { provider: r.provider, name: r.model, parameters: r.parameters },
     },
     inference_client_name: null,
   };
@@ -104,9 +104,9 @@ export function presentSearchItem(r: RequestLogRow) {
 /** The blueprint the SDK's logRequest() returns as `prompt_version`: the logged input plus the model that ran it. */
 export function presentPromptVersion(r: RequestLogRow) {
   return {
-    prompt_template: JSON.parse(r.input) as Record<string, unknown>,
+    prompt_template: r.input,
     metadata: {
-      model: { provider: r.provider, name: r.model, parameters: JSON.parse(r.parameters) as Record<string, unknown> },
+      model: { provider: r.provider, name: r.model, parameters: r.parameters },
     },
   };
 }
