@@ -5,13 +5,19 @@ import path from 'node:path';
 import { ROOT } from './support.js';
 import * as fileImport from './file-import.js';
 import * as filter from './filter.js';
+import * as importWorkers from './import-workers.js';
 import * as ingest from './ingest.js';
 import * as search from './search.js';
 
 type Scenario = { name: string; run: () => Promise<Record<string, number | string>> };
 
 const scenarios: Scenario[] = [
-  { name: 'file-import-100mb-csv', run: () => fileImport.run({ rows: Number(process.env.BENCH_ROWS ?? 1_000_000) }) },
+  // BENCH_ROWS scales every file case (1,000,000 = full size).
+  ...fileImport.FILE_CASES.map((c) => ({
+    name: c.name,
+    run: () => fileImport.run(c, Number(process.env.BENCH_ROWS ?? 1_000_000) / 1_000_000),
+  })),
+  { name: 'file-import-pg-workers', run: () => importWorkers.run() },
   { name: 'log-ingestion', run: () => ingest.run() },
   { name: 'version-from-filters-1m-logs', run: () => filter.run() },
   { name: 'search-1m-logs', run: () => search.run() },

@@ -26,10 +26,26 @@ function statusField(pid: number, field: string): number {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-'));
+/** CPU time (user + system) a process has used so far, in seconds (from /proc/PID/stat; 100 ticks a second). */
+export function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Starts `strata serve` with `env`. `dataDir` shares a data directory (and so its local blobs) between processes;
+ * a process without the api role (STRATA_ROLES=worker) serves no HTTP, so `waitReady: false` skips the wait for it.
+ */
+export async function startServer(
+  env: Record<string, string> = {},
+  opts: { dataDir?: string; waitReady?: boolean } = {},
+): Promise<ServerProcess> {
+  const ownDir = opts.dataDir === undefined;
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-'));
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'serve'], {
+  // BENCH_CPU_PROF_DIR=dir writes a V8 CPU profile of each server process there when it exits.
+  const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'serve'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
@@ -44,7 +60,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
-  for (;;) {
+  for (; opts.waitReady !== false;) {
     try {
       const r = await fetch(`${url}/readyz`);
       if (r.ok) break;
@@ -64,8 +80,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
     peakRss: () => statusField(pid, 'VmHWM'),
     stop: async () => {
       child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
+      if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

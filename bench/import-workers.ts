@@ -1,0 +1,100 @@
+// Scenario (PostgreSQL, BENCH_PG_URL): 10 uploads of 100,000-row CSVs imported by 1 and then by 2 worker processes
+// sharing the queue; wall time from the first job claimed to the last version ready, and the workers' CPU per row.
+// The uploads are made first through an api-only process, so the workers' time and CPU are the imports alone.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { generateCsv } from './file-import.js';
+import { api, cpuSeconds, round, startServer } from './support.js';
+
+const UPLOADS = 10;
+
+async function freshDatabase(adminUrl: string, name: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+async function importWith(
+  workers: number,
+  adminUrl: string,
+  file: string,
+  rows: number,
+): Promise<{ seconds: number; cpu: number }> {
+  const db = await freshDatabase(adminUrl, `strata_bench_workers_${process.pid}`);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-workers-'));
+  const env = { DATABASE_URL: db.url, STRATA_WORKER_POLL_MS: '50' };
+  const client = new pg.Client({ connectionString: db.url });
+  const apiServer = await startServer({ ...env, STRATA_ROLES: 'api' }, { dataDir });
+  const started: Array<Awaited<ReturnType<typeof startServer>>> = [];
+  try {
+    await client.connect();
+    const group = await api(apiServer, 'POST', '/api/public/v2/dataset-groups', { name: 'bench-workers' });
+    const body = JSON.stringify({
+      dataset_group_id: group.dataset_group.id,
+      file_name: 'w.csv',
+      file_content_base64: fs.readFileSync(file).toString('base64'),
+    });
+    for (let i = 0; i < UPLOADS; i++) await api(apiServer, 'POST', '/api/public/v2/dataset-versions/from-file', body);
+    for (let i = 0; i < workers; i++)
+      started.push(await startServer({ ...env, STRATA_ROLES: 'worker' }, { dataDir, waitReady: false }));
+    const count = async (where: string) =>
+      Number((await client.query(`SELECT count(*) AS n FROM datasets WHERE origin = 'file' AND ${where}`)).rows[0].n);
+    while ((await count(`status = 'processing'`)) === UPLOADS) await new Promise((r) => setTimeout(r, 20));
+    // Until a job was claimed, the workers' CPU is their start-up: counted from here.
+    const t0 = performance.now();
+    const cpu0 = started.reduce((n, w) => n + cpuSeconds(w.pid), 0);
+    while ((await count(`status IN ('ready', 'failed')`)) < UPLOADS) await new Promise((r) => setTimeout(r, 50));
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = started.reduce((n, w) => n + cpuSeconds(w.pid), 0) - cpu0;
+    const ready = await count(`status = 'ready' AND row_count = ${rows}`);
+    if (ready !== UPLOADS) throw new Error(`${UPLOADS - ready} of the ${UPLOADS} imports did not end ready`);
+    return { seconds, cpu };
+  } finally {
+    await client.end().catch(() => undefined);
+    for (const w of started) await w.stop();
+    await apiServer.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    await db.drop();
+  }
+}
+
+export async function run(): Promise<Record<string, number | string>> {
+  const adminUrl = process.env.BENCH_PG_URL;
+  if (!adminUrl) return { skipped: 'set BENCH_PG_URL=postgres://… to run this scenario' };
+  const rows = Math.round(100_000 * (Number(process.env.BENCH_ROWS ?? 1_000_000) / 1_000_000));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-workers-csv-'));
+  const file = path.join(dir, 'w.csv');
+  generateCsv(file, rows);
+  try {
+    const one = await importWith(1, adminUrl, file, rows);
+    const two = await importWith(2, adminUrl, file, rows);
+    const total = rows * UPLOADS;
+    return {
+      uploads: UPLOADS,
+      rows_each: rows,
+      one_worker_s: round(one.seconds),
+      two_workers_s: round(two.seconds),
+      speedup_two_vs_one: round(one.seconds / two.seconds),
+      one_worker_cpu_s_per_1m_rows: round((one.cpu / total) * 1e6),
+      two_workers_cpu_s_per_1m_rows: round((two.cpu / total) * 1e6),
+      load_avg_1m: round(os.loadavg()[0], 1),
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
