@@ -73,6 +73,52 @@ describe('JSON and JSONL readers', () => {
     assert.deepEqual(rows[0], ['x0', null]);
   });
 
+  it('reads JSON items with quotes, backslashes, brackets and non-ASCII text cut at every chunk size, as JSON.parse does', async () => {
+    const items = Array.from({ length: 300 }, (_, i) => ({
+      s: `q"uo\\te ${i} ] } [ { , "`,
+      u: `é → 🎉 \t\n`.slice(0, 3 + (i % 6)),
+      n: i % 3 ? i / 7 : -i - 1,
+      deep: { list: [i, [null, true, false], { '': 'x' }], e: 1e21 },
+    }));
+    const text = '  ' + JSON.stringify(items, null, 1) + '\n';
+    for (const size of [1, 2, 3, 5, 13, 64, 1 << 16]) {
+      const { columns, rows } = await readAll('json', chunked(text, size));
+      assert.deepEqual(columns, ['s', 'u', 'n', 'deep']);
+      assert.deepEqual(
+        rows,
+        items.map((o) => Object.values(o)),
+        `chunk size ${size}`,
+      );
+    }
+  });
+
+  it('keeps integers past 2^53 exactly and reads the integer -0 as 0 in JSON files', async () => {
+    const { rows } = await readAll('json', chunked('[{"a": 12345678901234567890, "b": -0, "c": -0.0, "d": [-0]}]', 7));
+    assert.equal(String(rows[0][0]), '12345678901234567890');
+    assert.ok(Object.is(rows[0][1], 0));
+    assert.ok(Object.is(rows[0][2], -0));
+    assert.deepEqual(rows[0][3], [0]);
+  });
+
+  it('names what is wrong with a broken JSON array', async () => {
+    const cases: Array<[string, RegExp]> = [
+      ['[{"a":1},', /JSON syntax error near line 1 \(after item 1\): unexpected end of file/],
+      ['[{"a":1},\n{"a":2},]', /JSON syntax error near line 2 \(after item 2\): a "," just before "]"/],
+      ['[{"a":1}\n\n {"a":2}]', /JSON syntax error near line 3 \(after item 1\): expected "," or "]"/],
+      ['[{"a":1}] x', /data after the closing "]"/],
+      ['[{"a":1},{"a":}]', /JSON syntax error in item 2/],
+      ['{"a":1}', /JSON file must be an array of objects/],
+      ['[{"a":1}, 5]', /JSON item 2: expected an object, found number/],
+      ['[{"a":1}, [1]]', /JSON item 2: expected an object, found an array/],
+      ['[null]', /JSON item 1: expected an object, found null/],
+      ['[{"a":"x]', /unexpected end of file/],
+    ];
+    for (const [text, expected] of cases) {
+      for (const size of [1, 4, 1024]) await assert.rejects(readAll('json', chunked(text, size)), expected, text);
+    }
+    assert.deepEqual((await readAll('json', chunked('\uFEFF [ ] ', 2))).rows, []);
+  });
+
   it('reads JSONL and names the bad line', async () => {
     const text = objects.map((o) => JSON.stringify(o)).join('\n');
     const { rows } = await readAll('jsonl', chunked(text, 11));

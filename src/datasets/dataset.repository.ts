@@ -13,6 +13,7 @@ import type {
   NewDataset,
   StoredDatasetRow,
 } from '../db/schema.js';
+import type { StoredRowValues } from './stored-row.js';
 
 /** A dataset row as read (any extra selected columns kept) with its JSON columns decoded: see DatasetRow. */
 export function decodeDataset<R extends StoredDatasetRow>(r: R): Omit<R, keyof StoredDatasetRow> & DatasetRow {
@@ -451,7 +452,7 @@ export class DatasetRepository {
     trx: Executor,
     datasetId: number,
     firstIndex: number,
-    rows: Array<{ data: string; row_uid?: string | null }>,
+    rows: readonly StoredRowValues[],
   ): Promise<void> {
     await this.dialect.bulkInsert(
       trx,

@@ -6,11 +6,11 @@ import type { DomainEvent, EventSink } from '../events/domain-events.js';
 import type { JobRunContext } from '../jobs/job-catalogue.js';
 import { LeaseLostError } from '../jobs/job.repository.js';
 import type { DatasetRepository } from './dataset.repository.js';
-import { stringifyLossless } from './lossless-json.js';
+import { storedRow, type StoredRowValues } from './stored-row.js';
 
 /** Buffers rows and writes them in batches, each batch in its own transaction. */
 export class RowWriter {
-  private batch: Array<{ data: string; row_uid?: string | null }> = [];
+  private batch: StoredRowValues[] = [];
   private next = 0;
 
   constructor(
@@ -26,7 +26,7 @@ export class RowWriter {
   }
 
   async add(cells: unknown[], rowUid: string | null = null): Promise<void> {
-    this.batch.push({ data: stringifyLossless(cells), row_uid: rowUid });
+    this.batch.push(storedRow(cells, rowUid));
     if (this.batch.length >= this.batchSize) await this.flush();
   }
 

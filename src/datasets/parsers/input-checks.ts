@@ -151,7 +151,7 @@ export async function* checkedRows(
         throw new FileFormatError(`column ${namesChecked + 1}: "__proto__" is not allowed as a column name`);
     }
     // A cell sits one level below its row: the cell's own nesting may use the rest of the bound.
-    const problem = findValueProblem(row, { maxDepth: MAX_DEPTH, refuseProto: true });
+    const problem = isFlatAndClean(row) ? null : findValueProblem(row, { maxDepth: MAX_DEPTH, refuseProto: true });
     if (problem) {
       const [col, ...rest] = problem.path;
       const column = typeof col === 'number' ? (reader.columns[col] ?? `#${col + 1}`) : String(col);
@@ -163,4 +163,18 @@ export async function* checkedRows(
       sliceStart = performance.now();
     }
   }
+}
+
+/**
+ * True for a row of scalars without NUL (every CSV row, most JSON rows): nothing for the full walk to find. Rows
+ * holding arrays or objects, or a NUL, take findValueProblem, which also names where the problem is.
+ */
+function isFlatAndClean(row: unknown[]): boolean {
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i];
+    if (typeof v === 'string') {
+      if (v.indexOf('\u0000') !== -1) return false;
+    } else if (v !== null && typeof v === 'object') return false;
+  }
+  return true;
 }
