@@ -54,13 +54,20 @@ async function importWith(
       started.push(await startServer({ ...env, STRATA_ROLES: 'worker' }, { dataDir, waitReady: false }));
     const count = async (where: string) =>
       Number((await client.query(`SELECT count(*) AS n FROM datasets WHERE origin = 'file' AND ${where}`)).rows[0].n);
-    while ((await count(`status = 'processing'`)) === UPLOADS) await new Promise((r) => setTimeout(r, 20));
-    // Until a job was claimed, the workers' CPU is their start-up: counted from here.
-    const t0 = performance.now();
-    const cpu0 = started.reduce((n, w) => n + cpuSeconds(w.pid), 0);
-    while ((await count(`status IN ('ready', 'failed')`)) < UPLOADS) await new Promise((r) => setTimeout(r, 50));
-    const seconds = (performance.now() - t0) / 1000;
-    const cpu = started.reduce((n, w) => n + cpuSeconds(w.pid), 0) - cpu0;
+    // Each worker's CPU counts from its first claim (locked_by is host:pid:...): until then it was starting up.
+    const cpuAtClaim = new Map<number, number>();
+    let t0: number | undefined;
+    while ((await count(`status IN ('ready', 'failed')`)) < UPLOADS) {
+      const claimed = await client.query(`SELECT DISTINCT locked_by FROM jobs WHERE locked_by IS NOT NULL`);
+      for (const { locked_by } of claimed.rows as Array<{ locked_by: string }>) {
+        const pid = Number(locked_by.split(':')[1]);
+        if (!cpuAtClaim.has(pid) && started.some((w) => w.pid === pid)) cpuAtClaim.set(pid, cpuSeconds(pid));
+      }
+      if (t0 === undefined && cpuAtClaim.size > 0) t0 = performance.now();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const seconds = (performance.now() - (t0 ?? performance.now())) / 1000;
+    const cpu = [...cpuAtClaim].reduce((n, [pid, at]) => n + cpuSeconds(pid) - at, 0);
     const ready = await count(`status = 'ready' AND row_count = ${rows}`);
     if (ready !== UPLOADS) throw new Error(`${UPLOADS - ready} of the ${UPLOADS} imports did not end ready`);
     return { seconds, cpu };
