@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import type { StoredRequestLogRow, SpanRow } from '../src/db/schema.js';
+import type { StoredRequestLogRow, StoredSpanRow } from '../src/db/schema.js';
 import { DIALECTS } from './support/dialects.js';
 import { startFakeLlm, REPLY, type FakeLlm } from './support/fake-llm-server.js';
 import { startTestApp, TEST_API_KEY, type TestApp } from './support/test-app.js';
@@ -109,7 +109,7 @@ for (const dialect of DIALECTS) {
     let baseUrl = '';
     const logRow = async (id: number): Promise<StoredRequestLogRow> =>
       t.app.dbh.db.selectFrom('request_logs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    const spanRows = async (traceId: string): Promise<SpanRow[]> =>
+    const spanRows = async (traceId: string): Promise<StoredSpanRow[]> =>
       t.app.dbh.db.selectFrom('spans').selectAll().where('trace_id', '=', traceId).orderBy('id').execute();
 
     before(async () => {

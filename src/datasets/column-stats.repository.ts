@@ -1,12 +1,15 @@
 // All SQL for column statistics: an evenly spaced scan of a version's rows and the cache of published versions' figures.
 import { sql } from 'kysely';
 import type { Db, Executor } from '../db/database.js';
+import { decodeJson } from '../db/json-columns.js';
+import type { ColumnStats } from './column-stats.js';
 import type { StoredRow } from './dataset.repository.js';
 
+/** One column's cached figures (stored as a JSON object, read and written decoded). */
 export interface CachedColumnStats {
   column_index: number;
   column_name: string;
-  stats: string;
+  stats: ColumnStats;
   rows_scanned: number;
   computed_at: number;
 }
@@ -37,7 +40,7 @@ export class ColumnStatsRepository {
   }
 
   async readCached(datasetId: number, fromIndex: number, toIndex: number): Promise<CachedColumnStats[]> {
-    return this.db
+    const rows = await this.db
       .selectFrom('dataset_column_stats')
       .select(['column_index', 'column_name', 'stats', 'rows_scanned', 'computed_at'])
       .where('dataset_id', '=', datasetId)
@@ -45,6 +48,7 @@ export class ColumnStatsRepository {
       .where('column_index', '<', toIndex)
       .orderBy('column_index')
       .execute();
+    return rows.map((r) => ({ ...r, stats: decodeJson<ColumnStats>(r.stats) }));
   }
 
   /** Stores figures; a concurrent first request may have stored them already (same figures: the version is immutable). */
@@ -53,7 +57,7 @@ export class ColumnStatsRepository {
     for (let i = 0; i < rows.length; i += 100) {
       await ex
         .insertInto('dataset_column_stats')
-        .values(rows.slice(i, i + 100).map((r) => ({ dataset_id: datasetId, ...r })))
+        .values(rows.slice(i, i + 100).map((r) => ({ dataset_id: datasetId, ...r, stats: JSON.stringify(r.stats) })))
         .onConflict((oc) => oc.columns(['dataset_id', 'column_index']).doNothing())
         .execute();
     }

@@ -45,7 +45,7 @@ export function toStored(columns: ColumnStatsEntry[]): CachedColumnStats[] {
   return columns.map((c) => ({
     column_index: c.index,
     column_name: c.name,
-    stats: JSON.stringify(c.stats),
+    stats: c.stats,
     rows_scanned: c.stats.count,
     computed_at: c.computedAt,
   }));
@@ -86,7 +86,7 @@ export class ColumnStatsService {
         columns = hits.map((h) => ({
           index: h.column_index,
           name: h.column_name,
-          stats: JSON.parse(h.stats) as ColumnStats,
+          stats: h.stats,
           computedAt: Number(h.computed_at),
         }));
       } else {

@@ -263,7 +263,9 @@ export type DatasetRow = Decoded<
   { column_names: string[]; filter_params: Record<string, unknown> | null; warnings: string[] }
 >;
 export type NewDataset = Insertable<DatasetsTable>;
-export type JobRow = Selectable<JobsTable>;
+export type StoredJobRow = Selectable<JobsTable>;
+/** A job as repositories return it; the payload's type follows `type` (see the job catalogue). */
+export type JobRow = Decoded<StoredJobRow, { payload: unknown }>;
 
 // ---- request logs and the prompt registry
 
@@ -406,7 +408,12 @@ export interface SpansTable {
   created_at: number;
 }
 
-export type SpanRow = Selectable<SpansTable>;
+export type StoredSpanRow = Selectable<SpansTable>;
+/** A span as repositories return it: the SDK's objects decoded. */
+export type SpanRow = Decoded<
+  StoredSpanRow,
+  { attributes: Record<string, unknown>; events: unknown[]; links: unknown[]; resource: Record<string, unknown> }
+>;
 export type NewSpan = Insertable<SpansTable>;
 export type StoredRequestLogRow = Selectable<RequestLogsTable>;
 /** A request log as repositories return it: blueprints, parameters, variables and the child-table copies decoded. */
@@ -423,9 +430,16 @@ export type RequestLogRow = Decoded<
   }
 >;
 export type NewRequestLog = Insertable<RequestLogsTable>;
-export type PromptTemplateRow = Selectable<PromptTemplatesTable>;
-export type PromptTemplateVersionRow = Selectable<PromptTemplateVersionsTable>;
+export type StoredPromptTemplateRow = Selectable<PromptTemplatesTable>;
+export type PromptTemplateRow = Decoded<StoredPromptTemplateRow, { tags: string[] }>;
+export type StoredPromptTemplateVersionRow = Selectable<PromptTemplateVersionsTable>;
+/** A version as repositories return it: the template (a blueprint object) and its metadata decoded. */
+export type PromptTemplateVersionRow = Decoded<
+  StoredPromptTemplateVersionRow,
+  { prompt_template: Record<string, unknown>; metadata: Record<string, unknown> | null }
+>;
 export type PromptReleaseLabelRow = Selectable<PromptReleaseLabelsTable>;
 export type ProviderBaseUrlRow = Selectable<ProviderBaseUrlsTable>;
-export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+export type StoredWebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+export type WebhookEndpointRow = Decoded<StoredWebhookEndpointRow, { events: string[] }>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;

@@ -2,7 +2,11 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db, Executor, Tx } from '../db/database.js';
 import type { DialectCapabilities } from '../db/dialect.js';
-import type { Database, JobRow } from '../db/schema.js';
+import { decodeJson } from '../db/json-columns.js';
+import type { Database, JobRow, StoredJobRow } from '../db/schema.js';
+
+/** A job as read, its payload decoded. */
+const decodeJob = (r: StoredJobRow): JobRow => ({ ...r, payload: decodeJson<unknown>(r.payload) });
 import type { JobName, JobPayloads } from './job-catalogue.js';
 
 export class LeaseLostError extends Error {
@@ -73,7 +77,7 @@ export class JobRepository {
   async claim(workerId: string, leaseMs: number): Promise<JobRow | undefined> {
     for (const which of ['expired', 'queued'] as const) {
       const row = (await this.claimSql(workerId, leaseMs, which).execute(this.db)).rows[0];
-      if (row) return row;
+      if (row) return decodeJob(row);
     }
     return undefined;
   }
@@ -87,7 +91,7 @@ export class JobRepository {
       which === 'expired'
         ? sql`SELECT id FROM jobs WHERE status = 'running' AND lease_until < ${now} ORDER BY lease_until LIMIT 1 ${lock}`
         : sql`SELECT id FROM jobs WHERE status = 'queued' AND run_at <= ${now} ORDER BY run_at, id LIMIT 1 ${lock}`;
-    return sql<JobRow>`
+    return sql<StoredJobRow>`
       UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_until = ${now} + ${leaseMs},
         locked_by = ${workerId}, updated_at = ${now}
       WHERE id IN (${due})
@@ -186,13 +190,14 @@ export class JobRepository {
   }
 
   async findById(id: number): Promise<JobRow | undefined> {
-    return this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && decodeJob(row);
   }
 
   async listForWorkspace(workspaceId: number, limit: number, status?: string): Promise<JobRow[]> {
     let q = this.db.selectFrom('jobs').selectAll().where('workspace_id', '=', workspaceId);
     if (status) q = q.where('status', '=', status as JobRow['status']);
-    return q.orderBy('id', 'desc').limit(limit).execute();
+    return (await q.orderBy('id', 'desc').limit(limit).execute()).map(decodeJob);
   }
 
   /** True when a job of this type is already waiting (used to avoid piling up periodic jobs). */

@@ -169,7 +169,7 @@ export class Worker {
       await this.persist('the failure', () => this.jobs.fail(token, `unknown job type ${job.type}`, null), log);
       return;
     }
-    const payload = JSON.parse(job.payload) as JobPayloads[JobName];
+    const payload = job.payload as JobPayloads[JobName];
     const lease = new AbortController();
     const ctx: JobRunContext = {
       jobId: job.id,

@@ -1,12 +1,28 @@
 // All SQL of the prompt registry: templates, their numbered versions, release labels and provider base URLs.
 import type { Db, Executor } from '../db/database.js';
 import type { DialectCapabilities } from '../db/dialect.js';
+import { decodeJson, decodeNullableJson } from '../db/json-columns.js';
 import type {
   PromptReleaseLabelRow,
   PromptTemplateRow,
   PromptTemplateVersionRow,
   ProviderBaseUrlRow,
+  StoredPromptTemplateRow,
+  StoredPromptTemplateVersionRow,
 } from '../db/schema.js';
+
+/** A template as read, its tags decoded. */
+const decodeTemplate = (r: StoredPromptTemplateRow): PromptTemplateRow => ({
+  ...r,
+  tags: decodeJson<string[]>(r.tags),
+});
+
+/** A version as read, its template and metadata decoded. */
+const decodeVersion = (r: StoredPromptTemplateVersionRow): PromptTemplateVersionRow => ({
+  ...r,
+  prompt_template: decodeJson<Record<string, unknown>>(r.prompt_template),
+  metadata: decodeNullableJson<Record<string, unknown>, null>(r.metadata, null),
+});
 
 /** The list filters of GET /prompt-templates that Strata evaluates in SQL. */
 export interface TemplateListQuery {
@@ -35,21 +51,23 @@ export class PromptTemplateRepository {
   ) {}
 
   async findByName(workspaceId: number, name: string, ex: Executor = this.db): Promise<PromptTemplateRow | undefined> {
-    return ex
+    const row = await ex
       .selectFrom('prompt_templates')
       .selectAll()
       .where('workspace_id', '=', workspaceId)
       .where('name', '=', name)
       .executeTakeFirst();
+    return row && decodeTemplate(row);
   }
 
   async findById(workspaceId: number, id: number, ex: Executor = this.db): Promise<PromptTemplateRow | undefined> {
-    return ex
+    const row = await ex
       .selectFrom('prompt_templates')
       .selectAll()
       .where('workspace_id', '=', workspaceId)
       .where('id', '=', id)
       .executeTakeFirst();
+    return row && decodeTemplate(row);
   }
 
   /** The template row locked for the rest of the transaction (PostgreSQL; SQLite transactions are exclusive). */
@@ -65,7 +83,8 @@ export class PromptTemplateRepository {
       .insertInto('prompt_templates')
       .values({ workspace_id: workspaceId, name, tags: JSON.stringify(tags), created_at: now, updated_at: now })
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirstOrThrow()
+      .then(decodeTemplate);
   }
 
   async touchTemplate(ex: Executor, id: number, tags?: string[]): Promise<void> {
@@ -99,7 +118,8 @@ export class PromptTemplateRepository {
         created_at: Date.now(),
       })
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirstOrThrow()
+      .then(decodeVersion);
   }
 
   async latestVersionNumber(ex: Executor, templateId: number): Promise<number> {
@@ -116,21 +136,23 @@ export class PromptTemplateRepository {
     versionNumber: number,
     ex: Executor = this.db,
   ): Promise<PromptTemplateVersionRow | undefined> {
-    return ex
+    const row = await ex
       .selectFrom('prompt_template_versions')
       .selectAll()
       .where('template_id', '=', templateId)
       .where('version_number', '=', versionNumber)
       .executeTakeFirst();
+    return row && decodeVersion(row);
   }
 
   async findLatestVersion(templateId: number, ex: Executor = this.db): Promise<PromptTemplateVersionRow | undefined> {
-    return ex
+    const row = await ex
       .selectFrom('prompt_template_versions')
       .selectAll()
       .where('template_id', '=', templateId)
       .orderBy('version_number', 'desc')
       .executeTakeFirst();
+    return row && decodeVersion(row);
   }
 
   /** Points each label at `versionNumber` (a label lives on one version at a time, so this moves it). */
@@ -224,7 +246,7 @@ export class PromptTemplateRepository {
     for (const t of templates) {
       const n = q.label ? await this.labelVersion(t.id, q.label) : undefined;
       const version = n !== undefined ? await this.findVersion(t.id, n) : await this.findLatestVersion(t.id);
-      if (version) rows.push({ template: t, version });
+      if (version) rows.push({ template: decodeTemplate(t), version });
     }
     return { rows, total: Number(count.n) };
   }

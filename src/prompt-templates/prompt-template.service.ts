@@ -95,7 +95,7 @@ export class PromptTemplateService {
         else {
           await this.repo.lock(trx, template.id);
           await this.repo.touchTemplate(trx, template.id, input.tags);
-          if (input.tags) template = { ...template, tags: JSON.stringify(input.tags) };
+          if (input.tags) template = { ...template, tags: input.tags };
         }
         const next = (await this.repo.latestVersionNumber(trx, template.id)) + 1;
         const version = await this.repo.insertVersion(trx, {
@@ -166,7 +166,7 @@ export class PromptTemplateService {
    */
   async render(caller: Caller, identifier: string, req: RenderRequest): Promise<RenderedTemplate> {
     const found = await this.get(caller, identifier, { version: req.version, label: req.label });
-    const stored = JSON.parse(found.version.prompt_template) as unknown;
+    const stored: unknown = found.version.prompt_template;
     const metadata = presentMetadata(found.version.metadata);
     const model = (metadata?.model ?? null) as ModelSpec | null; // eslint-disable-line @typescript-eslint/no-unnecessary-type-assertion -- narrows the stored JSON
     const variables = req.input_variables ?? {};
@@ -231,7 +231,8 @@ export class PromptTemplateService {
     check: (template: unknown) => void,
   ): Promise<TemplateVersion> {
     const base = await this.get(caller, identifier, { version: p.version, label: p.label });
-    const template = structuredClone(JSON.parse(base.version.prompt_template)) as Record<string, unknown>;
+    // A copy: the patch edits it in place.
+    const template = structuredClone(base.version.prompt_template);
     const chat = template.type === 'chat';
     const chatOnly = (field: string) => {
       if (!chat) throw new ValidationError(`${field} can only be patched on chat templates`);
@@ -255,7 +256,7 @@ export class PromptTemplateService {
       template.content = patchList(template.content, p.content, 'content');
     }
     check(template);
-    const metadata = (base.version.metadata ? JSON.parse(base.version.metadata) : {}) as Record<string, unknown>;
+    const metadata = { ...(base.version.metadata ?? {}) };
     if (p.model_parameters || p.response_format !== undefined) {
       const model =
         metadata.model && typeof metadata.model === 'object'
@@ -420,9 +421,8 @@ export class PromptTemplateService {
  * A version's metadata as every read returns it: stored as published, except that an OpenAI model without `api_type`
  * gets 'chat-completions' (the JS SDK sends anything else to the responses API).
  */
-export function presentMetadata(stored: string | null): Record<string, unknown> | null {
-  if (stored === null) return null;
-  const metadata = JSON.parse(stored) as Record<string, unknown>;
+export function presentMetadata(metadata: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (metadata === null) return null;
   const model = metadata.model as ModelSpec | null | undefined;
   if (
     model &&

@@ -1,6 +1,16 @@
 // All SQL of tracing spans: idempotent bulk insert, reads by trace, and the span_id links to request logs.
 import type { Db, Executor } from '../db/database.js';
-import type { NewSpan, SpanRow } from '../db/schema.js';
+import { decodeJson } from '../db/json-columns.js';
+import type { NewSpan, SpanRow, StoredSpanRow } from '../db/schema.js';
+
+/** A span as read, with the SDK's objects decoded. */
+const decodeSpan = (r: StoredSpanRow): SpanRow => ({
+  ...r,
+  attributes: decodeJson<Record<string, unknown>>(r.attributes),
+  events: decodeJson<unknown[]>(r.events),
+  links: decodeJson<unknown[]>(r.links),
+  resource: decodeJson<Record<string, unknown>>(r.resource),
+});
 
 export class TraceRepository {
   constructor(private readonly db: Db) {}
@@ -23,7 +33,8 @@ export class TraceRepository {
       .selectAll()
       .where('workspace_id', '=', workspaceId)
       .where('span_id', 'in', spanIds)
-      .execute();
+      .execute()
+      .then((rows) => rows.map(decodeSpan));
   }
 
   async traceIdOfSpan(workspaceId: number, spanId: string): Promise<string | undefined> {
@@ -44,7 +55,8 @@ export class TraceRepository {
       .where('trace_id', '=', traceId)
       .orderBy('start_time')
       .orderBy('id')
-      .execute();
+      .execute()
+      .then((rows) => rows.map(decodeSpan));
   }
 
   /** Gives the logs tracked with these spans their trace id; returns the linked logs. */

@@ -45,7 +45,6 @@ export function envelopeOf(event: DomainEvent, eventId: string, at: number): Web
 }
 
 /** An endpoint's event filter: an empty list means every event. */
-export function endpointWants(eventsJson: string, type: string): boolean {
-  const events = JSON.parse(eventsJson) as string[];
+export function endpointWants(events: string[], type: string): boolean {
   return events.length === 0 || events.includes(type);
 }

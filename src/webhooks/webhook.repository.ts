@@ -2,7 +2,21 @@
 import { sql } from 'kysely';
 import type { Db, Executor } from '../db/database.js';
 import type { DialectCapabilities } from '../db/dialect.js';
-import type { WebhookDeliveryRow, WebhookDeliveryStatus, WebhookEndpointRow } from '../db/schema.js';
+import { decodeJson } from '../db/json-columns.js';
+import type {
+  StoredWebhookEndpointRow,
+  WebhookDeliveryRow,
+  WebhookDeliveryStatus,
+  WebhookEndpointRow,
+} from '../db/schema.js';
+
+/** An endpoint as read, its event filter decoded. */
+const decodeEndpoint = <R extends Pick<StoredWebhookEndpointRow, 'events'>>(
+  r: R,
+): Omit<R, 'events'> & { events: string[] } => ({
+  ...r,
+  events: decodeJson<string[]>(r.events),
+});
 
 export interface NewEndpoint {
   workspaceId: number;
@@ -59,11 +73,13 @@ export class WebhookRepository {
         updated_at: now,
       })
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirstOrThrow()
+      .then(decodeEndpoint);
   }
 
   async findEndpoint(id: number, ex: Executor = this.db): Promise<WebhookEndpointRow | undefined> {
-    return ex.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await ex.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && decodeEndpoint(row);
   }
 
   async listEndpoints(workspaceId: number): Promise<WebhookEndpointRow[]> {
@@ -72,7 +88,8 @@ export class WebhookRepository {
       .selectAll()
       .where('workspace_id', '=', workspaceId)
       .orderBy('id')
-      .execute();
+      .execute()
+      .then((rows) => rows.map(decodeEndpoint));
   }
 
   async updateEndpoint(
@@ -80,12 +97,14 @@ export class WebhookRepository {
     patch: EndpointPatch,
     ex: Executor = this.db,
   ): Promise<WebhookEndpointRow | undefined> {
-    return ex
+    const { events, ...rest } = patch;
+    const row = await ex
       .updateTable('webhook_endpoints')
-      .set({ ...patch, updated_at: Date.now() })
+      .set({ ...rest, ...(events !== undefined ? { events: JSON.stringify(events) } : {}), updated_at: Date.now() })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();
+    return row && decodeEndpoint(row);
   }
 
   async deleteEndpoint(ex: Executor, id: number): Promise<void> {
@@ -101,7 +120,8 @@ export class WebhookRepository {
       .where('workspace_id', '=', workspaceId)
       .where('enabled', '=', 1)
       .orderBy('id')
-      .execute();
+      .execute()
+      .then((rows) => rows.map(decodeEndpoint));
   }
 
   // ---- deliveries (the outbox)
@@ -143,7 +163,7 @@ export class WebhookRepository {
     const now = Date.now();
     const lock = this.dialect.supportsSkipLocked ? sql`FOR UPDATE SKIP LOCKED` : sql``;
     const notIn = exclude.length > 0 ? sql`AND e.id NOT IN (${sql.join(exclude)})` : sql``;
-    const result = await sql<WebhookEndpointRow>`
+    const result = await sql<StoredWebhookEndpointRow>`
       UPDATE webhook_endpoints SET lease_until = ${now + leaseMs}, locked_by = ${workerId}
       WHERE id IN (
         SELECT e.id FROM webhook_endpoints e
@@ -156,18 +176,19 @@ export class WebhookRepository {
         LIMIT 1 ${lock}
       )
       RETURNING *`.execute(this.db);
-    return result.rows[0];
+    return result.rows[0] && decodeEndpoint(result.rows[0]);
   }
 
   /** Extends the lease and returns the endpoint as it is now; undefined when the lease was lost or the endpoint deleted. */
   async renewLease(id: number, workerId: string, leaseMs: number): Promise<WebhookEndpointRow | undefined> {
-    return this.db
+    const row = await this.db
       .updateTable('webhook_endpoints')
       .set({ lease_until: Date.now() + leaseMs })
       .where('id', '=', id)
       .where('locked_by', '=', workerId)
       .returningAll()
       .executeTakeFirst();
+    return row && decodeEndpoint(row);
   }
 
   async releaseLease(id: number, workerId: string): Promise<void> {

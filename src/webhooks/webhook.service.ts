@@ -60,7 +60,7 @@ export class WebhookService {
     const current = await this.get(caller, id);
     const patch: EndpointPatch = {};
     if (input.url !== undefined) patch.url = await this.checkUrl(input.url);
-    if (input.events !== undefined) patch.events = JSON.stringify(checkEvents(input.events));
+    if (input.events !== undefined) patch.events = checkEvents(input.events);
     if (input.description !== undefined) patch.description = input.description;
     if (input.enabled === true && !current.enabled) {
       // Re-enabling starts afresh: pending deliveries are sent again at once, the failure run is forgotten.

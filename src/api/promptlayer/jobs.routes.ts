@@ -24,7 +24,7 @@ const Job = z
   .meta({ id: 'Job' });
 
 function presentJob(j: JobRow): z.infer<typeof Job> {
-  const payload = JSON.parse(j.payload) as { datasetId?: number };
+  const payload = j.payload as { datasetId?: number };
   return {
     id: j.id,
     type: j.type,

@@ -13,9 +13,9 @@ export function presentVersion(t: TemplateVersion) {
   return {
     id: t.template.id,
     prompt_name: t.template.name,
-    tags: JSON.parse(t.template.tags) as string[],
+    tags: t.template.tags,
     workspace_id: t.template.workspace_id,
-    prompt_template: JSON.parse(t.version.prompt_template) as unknown,
+    prompt_template: t.version.prompt_template,
     version: t.version.version_number,
     version_number: t.version.version_number,
     prompt_version_id: t.version.id,

@@ -47,10 +47,10 @@ function presentSpan(s: SpanRow, requestLogId?: number) {
     start_time_ns: s.start_time_ns,
     end_time_ns: s.end_time_ns,
     status: { status_code: s.status_code, description: s.status_description },
-    attributes: JSON.parse(s.attributes) as Record<string, unknown>,
-    events: JSON.parse(s.events) as unknown[],
-    links: JSON.parse(s.links) as unknown[],
-    resource: JSON.parse(s.resource) as Record<string, unknown>,
+    attributes: s.attributes,
+    events: s.events,
+    links: s.links,
+    resource: s.resource,
     request_log_id: requestLogId ?? null,
   };
 }

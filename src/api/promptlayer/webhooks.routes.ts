@@ -56,7 +56,7 @@ function presentWebhook(e: WebhookEndpointRow): z.infer<typeof Webhook> {
     id: e.id,
     url: e.url,
     description: e.description,
-    events: JSON.parse(e.events) as string[],
+    events: e.events,
     enabled: e.enabled === 1,
     disabled_reason: e.disabled_reason,
     consecutive_failures: e.consecutive_failures,
