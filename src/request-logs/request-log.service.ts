@@ -1,7 +1,7 @@
 // Use cases of request logs: ingest (group-committed, acknowledged once durable), track metadata/score/prompt/group,
 // read, search with filters, star.
 import type { DatabaseHandle } from '../db/database.js';
-import type { RequestLogRow, RequestLogStatus } from '../db/schema.js';
+import type { RequestLogRow } from '../db/schema.js';
 import type { Caller } from '../auth/caller.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { parseApiTime } from '../iso-time.js';
@@ -12,37 +12,8 @@ import { isDefaultScore } from './score-default.js';
 import { GroupCommit } from './group-commit.js';
 import { and, fromFilterGroup, type LogFilter } from './log-filter.js';
 import type { FilterGroup } from './log-filter.schema.js';
+import type { LogRequestInput, TrackPromptInput } from './request-log.schema.js';
 import type { LogOrder, NewLogBundle, RequestLogRepository, SortColumn } from './request-log.repository.js';
-
-export interface LogRequestInput {
-  provider: string;
-  model: string;
-  input: Record<string, unknown>;
-  output: Record<string, unknown>;
-  request_start_time: number | string;
-  request_end_time: number | string;
-  parameters?: Record<string, unknown> | null;
-  tags?: string[] | null;
-  metadata?: Record<string, string> | null;
-  prompt_name?: string | null;
-  prompt_id?: number | null;
-  prompt_version_number?: number | null;
-  prompt_input_variables?: Record<string, unknown> | null;
-  input_tokens?: number | null;
-  output_tokens?: number | null;
-  price?: number | null;
-  function_name?: string | null;
-  score?: number | null;
-  score_name?: string | null;
-  api_type?: string | null;
-  status?: RequestLogStatus | null;
-  error_type?: string | null;
-  error_message?: string | null;
-  group_id?: number | null;
-  /** OpenTelemetry ids of the call (set by /track-request). */
-  span_id?: string | null;
-  trace_id?: string | null;
-}
 
 type ResolvedPrompt = Awaited<ReturnType<PromptTemplateService['resolve']>>;
 
@@ -212,16 +183,7 @@ export class RequestLogService {
   }
 
   /** Links a log to a template version (by version number, label, or latest). */
-  async trackPrompt(
-    caller: Caller,
-    input: {
-      request_id: number;
-      prompt_name: string;
-      prompt_input_variables?: Record<string, unknown> | null;
-      version?: number | null;
-      label?: string | null;
-    },
-  ): Promise<void> {
+  async trackPrompt(caller: Caller, input: TrackPromptInput): Promise<void> {
     const resolved = await this.templates.resolve(
       caller.workspaceId,
       { name: input.prompt_name, version: input.version, label: input.label },

@@ -1,34 +1,11 @@
 // The SDK wrappers' /track-request: a provider call (kwargs + response, as the SDK sent them) becomes the same request
 // log /log-request stores, through RequestLogService; a log tracked with a span id is then linked to that span's trace.
 import type { Caller } from '../auth/caller.js';
-import type { RequestLogRow, RequestLogStatus } from '../db/schema.js';
+import type { RequestLogRow } from '../db/schema.js';
 import type { TraceService } from '../traces/trace.service.js';
 import { providerLogOf } from './provider-payloads/index.js';
+import type { TrackRequestInput } from './track-request.schema.js';
 import type { RequestLogService } from './request-log.service.js';
-
-export interface TrackRequestInput {
-  function_name: string;
-  provider_type?: string | null;
-  kwargs?: Record<string, unknown>;
-  request_response?: unknown;
-  request_start_time: number | string;
-  request_end_time: number | string;
-  tags?: string[] | null;
-  metadata?: Record<string, string> | null;
-  prompt_id?: number | null;
-  prompt_version?: number | null;
-  prompt_input_variables?: Record<string, unknown> | null;
-  group_id?: number | null;
-  span_id?: string | null;
-  trace_id?: string | null;
-  score?: number | null;
-  score_name?: string | null;
-  api_type?: string | null;
-  price?: number | null;
-  status?: RequestLogStatus | null;
-  error_type?: string | null;
-  error_message?: string | null;
-}
 
 /** OpenTelemetry's invalid ids are all zeros (what an SDK sends from a non-recording span when tracing is off). */
 const realId = (id: string | null | undefined): string | null => (id && !/^0+$/.test(id) ? id.toLowerCase() : null);
@@ -46,8 +23,9 @@ export class TrackRequestService {
     const log = await this.logs.logRequest(caller, {
       provider,
       model: mapped.model,
-      input: mapped.input as unknown as Record<string, unknown>,
-      output: mapped.output as unknown as Record<string, unknown>,
+      // Spread: the blueprints become plain objects, as the /log-request body's loose blueprint type reads them.
+      input: { ...mapped.input },
+      output: { ...mapped.output },
       // Offset-less ISO times are UTC: RequestLogService parses every time with the one ISO parser.
       request_start_time: input.request_start_time,
       request_end_time: input.request_end_time,

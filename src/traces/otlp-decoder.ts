@@ -2,7 +2,7 @@
 // OTLPSpanExporter posts, e.g. the Python SDK's tracing) into the span shape of /spans-bulk. Only the fields Strata
 // stores are read; unknown protobuf fields are skipped by wire type.
 import { ValidationError } from '../errors.js';
-import type { SpanInput } from './trace.service.js';
+import type { SpanInput } from './span.schema.js';
 
 const KINDS = [
   'SpanKind.INTERNAL',

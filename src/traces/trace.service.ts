@@ -4,21 +4,8 @@ import type { Caller } from '../auth/caller.js';
 import type { DatabaseHandle } from '../db/database.js';
 import type { NewSpan, SpanRow } from '../db/schema.js';
 import { NotFoundError, PayloadTooLargeError, ValidationError } from '../errors.js';
+import type { SpanInput } from './span.schema.js';
 import type { TraceRepository } from './trace.repository.js';
-
-export interface SpanInput {
-  name: string;
-  context: { trace_id: string; span_id: string; trace_state?: string | null };
-  kind?: string | null;
-  parent_id?: string | null;
-  start_time: string | number;
-  end_time: string | number;
-  status?: { status_code?: string | null; description?: string | null } | null;
-  attributes?: Record<string, unknown> | null;
-  events?: unknown[] | null;
-  links?: unknown[] | null;
-  resource?: Record<string, unknown> | null;
-}
 
 /** Attributes, events, links and resource of one span, serialised, at most this many bytes. */
 export const MAX_SPAN_DETAIL_BYTES = 512 * 1024;

@@ -9,7 +9,7 @@ import { PayloadTooLargeError, ValidationError } from '../../errors.js';
 import { refuseHostileValue } from '../../http/reject-nul.js';
 import { decodeOtlpJson, decodeOtlpProtobuf } from '../../traces/otlp-decoder.js';
 import type { TraceService } from '../../traces/trace.service.js';
-import { MAX_SPANS_PER_REQUEST, Span } from './spans.routes.js';
+import { MAX_SPANS_PER_REQUEST, Span } from '../../traces/span.schema.js';
 
 const PROTOBUF = 'application/x-protobuf';
 

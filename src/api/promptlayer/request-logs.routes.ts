@@ -6,6 +6,14 @@ import { z } from 'zod';
 import { callerOf } from '../../http/auth-hook.js';
 import { FILTER_CONDITION_KEYS, FILTER_GROUP_KEYS, FilterGroupSchema } from '../../request-logs/log-filter.schema.js';
 import type { SortColumn } from '../../request-logs/request-log.repository.js';
+import {
+  LogRequestBody,
+  Status,
+  TrackGroupBody,
+  TrackMetadataBody,
+  TrackPromptBody,
+  TrackScoreBody,
+} from '../../request-logs/request-log.schema.js';
 import type { RequestLogService } from '../../request-logs/request-log.service.js';
 import { errorResponses, IdParam } from './common.schemas.js';
 import {
@@ -14,60 +22,9 @@ import {
   presentRequestLog,
   presentSearchItem,
 } from './request-log.presenter.js';
-import { MAX_INT32 } from '../../input-limits.js';
 import { paging } from '../paging.js';
 
 const V2 = '/api/public/v2';
-/** PostgreSQL `integer` columns (tokens, version numbers) hold at most this. */
-
-const Blueprint = z
-  .looseObject({ type: z.enum(['chat', 'completion']) })
-  .describe('Prompt blueprint: {type:"chat", messages} or {type:"completion", content}');
-const Time = z
-  .union([z.number().min(0), z.string().min(1).max(64)])
-  .describe('Unix seconds (fractional allowed) or ISO 8601');
-const Status = z.enum(['SUCCESS', 'WARNING', 'ERROR']);
-/** Metadata keys of up to 1,024 characters; the UTF-8 bound keeps a key plus its value inside one PostgreSQL btree entry. */
-const MAX_METADATA_KEY = 1024;
-const MetadataKey = z
-  .string()
-  .min(1)
-  .max(MAX_METADATA_KEY)
-  .refine(
-    (k) => Buffer.byteLength(k, 'utf8') <= MAX_METADATA_KEY,
-    `metadata keys must be at most ${MAX_METADATA_KEY} bytes of UTF-8 (${MAX_METADATA_KEY} ASCII characters)`,
-  );
-const Metadata = z
-  .record(MetadataKey, z.string().max(10_000))
-  .describe('String keys (up to 1,024 characters) and string values');
-
-const LogRequestBody = z.object({
-  provider: z.string().min(1).max(256),
-  model: z.string().min(1).max(512),
-  input: Blueprint,
-  output: Blueprint,
-  request_start_time: Time,
-  request_end_time: Time,
-  parameters: z.record(z.string(), z.unknown()).nullish(),
-  tags: z.array(z.string().min(1).max(256)).max(100).nullish(),
-  metadata: Metadata.nullish(),
-  prompt_name: z.string().min(1).max(512).nullish(),
-  prompt_id: z.number().int().min(1).nullish(),
-  prompt_version_number: z.number().int().min(1).max(MAX_INT32).nullish(),
-  prompt_input_variables: z.record(z.string(), z.unknown()).nullish(),
-  input_tokens: z.number().int().min(0).max(MAX_INT32).nullish(),
-  output_tokens: z.number().int().min(0).max(MAX_INT32).nullish(),
-  price: z.number().min(0).max(1e12).nullish(),
-  function_name: z.string().max(512).nullish(),
-  score: z.number().min(0).max(100).nullish(),
-  score_name: z.string().max(256).nullish(),
-  api_type: z.string().max(256).nullish(),
-  status: Status.nullish().describe('Default SUCCESS'),
-  error_type: z.string().max(256).nullish(),
-  error_message: z.string().max(100_000).nullish(),
-  group_id: z.number().int().min(1).nullish(),
-});
-
 const RequestLog = z
   .object({
     id: z.number().int(),
@@ -145,29 +102,7 @@ const SearchItem = RequestLog.omit({ metadata: true, scores: true }).extend({
   scores_map: z.record(z.string(), z.number()).describe('Strata: scores by name'),
 });
 
-/** PromptLayer documents request_id as an integer or a string (of digits). */
-const RequestId = z.union([
-  z.number().int().min(1),
-  z
-    .string()
-    .regex(/^[1-9]\d{0,14}$/, 'must be a request id')
-    .transform(Number),
-]);
 const BodyKey = { api_key: z.string().optional().describe('The SDK sends its API key here') };
-const TrackMetadataBody = z.object({ request_id: RequestId, metadata: Metadata });
-const TrackScoreBody = z.object({
-  request_id: RequestId,
-  score: z.number().min(0).max(100),
-  name: z.string().min(1).max(256).nullish(),
-});
-const TrackPromptBody = z.object({
-  request_id: RequestId,
-  prompt_name: z.string().min(1).max(512),
-  prompt_input_variables: z.record(z.string(), z.unknown()).nullish(),
-  version: z.number().int().min(1).max(MAX_INT32).nullish(),
-  label: z.string().min(1).max(256).nullish(),
-});
-const TrackGroupBody = z.object({ request_id: RequestId, group_id: z.number().int().min(1) });
 const Ok = z.object({ success: z.boolean(), message: z.string().optional() });
 
 /** Sort names PromptLayer documents, mapped onto Strata's; Strata's own names stay accepted. */

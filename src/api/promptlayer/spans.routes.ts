@@ -4,31 +4,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerOf } from '../../http/auth-hook.js';
 import type { SpanRow } from '../../db/schema.js';
+import { Hex, MAX_SPANS_PER_REQUEST, Span } from '../../traces/span.schema.js';
 import type { TraceService } from '../../traces/trace.service.js';
 import { errorResponses } from './common.schemas.js';
-
-/** Spans in one /spans-bulk body (the SDK exports each span as it ends, so real batches are small). */
-export const MAX_SPANS_PER_REQUEST = 1000;
-
-const Hex = (len: number) =>
-  z.string().regex(new RegExp(`^[0-9a-fA-F]{${len}}$`), `must be ${len} hexadecimal characters`);
-const Nanos = z.union([z.string().regex(/^\d{1,22}$/, 'must be nanoseconds since the epoch'), z.number().min(0)]);
-
-export const Span = z.looseObject({
-  name: z.string().min(1).max(1024),
-  context: z.looseObject({ trace_id: Hex(32), span_id: Hex(16), trace_state: z.string().max(4096).nullish() }),
-  kind: z.string().max(64).nullish(),
-  parent_id: Hex(16).nullish(),
-  start_time: Nanos,
-  end_time: Nanos,
-  status: z
-    .looseObject({ status_code: z.string().max(64).nullish(), description: z.string().max(10_000).nullish() })
-    .nullish(),
-  attributes: z.record(z.string().max(1024), z.unknown()).nullish(),
-  events: z.array(z.unknown()).max(1000).nullish(),
-  links: z.array(z.unknown()).max(1000).nullish(),
-  resource: z.record(z.string(), z.unknown()).nullish(),
-});
 
 const SpansBulkBody = z.looseObject({ spans: z.array(Span).min(1).max(MAX_SPANS_PER_REQUEST) });
 
