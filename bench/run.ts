@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './support.js';
+import * as diffExport from './diff-export.bench.js';
 import * as fileImport from './file-import.js';
 import * as filter from './filter.js';
 import * as importWorkers from './import-workers.js';
@@ -21,6 +22,7 @@ const scenarios: Scenario[] = [
   { name: 'log-ingestion', run: () => ingest.run() },
   { name: 'version-from-filters-1m-logs', run: () => filter.run() },
   { name: 'search-1m-logs', run: () => search.run() },
+  { name: 'diff-export', run: () => diffExport.run() },
 ];
 
 const only = process.argv[2];

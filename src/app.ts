@@ -140,7 +140,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
   const uploads = new UploadService(uploadRepo, typedDatasets, blobs, config.maxFileBytes);
   const drafts = new DraftService(dbh, datasetRepo, draftRepo, datasets, queue);
   const exports = new DatasetExportService(datasetRepo, datasets);
-  const diffs = new DatasetDiffService(datasetRepo, diffRepo, datasets);
+  const diffs = new DatasetDiffService(dbh, datasetRepo, diffRepo, datasets);
   const columnStats = new ColumnStatsService(columnStatsRepo, datasets);
 
   // Jobs

@@ -2,11 +2,13 @@
 // Rows are matched by row identity when the versions share lineage (one was copied from the other, or both from a
 // common version), and by content otherwise (see docs/drafts-export-diff.md).
 import type { Caller } from '../auth/caller.js';
+import type { DatabaseHandle } from '../db/database.js';
 import type { DatasetRow } from '../db/schema.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import type { DatasetRepository } from './dataset.repository.js';
 import type { DatasetService } from './dataset.service.js';
 import type { DiffRepository, DiffSpec, KeyCounts, KeyDiffSpec } from './diff.repository.js';
+import { rowHashOfAnyText } from './row-hash.js';
 
 /** Lineage walks stop here, in case of a (corrupt) cycle. */
 const MAX_LINEAGE = 10_000;
@@ -29,8 +31,45 @@ export interface DiffResult {
   }>;
 }
 
+/** Rows whose missing content hash is computed per transaction. */
+const HASH_FILL_BATCH = 2_000;
+
+/**
+ * Gives every row of the version its content hash where it has none (rows written before hashes existed, or
+ * rewritten in SQL by a column removal), so diffs can rely on them; idempotent, and a no-op once done. The hash is a
+ * function of the row's data alone, read and written in one transaction (rows locked on PostgreSQL), so a
+ * concurrent edit cannot leave a stale hash; the published-rows guard allows exactly this write.
+ */
+export class RowHashFill {
+  constructor(
+    private readonly dbh: Pick<DatabaseHandle, 'transaction'>,
+    private readonly diffs: DiffRepository,
+  ) {}
+
+  async ensure(datasetId: number): Promise<void> {
+    if (!(await this.diffs.hasUnhashedRows(datasetId))) return;
+    let after = -1;
+    for (;;) {
+      const n = await this.dbh.transaction(async (trx) => {
+        const rows = await this.diffs.unhashedRows(trx, datasetId, after, HASH_FILL_BATCH);
+        const hashes = rows.map((r) => ({ rowIndex: r.row_index, hash: rowHashOfAnyText(r.data) }));
+        await this.diffs.setHashes(trx, datasetId, hashes);
+        if (rows.length > 0) after = rows[rows.length - 1].row_index;
+        return rows.length;
+      });
+      if (n < HASH_FILL_BATCH) return;
+    }
+  }
+}
+
 /** The two versions a diff compares, after the checks every diff makes: one group, and neither processing nor failed. */
-async function comparableVersions(access: DatasetService, caller: Caller, id: number, againstId: number) {
+async function comparableVersions(
+  access: DatasetService,
+  fill: RowHashFill,
+  caller: Caller,
+  id: number,
+  againstId: number,
+) {
   const { dataset } = await access.getDataset(caller, id);
   const { dataset: against } = await access.getDataset(caller, againstId);
   if (dataset.group_id !== against.group_id)
@@ -41,6 +80,8 @@ async function comparableVersions(access: DatasetService, caller: Caller, id: nu
     if (d.status === 'processing' || d.status === 'failed')
       throw new ConflictError(`dataset ${d.id} is ${d.status}; only ready versions and drafts can be compared`);
   }
+  await fill.ensure(dataset.id);
+  await fill.ensure(against.id);
   return {
     dataset,
     against,
@@ -52,13 +93,16 @@ async function comparableVersions(access: DatasetService, caller: Caller, id: nu
 export class DatasetDiffService {
   /** Diffs by a key column the caller picks (`?key=`). */
   readonly byKey: DatasetKeyDiffService;
+  private readonly fill: RowHashFill;
 
   constructor(
+    dbh: Pick<DatabaseHandle, 'transaction'>,
     private readonly datasets: DatasetRepository,
     private readonly diffs: DiffRepository,
     private readonly access: DatasetService,
   ) {
-    this.byKey = new DatasetKeyDiffService(diffs, access);
+    this.fill = new RowHashFill(dbh, diffs);
+    this.byKey = new DatasetKeyDiffService(diffs, access, this.fill);
   }
 
   /** What changed from `againstId` to `id`: "added" rows are in `id` only, "removed" rows in `againstId` only. */
@@ -68,7 +112,13 @@ export class DatasetDiffService {
     againstId: number,
     page: { page: number; perPage: number; only?: ChangeKind },
   ): Promise<DiffResult> {
-    const { dataset, against, toCols, fromCols } = await comparableVersions(this.access, caller, id, againstId);
+    const { dataset, against, toCols, fromCols } = await comparableVersions(
+      this.access,
+      this.fill,
+      caller,
+      id,
+      againstId,
+    );
     const commonNames = toCols.filter((c) => fromCols.includes(c));
     const spec: DiffSpec = {
       fromId: against.id,
@@ -217,11 +267,18 @@ export class DatasetKeyDiffService {
   constructor(
     private readonly diffs: DiffRepository,
     private readonly access: DatasetService,
+    private readonly fill: RowHashFill,
   ) {}
 
   /** Checks the versions, the key column and its uniqueness (400 naming how many keys repeat, with a sample). */
   private async prepare(caller: Caller, id: number, againstId: number, key: string): Promise<PreparedKeyDiff> {
-    const { dataset, against, toCols, fromCols } = await comparableVersions(this.access, caller, id, againstId);
+    const { dataset, against, toCols, fromCols } = await comparableVersions(
+      this.access,
+      this.fill,
+      caller,
+      id,
+      againstId,
+    );
     const missing = [dataset, against].filter((d) => !d.column_names.includes(key)).map((d) => d.id);
     if (missing.length) {
       const shared = toCols.filter((c) => fromCols.includes(c));

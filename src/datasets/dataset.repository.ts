@@ -24,6 +24,7 @@ export function decodeDataset<R extends StoredDatasetRow>(r: R): Omit<R, keyof S
     warnings: decodeNullableJson<string[], string[]>(r.warnings, []),
   };
 }
+import { rowHashOfStored } from './row-hash.js';
 
 /** Nebius-style identifier: 32 lower-case hex characters. */
 export function newExternalId(): string {
@@ -454,11 +455,12 @@ export class DatasetRepository {
     firstIndex: number,
     rows: readonly StoredRowValues[],
   ): Promise<void> {
+    // Every row gets its content hash here, the one place all writers' rows pass (diffs join on it: row-hash.ts).
     await this.dialect.bulkInsert(
       trx,
       'dataset_rows',
-      ['dataset_id', 'row_index', 'row_uid', 'data'],
-      rows.map((r, i) => [datasetId, firstIndex + i, r.row_uid ?? null, r.data]),
+      ['dataset_id', 'row_index', 'row_uid', 'data', 'content_hash'],
+      rows.map((r, i) => [datasetId, firstIndex + i, r.row_uid ?? null, r.data, rowHashOfStored(r.data)]),
     );
   }
 

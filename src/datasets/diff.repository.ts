@@ -1,7 +1,9 @@
 // SQL of version diffs: rows added, removed and changed between two versions, matched in the database (joins on
-// row identity, or on a content key with an occurrence number), so large versions are never loaded whole.
+// row identity, or on a content key with an occurrence number), so large versions are never loaded whole. Where the
+// compared columns sit at the same positions on both sides, each row's content hash (row-hash.ts) settles most
+// rows: equal hashes are unchanged (matched), and only the rest have their cells compared.
 import { sql, type RawBuilder } from 'kysely';
-import type { Db } from '../db/database.js';
+import type { Db, Executor } from '../db/database.js';
 import type { DialectCapabilities } from '../db/dialect.js';
 
 export interface DiffSpec {
@@ -29,6 +31,25 @@ export interface ChangedRow {
 
 const SEP = '\u001f';
 
+/**
+ * True when equal row hashes prove equal compared cells: every compared column sits at the same position in both
+ * versions (equal canonical rows then hold equal cells there; with moved columns they need not).
+ */
+const hashesDecide = (common: Array<[number, number]>) => common.every(([f, t]) => f === t);
+
+/** 1 when rows `f` and `t` differ on `cells` (a condition on their data), 0 when not; equal hashes answer 0 unread. */
+function differs(f: string, t: string, cells: RawBuilder<unknown>, useHash: boolean): RawBuilder<number> {
+  if (!useHash) return sql<number>`CASE WHEN ${cells} THEN 1 ELSE 0 END`;
+  const [fh, th] = [sql.ref(`${f}.content_hash`), sql.ref(`${t}.content_hash`)];
+  return sql<number>`CASE WHEN ${fh} = ${th} THEN 0 WHEN ${cells} THEN 1 ELSE 0 END`;
+}
+
+/** A row whose hash is missing, as the hash fill reads it. */
+export interface UnhashedRow {
+  row_index: number;
+  data: string;
+}
+
 export class DiffRepository {
   /** The key-column diff's queries (see KeyDiffRepository). */
   readonly byKey: KeyDiffRepository;
@@ -44,13 +65,85 @@ export class DiffRepository {
     return sql`coalesce(${sql.ref(`${alias}.row_uid`)}, CAST(${sql.ref(`${alias}.dataset_id`)} AS TEXT) || ${':'} || CAST(${sql.ref(`${alias}.row_index`)} AS TEXT))`;
   }
 
-  /** Content mode: a version's rows with their content key (`k`) and the occurrence of that key (`occ`). */
-  private contentSide(datasetId: number, spec: DiffSpec, which: 0 | 1): RawBuilder<unknown> {
+  // ---- content hashes of rows written before they existed (or rewritten in SQL): filled on demand
+
+  /** True when the version has rows without a content hash (a partial index answers it at once). */
+  async hasUnhashedRows(datasetId: number): Promise<boolean> {
+    const r =
+      await sql`SELECT 1 AS x FROM dataset_rows WHERE dataset_id = ${datasetId} AND content_hash IS NULL LIMIT 1`.execute(
+        this.db,
+      );
+    return r.rows.length > 0;
+  }
+
+  /**
+   * Up to `limit` rows without a hash after `afterIndex`, locked on PostgreSQL until the transaction ends, so no
+   * edit can change a row between reading its data and storing the hash of that data.
+   */
+  async unhashedRows(ex: Executor, datasetId: number, afterIndex: number, limit: number): Promise<UnhashedRow[]> {
+    const lock = this.dialect.supportsSkipLocked ? sql` FOR UPDATE` : sql``;
+    const r = await sql<UnhashedRow>`SELECT row_index, data FROM dataset_rows
+      WHERE dataset_id = ${datasetId} AND content_hash IS NULL AND row_index > ${afterIndex}
+      ORDER BY row_index LIMIT ${limit}${lock}`.execute(ex);
+    return r.rows.map((x) => ({ ...x, row_index: Number(x.row_index) }));
+  }
+
+  /** Stores hashes of rows that had none (the published-rows guard allows exactly this write). */
+  async setHashes(ex: Executor, datasetId: number, hashes: Array<{ rowIndex: number; hash: string }>): Promise<void> {
+    const per = Math.floor(this.dialect.maxParams / 2) - 1;
+    for (let s = 0; s < hashes.length; s += per) {
+      // A VALUES list names its columns column1, column2 on both dialects.
+      const values = sql.join(
+        hashes.slice(s, s + per).map((h) => sql`(CAST(${h.rowIndex} AS INTEGER), CAST(${h.hash} AS TEXT))`),
+      );
+      await sql`UPDATE dataset_rows SET content_hash = v.column2 FROM (VALUES ${values}) AS v
+        WHERE dataset_rows.dataset_id = ${datasetId} AND dataset_rows.row_index = v.column1 AND dataset_rows.content_hash IS NULL`.execute(
+        ex,
+      );
+    }
+  }
+
+  // ---- identity and content diffs
+
+  /**
+   * Content mode: a version's rows with their content key (`k`) and the occurrence of that key (`occ`), leaving out
+   * rows already paired by their hash (`p`, see contentSides).
+   */
+  private contentSide(datasetId: number, spec: DiffSpec, which: 0 | 1, paired: string | null): RawBuilder<unknown> {
     // The normalised JSON of each shared column, joined by a control character JSON text never contains raw.
     const parts = spec.common.map(([f, t]) => this.dialect.jsonArrayItem('r.data', which === 0 ? f : t));
     const key = parts.length === 0 ? this.uid('r') : sql.join(parts, sql` || ${SEP} || `);
+    const unpaired = paired
+      ? sql` AND NOT EXISTS (SELECT 1 FROM p WHERE ${sql.ref(`p.${paired}`)} = r.row_index)`
+      : sql``;
     return sql`SELECT row_index, uid, data, k, ROW_NUMBER() OVER (PARTITION BY k ORDER BY row_index) AS occ
-      FROM (SELECT r.row_index, ${this.uid('r')} AS uid, r.data, ${key} AS k FROM dataset_rows r WHERE r.dataset_id = ${datasetId}) s`;
+      FROM (SELECT r.row_index, ${this.uid('r')} AS uid, r.data, ${key} AS k FROM dataset_rows r WHERE r.dataset_id = ${datasetId}${unpaired}) s`;
+  }
+
+  /**
+   * Content mode's CTEs: `cf` (from) and `ct` (to) are the rows still to match by content key. Where hashes decide,
+   * rows are first paired by (hash, occurrence of the hash) in `p` (equal hashes: equal rows, no JSON read), and only
+   * the others (a few, plus any without a hash) get a content key. Pairing equal rows first leaves the same counts
+   * (within one content key, pairs of identical rows can always be part of a largest matching), and the same rows
+   * unmatched (the last ones of each content key, by row index) unless rows of one content key differ in their text
+   * (which PostgreSQL's jsonb normalisation can hide: then other rows of that key may be the unmatched ones).
+   */
+  private contentSides(spec: DiffSpec): { ctes: RawBuilder<unknown>; hashPairs: RawBuilder<unknown> } {
+    if (!hashesDecide(spec.common) || spec.common.length === 0) {
+      return {
+        ctes: sql`WITH cf AS MATERIALIZED (${this.contentSide(spec.fromId, spec, 0, null)}), ct AS MATERIALIZED (${this.contentSide(spec.toId, spec, 1, null)})`,
+        hashPairs: sql`0`,
+      };
+    }
+    const hashed = (id: number) =>
+      sql`SELECT row_index, content_hash AS h, ROW_NUMBER() OVER (PARTITION BY content_hash ORDER BY row_index) AS occ
+        FROM dataset_rows WHERE dataset_id = ${id} AND content_hash IS NOT NULL`;
+    return {
+      ctes: sql`WITH hf AS MATERIALIZED (${hashed(spec.fromId)}), ht AS MATERIALIZED (${hashed(spec.toId)}),
+        p AS MATERIALIZED (SELECT hf.row_index AS fi, ht.row_index AS ti FROM hf JOIN ht ON ht.h = hf.h AND ht.occ = hf.occ),
+        cf AS MATERIALIZED (${this.contentSide(spec.fromId, spec, 0, 'fi')}), ct AS MATERIALIZED (${this.contentSide(spec.toId, spec, 1, 'ti')})`,
+      hashPairs: sql`(SELECT count(*) FROM p)`,
+    };
   }
 
   /**
@@ -62,43 +155,49 @@ export class DiffRepository {
       AND ${this.uid(other)} = ${this.uid(mine)} AND ${sql.ref(`${mine}.dataset_id`)} = ${mineId}`;
   }
 
-  private changedCondition(spec: DiffSpec): RawBuilder<unknown> {
-    if (spec.matchBy === 'content' || spec.common.length === 0) return sql`1 = 0`;
-    return sql`(${sql.join(
+  /** 1 when matched rows `f` and `t` (identity mode) differ in a shared column. */
+  private changedFlag(spec: DiffSpec): RawBuilder<number> {
+    if (spec.common.length === 0) return sql<number>`0`;
+    const cells = sql`(${sql.join(
       spec.common.map(
         ([f, t]) => sql`${this.dialect.jsonArrayItem('f.data', f)} <> ${this.dialect.jsonArrayItem('t.data', t)}`,
       ),
       sql` OR `,
     )})`;
+    return differs('f', 't', cells, hashesDecide(spec.common));
   }
 
-  /** Rows only in `to` (added) or only in `from` (removed), as `m` with columns row_index, uid, data. */
-  private onlyIn(spec: DiffSpec, kind: 'added' | 'removed') {
+  /** Identity mode: rows only in `to` (added) or only in `from` (removed), as `m` with columns row_index, uid, data. */
+  private identityOnlyIn(spec: DiffSpec, kind: 'added' | 'removed') {
     const [mine, other] = kind === 'added' ? [spec.toId, spec.fromId] : [spec.fromId, spec.toId];
-    if (spec.matchBy === 'row_identity') {
-      return sql`FROM (SELECT m.row_index, ${this.uid('m')} AS uid, m.data FROM dataset_rows m
+    return sql`FROM (SELECT m.row_index, ${this.uid('m')} AS uid, m.data FROM dataset_rows m
         WHERE m.dataset_id = ${mine} AND NOT EXISTS (SELECT 1 FROM dataset_rows o WHERE ${this.identityJoin(mine, other, 'm', 'o')})) m`;
-    }
-    const [mineSide, otherSide] = kind === 'added' ? ([1, 0] as const) : ([0, 1] as const);
-    // NOT EXISTS (not LEFT JOIN ... IS NULL): with ORDER BY + LIMIT, SQLite keeps its automatic index on the other side only in this form.
-    return sql`FROM (${this.contentSide(mine, spec, mineSide)}) m WHERE NOT EXISTS (SELECT 1 FROM (${this.contentSide(other, spec, otherSide)}) o WHERE o.k = m.k AND o.occ = m.occ)`;
   }
 
-  /** Pairs of matched rows as `f` (from) and `t` (to), each with row_index and data. */
-  private matched(spec: DiffSpec) {
-    if (spec.matchBy === 'row_identity')
-      return sql`FROM dataset_rows t JOIN dataset_rows f ON ${this.identityJoin(spec.toId, spec.fromId, 't', 'f')}`;
-    return sql`FROM (${this.contentSide(spec.fromId, spec, 0)}) f JOIN (${this.contentSide(spec.toId, spec, 1)}) t ON t.k = f.k AND t.occ = f.occ`;
+  /** Content mode (after contentSides): rows only in `to` (added) or only in `from` (removed), as `m`. */
+  private contentOnlyIn(kind: 'added' | 'removed') {
+    const [mine, other] = kind === 'added' ? [sql`ct`, sql`cf`] : [sql`cf`, sql`ct`];
+    // NOT EXISTS (not LEFT JOIN ... IS NULL): with ORDER BY + LIMIT, SQLite keeps its automatic index on the other side only in this form.
+    return sql`FROM ${mine} m WHERE NOT EXISTS (SELECT 1 FROM ${other} o WHERE o.k = m.k AND o.occ = m.occ)`;
   }
 
   async counts(spec: DiffSpec): Promise<{ added: number; removed: number; matched: number; changed: number }> {
+    if (spec.matchBy === 'content') {
+      const { ctes, hashPairs } = this.contentSides(spec);
+      const r = await sql<{ a: number; r: number; m: number }>`${ctes} SELECT
+        (SELECT count(*) ${this.contentOnlyIn('added')}) AS a,
+        (SELECT count(*) ${this.contentOnlyIn('removed')}) AS r,
+        ${hashPairs} + (SELECT count(*) FROM ct t JOIN cf f ON f.k = t.k AND f.occ = t.occ) AS m`.execute(this.db);
+      const row = r.rows[0];
+      return { added: Number(row.a), removed: Number(row.r), matched: Number(row.m), changed: 0 };
+    }
     const [added, removed, matched] = await Promise.all([
-      sql<{ n: number }>`SELECT count(*) AS n ${this.onlyIn(spec, 'added')}`.execute(this.db),
-      sql<{ n: number }>`SELECT count(*) AS n ${this.onlyIn(spec, 'removed')}`.execute(this.db),
+      sql<{ n: number }>`SELECT count(*) AS n ${this.identityOnlyIn(spec, 'added')}`.execute(this.db),
+      sql<{ n: number }>`SELECT count(*) AS n ${this.identityOnlyIn(spec, 'removed')}`.execute(this.db),
       sql<{
         n: number;
         c: number;
-      }>`SELECT count(*) AS n, coalesce(sum(CASE WHEN ${this.changedCondition(spec)} THEN 1 ELSE 0 END), 0) AS c ${this.matched(spec)}`.execute(
+      }>`SELECT count(*) AS n, coalesce(sum(${this.changedFlag(spec)}), 0) AS c FROM dataset_rows t JOIN dataset_rows f ON ${this.identityJoin(spec.toId, spec.fromId, 't', 'f')}`.execute(
         this.db,
       ),
     ]);
@@ -112,9 +211,13 @@ export class DiffRepository {
 
   async onlyInPage(spec: DiffSpec, kind: 'added' | 'removed', offset: number, limit: number): Promise<DiffRow[]> {
     const r =
-      await sql<DiffRow>`SELECT m.row_index, m.uid AS row_uid, m.data ${this.onlyIn(spec, kind)} ORDER BY m.row_index LIMIT ${limit} OFFSET ${offset}`.execute(
-        this.db,
-      );
+      spec.matchBy === 'content'
+        ? await sql<DiffRow>`${this.contentSides(spec).ctes} SELECT m.row_index, m.uid AS row_uid, m.data ${this.contentOnlyIn(kind)} ORDER BY m.row_index LIMIT ${limit} OFFSET ${offset}`.execute(
+            this.db,
+          )
+        : await sql<DiffRow>`SELECT m.row_index, m.uid AS row_uid, m.data ${this.identityOnlyIn(spec, kind)} ORDER BY m.row_index LIMIT ${limit} OFFSET ${offset}`.execute(
+            this.db,
+          );
     return r.rows.map((x) => ({ ...x, row_index: Number(x.row_index) }));
   }
 
@@ -122,7 +225,7 @@ export class DiffRepository {
     if (spec.matchBy === 'content') return [];
     const r =
       await sql<ChangedRow>`SELECT f.row_index AS from_index, t.row_index AS to_index, ${this.uid('t')} AS row_uid, f.data AS from_data, t.data AS to_data
-      ${this.matched(spec)} WHERE ${this.changedCondition(spec)} ORDER BY t.row_index LIMIT ${limit} OFFSET ${offset}`.execute(
+      FROM dataset_rows t JOIN dataset_rows f ON ${this.identityJoin(spec.toId, spec.fromId, 't', 'f')} WHERE ${this.changedFlag(spec)} = 1 ORDER BY t.row_index LIMIT ${limit} OFFSET ${offset}`.execute(
         this.db,
       );
     return r.rows.map((x) => ({ ...x, from_index: Number(x.from_index), to_index: Number(x.to_index) }));
@@ -162,41 +265,39 @@ export class KeyDiffRepository {
   ) {}
 
   /**
-   * One side's rows with their key (`k`, normalised JSON text), optionally limited to a row index window, and with
-   * `data` (pages), `cmp` (the other shared columns' JSON joined by a control character: counting changed rows
-   * without carrying whole rows through the join) or neither (added/removed counts).
+   * One side's rows with their key (`k`, normalised JSON text), optionally limited to a row index window, with the
+   * row's content hash (`hash`: matched pairs compare it first) or without.
    */
   private side(
     datasetId: number,
     keyPos: number,
     win: IndexWindow | undefined,
-    carry: 'data' | number[] | 'none',
+    carry: 'hash' | 'none',
   ): RawBuilder<unknown> {
     const range = win ? sql` AND r.row_index >= ${win.lo} AND r.row_index < ${win.hi}` : sql``;
-    const extra =
-      carry === 'data'
-        ? sql`, r.data`
-        : carry === 'none'
-          ? sql``
-          : sql`, ${
-              carry.length === 0
-                ? sql`''`
-                : sql.join(
-                    carry.map((pos) => this.dialect.jsonArrayItem('r.data', pos)),
-                    sql` || ${SEP} || `,
-                  )
-            } AS cmp`;
-    return sql`SELECT r.row_index${extra}, ${this.dialect.jsonArrayItem('r.data', keyPos)} AS k FROM dataset_rows r WHERE r.dataset_id = ${datasetId}${range}`;
+    const extra = carry === 'hash' ? sql`, r.content_hash` : sql``;
+    // A null (or missing) key is SQL NULL here, so it equals nothing: such rows never match.
+    return sql`SELECT r.row_index${extra}, NULLIF(${this.dialect.jsonArrayItem('r.data', keyPos)}, ${JSON_NULL}) AS k FROM dataset_rows r WHERE r.dataset_id = ${datasetId}${range}`;
   }
 
-  private changedCondition(spec: KeyDiffSpec): RawBuilder<unknown> {
+  /** Row texts `f` and `t` (columns holding dataset_rows.data) differ in a compared column. */
+  private cellsDiffer(spec: KeyDiffSpec, f: string, t: string): RawBuilder<unknown> {
     if (spec.common.length === 0) return sql`1 = 0`;
     return sql`(${sql.join(
-      spec.common.map(
-        ([f, t]) => sql`${this.dialect.jsonArrayItem('f.data', f)} <> ${this.dialect.jsonArrayItem('t.data', t)}`,
-      ),
+      spec.common.map(([fp, tp]) => sql`${this.dialect.jsonArrayItem(f, fp)} <> ${this.dialect.jsonArrayItem(t, tp)}`),
       sql` OR `,
     )})`;
+  }
+
+  /**
+   * 1 when the matched pair `g` (rows g.fi of from and g.ti of to, hashes g.fh / g.th) differs in a compared column,
+   * else 0. Equal hashes answer 0 at once where they decide; otherwise both rows are read by primary key.
+   */
+  private changedFlag(spec: KeyDiffSpec): RawBuilder<number> {
+    const cells = sql`EXISTS (SELECT 1 FROM dataset_rows fr JOIN dataset_rows tr ON tr.dataset_id = ${spec.toId} AND tr.row_index = g.ti
+      WHERE fr.dataset_id = ${spec.fromId} AND fr.row_index = g.fi AND ${this.cellsDiffer(spec, 'fr.data', 'tr.data')})`;
+    if (!hashesDecide(spec.common)) return sql<number>`CASE WHEN ${cells} THEN 1 ELSE 0 END`;
+    return sql<number>`CASE WHEN g.fh = g.th THEN 0 WHEN ${cells} THEN 1 ELSE 0 END`;
   }
 
   /**
@@ -207,23 +308,22 @@ export class KeyDiffRepository {
   private sides(
     spec: KeyDiffSpec,
     wins: { toWin?: IndexWindow; fromWin?: IndexWindow },
-    carry: 'data' | 'cmp' | 'none',
+    carry: 'hash' | 'none',
   ): RawBuilder<unknown> {
-    const [f, t] = carry === 'cmp' ? [spec.common.map((c) => c[0]), spec.common.map((c) => c[1])] : [carry, carry];
-    return sql`WITH fs AS MATERIALIZED (${this.side(spec.fromId, spec.key[0], wins.fromWin, f)}), ts AS MATERIALIZED (${this.side(spec.toId, spec.key[1], wins.toWin, t)})`;
+    return sql`WITH fs AS MATERIALIZED (${this.side(spec.fromId, spec.key[0], wins.fromWin, carry)}), ts AS MATERIALIZED (${this.side(spec.toId, spec.key[1], wins.toWin, carry)})`;
   }
 
   /** Rows of one side whose key is null or absent on the other side: `m` with row_index, data, k (after sides()). */
   private onlyIn(kind: 'added' | 'removed') {
     const [mine, other] = kind === 'added' ? [sql`ts`, sql`fs`] : [sql`fs`, sql`ts`];
-    // The null test sits inside NOT EXISTS: `m.k = 'null' OR NOT EXISTS (…)` keeps PostgreSQL from an anti join, and
-    // it ran the subquery once per row (a 10k-row window against 200k rows: over 120 s instead of 0.4 s).
-    return sql`FROM ${mine} m WHERE NOT EXISTS (SELECT 1 FROM ${other} o WHERE o.k = m.k AND m.k <> ${JSON_NULL})`;
+    // No separate null test: `m.k IS NULL OR NOT EXISTS (…)` keeps PostgreSQL from an anti join, and it ran the
+    // subquery once per row (a 10k-row window against 200k rows: over 120 s instead of 0.4 s); a NULL key matches nothing.
+    return sql`FROM ${mine} m WHERE NOT EXISTS (SELECT 1 FROM ${other} o WHERE o.k = m.k)`;
   }
 
   /** Matched pairs `f` / `t`: equal, non-null keys (keys are unique per side: checked by duplicateKeys first). */
   private matched() {
-    return sql`FROM ts t JOIN fs f ON f.k = t.k AND t.k <> ${JSON_NULL}`;
+    return sql`FROM ts t JOIN fs f ON f.k = t.k`;
   }
 
   /** Rows in a version (or its window): the denominator of progress. */
@@ -241,7 +341,7 @@ export class KeyDiffRepository {
     keyPos: number,
     sampleSize: number,
   ): Promise<{ keys: number; rows: number; sample: Array<{ key: string; rows: number }> }> {
-    const dup = sql`SELECT s.k, count(*) AS n FROM (${this.side(datasetId, keyPos, undefined, 'none')}) s WHERE s.k <> ${JSON_NULL} GROUP BY s.k HAVING count(*) > 1`;
+    const dup = sql`SELECT s.k, count(*) AS n FROM (${this.side(datasetId, keyPos, undefined, 'none')}) s WHERE s.k IS NOT NULL GROUP BY s.k HAVING count(*) > 1`;
     const total = await sql<{
       keys: number;
       rows: number | null;
@@ -265,36 +365,35 @@ export class KeyDiffRepository {
    */
   async counts(spec: KeyDiffSpec, wins?: { toWin?: IndexWindow; fromWin?: IndexWindow }): Promise<KeyCounts> {
     const whole = wins === undefined;
-    const zero = { rows: [{ n: 0, c: 0 }] };
-    const toOnly = { toWin: wins?.toWin };
-    const fromOnly = { fromWin: wins?.fromWin };
-    const [added, removed, matched] = await Promise.all([
-      whole || wins.toWin
-        ? sql<{ n: number }>`${this.sides(spec, toOnly, 'none')} SELECT count(*) AS n ${this.onlyIn('added')}`.execute(
-            this.db,
-          )
-        : zero,
-      whole || wins.fromWin
-        ? sql<{
-            n: number;
-          }>`${this.sides(spec, fromOnly, 'none')} SELECT count(*) AS n ${this.onlyIn('removed')}`.execute(this.db)
-        : zero,
-      whole || wins.toWin
-        ? sql<{
-            n: number;
-            c: number;
-          }>`${this.sides(spec, toOnly, 'cmp')} SELECT count(*) AS n, coalesce(sum(CASE WHEN f.cmp <> t.cmp THEN 1 ELSE 0 END), 0) AS c ${this.matched()}`.execute(
-            this.db,
-          )
-        : zero,
-    ]);
-    const m = matched.rows[0];
-    return {
-      added: Number(added.rows[0].n),
-      removed: Number(removed.rows[0].n),
-      matched: Number(m.n),
-      changed: Number(m.c),
+    // One pass: both sides' rows in one list grouped by key (keys are unique per side, so a group holds at most one
+    // row of each), instead of joins and anti joins that each read both sides again (SQLite plans no index for a
+    // full join). A window is a condition on the side's row index; rows with a null key are added or removed.
+    const inWin = (ix: RawBuilder<unknown>, win: IndexWindow | undefined) => {
+      if (!whole && win === undefined) return sql`1 = 0`;
+      if (win === undefined) return sql`1 = 1`;
+      return sql`${ix} >= ${win.lo} AND ${ix} < ${win.hi}`;
     };
+    const toIn = inWin(sql`g.ti`, wins?.toWin);
+    const fromIn = inWin(sql`g.fi`, wins?.fromWin);
+    const pick = (side: 0 | 1, col: string) =>
+      sql`max(CASE WHEN u.side = ${sql.lit(side)} THEN ${sql.ref(`u.${col}`)} END)`;
+    const both = sql`g.fi IS NOT NULL AND g.ti IS NOT NULL AND ${toIn}`;
+    const nullKeys = (side: 0 | 1, win: IndexWindow | undefined) =>
+      sql`(SELECT count(*) FROM u WHERE u.k IS NULL AND u.side = ${sql.lit(side)} AND ${inWin(sql`u.row_index`, win)})`;
+    const r = await sql<{ a: number | null; r: number | null; n: number | null; c: number | null }>`
+      WITH u AS MATERIALIZED (SELECT 0 AS side, s.* FROM (${this.side(spec.fromId, spec.key[0], undefined, 'hash')}) s
+        UNION ALL SELECT 1 AS side, s.* FROM (${this.side(spec.toId, spec.key[1], undefined, 'hash')}) s),
+      g AS MATERIALIZED (SELECT ${pick(0, 'row_index')} AS fi, ${pick(1, 'row_index')} AS ti,
+          ${pick(0, 'content_hash')} AS fh, ${pick(1, 'content_hash')} AS th
+        FROM u WHERE u.k IS NOT NULL GROUP BY u.k)
+      SELECT (SELECT coalesce(sum(CASE WHEN g.fi IS NULL AND ${toIn} THEN 1 ELSE 0 END), 0) FROM g) + ${nullKeys(1, wins?.toWin)} AS a,
+        (SELECT coalesce(sum(CASE WHEN g.ti IS NULL AND ${fromIn} THEN 1 ELSE 0 END), 0) FROM g) + ${nullKeys(0, wins?.fromWin)} AS r,
+        (SELECT coalesce(sum(CASE WHEN ${both} THEN 1 ELSE 0 END), 0) FROM g) AS n,
+        (SELECT coalesce(sum(CASE WHEN ${both} THEN ${this.changedFlag(spec)} ELSE 0 END), 0) FROM g) AS c`.execute(
+      this.db,
+    );
+    const m = r.rows[0];
+    return { added: Number(m.a ?? 0), removed: Number(m.r ?? 0), matched: Number(m.n ?? 0), changed: Number(m.c ?? 0) };
   }
 
   async onlyInPage(
@@ -303,13 +402,15 @@ export class KeyDiffRepository {
     offset: number,
     limit: number,
   ): Promise<Array<{ row_index: number; data: string; k: string }>> {
+    // The sides carry no data: only the page's rows are read whole, by primary key.
+    const mine = kind === 'added' ? spec.toId : spec.fromId;
     const r = await sql<{
       row_index: number;
       data: string;
       k: string;
-    }>`${this.sides(spec, {}, 'data')} SELECT m.row_index, m.data, m.k ${this.onlyIn(kind)} ORDER BY m.row_index LIMIT ${limit} OFFSET ${offset}`.execute(
-      this.db,
-    );
+    }>`${this.sides(spec, {}, 'none')}, pg AS MATERIALIZED (SELECT m.row_index, coalesce(m.k, ${JSON_NULL}) AS k ${this.onlyIn(kind)} ORDER BY m.row_index LIMIT ${limit} OFFSET ${offset})
+      SELECT pg.row_index, (SELECT r.data FROM dataset_rows r WHERE r.dataset_id = ${mine} AND r.row_index = pg.row_index) AS data, pg.k
+      FROM pg ORDER BY pg.row_index`.execute(this.db);
     return r.rows.map((x) => ({ ...x, row_index: Number(x.row_index) }));
   }
 
@@ -318,19 +419,27 @@ export class KeyDiffRepository {
     offset: number,
     limit: number,
   ): Promise<Array<{ from_index: number; to_index: number; k: string; from_data: string; to_data: string }>> {
-    // The changed pairs are materialised before ORDER BY: joined and ordered in one step, SQLite gives up the automatic
-    // index on the key and compares every pair (6k x 6k rows: 16 s instead of 15 ms).
+    // The candidate pairs (all matched pairs, or those whose hashes differ where hashes decide) are materialised
+    // before their cells are compared and ordered: joined, filtered and ordered in one step, SQLite gives up the
+    // automatic index on the key and compares every pair (6k x 6k rows: 16 s instead of 15 ms). Their rows are read
+    // by correlated lookups: joined, SQLite put both versions' rows in the outer loops (a cross product).
+    const candidates = hashesDecide(spec.common)
+      ? sql` WHERE f.content_hash IS NULL OR t.content_hash IS NULL OR f.content_hash <> t.content_hash`
+      : sql``;
     const r = await sql<{
       from_index: number;
       to_index: number;
       k: string;
       from_data: string;
       to_data: string;
-    }>`${this.sides(spec, {}, 'data')},
-      p AS MATERIALIZED (SELECT f.row_index AS from_index, t.row_index AS to_index, t.k, f.data AS from_data, t.data AS to_data ${this.matched()} WHERE ${this.changedCondition(spec)})
-      SELECT from_index, to_index, k, from_data, to_data FROM p ORDER BY to_index LIMIT ${limit} OFFSET ${offset}`.execute(
-      this.db,
-    );
+    }>`${this.sides(spec, {}, 'hash')},
+      p AS MATERIALIZED (SELECT f.row_index AS from_index, t.row_index AS to_index, t.k ${this.matched()}${candidates})
+      SELECT q.from_index, q.to_index, q.k, q.from_data, q.to_data FROM (SELECT p.from_index, p.to_index, p.k,
+          (SELECT r.data FROM dataset_rows r WHERE r.dataset_id = ${spec.fromId} AND r.row_index = p.from_index) AS from_data,
+          (SELECT r.data FROM dataset_rows r WHERE r.dataset_id = ${spec.toId} AND r.row_index = p.to_index) AS to_data
+        FROM p) q
+      WHERE ${this.cellsDiffer(spec, 'q.from_data', 'q.to_data')}
+      ORDER BY q.to_index LIMIT ${limit} OFFSET ${offset}`.execute(this.db);
     return r.rows.map((x) => ({ ...x, from_index: Number(x.from_index), to_index: Number(x.to_index) }));
   }
 }

@@ -5,6 +5,7 @@ import type { DialectCapabilities } from '../db/dialect.js';
 import type { DatasetRow } from '../db/schema.js';
 import { decodeDataset, type StoredRow } from './dataset.repository.js';
 import { MAX_ID } from '../input-limits.js';
+import { rowHashOfStored } from './row-hash.js';
 
 export class DraftRepository {
   constructor(private readonly dialect: DialectCapabilities) {}
@@ -50,8 +51,8 @@ export class DraftRepository {
   async copyRows(ex: Executor, draftId: number, sourceId: number): Promise<number> {
     await ex.deleteFrom('dataset_rows').where('dataset_id', '=', draftId).execute();
     const r = await sql`
-      INSERT INTO dataset_rows (dataset_id, row_index, row_uid, data)
-      SELECT ${draftId}, row_index, coalesce(row_uid, ${`${sourceId}:`} || CAST(row_index AS TEXT)), data
+      INSERT INTO dataset_rows (dataset_id, row_index, row_uid, data, content_hash)
+      SELECT ${draftId}, row_index, coalesce(row_uid, ${`${sourceId}:`} || CAST(row_index AS TEXT)), data, content_hash
       FROM dataset_rows WHERE dataset_id = ${sourceId}`.execute(ex);
     return Number(r.numAffectedRows ?? 0);
   }
@@ -70,7 +71,7 @@ export class DraftRepository {
   async updateRowData(ex: Executor, datasetId: number, rowIndex: number, data: string): Promise<void> {
     await ex
       .updateTable('dataset_rows')
-      .set({ data })
+      .set({ data, content_hash: rowHashOfStored(data) })
       .where('dataset_id', '=', datasetId)
       .where('row_index', '=', rowIndex)
       .execute();
@@ -93,7 +94,8 @@ export class DraftRepository {
   async removeCell(ex: Executor, datasetId: number, position: number): Promise<void> {
     await ex
       .updateTable('dataset_rows')
-      .set({ data: this.dialect.jsonArrayRemove('data', position) })
+      // Rewritten in SQL, the rows lose their hash; a diff computes it again when it needs it (diff.repository.ts).
+      .set({ data: this.dialect.jsonArrayRemove('data', position), content_hash: null })
       .where('dataset_id', '=', datasetId)
       .execute();
   }

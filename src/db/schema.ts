@@ -94,6 +94,8 @@ export interface DatasetRowsTable {
   row_uid: string | null;
   /** JSON array of cell values, aligned with the dataset's column_names. */
   data: string;
+  /** Hash of the row's canonical cells text (src/datasets/row-hash.ts); null until computed. */
+  content_hash: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Column statistics of a published version, computed once (published rows never change). */

@@ -12,6 +12,7 @@ import * as textSearch from './20261201T210028_text_search.js';
 import * as jobFencing from './20261201T212946_job_fencing.js';
 import * as nebiusUploads from './20261201T214313_nebius_uploads.js';
 import * as columnStats from './20261201T221149_column_stats.js';
+import * as rowHash from './20261202T002858_row_hash.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122T133308_core': core,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '20261201T212946_job_fencing': jobFencing,
   '20261201T214313_nebius_uploads': nebiusUploads,
   '20261201T221149_column_stats': columnStats,
+  '20261202T002858_row_hash': rowHash,
 };
