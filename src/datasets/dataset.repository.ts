@@ -455,12 +455,19 @@ export class DatasetRepository {
     firstIndex: number,
     rows: readonly StoredRowValues[],
   ): Promise<void> {
-    // Every row gets its content hash here, the one place all writers' rows pass (diffs join on it: row-hash.ts).
+    // Every row is stored with its content hash (diffs join on it: row-hash.ts): storedRow() computed it for imported
+    // rows; rows built elsewhere (draft edits) get it here.
     await this.dialect.bulkInsert(
       trx,
       'dataset_rows',
       ['dataset_id', 'row_index', 'row_uid', 'data', 'content_hash'],
-      rows.map((r, i) => [datasetId, firstIndex + i, r.row_uid ?? null, r.data, rowHashOfStored(r.data)]),
+      rows.map((r, i) => [
+        datasetId,
+        firstIndex + i,
+        r.row_uid ?? null,
+        r.data,
+        r.content_hash ?? rowHashOfStored(r.data),
+      ]),
     );
   }
 
