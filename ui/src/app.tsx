@@ -1,9 +1,11 @@
-// The app shell: sign-in gate, top navigation with the workspace switcher, and the page for the current route.
+// The app shell: the query cache, sign-in gate, top navigation with the workspace switcher, and the current route's page.
 import { useCallback, useEffect, useState } from 'react';
+import { QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { call, setSignedOutHandler } from './lib/api';
 import { hrefOf, navigate, useRoute, type Route } from './lib/router';
 import { isExpired, onSessionChange, session } from './lib/session';
 import type { Me } from './lib/types';
+import { createQueryClient, WorkspaceProvider } from './lib/queries';
 import { ErrorNote, Link, Loading, useDocumentTitle } from './components/common';
 import { SignInPage } from './pages/sign-in';
 import { DatasetsPage } from './pages/datasets';
@@ -57,6 +59,16 @@ const NAV: Array<{ label: string; to: string; match: Route['name'][] }> = [
 ];
 
 export function App() {
+  const [client] = useState(createQueryClient);
+  return (
+    <QueryClientProvider client={client}>
+      <Shell />
+    </QueryClientProvider>
+  );
+}
+
+function Shell() {
+  const queryClient = useQueryClient();
   const route = useRoute();
   // Signed in with a JWT (email and password) or with an API key alone.
   // A JWT whose `exp` has passed (the tab was closed for a while) is dropped before any call, and the page says why.
@@ -70,8 +82,8 @@ export function App() {
   const [signInNotice, setSignInNotice] = useState<string | null>(startNotice);
   const [me, setMe] = useState<Me | null>(null);
   const [meError, setMeError] = useState<unknown>(null);
-  // Changing workspace remounts the page so everything reloads with the new X-Workspace-Id.
-  const [workspaceEpoch, setWorkspaceEpoch] = useState(0);
+  // Query keys start with the workspace: choosing another one loads its data (and keeps each one's cache apart).
+  const [workspaceId, setWorkspaceId] = useState(() => session.workspaceId());
 
   const signOut = useCallback(() => {
     // A key this session minted for API-key-only routes ends with the session (best effort: sign-out never waits).
@@ -79,19 +91,22 @@ export function App() {
     if (minted !== null)
       void call('DELETE', '/api/public/v2/api-keys/{id}', { path: { id: minted } }).catch(() => undefined);
     session.clear();
+    // The next session (perhaps another user) must not see this one's cached data.
+    queryClient.clear();
     setMe(null);
     setSignedIn(false);
-  }, []);
+  }, [queryClient]);
 
   useEffect(
     () =>
       setSignedOutHandler((notice) => {
         session.setSignedOutNotice(notice);
         setSignInNotice(notice);
+        queryClient.clear();
         setMe(null);
         setSignedIn(false);
       }),
-    [],
+    [queryClient],
   );
 
   // The session is shared by the tabs: signing out (or in) in one tab does the same in the others.
@@ -104,9 +119,12 @@ export function App() {
           if (!was && now) setSignInNotice(null);
           return now;
         });
-        if (!now) setMe(null);
+        if (!now) {
+          queryClient.clear();
+          setMe(null);
+        }
       }),
-    [],
+    [queryClient],
   );
 
   useEffect(() => {
@@ -118,6 +136,7 @@ export function App() {
         if (!live) return;
         setMe(m);
         if (session.workspaceId() === null) session.setWorkspaceId(m.workspace_id);
+        setWorkspaceId(session.workspaceId());
       })
       .catch((e: unknown) => live && setMeError(e));
     return () => {
@@ -143,7 +162,7 @@ export function App() {
     );
   }
 
-  const workspaceId = session.workspaceId() ?? me?.workspace_id;
+  const shownWorkspace = workspaceId ?? me?.workspace_id;
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -170,10 +189,10 @@ export function App() {
           <label className="workspace-switcher">
             <span className="muted">Workspace</span>
             <select
-              value={workspaceId ?? ''}
+              value={shownWorkspace ?? ''}
               onChange={(e) => {
                 session.setWorkspaceId(Number(e.target.value));
-                setWorkspaceEpoch((n) => n + 1);
+                setWorkspaceId(session.workspaceId());
                 navigate(hrefOf({ name: 'datasets' }));
               }}
             >
@@ -190,9 +209,15 @@ export function App() {
           Sign out
         </button>
       </header>
-      <main id="main" className="main" key={workspaceEpoch}>
+      <main id="main" className="main">
         {meError ? <ErrorNote error={meError} /> : null}
-        {!me && !meError ? <Loading what="Signing in" /> : <Page route={route} />}
+        {!me && !meError ? (
+          <Loading what="Signing in" />
+        ) : (
+          <WorkspaceProvider value={shownWorkspace ?? null}>
+            <Page route={route} />
+          </WorkspaceProvider>
+        )}
       </main>
     </div>
   );

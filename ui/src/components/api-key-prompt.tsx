@@ -1,6 +1,7 @@
 // Asks for an API key when a route accepts API keys only (from-file, from-filter-params): paste one, or create one for this browser session.
 import { useState } from 'react';
 import { call } from '../lib/api';
+import { keys, useInvalidate } from '../lib/queries';
 import { session } from '../lib/session';
 import { errorMessage } from './common';
 
@@ -8,6 +9,7 @@ export function ApiKeyPrompt({ onReady, onCancel }: { onReady: () => void; onCan
   const [key, setKey] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const invalidate = useInvalidate();
 
   const createSessionKey = async () => {
     setBusy(true);
@@ -18,6 +20,7 @@ export function ApiKeyPrompt({ onReady, onCancel }: { onReady: () => void; onCan
       });
       session.setApiKey(res.key);
       session.setMintedKeyId(res.api_key.id);
+      void invalidate(keys.apiKeys);
       onReady();
     } catch (e) {
       setError(errorMessage(e));

@@ -12,7 +12,7 @@ import {
   type StatsBin,
 } from '../lib/column-stats';
 import { formatCount } from '../lib/format';
-import { useApi } from '../lib/use-api';
+import { keys, useApiQuery } from '../lib/queries';
 import { ErrorNote, Loading } from './common';
 
 const PAGE = 20;
@@ -142,16 +142,16 @@ function ColumnCard({ c }: { c: ColumnStatsView }) {
 export function ColumnStatsPanel({ datasetId, reloadKey }: { datasetId: number; reloadKey: string | number }) {
   const [open, setOpen] = useState(() => localStorage.getItem(OPEN_KEY) !== '0');
   const [offset, setOffset] = useState(0);
-  const stats = useApi(
+  // reloadKey is part of the key: a draft edit asks for new figures, not the cached ones.
+  const stats = useApiQuery(
+    [...keys.dataset(datasetId), 'stats', { offset, reloadKey }],
     (signal) =>
-      open
-        ? call('GET', '/api/public/v2/datasets/{id}/stats', {
-            path: { id: datasetId },
-            query: { column_offset: offset, column_limit: PAGE },
-            signal,
-          })
-        : Promise.resolve(undefined),
-    [datasetId, offset, open, reloadKey],
+      call('GET', '/api/public/v2/datasets/{id}/stats', {
+        path: { id: datasetId },
+        query: { column_offset: offset, column_limit: PAGE },
+        signal,
+      }),
+    { enabled: open },
   );
   const toggle = () => {
     localStorage.setItem(OPEN_KEY, open ? '0' : '1');

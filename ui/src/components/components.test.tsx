@@ -6,6 +6,7 @@ import { CellDialog } from './cell-dialog';
 import { ErrorNote, ProgressBar } from './common';
 import { ApiError } from '../lib/api';
 import { UploadPanel } from './upload-panel';
+import { withQueries } from '../lib/query-test-support';
 
 afterEach(() => {
   cleanup();
@@ -27,7 +28,7 @@ describe('CellDialog', () => {
 describe('ApiKeyPrompt', () => {
   it('stores a pasted key for this browser and continues', () => {
     const onReady = vi.fn();
-    render(<ApiKeyPrompt onReady={onReady} />);
+    render(withQueries(<ApiKeyPrompt onReady={onReady} />));
     const use = screen.getByRole('button', { name: 'Use this key' });
     expect((use as HTMLButtonElement).disabled).toBe(true);
     fireEvent.change(screen.getByLabelText('API key'), { target: { value: '  sk_pasted  ' } });

@@ -4,6 +4,7 @@ import { ApiError, call } from '../lib/api';
 import { draftOf, onDraftConflict } from '../lib/draft-edit';
 import { versionLabel } from '../lib/format';
 import { navigate } from '../lib/router';
+import { useInvalidate, versionChanged } from '../lib/queries';
 import type { Dataset } from '../lib/types';
 import { Link, errorMessage } from './common';
 
@@ -51,11 +52,14 @@ export function NewDraftButtons({
 }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const invalidate = useInvalidate();
   const start = async (sourceId?: number) => {
     setBusy(true);
     setError(null);
     try {
-      navigate(`/datasets/versions/${await openDraft(groupId, sourceId)}`);
+      const draftId = await openDraft(groupId, sourceId);
+      await invalidate(...versionChanged(groupId));
+      navigate(`/datasets/versions/${draftId}`);
     } catch (e) {
       setError(e);
       setBusy(false);

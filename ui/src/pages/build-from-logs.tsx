@@ -17,7 +17,7 @@ import {
 import { formatCount, previewCell } from '../lib/format';
 import { normalisePreview, type Preview } from '../lib/preview';
 import { navigate } from '../lib/router';
-import { useApi } from '../lib/use-api';
+import { keys, useApiQuery, useInvalidate, versionChanged } from '../lib/queries';
 import { ApiKeyPrompt } from '../components/api-key-prompt';
 import { ErrorNote, Loading, PageHeader } from '../components/common';
 import { handler } from '../lib/event-handler';
@@ -153,9 +153,9 @@ type PreviewState =
   | { kind: 'needs-key' };
 
 export function BuildFromLogsPage({ groupId }: { groupId: number }) {
-  const group = useApi(
-    (signal) => call('GET', '/api/public/v2/dataset-groups/{id}', { path: { id: groupId }, signal }),
-    [groupId],
+  const invalidate = useInvalidate();
+  const group = useApiQuery(keys.group(groupId), (signal) =>
+    call('GET', '/api/public/v2/dataset-groups/{id}', { path: { id: groupId }, signal }),
   );
   const [form, setForm] = useState<FilterForm>(emptyFilterForm);
   const [preview, setPreview] = useState<PreviewState>({ kind: 'idle' });
@@ -200,6 +200,7 @@ export function BuildFromLogsPage({ groupId }: { groupId: number }) {
         body,
         auth: 'api_key',
       });
+      await invalidate(...versionChanged(groupId));
       navigate(`/datasets/groups/${groupId}`);
     } catch (e) {
       if (e instanceof ApiError && e.apiKeyOnly) setNeedsKeyForCreate(true);

@@ -7,7 +7,7 @@ import { normaliseDiff, type RowChange } from '../lib/diff';
 import { formatCount, previewCell, versionLabel } from '../lib/format';
 import { hrefOf, navigate, queryParam, withQuery } from '../lib/router';
 import type { Dataset } from '../lib/types';
-import { useApi } from '../lib/use-api';
+import { keys, useApiQuery } from '../lib/queries';
 import { Empty, ErrorNote, Loading, PageHeader, ProgressBar } from '../components/common';
 
 function ChangeRow({ change, columns }: { change: RowChange; columns: string[] }) {
@@ -126,9 +126,8 @@ function useKeyRun(
 }
 
 export function ComparePage({ groupId, a, b }: { groupId: number; a?: number; b?: number }) {
-  const group = useApi(
-    (signal) => call('GET', '/api/public/v2/dataset-groups/{id}', { path: { id: groupId }, signal }),
-    [groupId],
+  const group = useApiQuery(keys.group(groupId), (signal) =>
+    call('GET', '/api/public/v2/dataset-groups/{id}', { path: { id: groupId }, signal }),
   );
   const versions = (group.data?.datasets ?? [])
     .filter((d) => d.version_number > 0 && d.status === 'ready')
@@ -152,22 +151,19 @@ export function ComparePage({ groupId, a, b }: { groupId: number; a?: number; b?
   }
   const { run, cancel, restart } = useKeyRun(ready ? other.id : undefined, ready ? base.id : undefined, key);
   const keyDone = run?.phase === 'done';
-  const diff = useApi(
-    async (signal) =>
-      ready && (!key || keyDone)
-        ? call('GET', '/api/public/v2/datasets/{id}/diff', {
-            path: { id: other.id },
-            query: {
-              against: base.id,
-              key: key || undefined,
-              only: show === 'all' ? undefined : show,
-              page,
-              per_page: PER_PAGE,
-            },
-            signal,
-          })
-        : null,
-    [ready ? base.id : 0, ready ? other.id : 0, key, keyDone, show, page],
+  // A key diff's rows are read once its counting run is done.
+  const diffOn = Boolean(ready) && (!key || keyDone);
+  const diffQuery = {
+    against: ready ? base.id : 0,
+    key: key || undefined,
+    only: show === 'all' ? undefined : show,
+    page,
+    per_page: PER_PAGE,
+  };
+  const diff = useApiQuery(
+    [...keys.dataset(ready ? other.id : 0), 'diff', diffQuery],
+    (signal) => call('GET', '/api/public/v2/datasets/{id}/diff', { path: { id: other.id }, query: diffQuery, signal }),
+    { enabled: diffOn },
   );
 
   if (group.loading) return <Loading what="Loading versions" />;
@@ -185,7 +181,7 @@ export function ComparePage({ groupId, a, b }: { groupId: number; a?: number; b?
     navigate(path + withQuery(search, { key: k || null, show: sh === 'all' ? null : sh }), { replace: true });
   };
 
-  const d = diff.data ? normaliseDiff(diff.data, base?.column_names ?? [], other?.column_names ?? []) : null;
+  const d = diffOn && diff.data ? normaliseDiff(diff.data, base?.column_names ?? [], other?.column_names ?? []) : null;
   const all = [...new Set([...(other?.column_names ?? []), ...(base?.column_names ?? [])])];
   const columns = key ? [key, ...all.filter((c) => c !== key)] : all;
   const counts: Counts | null = key

@@ -6,7 +6,8 @@ import { formatCount, formatDate, versionLabel } from '../lib/format';
 import { latestVersionByGroup } from '../lib/latest';
 import { navigate, queryParam, replaceQuery } from '../lib/router';
 import type { Dataset, DatasetGroup } from '../lib/types';
-import { useApi } from '../lib/use-api';
+import { useMutation } from '@tanstack/react-query';
+import { keys, useApiQuery, useInvalidate } from '../lib/queries';
 import { Empty, ErrorNote, Link, Loading, PageHeader, StatusBadge, errorMessage } from '../components/common';
 import { handler } from '../lib/event-handler';
 
@@ -65,8 +66,14 @@ function useDebounced<T>(value: T, ms: number): T {
 
 function CreateGroupForm({ onCreated }: { onCreated: (g: DatasetGroup) => void }) {
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const invalidate = useInvalidate();
+  // The new group is in every list of groups from now on (the cached ones refetch).
+  const create = useMutation({
+    mutationFn: (groupName: string) => call('POST', '/api/public/v2/dataset-groups', { body: { name: groupName } }),
+    onSuccess: () => invalidate(keys.groups),
+  });
+  const busy = create.isPending;
+  const error = create.error ? errorMessage(create.error) : null;
   return (
     <form
       className="inline-form panel"
@@ -74,18 +81,12 @@ function CreateGroupForm({ onCreated }: { onCreated: (g: DatasetGroup) => void }
       onSubmit={handler(async (e) => {
         e.preventDefault();
         if (!name.trim()) return;
-        setBusy(true);
-        setError(null);
         try {
-          const res = await call('POST', '/api/public/v2/dataset-groups', {
-            body: { name: name.trim() },
-          });
+          const res = await create.mutateAsync(name.trim());
           setName('');
           onCreated(res.dataset_group);
-        } catch (err) {
-          setError(errorMessage(err));
-        } finally {
-          setBusy(false);
+        } catch {
+          // Shown from create.error.
         }
       })}
     >
@@ -123,7 +124,8 @@ export function DatasetsPage() {
     setPage(1);
   }
   useEffect(() => replaceQuery({ q: q || null, page: page > 1 ? page : null }), [q, page]);
-  const list = useApi<ListData>(
+  const list = useApiQuery<ListData>(
+    [...keys.groups, 'with-latest', { q, page }],
     async (signal) => {
       const groups = await call('GET', '/api/public/v2/dataset-groups', {
         query: { name: q, per_page: GROUPS_PER_PAGE, page },
@@ -132,7 +134,6 @@ export function DatasetsPage() {
       const latest = await latestOf(groups.dataset_groups, q, signal);
       return { groups: groups.dataset_groups, totalGroups: groups.total, pages: groups.pages, latest };
     },
-    [q, page],
     { pollMs: 2000, pollWhile: (d) => [...d.latest.values()].some((v) => v.status === 'processing') },
   );
 

@@ -6,7 +6,7 @@ import { describeFilterParams } from '../lib/filter-params';
 import { formatCount, formatDate, versionLabel } from '../lib/format';
 import { navigate } from '../lib/router';
 import type { Dataset } from '../lib/types';
-import { useApi } from '../lib/use-api';
+import { keys, useApiQuery, useInvalidate, versionChanged } from '../lib/queries';
 import { Empty, ErrorNote, Link, Loading, PageHeader, StatusBadge, errorMessage } from '../components/common';
 import { UploadPanel } from '../components/upload-panel';
 import { NewDraftButtons } from '../components/draft-actions';
@@ -84,10 +84,12 @@ function FilterParams({ params }: { params: Record<string, unknown> }) {
 
 export function GroupPage({ id }: { id: number }) {
   const [notice, setNotice] = useState<string | null>(null);
-  const group = useApi((signal) => call('GET', '/api/public/v2/dataset-groups/{id}', { path: { id }, signal }), [id], {
-    pollMs: 1000,
-    pollWhile: (d) => d.datasets.some((v) => v.status === 'processing'),
-  });
+  const invalidate = useInvalidate();
+  const group = useApiQuery(
+    keys.group(id),
+    (signal) => call('GET', '/api/public/v2/dataset-groups/{id}', { path: { id }, signal }),
+    { pollMs: 1000, pollWhile: (d) => d.datasets.some((v) => v.status === 'processing') },
+  );
 
   if (group.loading) return <Loading what="Loading dataset group" />;
   if (group.error && !group.data) return <ErrorNote error={group.error} onRetry={group.reload} />;
@@ -111,11 +113,12 @@ export function GroupPage({ id }: { id: number }) {
     try {
       if (what === 'group') {
         await call('DELETE', '/api/public/v2/dataset-groups/{id}', { path: { id: g.id } });
+        await invalidate(keys.groups);
         navigate('/datasets');
       } else {
         await call('DELETE', '/api/public/v2/datasets/{id}', { path: { id: what.id } });
         setNotice(`${versionLabel(what.version_number)} deleted.`);
-        group.reload();
+        void invalidate(...versionChanged(g.id, what.id));
       }
     } catch (e) {
       setNotice(`Could not delete: ${errorMessage(e)}`);
@@ -162,7 +165,7 @@ export function GroupPage({ id }: { id: number }) {
         </div>
       ) : null}
       {group.error ? <ErrorNote error={group.error} onRetry={group.reload} /> : null}
-      <UploadPanel groupId={g.id} onChanged={group.reload} />
+      <UploadPanel groupId={g.id} onChanged={() => void invalidate(...versionChanged(g.id))} />
       <section aria-labelledby="versions-title">
         <h2 id="versions-title">Versions</h2>
         {versions.length === 0 ? (

@@ -20,7 +20,7 @@ import {
   type LogFilters,
 } from '../lib/request-logs';
 import { navigate, replaceQuery } from '../lib/router';
-import { useApi } from '../lib/use-api';
+import { keys, useApiQuery, useInvalidate, versionChanged } from '../lib/queries';
 import { ChatMessages } from '../components/chat-messages';
 import { Empty, ErrorNote, Link, Loading, PageHeader, StatusBadge, errorMessage } from '../components/common';
 import { handler } from '../lib/event-handler';
@@ -128,6 +128,7 @@ function StarButton({
   onChange?: (starred: boolean) => void;
 }) {
   const [on, setOn] = useState(starred);
+  const invalidate = useInvalidate();
   const [busy, setBusy] = useState(false);
   useEffect(() => setOn(starred), [starred]);
   return (
@@ -145,6 +146,8 @@ function StarButton({
           const res = await call(on ? 'DELETE' : 'POST', '/api/public/v2/requests/{id}/star', { path: { id } });
           setOn(res.request.is_starred);
           onChange?.(res.request.is_starred);
+          // The detail refetches; a list on screen keeps its rows (a starred-only list does not lose the row at once).
+          void invalidate(keys.request(id));
         } catch (err) {
           window.alert(`Could not change the star: ${errorMessage(err)}`);
         } finally {
@@ -166,13 +169,8 @@ export function RequestLogsPage() {
   const [filtersOpen, setFiltersOpen] = useState(false);
   // Filters and page are written into this history entry, so Back from a log's detail finds them again.
   useEffect(() => replaceQuery(logQueryOf(filters, page)), [filters, page]);
-  const result = useApi(
-    (signal) =>
-      call('POST', '/api/public/v2/requests/search', {
-        body: buildSearchBody(filters, page, PER_PAGE),
-        signal,
-      }),
-    [JSON.stringify(filters), page],
+  const result = useApiQuery([...keys.requests, 'search', filters, page], (signal) =>
+    call('POST', '/api/public/v2/requests/search', { body: buildSearchBody(filters, page, PER_PAGE), signal }),
   );
   const set = (k: keyof LogFilters, v: string) => setDraft((d) => ({ ...d, [k]: v }));
   const text = (k: keyof LogFilters, label: string, type = 'text') => (
@@ -418,15 +416,11 @@ function AddToDataset({ logId }: { logId: number }) {
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<{ draftId: number; group: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const groups = useApi(
-    (signal) =>
-      open
-        ? call('GET', '/api/public/v2/dataset-groups', {
-            query: { name: search.trim(), per_page: 50 },
-            signal,
-          })
-        : Promise.resolve(undefined),
-    [open, search],
+  const invalidate = useInvalidate();
+  const groups = useApiQuery(
+    [...keys.groups, { name: search.trim(), per_page: 50 }],
+    (signal) => call('GET', '/api/public/v2/dataset-groups', { query: { name: search.trim(), per_page: 50 }, signal }),
+    { enabled: open },
   );
   const list = groups.data?.dataset_groups ?? [];
 
@@ -446,6 +440,7 @@ function AddToDataset({ logId }: { logId: number }) {
         await call('POST', '/api/public/v2/dataset-versions/create-draft', { body: { dataset_group_id: groupId } });
         res = await addLog();
       }
+      void invalidate(...versionChanged(groupId, res.draft_dataset_id));
       setDone({ draftId: res.draft_dataset_id, group: list.find((g) => g.id === groupId)?.name ?? `group ${groupId}` });
     } catch (e) {
       setError(e);
@@ -509,7 +504,9 @@ function AddToDataset({ logId }: { logId: number }) {
 }
 
 export function RequestLogDetailPage({ id }: { id: number }) {
-  const res = useApi((signal) => call('GET', '/api/public/v2/requests/{id}', { path: { id }, signal }), [id]);
+  const res = useApiQuery(keys.request(id), (signal) =>
+    call('GET', '/api/public/v2/requests/{id}', { path: { id }, signal }),
+  );
   if (res.loading) return <Loading what="Loading request log" />;
   if (!res.data) return <ErrorNote error={res.error} onRetry={res.reload} />;
   // PromptLayer's documented fields, with Strata's whole log as `request`.

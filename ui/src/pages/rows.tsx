@@ -6,7 +6,7 @@ import { call } from '../lib/api';
 import { formatCount, formatDate, versionLabel } from '../lib/format';
 import { navigate, queryParam, replaceQuery } from '../lib/router';
 import type { Dataset } from '../lib/types';
-import { useApi } from '../lib/use-api';
+import { keys, useApiQuery, useInvalidate, versionChanged } from '../lib/queries';
 import { ErrorNote, Link, Loading, PageHeader, StatusBadge, errorMessage } from '../components/common';
 import { ColumnDialog, type ColumnActions, type ColumnDialogMode } from '../components/column-dialog';
 import { ConfirmDialog } from '../components/confirm-dialog';
@@ -28,10 +28,12 @@ export function RowsPage({ id }: { id: number }) {
     return () => clearTimeout(t);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [search]);
-  const ds = useApi((signal) => call('GET', '/api/public/v2/datasets/{id}', { path: { id }, signal }), [id], {
-    pollMs: 1000,
-    pollWhile: (d) => d.dataset.status === 'processing',
-  });
+  const invalidate = useInvalidate();
+  const ds = useApiQuery(
+    keys.dataset(id),
+    (signal) => call('GET', '/api/public/v2/datasets/{id}', { path: { id }, signal }),
+    { pollMs: 1000, pollWhile: (d) => d.dataset.status === 'processing' },
+  );
 
   if (ds.loading) return <Loading what="Loading version" />;
   if (!ds.data) return <ErrorNote error={ds.error} onRetry={ds.reload} />;
@@ -69,7 +71,8 @@ export function RowsPage({ id }: { id: number }) {
           setSearch={setSearch}
           q={q}
           initialRow={q === initial.current.q ? initial.current.row : 0}
-          reloadDataset={ds.reload}
+          // An edit changes the version (rows, columns, status) and what its group's pages show of it.
+          reloadDataset={() => void invalidate(...versionChanged(d.dataset_group_id, d.id))}
         />
       ) : null}
     </div>
@@ -96,6 +99,7 @@ function DraftOrVersion({
   const [notice, setNotice] = useState<string | null>(null);
   const [actionError, setActionError] = useState<{ where: string; message: string } | null>(null);
   const [reloadKey, setReloadKey] = useState(0);
+  const invalidate = useInvalidate();
   const [goToEnd, setGoToEnd] = useState(0);
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [columnDialog, setColumnDialog] = useState<ColumnDialogMode | null>(null);
@@ -330,6 +334,7 @@ function DraftOrVersion({
           onClose={() => setConfirmDiscard(false)}
           onConfirm={async () => {
             await call('DELETE', '/api/public/v2/datasets/{id}', { path: { id: d.id } });
+            await invalidate(...versionChanged(d.dataset_group_id));
             navigate(`/datasets/groups/${d.dataset_group_id}`);
           }}
         >

@@ -4,7 +4,7 @@ import { call } from '../lib/api';
 import { pathsApiPublicV2WebhooksPostRequestBodyContentApplicationJsonEventsValues as EVENT_VALUES } from '../lib/api-types.gen';
 import { formatDate } from '../lib/format';
 import { session } from '../lib/session';
-import { useApi } from '../lib/use-api';
+import { keys, useApiQuery, useInvalidate } from '../lib/queries';
 import { Empty, ErrorNote, Link, Loading, PageHeader, StatusBadge, errorMessage } from '../components/common';
 import { handler } from '../lib/event-handler';
 
@@ -43,7 +43,8 @@ function OneTimeSecret({ label, value, onDone }: { label: string; value: string;
 }
 
 function ApiKeys() {
-  const keys = useApi((signal) => call('GET', '/api/public/v2/api-keys', { signal }), []);
+  const apiKeys = useApiQuery(keys.apiKeys, (signal) => call('GET', '/api/public/v2/api-keys', { signal }));
+  const invalidate = useInvalidate();
   const [name, setName] = useState('');
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -63,7 +64,7 @@ function ApiKeys() {
             });
             setCreated(res.key);
             setName('');
-            keys.reload();
+            void invalidate(keys.apiKeys);
           } catch (err) {
             setError(errorMessage(err));
           }
@@ -87,10 +88,10 @@ function ApiKeys() {
         ) : null}
       </form>
       {created ? <OneTimeSecret label="Your new API key" value={created} onDone={() => setCreated(null)} /> : null}
-      {keys.loading ? <Loading what="Loading API keys" /> : null}
-      {keys.error ? <ErrorNote error={keys.error} onRetry={keys.reload} /> : null}
-      {keys.data && keys.data.api_keys.length === 0 ? <Empty title="No API keys yet." /> : null}
-      {keys.data && keys.data.api_keys.length > 0 ? (
+      {apiKeys.loading ? <Loading what="Loading API keys" /> : null}
+      {apiKeys.error ? <ErrorNote error={apiKeys.error} onRetry={apiKeys.reload} /> : null}
+      {apiKeys.data && apiKeys.data.api_keys.length === 0 ? <Empty title="No API keys yet." /> : null}
+      {apiKeys.data && apiKeys.data.api_keys.length > 0 ? (
         <div className="table-wrap">
           <table className="table">
             <thead>
@@ -104,7 +105,7 @@ function ApiKeys() {
               </tr>
             </thead>
             <tbody>
-              {keys.data.api_keys.map((k) => (
+              {apiKeys.data.api_keys.map((k) => (
                 <tr key={k.id}>
                   <td>
                     {k.name}
@@ -129,7 +130,7 @@ function ApiKeys() {
                             return;
                           try {
                             await call('DELETE', '/api/public/v2/api-keys/{id}', { path: { id: k.id } });
-                            keys.reload();
+                            void invalidate(keys.apiKeys);
                           } catch (err) {
                             setError(errorMessage(err));
                           }
@@ -152,9 +153,8 @@ function ApiKeys() {
 const str = (v: string | number | null) => (v === null ? '—' : String(v));
 
 function Deliveries({ webhookId }: { webhookId: number }) {
-  const res = useApi(
-    (signal) => call('GET', '/api/public/v2/webhooks/{id}/deliveries', { path: { id: webhookId }, signal }),
-    [webhookId],
+  const res = useApiQuery([...keys.webhooks, webhookId, 'deliveries'], (signal) =>
+    call('GET', '/api/public/v2/webhooks/{id}/deliveries', { path: { id: webhookId }, signal }),
   );
   if (res.loading) return <Loading what="Loading deliveries" />;
   if (!res.data) return <ErrorNote error={res.error} onRetry={res.reload} />;
@@ -195,7 +195,8 @@ function Deliveries({ webhookId }: { webhookId: number }) {
 }
 
 function Webhooks() {
-  const hooks = useApi((signal) => call('GET', '/api/public/v2/webhooks', { signal }), []);
+  const hooks = useApiQuery(keys.webhooks, (signal) => call('GET', '/api/public/v2/webhooks', { signal }));
+  const invalidate = useInvalidate();
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
   const [events, setEvents] = useState<WebhookEvent[]>([]);
@@ -212,7 +213,7 @@ function Webhooks() {
     setError(null);
     try {
       await fn();
-      hooks.reload();
+      void invalidate(keys.webhooks);
     } catch (e) {
       setError(errorMessage(e));
     }
@@ -343,7 +344,7 @@ function Webhooks() {
 }
 
 function Users() {
-  const users = useApi((signal) => call('GET', '/api/public/v2/users', { signal }), []);
+  const users = useApiQuery(keys.users, (signal) => call('GET', '/api/public/v2/users', { signal }));
   if (users.loading) return <Loading what="Loading users" />;
   if (!users.data) return <ErrorNote error={users.error} onRetry={users.reload} />;
   return (
