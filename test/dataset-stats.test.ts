@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DIALECTS } from './support/dialects.js';
 import { b64, startTestApp, waitFor, type TestApp } from './support/test-app.js';
+import { waitDataset } from './support/factories.js';
 
 const V2 = '/api/public/v2';
 
@@ -60,17 +61,6 @@ async function statsJobDone(t: TestApp, datasetId: number) {
     },
     30_000,
     `the statistics job of dataset ${datasetId}`,
-  );
-}
-
-async function waitReady(t: TestApp, id: number) {
-  return waitFor(
-    async () => {
-      const d = (await t.request({ method: 'GET', url: `${V2}/datasets/${id}` })).json().dataset;
-      return d.status === 'ready' ? d : undefined;
-    },
-    30_000,
-    `dataset ${id} ready`,
   );
 }
 
@@ -235,7 +225,7 @@ for (const dialect of DIALECTS) {
         body: { dataset_group_id: groupId },
       });
       assert.equal(save.statusCode, 202, save.body);
-      await waitReady(t, draftId);
+      await waitDataset(t, draftId, ['ready']);
       // Publication queued the statistics job, which stores the figures of the first columns.
       await statsJobDone(t, draftId);
       const first = await stats(t, draftId);
@@ -295,7 +285,7 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(res.statusCode, 201, res.body);
       const id = res.json().dataset_id as number;
-      await waitReady(t, id);
+      await waitDataset(t, id, ['ready']);
       await statsJobDone(t, id);
       const stored = await t.app.dbh.db
         .selectFrom('dataset_column_stats')
@@ -337,7 +327,7 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(res.statusCode, 201, res.body);
       const id = res.json().dataset_id as number;
-      await waitReady(t, id);
+      await waitDataset(t, id, ['ready']);
       const s = await stats(t, id);
       const ids = col(s, 'id');
       assert.equal(ids.distinct.approximate, true);

@@ -2,32 +2,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DIALECTS } from './support/dialects.js';
-import { b64, startTestApp, waitFor, type TestApp } from './support/test-app.js';
-
-async function createGroup(t: TestApp, name: string) {
-  const res = await t.request({ method: 'POST', url: '/api/public/v2/dataset-groups', body: { name } });
-  assert.equal(res.statusCode, 201, res.body);
-  return res.json<{ dataset_group: { id: number }; dataset: { id: number; version_number: number } }>();
-}
+import { b64, startTestApp, type TestApp } from './support/test-app.js';
+import { createGroup, fromFileBody, waitDataset } from './support/factories.js';
 
 async function upload(t: TestApp, groupId: number, fileName: string, content: string | Buffer) {
   return t.request({
     method: 'POST',
     url: '/api/public/v2/dataset-versions/from-file',
-    body: { dataset_group_id: groupId, file_name: fileName, file_content_base64: b64(content) },
+    body: fromFileBody(groupId, { content, fileName }),
   });
-}
-
-async function waitReady(t: TestApp, id: number) {
-  return waitFor(
-    async () => {
-      const r = await t.request({ method: 'GET', url: `/api/public/v2/datasets/${id}` });
-      const d = r.json().dataset;
-      return d.status === 'ready' || d.status === 'failed' ? d : undefined;
-    },
-    30_000,
-    `dataset ${id}`,
-  );
 }
 
 for (const dialect of DIALECTS) {
@@ -91,7 +74,7 @@ for (const dialect of DIALECTS) {
       assert.equal(res.statusCode, 201, res.body);
       const { success, dataset_id } = res.json();
       assert.equal(success, true);
-      const d = await waitReady(t, dataset_id);
+      const d = await waitDataset(t, dataset_id);
       assert.equal(d.status, 'ready', d.error);
       assert.equal(d.version_number, 1);
       assert.equal(d.origin, 'file');
@@ -115,7 +98,7 @@ for (const dialect of DIALECTS) {
       ]);
       const r1 = await upload(t, g.dataset_group.id, 'data.json', json);
       assert.equal(r1.statusCode, 201, r1.body);
-      const d1 = await waitReady(t, r1.json().dataset_id);
+      const d1 = await waitDataset(t, r1.json().dataset_id);
       assert.deepEqual(d1.column_names, ['a', 'b', 'c']);
       const rows = (await t.request({ method: 'GET', url: `/api/public/v2/datasets/${d1.id}/rows` })).json();
       assert.deepEqual(
@@ -127,7 +110,7 @@ for (const dialect of DIALECTS) {
         [2, null, 'z'],
       );
       const r2 = await upload(t, g.dataset_group.id, 'data.jsonl', '{"q":"a"}\n\n{"q":"b","r":true}\n');
-      const d2 = await waitReady(t, r2.json().dataset_id);
+      const d2 = await waitDataset(t, r2.json().dataset_id);
       assert.equal(d2.version_number, 2);
       assert.deepEqual(d2.column_names, ['q', 'r']);
     });
@@ -176,7 +159,7 @@ for (const dialect of DIALECTS) {
       const lines = ['n,text'];
       for (let i = 0; i < 250; i++) lines.push(`${i},${i % 10 === 0 ? 'needle' : 'hay'} ${i}`);
       const res = await upload(t, g.dataset_group.id, 'p.csv', lines.join('\n'));
-      const d = await waitReady(t, res.json().dataset_id);
+      const d = await waitDataset(t, res.json().dataset_id);
       const p3 = (
         await t.request({ method: 'GET', url: `/api/public/v2/datasets/${d.id}/rows?page=3&per_page=100` })
       ).json();
@@ -210,7 +193,7 @@ for (const dialect of DIALECTS) {
         Array.from({ length: 20 }, (_, i) => upload(t, g.dataset_group.id, `f${i}.csv`, `i\n${i}\n`)),
       );
       for (const r of results) assert.equal(r.statusCode, 201, r.body);
-      const done = await Promise.all(results.map((r) => waitReady(t, r.json().dataset_id)));
+      const done = await Promise.all(results.map((r) => waitDataset(t, r.json().dataset_id)));
       const versions = done.map((d) => d.version_number).sort((a, b) => a - b);
       assert.deepEqual(
         versions,
@@ -236,7 +219,7 @@ for (const dialect of DIALECTS) {
       const wrapped = b64('a,b\n1,2\n3,4\n').replace(/(.{8})/g, '$1\n');
       const r = await send({ file_name: 'w.csv', dataset_group_id: g.dataset_group.id, file_content_base64: wrapped });
       assert.equal(r.statusCode, 201, r.body);
-      const d = await waitReady(t, r.json().dataset_id);
+      const d = await waitDataset(t, r.json().dataset_id);
       assert.equal(d.row_count, 2);
     });
 
@@ -306,14 +289,14 @@ for (const dialect of DIALECTS) {
           'src.jsonl',
           '{"q":"a, b","n":1,"j":{"x":[1]}}\n{"q":"c","n":null,"j":null}\n',
         );
-        const v1 = await waitReady(t, first.json().dataset_id);
+        const v1 = await waitDataset(t, first.json().dataset_id);
         const res = await t.request({ method: 'GET', url: `/api/public/v2/datasets/${v1.id}/export?format=parquet` });
         assert.equal(res.statusCode, 200, res.body);
         assert.match(String(res.headers['content-type']), /parquet/);
         assert.match(String(res.headers['content-disposition']), /\.parquet/);
         const again = await upload(t, g.dataset_group.id, 'back.parquet', res.rawPayload);
         assert.equal(again.statusCode, 201, again.body);
-        const v2 = await waitReady(t, again.json().dataset_id);
+        const v2 = await waitDataset(t, again.json().dataset_id);
         assert.deepEqual(v2.column_names, ['q', 'n', 'j']);
         const rows = (await t.request({ method: 'GET', url: `/api/public/v2/datasets/${v2.id}/rows` })).json();
         assert.deepEqual(

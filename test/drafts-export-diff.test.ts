@@ -2,41 +2,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DIALECTS } from './support/dialects.js';
-import { b64, startTestApp, waitFor, type TestApp } from './support/test-app.js';
+import { b64, startTestApp, type TestApp } from './support/test-app.js';
+import { createGroup, createReadyVersion, waitDataset } from './support/factories.js';
 
 const V2 = '/api/public/v2';
 
-async function createGroup(t: TestApp, name: string) {
-  const res = await t.request({ method: 'POST', url: `${V2}/dataset-groups`, body: { name } });
-  assert.equal(res.statusCode, 201, res.body);
-  return res.json<{ dataset_group: { id: number }; dataset: { id: number } }>();
-}
-
-async function dataset(t: TestApp, id: number) {
-  return (await t.request({ method: 'GET', url: `${V2}/datasets/${id}` })).json().dataset;
-}
-
-async function waitStatus(t: TestApp, id: number, statuses: string[]) {
-  return waitFor(
-    async () => {
-      const d = await dataset(t, id);
-      return statuses.includes(d.status) ? d : undefined;
-    },
-    30_000,
-    `dataset ${id} to be ${statuses.join('/')}`,
-  );
-}
-
 async function upload(t: TestApp, groupId: number, fileName: string, content: string) {
-  const res = await t.request({
-    method: 'POST',
-    url: `${V2}/dataset-versions/from-file`,
-    body: { dataset_group_id: groupId, file_name: fileName, file_content_base64: b64(content) },
-  });
-  assert.equal(res.statusCode, 201, res.body);
-  const d = await waitStatus(t, res.json().dataset_id, ['ready', 'failed']);
-  assert.equal(d.status, 'ready', d.error);
-  return d as { id: number; version_number: number; column_names: string[] };
+  return createReadyVersion(t, groupId, { content, fileName });
 }
 
 async function allRows(t: TestApp, id: number): Promise<{ columns: string[]; rows: unknown[][]; rowIds: number[] }> {
@@ -170,7 +142,7 @@ for (const dialect of DIALECTS) {
       assert.equal(save.statusCode, 202, save.body);
       assert.deepEqual(Object.keys(save.json()).sort(), ['draft_dataset_id', 'message', 'success']);
       assert.equal(save.json().draft_dataset_id, d0);
-      const v1 = await waitStatus(t, d0, ['ready']);
+      const v1 = await waitDataset(t, d0, ['ready']);
       assert.equal(v1.version_number, 1);
       assert.equal(v1.row_count, 2);
       assert.deepEqual(v1.column_names, ['q', 'answer', 'note']);
@@ -219,7 +191,7 @@ for (const dialect of DIALECTS) {
         ).statusCode,
         409,
       );
-      const copied = await waitStatus(t, d1, ['draft']);
+      const copied = await waitDataset(t, d1, ['draft']);
       assert.equal(copied.row_count, 2);
       assert.equal(copied.source_dataset_id, d0);
       assert.deepEqual((await allRows(t, d1)).rows, draftRows.rows);
@@ -272,7 +244,7 @@ for (const dialect of DIALECTS) {
         body: { dataset_group_id: groupId },
       });
       assert.equal(save2.statusCode, 202);
-      const v2 = await waitStatus(t, d1, ['ready']);
+      const v2 = await waitDataset(t, d1, ['ready']);
       assert.equal(v2.version_number, 2);
 
       const diff = (await t.request({ method: 'GET', url: `${V2}/datasets/${d1}/diff?against=${d0}` })).json();
@@ -386,7 +358,7 @@ for (const dialect of DIALECTS) {
           file_content_base64: b64(JSON.stringify(items)),
         },
       });
-      const v = await waitStatus(t, res.json().dataset_id, ['ready']);
+      const v = await waitDataset(t, res.json().dataset_id, ['ready']);
       const expected = [
         { a: 1, b: { x: [1, 2] }, c: null },
         { a: 2, b: null, c: 'z' },

@@ -18,42 +18,9 @@ import {
   waitForOutput,
 } from './support/processes.js';
 import { b64, startTestApp, TEST_API_KEY, waitFor, type TestApp } from './support/test-app.js';
+import { createGroup, createVersion, csvRows, fromFileBody, rowCount } from './support/factories.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function csv(rows: number, tag: string): string {
-  const lines = ['id,text'];
-  for (let i = 0; i < rows; i++) lines.push(`${i},"${tag} row ${i}, with a comma"`);
-  return lines.join('\n');
-}
-
-async function groupId(t: TestApp, name: string): Promise<number> {
-  const r = await t.request({ method: 'POST', url: '/api/public/v2/dataset-groups', body: { name } });
-  return r.json().dataset_group.id;
-}
-
-function uploadBody(group: number, content: string) {
-  return { dataset_group_id: group, file_name: 'x.csv', file_content_base64: b64(content) };
-}
-
-async function uploadCsv(t: TestApp, group: number, content: string): Promise<number> {
-  const r = await t.request({
-    method: 'POST',
-    url: '/api/public/v2/dataset-versions/from-file',
-    body: uploadBody(group, content),
-  });
-  assert.equal(r.statusCode, 201, r.body);
-  return r.json().dataset_id;
-}
-
-async function rowCount(t: TestApp, id: number): Promise<number> {
-  const r = await t.app.dbh.db
-    .selectFrom('dataset_rows')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('dataset_id', '=', id)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
-}
 
 async function jobOf(t: TestApp, datasetId: number) {
   const jobs = await t.app.dbh.db.selectFrom('jobs').selectAll().where('type', '=', 'dataset.import_file').execute();
@@ -109,8 +76,8 @@ for (const dialect of DIALECTS) {
         STRATA_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '1000',
       };
       const rows = 60_000;
-      const group = await groupId(t, 'stalled');
-      const id = await uploadCsv(t, group, csv(rows, 's'));
+      const group = (await createGroup(t, 'stalled')).dataset_group.id;
+      const id = await createVersion(t, group, { csv: csvRows(rows, 's') });
       const a = spawnStrata(['serve'], workerEnv);
       cleanups.push(() => stopProcess(a, 'SIGKILL'));
       const aOut = captureOutput(a);
@@ -198,9 +165,9 @@ for (const dialect of DIALECTS) {
         STRATA_IMPORT_BATCH_ROWS: '500',
         STRATA_LOG_LEVEL: 'info',
       };
-      const group = await groupId(t, 'skew');
+      const group = (await createGroup(t, 'skew')).dataset_group.id;
       const ids: number[] = [];
-      for (let i = 0; i < 6; i++) ids.push(await uploadCsv(t, group, csv(15_000, `k${i}`)));
+      for (let i = 0; i < 6; i++) ids.push(await createVersion(t, group, { csv: csvRows(15_000, `k${i}`) }));
       const normal = spawnStrata(['serve'], env);
       const ahead = spawnStrata(['serve'], env, { nodeArgs: skewedClockArgs(45_000) });
       cleanups.push(
@@ -247,10 +214,10 @@ for (const dialect of DIALECTS) {
       });
       cleanups.push(() => t.close());
       const s3 = t.s3!;
-      const group = await groupId(t, 'outage');
+      const group = (await createGroup(t, 'outage')).dataset_group.id;
       const big = 80_000;
-      const first = await uploadCsv(t, group, csv(big, 'a'));
-      const second = await uploadCsv(t, group, csv(2_000, 'b'));
+      const first = await createVersion(t, group, { csv: csvRows(big, 'a') });
+      const second = await createVersion(t, group, { csv: csvRows(2_000, 'b') });
       const w = spawnStrata(['serve'], {
         ...t.env,
         STRATA_ROLES: 'worker',
@@ -271,7 +238,7 @@ for (const dialect of DIALECTS) {
       const down = await t.request({
         method: 'POST',
         url: '/api/public/v2/dataset-versions/from-file',
-        body: uploadBody(group, csv(10, 'c')),
+        body: fromFileBody(group, { csv: csvRows(10, 'c') }),
       });
       assert.equal(down.statusCode, 503, down.body);
       assert.match(String(down.headers['retry-after']), /^\d+$/);
@@ -307,7 +274,7 @@ for (const dialect of DIALECTS) {
       const up = await t.request({
         method: 'POST',
         url: '/api/public/v2/dataset-versions/from-file',
-        body: uploadBody(group, csv(10, 'd')),
+        body: fromFileBody(group, { csv: csvRows(10, 'd') }),
       });
       assert.equal(up.statusCode, 201, up.body);
     });

@@ -13,30 +13,15 @@ import type { JobRunContext } from '../src/jobs/job-catalogue.js';
 import { LeaseLostError, type AttemptToken } from '../src/jobs/job.repository.js';
 import { isTransientError } from '../src/errors.js';
 import { DIALECTS } from './support/dialects.js';
-import { b64, startTestApp, waitFor, type TestApp } from './support/test-app.js';
+import { startTestApp, waitFor, type TestApp } from './support/test-app.js';
+import { createGroup, createVersion, rowCount } from './support/factories.js';
 
 const ROWS = 3000;
 const csv = (rows: number) => ['id,text', ...Array.from({ length: rows }, (_, i) => `${i},row ${i}`)].join('\n');
 
 async function uploadCsv(t: TestApp, name: string): Promise<{ group: number; id: number }> {
-  const g = await t.request({ method: 'POST', url: '/api/public/v2/dataset-groups', body: { name } });
-  const group = g.json().dataset_group.id as number;
-  const r = await t.request({
-    method: 'POST',
-    url: '/api/public/v2/dataset-versions/from-file',
-    body: { dataset_group_id: group, file_name: 'x.csv', file_content_base64: b64(csv(ROWS)) },
-  });
-  assert.equal(r.statusCode, 201, r.body);
-  return { group, id: r.json().dataset_id };
-}
-
-async function rowCount(t: TestApp, id: number): Promise<number> {
-  const r = await t.app.dbh.db
-    .selectFrom('dataset_rows')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('dataset_id', '=', id)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
+  const group = (await createGroup(t, name)).dataset_group.id;
+  return { group, id: await createVersion(t, group, { csv: csv(ROWS) }) };
 }
 
 for (const dialect of DIALECTS) {

@@ -3,35 +3,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DIALECTS } from './support/dialects.js';
-import { b64, startTestApp, waitFor, type TestApp } from './support/test-app.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+import { createGroup, createReadyVersion } from './support/factories.js';
 
 const V2 = '/api/public/v2';
 
 async function uploadJsonl(t: TestApp, groupId: number, rows: object[]): Promise<number> {
-  const content = rows.map((r) => JSON.stringify(r)).join('\n');
-  const res = await t.request({
-    method: 'POST',
-    url: `${V2}/dataset-versions/from-file`,
-    body: { dataset_group_id: groupId, file_name: 'rows.jsonl', file_content_base64: b64(content) },
-  });
-  assert.equal(res.statusCode, 201, res.body);
-  const id = res.json().dataset_id as number;
-  const d = await waitFor(
-    async () => {
-      const x = (await t.request({ method: 'GET', url: `${V2}/datasets/${id}` })).json().dataset;
-      return ['ready', 'failed'].includes(x.status) ? x : undefined;
-    },
-    30_000,
-    `dataset ${id} to be ready`,
-  );
-  assert.equal(d.status, 'ready', d.error);
-  return id;
+  return (await createReadyVersion(t, groupId, { rows })).id;
 }
 
 async function group(t: TestApp, name: string): Promise<number> {
-  const res = await t.request({ method: 'POST', url: `${V2}/dataset-groups`, body: { name } });
-  assert.equal(res.statusCode, 201, res.body);
-  return res.json().dataset_group.id;
+  return (await createGroup(t, name)).dataset_group.id;
 }
 
 function ndjson(body: string): Array<Record<string, unknown>> {

@@ -10,14 +10,9 @@ import pg from 'pg';
 import { pgBinariesAvailable, startPgCluster, type PgCluster } from './support/pg-cluster.js';
 import { captureOutput, isAlive, spawnStrata, stopProcess, waitForOutput } from './support/processes.js';
 import { b64, TEST_API_KEY, waitFor } from './support/test-app.js';
+import { csvRows } from './support/factories.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function csv(rows: number, tag: string): string {
-  const lines = ['id,text'];
-  for (let i = 0; i < rows; i++) lines.push(`${i},"${tag} row ${i}, with a comma"`);
-  return lines.join('\n');
-}
 
 // Storage plays no part here: the suite's second pass (STRATA_TEST_STORAGE=s3) skips it.
 const skip = !pgBinariesAvailable()
@@ -93,7 +88,7 @@ describe('PostgreSQL restart under running processes', { skip }, () => {
       const up = await call('POST', '/api/public/v2/dataset-versions/from-file', {
         dataset_group_id: group,
         file_name: 'big.csv',
-        file_content_base64: b64(csv(rows, `r${round}`)),
+        file_content_base64: b64(csvRows(rows, `r${round}`)),
       });
       assert.equal(up.status, 201);
       const id = up.json.dataset_id as number;
@@ -153,7 +148,7 @@ describe('PostgreSQL restart under running processes', { skip }, () => {
         const r = await call('POST', '/api/public/v2/dataset-versions/from-file', {
           dataset_group_id: group,
           file_name: 'small.csv',
-          file_content_base64: b64(csv(100, 's')),
+          file_content_base64: b64(csvRows(100, 's')),
         });
         return r.status === 201 ? r : undefined;
       },

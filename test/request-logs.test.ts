@@ -5,7 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { PromptLayer } from 'promptlayer';
 import type { DomainEvent, EventSink } from '../src/events/domain-events.js';
 import { DIALECTS } from './support/dialects.js';
-import { startTestApp, TEST_API_KEY, waitFor, type TestApp } from './support/test-app.js';
+import { startTestApp, TEST_API_KEY, type TestApp } from './support/test-app.js';
+import { createGroup, waitDataset } from './support/factories.js';
 
 /** What the test believes about each logged request: the independent model every count is checked against. */
 interface Model {
@@ -56,23 +57,6 @@ for (const dialect of DIALECTS) {
 
     const api = async (method: string, url: string, body?: unknown) => t.request({ method, url, body });
 
-    async function createGroup(name: string) {
-      const res = await api('POST', '/api/public/v2/dataset-groups', { name });
-      assert.equal(res.statusCode, 201, res.body);
-      return res.json<{ dataset_group: { id: number }; dataset: { id: number } }>();
-    }
-
-    async function waitVersion(id: number) {
-      return waitFor(
-        async () => {
-          const d = (await api('GET', `/api/public/v2/datasets/${id}`)).json().dataset;
-          return d.status === 'ready' || d.status === 'failed' ? d : undefined;
-        },
-        30_000,
-        `dataset ${id}`,
-      );
-    }
-
     async function rowsOf(id: number) {
       const out: unknown[][] = [];
       let cursor: string | null = null;
@@ -116,7 +100,7 @@ for (const dialect of DIALECTS) {
       ]);
       assert.equal(created.version_number, -1);
       assert.equal(created.dataset_group_id, groupId);
-      const version = await waitVersion(created.dataset_id);
+      const version = await waitDataset(t, created.dataset_id);
       assert.equal(version.status, 'ready', JSON.stringify(version));
       assert.equal(version.row_count, expected, `row count for ${JSON.stringify(filters)}`);
       assert.ok(version.version_number >= 1);
@@ -536,7 +520,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('builds a version for every seed 003 filter alone, each matching an independent count', async () => {
-      const g = await createGroup('from-filters');
+      const g = await createGroup(t, 'from-filters');
       groupId = g.dataset_group.id;
       // The first build reuses the group's draft.
       const first = await expectBuild({ tags_and: ['even'] }, (m) => m.tags.includes('even'));
@@ -862,7 +846,7 @@ for (const dialect of DIALECTS) {
         assert.ok(warnings.some((w) => w.includes('"tagz"')));
         assert.ok(warnings.some((w) => w.includes('prompt_templates_include.0.version')));
       }
-      const version = await waitVersion(res.json().dataset_id);
+      const version = await waitDataset(t, res.json().dataset_id);
       assert.equal(
         version.row_count,
         logs.filter((m) => m.tags.includes('five') && m.prompt?.name === 'summarize').length,
@@ -941,7 +925,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('adds a request log to the draft (add-request-log), 404 without a draft', async () => {
-      const g = await createGroup('hand-picked');
+      const g = await createGroup(t, 'hand-picked');
       const add = async (id: number) =>
         api('POST', '/api/public/v2/dataset-versions/add-request-log', {
           dataset_group_id: g.dataset_group.id,
@@ -973,7 +957,7 @@ for (const dialect of DIALECTS) {
         status: ['ERROR'],
       });
       assert.equal(res.json().dataset_id, g.dataset.id);
-      const v = await waitVersion(g.dataset.id);
+      const v = await waitDataset(t, g.dataset.id);
       assert.equal(v.row_count, logs.filter((m) => m.status === 'ERROR').length);
       assert.equal(v.version_number, 1);
     });

@@ -11,6 +11,7 @@ import {
 import { DIALECTS } from './support/dialects.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
 import { b64, startTestApp, waitFor, type TestApp } from './support/test-app.js';
+import { createGroup } from './support/factories.js';
 
 const FAST = {
   STRATA_OUTBOUND_ALLOWLIST: '127.0.0.1',
@@ -23,12 +24,6 @@ async function register(t: TestApp, body: Record<string, unknown>) {
   const res = await t.request({ method: 'POST', url: '/api/public/v2/webhooks', body });
   assert.equal(res.statusCode, 201, res.body);
   return res.json<{ webhook: { id: number; events: string[]; enabled: boolean }; secret: string }>();
-}
-
-async function createGroup(t: TestApp, name: string): Promise<number> {
-  const res = await t.request({ method: 'POST', url: '/api/public/v2/dataset-groups', body: { name } });
-  assert.equal(res.statusCode, 201, res.body);
-  return res.json().dataset_group.id;
 }
 
 const acked = (r: Receiver) => r.received.filter((x) => x.status >= 200 && x.status < 300);
@@ -142,7 +137,7 @@ for (const dialect of DIALECTS) {
     it('delivers events with both signatures, the PromptLayer envelope and event filters', async () => {
       const all = await register(t, { url: `${rx.url}/all` });
       const onlyDeleted = await register(t, { url: `${rx.url}/deleted`, events: ['dataset_version_deleted'] });
-      const groupId = await createGroup(t, 'wh-signed');
+      const groupId = (await createGroup(t, 'wh-signed')).dataset_group.id;
       const up = await t.request({
         method: 'POST',
         url: '/api/public/v2/dataset-versions/from-file',

@@ -4,28 +4,8 @@ import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { DIALECTS } from './support/dialects.js';
 import { spawnStrata, stopProcess, waitForOutput } from './support/processes.js';
-import { b64, startTestApp, waitFor, type TestApp } from './support/test-app.js';
-
-function csv(rows: number, tag: string): string {
-  const lines = ['id,text'];
-  for (let i = 0; i < rows; i++) lines.push(`${i},"${tag} row ${i}, with a comma"`);
-  return lines.join('\n');
-}
-
-async function groupId(t: TestApp, name: string): Promise<number> {
-  const r = await t.request({ method: 'POST', url: '/api/public/v2/dataset-groups', body: { name } });
-  return r.json().dataset_group.id;
-}
-
-async function uploadCsv(t: TestApp, group: number, content: string): Promise<number> {
-  const r = await t.request({
-    method: 'POST',
-    url: '/api/public/v2/dataset-versions/from-file',
-    body: { dataset_group_id: group, file_name: 'x.csv', file_content_base64: b64(content) },
-  });
-  assert.equal(r.statusCode, 201, r.body);
-  return r.json().dataset_id;
-}
+import { startTestApp, waitFor } from './support/test-app.js';
+import { createGroup, createVersion, csvRows } from './support/factories.js';
 
 for (const dialect of DIALECTS) {
   describe(`worker processes [${dialect}]`, () => {
@@ -46,8 +26,8 @@ for (const dialect of DIALECTS) {
         STRATA_LOG_LEVEL: 'info',
       };
       const rows = 120_000;
-      const group = await groupId(t, 'killed');
-      const id = await uploadCsv(t, group, csv(rows, 'k'));
+      const group = (await createGroup(t, 'killed')).dataset_group.id;
+      const id = await createVersion(t, group, { csv: csvRows(rows, 'k') });
 
       const first = spawnStrata(['serve'], workerEnv);
       cleanups.push(() => stopProcess(first));
@@ -151,9 +131,9 @@ for (const dialect of DIALECTS) {
           () => stopProcess(w2),
         );
         await Promise.all([waitForOutput(w1, /strata started/), waitForOutput(w2, /strata started/)]);
-        const group = await groupId(t, 'shared');
+        const group = (await createGroup(t, 'shared')).dataset_group.id;
         const ids: number[] = [];
-        for (let i = 0; i < 8; i++) ids.push(await uploadCsv(t, group, csv(20_000, `f${i}`)));
+        for (let i = 0; i < 8; i++) ids.push(await createVersion(t, group, { csv: csvRows(20_000, `f${i}`) }));
         const db = t.app.dbh.db;
         await waitFor(
           async () => {
