@@ -14,6 +14,11 @@ import { DIALECTS, createPostgresDatabase } from './support/dialects.js';
 import { runStrata } from './support/processes.js';
 
 const OLD_NAMES = Object.keys(RENAMED_MIGRATIONS).sort();
+/** The last migration the landed release had; later ones are new and still to apply. */
+const LAST_RENAMED = Object.values(RENAMED_MIGRATIONS).sort().at(-1)!;
+const AFTER_RENAMED = Object.keys(migrations)
+  .sort()
+  .filter((n) => n > LAST_RENAMED);
 
 async function recorded(db: Kysely<any>): Promise<Array<{ name: string; timestamp: string }>> {
   return db.selectFrom('kysely_migration').select(['name', 'timestamp']).orderBy('timestamp').execute();
@@ -43,7 +48,7 @@ for (const dialect of DIALECTS) {
       const dbh = openDatabase(loadConfig(env).database);
       try {
         const migrator = new Migrator({ db: dbh.db, provider: { getMigrations: async () => migrations } });
-        const { error } = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest();
+        const { error } = await migrator.migrateTo(upTo ?? LAST_RENAMED);
         assert.equal(error, undefined);
         const db = dbh.db as unknown as Kysely<any>;
         const ran = new Set((await recorded(db)).map((r) => r.name));
@@ -65,7 +70,7 @@ for (const dialect of DIALECTS) {
       try {
         const db = dbh.db as unknown as Kysely<any>;
         // Without the rename Kysely would call every executed migration missing ("corrupted migrations").
-        assert.deepEqual(await migrateToLatest(dbh.db), [], 'nothing to apply: every migration ran');
+        assert.deepEqual(await migrateToLatest(dbh.db), AFTER_RENAMED, 'only the migrations newer than the release');
         const rows = await recorded(db);
         assert.deepEqual(
           rows.map((r) => r.name),
@@ -108,7 +113,7 @@ for (const dialect of DIALECTS) {
       );
       for (const r of runs) {
         assert.equal(r.code, 0, r.stderr);
-        assert.match(r.stdout, /up to date/);
+        assert.match(r.stdout, /up to date|applied: /);
       }
       const dbh = openDatabase(loadConfig(env).database);
       try {
