@@ -17,7 +17,7 @@ const BASE = Date.UTC(2026, 0, 1);
 
 export function seed(file: string, count: number): void {
   const db = new SQLite(file);
-  // The triggers filling the text-search index call strata_fold.
+  // The text-search index's triggers (and its filling below) call strata_fold.
   registerSqliteFunctions(db);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
@@ -70,6 +70,10 @@ export function seed(file: string, count: number): void {
     }
   });
   for (let i = 0; i < count; i += 50_000) batch(i, Math.min(count, i + 50_000));
+  // The text index, as the server's LogTextIndexer would have filled it (searches then read it, not the tail).
+  db.exec(`INSERT INTO request_logs_fts (rowid, input_text, output_text)
+    SELECT id, strata_fold(input_text), strata_fold(output_text) FROM request_logs WHERE id > (SELECT indexed_through FROM request_logs_fts_state);
+    UPDATE request_logs_fts_state SET indexed_through = (SELECT COALESCE(MAX(id), 0) FROM request_logs)`);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
 }

@@ -29,6 +29,7 @@ import { PromptTemplateRepository } from './prompt-templates/prompt-template.rep
 import { PromptTemplateService } from './prompt-templates/prompt-template.service.js';
 import { RequestLogRepository } from './request-logs/request-log.repository.js';
 import { RequestLogService } from './request-logs/request-log.service.js';
+import { DEFAULT_LOG_TEXT_INDEXER, LogTextIndexer } from './request-logs/log-text-indexer.js';
 import { DatasetFromLogsService } from './request-logs/dataset-from-logs.service.js';
 import { buildFromFilterJob } from './request-logs/build-from-filter.job.js';
 import { promptTemplateRoutes } from './api/promptlayer/prompt-templates.routes.js';
@@ -84,6 +85,8 @@ export interface App {
   readonly jobs: JobRepository;
   readonly server: FastifyInstance | undefined;
   readonly worker: Worker | undefined;
+  /** Fills request logs' text index after their acknowledgement (SQLite); tests wait for it with catchUp(). */
+  readonly logTextIndexer: LogTextIndexer;
   /** Ensures workspace `default` (and the bootstrap key); returns a new key on first start. */
   bootstrap(): Promise<string | null>;
   /** Starts the worker (if this process has the role) and listens (if it has the api role). */
@@ -128,7 +131,11 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     syncValidateBytes: config.syncValidateBytes,
   });
   const templates = new PromptTemplateService(dbh, templateRepo);
-  const requestLogs = new RequestLogService(dbh, requestLogRepo, templates);
+  const logTextIndexer = new LogTextIndexer(dbh, {
+    ...DEFAULT_LOG_TEXT_INDEXER,
+    onError: (err) => log.warn({ err }, 'could not index request log text (search scans the unindexed logs)'),
+  });
+  const requestLogs = new RequestLogService(dbh, requestLogRepo, templates, logTextIndexer);
   const traces = new TraceService(dbh, traceRepo);
   const tracking = new TrackRequestService(requestLogs, traces);
   const suggestions = new RequestSuggestionService(new RequestSuggestionRepository(dbh.db, dbh.dialect));
@@ -260,6 +267,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     jobs: jobRepo,
     server,
     worker,
+    logTextIndexer,
     async bootstrap() {
       const { newKey } = await auth.bootstrap(config.bootstrapApiKey);
       return newKey;
@@ -270,6 +278,8 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
       sweepTimer = setInterval(() => void sweepTmp(), Math.min(Math.max(config.tmpMaxAgeMs / 2, 1000), 10 * 60_000));
       sweepTimer.unref();
       worker?.start();
+      // Logs a previous process committed but did not index yet (killed, or stopped before its indexer ran).
+      logTextIndexer.poke();
       if (!server) return undefined;
       return server.listen({ port: config.port, host: config.host });
     },
@@ -280,6 +290,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
       await server?.close();
       await dispatcher?.stop();
       await worker?.stop();
+      await logTextIndexer.close();
       await dbh.close();
     },
   };

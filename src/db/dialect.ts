@@ -26,6 +26,15 @@ export interface DialectCapabilities {
     text: string,
   ): RawBuilder<boolean> | null;
   /**
+   * Indexes up to `limit` request logs the text index does not hold yet (ids above its watermark), in the caller's
+   * transaction, and returns how many. SQLite fills request_logs_fts this way, after the logs were acknowledged
+   * (logTextCandidates scans the tail above the watermark exactly meanwhile); PostgreSQL's GIN indexes are
+   * maintained by the inserts themselves, so there it does nothing and returns 0.
+   */
+  indexLogText(trx: Kysely<any>, limit: number): Promise<number>;
+  /** True where the text index is filled by indexLogText after the inserts (SQLite), not by the inserts. */
+  readonly logTextIndexDeferred: boolean;
+  /**
    * The database's clock in epoch milliseconds, as an SQL expression. Leases compare this clock only, never the clocks
    * of the hosts running workers (PostgreSQL: the server's clock; SQLite: the one machine sharing the file).
    */
@@ -59,6 +68,9 @@ const SORT_RANK = { null: 0, number: 1, text: 2, boolean: 3, json: 4 } as const;
 
 const ROWS_PER_STATEMENT = 64;
 
+/** SQLite: every request log id at or below this is in request_logs_fts (see LogTextIndexer). */
+const INDEXED_THROUGH = sql`(SELECT indexed_through FROM request_logs_fts_state)`;
+
 const quoteIdent = (name: string) => {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad identifier ${name}`);
   return `"${name}"`;
@@ -73,6 +85,8 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
       supportsSkipLocked: true,
       ilike: (e, p) => sql<boolean>`lower(${ref(e)}) LIKE lower(${p})`,
       logTextCandidates: () => null,
+      indexLogText: () => Promise.resolve(0),
+      logTextIndexDeferred: false,
       // statement_timestamp() is stable within a statement, so it can bound an index range (clock_timestamp() cannot).
       nowMs: sql<number>`(floor(extract(epoch from statement_timestamp()) * 1000)::bigint)`,
       maxParams: 60000,
@@ -131,8 +145,25 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
       // The trigram tokenizer matches nothing for a phrase under three characters.
       if ([...folded].length < 3) return null;
       const phrase = `{${columns.join(' ')}} : "${folded.replace(/"/g, '""')}"`;
-      return sql<boolean>`${id} IN (SELECT rowid FROM request_logs_fts WHERE request_logs_fts MATCH ${phrase})`;
+      // Logs above the watermark are not in the index yet: all of them are candidates (the exact test decides).
+      return sql<boolean>`(${id} IN (SELECT rowid FROM request_logs_fts WHERE request_logs_fts MATCH ${phrase}) OR ${id} > ${INDEXED_THROUGH})`;
     },
+    indexLogText: async (trx, limit) => {
+      const tail = await sql<{
+        hi: number | null;
+        n: number;
+      }>`SELECT MAX(id) AS hi, COUNT(*) AS n FROM (SELECT id FROM request_logs WHERE id > ${INDEXED_THROUGH} ORDER BY id LIMIT ${limit})`.execute(
+        trx,
+      );
+      const { hi, n } = tail.rows[0];
+      if (hi === null || n === 0) return 0;
+      await sql`INSERT INTO request_logs_fts (rowid, input_text, output_text)
+        SELECT id, ${sql.raw(FOLD_FUNCTION)}(input_text), ${sql.raw(FOLD_FUNCTION)}(output_text) FROM request_logs
+        WHERE id > ${INDEXED_THROUGH} AND id <= ${hi}`.execute(trx);
+      await sql`UPDATE request_logs_fts_state SET indexed_through = ${hi}`.execute(trx);
+      return n;
+    },
+    logTextIndexDeferred: true,
     // SQLite's own clock (the C library's), not the JavaScript Date of the calling process.
     nowMs: sql<number>`CAST(unixepoch('subsec') * 1000 AS INTEGER)`,
     maxParams: 30000,

@@ -217,12 +217,21 @@ export interface WebhookDeliveriesTable {
 
 /**
  * SQLite only: contentless FTS5 trigram index of request logs' folded input/output text (rowid = request_logs.id),
- * kept by triggers; read only through MATCH as a search prefilter (its columns read back as NULL).
+ * filled by LogTextIndexer (and kept by triggers on delete and update); read only through MATCH as a search prefilter (its columns read back as NULL).
  */
 export interface RequestLogsFtsTable {
   rowid: number;
   input_text: string | null;
   output_text: string | null;
+}
+
+/**
+ * SQLite only: one row (id 1) saying up to which request log id request_logs_fts is complete; logs above it are
+ * indexed after their acknowledgement by LogTextIndexer, and search scans them exactly until then.
+ */
+export interface RequestLogsFtsStateTable {
+  id: number;
+  indexed_through: number;
 }
 
 export interface Database {
@@ -247,6 +256,7 @@ export interface Database {
   request_log_scores: RequestLogScoresTable;
   spans: SpansTable;
   request_logs_fts: RequestLogsFtsTable;
+  request_logs_fts_state: RequestLogsFtsStateTable;
   nebius_s3_imports: NebiusS3ImportsTable;
   nebius_uploads: NebiusUploadsTable;
   nebius_upload_parts: NebiusUploadPartsTable;

@@ -10,6 +10,7 @@ import { oversizedMetadata } from '../input-limits.js';
 import { blueprintText } from './blueprint-text.js';
 import { isDefaultScore } from './score-default.js';
 import { GroupCommit } from './group-commit.js';
+import type { LogTextIndexer } from './log-text-indexer.js';
 import { and, fromFilterGroup, type LogFilter } from './log-filter.js';
 import type { FilterGroup } from './log-filter.schema.js';
 import type { LogRequestInput, TrackPromptInput } from './request-log.schema.js';
@@ -46,11 +47,13 @@ export class RequestLogService {
     private readonly dbh: DatabaseHandle,
     private readonly repo: RequestLogRepository,
     private readonly templates: PromptTemplateService,
+    textIndexer: LogTextIndexer,
   ) {
-    this.commits = new GroupCommit(
-      (bundles) => this.dbh.transaction((trx) => this.repo.insertMany(trx, bundles)),
-      MAX_COMMIT_BATCH,
-    );
+    this.commits = new GroupCommit(async (bundles) => {
+      const ids = await this.dbh.transaction((trx) => this.repo.insertMany(trx, bundles));
+      textIndexer.poke();
+      return ids;
+    }, MAX_COMMIT_BATCH);
   }
 
   /**

@@ -13,6 +13,7 @@ import * as jobFencing from './20261201T212946_job_fencing.js';
 import * as nebiusUploads from './20261201T214313_nebius_uploads.js';
 import * as columnStats from './20261201T221149_column_stats.js';
 import * as rowHash from './20261202T002858_row_hash.js';
+import * as logTextIndexWatermark from './20261202T031216_log_text_index_watermark.js';
 
 export const migrations: Record<string, Migration> = {
   '20261122T133308_core': core,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '20261201T214313_nebius_uploads': nebiusUploads,
   '20261201T221149_column_stats': columnStats,
   '20261202T002858_row_hash': rowHash,
+  '20261202T031216_log_text_index_watermark': logTextIndexWatermark,
 };
