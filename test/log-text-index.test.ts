@@ -7,8 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { RequestLogRepository, type NewLogBundle } from '../src/request-logs/request-log.repository.js';
+import { RequestLogRepository } from '../src/request-logs/request-log.repository.js';
 import { DIALECTS } from './support/dialects.js';
+import { logBundle } from './support/factories.js';
 import { captureOutput, spawnStrata, stopProcess, waitForOutput } from './support/processes.js';
 import { startTestApp, waitFor, type TestApp } from './support/test-app.js';
 
@@ -37,40 +38,13 @@ const SEARCHES: Array<{ body: unknown; match: (input: string, output: string) =>
   },
 ];
 
-function bundle(workspaceId: number, i: number): NewLogBundle {
-  return {
-    log: {
-      workspace_id: workspaceId,
-      provider: 'openai',
-      model: 'gpt-4o',
-      input: '{}',
-      output: '{}',
-      input_text: inputOf(i),
-      output_text: outputOf(i),
-      parameters: '{}',
-      request_start_time: 1_700_000_000_000 + i,
-      request_end_time: 1_700_000_000_500 + i,
-      latency_ms: 500,
-      input_tokens: 1,
-      output_tokens: 1,
-      price: 0,
-      status: 'SUCCESS',
-      error_type: null,
-      error_message: null,
-      function_name: null,
-      api_type: null,
-      group_id: null,
-      prompt_name: null,
-      prompt_id: null,
-      prompt_version_number: null,
-      prompt_input_variables: '{}',
-      created_at: 0,
-    },
-    tags: [],
-    metadata: {},
-    scores: {},
-  };
-}
+const bundle = (workspaceId: number, i: number) =>
+  logBundle(workspaceId, {
+    input_text: inputOf(i),
+    output_text: outputOf(i),
+    request_start_time: 1_700_000_000_000 + i,
+    request_end_time: 1_700_000_000_500 + i,
+  });
 
 async function workspaceOf(t: TestApp): Promise<number> {
   const row = await t.app.dbh.db.selectFrom('workspaces').select('id').orderBy('id').executeTakeFirstOrThrow();

@@ -2,8 +2,9 @@
 // sort key, must match a sort computed here; nothing is lost or repeated.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { RequestLogRepository, type NewLogBundle } from '../src/request-logs/request-log.repository.js';
+import { RequestLogRepository } from '../src/request-logs/request-log.repository.js';
 import { DIALECTS } from './support/dialects.js';
+import { logBundle } from './support/factories.js';
 import { startTestApp, waitFor, type TestApp } from './support/test-app.js';
 
 const N = 12_000;
@@ -16,40 +17,26 @@ for (const dialect of DIALECTS) {
     before(async () => {
       t = await startTestApp(dialect);
       const repo = new RequestLogRepository(t.app.dbh.db, t.app.dbh.dialect);
-      const bundle = (i: number): NewLogBundle => {
+      const bundle = (i: number) => {
         const start = BASE + (i % 100) * 1000;
-        return {
-          log: {
-            workspace_id: 1,
+        return logBundle(
+          1,
+          {
             provider: 'openai',
             model: 'm',
             input: '{"type":"chat","messages":[]}',
             output: '{"type":"chat","messages":[]}',
             input_text: `in ${i}`,
             output_text: `out ${i}`,
-            parameters: '{}',
             request_start_time: start,
             request_end_time: start + 10,
             latency_ms: 10,
             input_tokens: i % 7,
-            output_tokens: 0,
-            price: 0,
-            status: 'SUCCESS',
-            error_type: null,
-            error_message: null,
-            function_name: null,
-            api_type: null,
-            group_id: null,
-            prompt_name: null,
-            prompt_id: null,
-            prompt_version_number: null,
             prompt_input_variables: JSON.stringify({ i: String(i) }),
             created_at: start,
           },
-          tags: i % 3 === 0 ? ['third'] : [],
-          metadata: {},
-          scores: {},
-        };
+          { tags: i % 3 === 0 ? ['third'] : [] },
+        );
       };
       for (let k = 0; k < N; k += 1000) {
         const bundles = Array.from({ length: 1000 }, (_, j) => bundle(k + j));

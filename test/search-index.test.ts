@@ -11,6 +11,7 @@ import { FOLDS_TO_ASCII, foldText } from '../src/db/text-fold.js';
 import type { LogFilter } from '../src/request-logs/log-filter.js';
 import { RequestLogRepository } from '../src/request-logs/request-log.repository.js';
 import { DIALECTS, createPostgresDatabase } from './support/dialects.js';
+import { logBundle } from './support/factories.js';
 import { b64, startTestApp, waitFor, type TestApp } from './support/test-app.js';
 
 /** [input, output]: letters whose case pairs are outside ASCII, and LIKE wildcards that must match literally. */
@@ -467,40 +468,10 @@ if (DIALECTS.includes('postgres')) {
           .returning('id')
           .executeTakeFirstOrThrow();
         const repo = new RequestLogRepository(dbh.db, dbh.dialect);
-        const base = {
-          workspace_id: w.id,
-          provider: 'p',
-          model: 'm',
-          input: '{}',
-          output: '{}',
-          parameters: '{}',
-          request_start_time: 0,
-          request_end_time: 1,
-          latency_ms: 1,
-          input_tokens: 0,
-          output_tokens: 0,
-          price: 0,
-          status: 'SUCCESS' as const,
-          error_type: null,
-          error_message: null,
-          function_name: null,
-          api_type: null,
-          group_id: null,
-          prompt_name: null,
-          prompt_id: null,
-          prompt_version_number: null,
-          prompt_input_variables: '{}',
-          created_at: 0,
-        };
         await dbh.transaction((trx) =>
           repo.insertMany(
             trx,
-            CORPUS.map(([input_text, output_text]) => ({
-              log: { ...base, input_text, output_text },
-              tags: [],
-              metadata: {},
-              scores: {},
-            })),
+            CORPUS.map(([input_text, output_text]) => logBundle(w.id, { input_text, output_text })),
           ),
         );
         for (const text of ['CAFÉ', 'ΟΔΟΣ', 'ß'])

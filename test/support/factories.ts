@@ -1,6 +1,7 @@
 // Test data through the public API of a test app: dataset groups, versions from files or rows, request logs and
 // prompt templates. One helper per thing, so a change of the API is one edit here (not one per test file).
 import assert from 'node:assert/strict';
+import type { NewLogBundle } from '../../src/request-logs/request-log.repository.js';
 import { b64, waitFor, type TestApp } from './test-app.js';
 
 const V2 = '/api/public/v2';
@@ -122,4 +123,49 @@ export async function logRequest(
   });
   assert.equal(res.statusCode, 201, res.body);
   return res.json<{ id: number }>().id;
+}
+
+/**
+ * A request log as RequestLogRepository.insertMany takes it (for tests that write logs below the HTTP path), with
+ * plain defaults: any column of the log and its tags/metadata/scores overridden.
+ */
+export function logBundle(
+  workspaceId: number,
+  log: Partial<NewLogBundle['log']> = {},
+  rest: Partial<Omit<NewLogBundle, 'log'>> = {},
+): NewLogBundle {
+  return {
+    log: {
+      workspace_id: workspaceId,
+      provider: 'p',
+      model: 'm',
+      input: '{}',
+      output: '{}',
+      input_text: '',
+      output_text: '',
+      parameters: '{}',
+      request_start_time: 0,
+      request_end_time: 1,
+      latency_ms: 1,
+      input_tokens: 0,
+      output_tokens: 0,
+      price: 0,
+      status: 'SUCCESS',
+      error_type: null,
+      error_message: null,
+      function_name: null,
+      api_type: null,
+      group_id: null,
+      prompt_name: null,
+      prompt_id: null,
+      prompt_version_number: null,
+      prompt_input_variables: '{}',
+      created_at: 0,
+      ...log,
+    },
+    tags: [],
+    metadata: {},
+    scores: {},
+    ...rest,
+  };
 }
