@@ -17,7 +17,8 @@ export interface DialectCapabilities {
   ilike(expr: RawBuilder<unknown> | string, pattern: string): RawBuilder<boolean>;
   /**
    * A necessary condition for request log `id` to contain `text` (case-insensitively) in one of `columns`, answered
-   * by SQLite's FTS5 trigram table request_logs_fts; null where no such prefilter is needed (PostgreSQL: its
+   * by SQLite's FTS5 trigram table request_logs_fts for the logs it holds (every log above its watermark is a
+   * candidate, see indexLogText); null where no such prefilter is needed (PostgreSQL: its
    * trigram GIN indexes answer ilike itself) or possible (text under three characters). Always pair it with ilike.
    */
   logTextCandidates(
