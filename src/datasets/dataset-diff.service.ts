@@ -7,7 +7,7 @@ import type { DatasetRow } from '../db/schema.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import type { DatasetRepository } from './dataset.repository.js';
 import type { DatasetService } from './dataset.service.js';
-import type { DiffRepository, DiffSpec, KeyCounts, KeyDiffSpec } from './diff.repository.js';
+import type { DiffRepository, DiffSpec, DuplicateKeys, KeyCounts, KeyDiffSpec } from './diff.repository.js';
 import { rowHashOfAnyText } from './row-hash.js';
 
 /** Lineage walks stop here, in case of a (corrupt) cycle. */
@@ -128,7 +128,8 @@ export class DatasetDiffService {
     };
     const offset = (page.page - 1) * page.perPage;
     const counts = await this.diffs.counts(spec);
-    const want = (k: ChangeKind) => page.only === undefined || page.only === k;
+    // A page is read only for the kinds asked for that have rows at this offset (each page is a pass of its own).
+    const want = (k: ChangeKind) => (page.only === undefined || page.only === k) && counts[k] > offset;
     const [added, removed, changed] = await Promise.all([
       want('added') ? this.diffs.onlyInPage(spec, 'added', offset, page.perPage) : [],
       want('removed') ? this.diffs.onlyInPage(spec, 'removed', offset, page.perPage) : [],
@@ -239,6 +240,7 @@ export interface KeyDiffProgress {
 export type ChangeKind = 'added' | 'removed' | 'changed';
 
 interface PreparedKeyDiff {
+  key: string;
   dataset: DatasetRow;
   against: DatasetRow;
   spec: KeyDiffSpec;
@@ -270,7 +272,7 @@ export class DatasetKeyDiffService {
     private readonly fill: RowHashFill,
   ) {}
 
-  /** Checks the versions, the key column and its uniqueness (400 naming how many keys repeat, with a sample). */
+  /** Checks the versions and the key column (uniqueness is checked by the caller: see refuseDuplicates). */
   private async prepare(caller: Caller, id: number, againstId: number, key: string): Promise<PreparedKeyDiff> {
     const { dataset, against, toCols, fromCols } = await comparableVersions(
       this.access,
@@ -294,26 +296,8 @@ export class DatasetKeyDiffService {
       key: [fromCols.indexOf(key), toCols.indexOf(key)],
       common: common.filter((c) => c !== key).map((c) => [fromCols.indexOf(c), toCols.indexOf(c)]),
     };
-    for (const [d, pos] of [
-      [against, spec.key[0]],
-      [dataset, spec.key[1]],
-    ] as const) {
-      const dup = await this.diffs.byKey.duplicateKeys(d.id, pos, DUPLICATE_SAMPLE);
-      if (dup.keys > 0) {
-        const sample = dup.sample.map((s) => `${s.key} (${s.rows} rows)`).join(', ');
-        throw new ValidationError(
-          `key column ${JSON.stringify(key)} is not unique in dataset ${d.id}: ${dup.keys} value(s) appear on more than one row (${dup.rows} rows in all), e.g. ${sample}; pick a column whose values are unique`,
-          [
-            {
-              path: ['key'],
-              message: `${dup.keys} duplicated key value(s) in dataset ${d.id}`,
-              type: 'value_error',
-            },
-          ],
-        );
-      }
-    }
     return {
+      key,
       dataset,
       against,
       spec,
@@ -327,6 +311,21 @@ export class DatasetKeyDiffService {
     };
   }
 
+  /** A 400 naming how many key values repeat in a version, with a sample; `against` is checked first. */
+  private refuseDuplicates(p: PreparedKeyDiff, dups: readonly [DuplicateKeys, DuplicateKeys]): void {
+    for (const [d, dup] of [
+      [p.against, dups[0]],
+      [p.dataset, dups[1]],
+    ] as const) {
+      if (dup.keys === 0) continue;
+      const sample = dup.sample.map((s) => `${s.key} (${s.rows} rows)`).join(', ');
+      throw new ValidationError(
+        `key column ${JSON.stringify(p.key)} is not unique in dataset ${d.id}: ${dup.keys} value(s) appear on more than one row (${dup.rows} rows in all), e.g. ${sample}; pick a column whose values are unique`,
+        [{ path: ['key'], message: `${dup.keys} duplicated key value(s) in dataset ${d.id}`, type: 'value_error' }],
+      );
+    }
+  }
+
   /** What changed from `againstId` to `id`, rows matched by `key`; `only` returns one kind of rows (others empty). */
   async diff(
     caller: Caller,
@@ -338,14 +337,11 @@ export class DatasetKeyDiffService {
     const p = await this.prepare(caller, id, againstId, key);
     const { spec, toCols, fromCols } = p;
     const offset = (page.page - 1) * page.perPage;
-    const want = (k: ChangeKind) => page.only === undefined || page.only === k;
-    const repo = this.diffs.byKey;
-    const [counts, added, removed, changed] = await Promise.all([
-      repo.counts(spec),
-      want('added') ? repo.onlyInPage(spec, 'added', offset, page.perPage) : [],
-      want('removed') ? repo.onlyInPage(spec, 'removed', offset, page.perPage) : [],
-      want('changed') ? repo.changedPage(spec, offset, page.perPage) : [],
-    ]);
+    // One statement: the duplicate check, the counts and the pages read each side's keys once.
+    const kinds = (['added', 'removed', 'changed'] as const).filter((k) => page.only === undefined || page.only === k);
+    const d = await this.diffs.byKey.diffPage(spec, { offset, limit: page.perPage, kinds }, DUPLICATE_SAMPLE);
+    this.refuseDuplicates(p, d.dups);
+    const { counts, added, removed, changed } = d;
     const compared = p.columns.common.filter((c) => c !== key);
     return {
       dataset: p.dataset,
@@ -393,6 +389,10 @@ export class DatasetKeyDiffService {
   ): AsyncGenerator<KeyDiffProgress, { columns: KeyDiffResult['columns']; counts: KeyDiffCounts; total: number }> {
     const p = await this.prepare(caller, id, againstId, key);
     const repo = this.diffs.byKey;
+    this.refuseDuplicates(p, [
+      await repo.duplicateKeys(p.spec.fromId, p.spec.key[0], DUPLICATE_SAMPLE),
+      await repo.duplicateKeys(p.spec.toId, p.spec.key[1], DUPLICATE_SAMPLE),
+    ]);
     const [to, from] = await Promise.all([repo.rowCount(p.spec.toId), repo.rowCount(p.spec.fromId)]);
     const total = to.n + from.n;
     const sum: KeyCounts = { added: 0, removed: 0, matched: 0, changed: 0 };

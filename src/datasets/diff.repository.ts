@@ -191,21 +191,22 @@ export class DiffRepository {
       const row = r.rows[0];
       return { added: Number(row.a), removed: Number(row.r), matched: Number(row.m), changed: 0 };
     }
-    const [added, removed, matched] = await Promise.all([
-      sql<{ n: number }>`SELECT count(*) AS n ${this.identityOnlyIn(spec, 'added')}`.execute(this.db),
-      sql<{ n: number }>`SELECT count(*) AS n ${this.identityOnlyIn(spec, 'removed')}`.execute(this.db),
-      sql<{
-        n: number;
-        c: number;
-      }>`SELECT count(*) AS n, coalesce(sum(${this.changedFlag(spec)}), 0) AS c FROM dataset_rows t JOIN dataset_rows f ON ${this.identityJoin(spec.toId, spec.fromId, 't', 'f')}`.execute(
-        this.db,
-      ),
-    ]);
+    // One pass over `to` with its partner in `from` (a primary-key lookup per row): added and matched (changed)
+    // rows at once; identities pair at most one row of each side, so the removed rows are the rest of `from`.
+    const r = await sql<{ a: number | null; n: number | null; c: number | null; fn: number }>`SELECT
+        coalesce(sum(CASE WHEN f.row_index IS NULL THEN 1 ELSE 0 END), 0) AS a,
+        count(f.row_index) AS n,
+        coalesce(sum(CASE WHEN f.row_index IS NULL THEN 0 ELSE ${this.changedFlag(spec)} END), 0) AS c,
+        (SELECT count(*) FROM dataset_rows x WHERE x.dataset_id = ${spec.fromId}) AS fn
+      FROM dataset_rows t LEFT JOIN dataset_rows f ON f.dataset_id = ${spec.fromId} AND f.row_index = t.row_index AND ${this.uid('f')} = ${this.uid('t')}
+      WHERE t.dataset_id = ${spec.toId}`.execute(this.db);
+    const row = r.rows[0];
+    const matched = Number(row.n ?? 0);
     return {
-      added: Number(added.rows[0].n),
-      removed: Number(removed.rows[0].n),
-      matched: Number(matched.rows[0].n),
-      changed: Number(matched.rows[0].c),
+      added: Number(row.a ?? 0),
+      removed: Number(row.fn) - matched,
+      matched,
+      changed: Number(row.c ?? 0),
     };
   }
 
@@ -247,6 +248,22 @@ export interface KeyCounts {
   removed: number;
   matched: number;
   changed: number;
+}
+
+/** Duplicate keys of one side: how many values repeat, on how many rows, and a sample of them with their counts. */
+export interface DuplicateKeys {
+  keys: number;
+  rows: number;
+  sample: Array<{ key: string; rows: number }>;
+}
+
+/** A paged key diff (KeyDiffRepository.diffPage): duplicates of [from, to], counts, and the pages asked for. */
+export interface KeyDiffPage {
+  dups: [DuplicateKeys, DuplicateKeys];
+  counts: KeyCounts;
+  added: Array<{ row_index: number; data: string; k: string }>;
+  removed: Array<{ row_index: number; data: string; k: string }>;
+  changed: Array<{ from_index: number; to_index: number; k: string; from_data: string; to_data: string }>;
 }
 
 /** A row index window of one side: rows with lo <= row_index < hi. */
@@ -298,32 +315,6 @@ export class KeyDiffRepository {
       WHERE fr.dataset_id = ${spec.fromId} AND fr.row_index = g.fi AND ${this.cellsDiffer(spec, 'fr.data', 'tr.data')})`;
     if (!hashesDecide(spec.common)) return sql<number>`CASE WHEN ${cells} THEN 1 ELSE 0 END`;
     return sql<number>`CASE WHEN g.fh = g.th THEN 0 WHEN ${cells} THEN 1 ELSE 0 END`;
-  }
-
-  /**
-   * The two sides as materialised CTEs `fs` (from) and `ts` (to), each optionally windowed: materialised, the key is
-   * a plain column, so SQLite builds an automatic index on it and PostgreSQL a hash join (computed inline, SQLite
-   * evaluated the key expression once per pair: quadratic).
-   */
-  private sides(
-    spec: KeyDiffSpec,
-    wins: { toWin?: IndexWindow; fromWin?: IndexWindow },
-    carry: 'hash' | 'none',
-  ): RawBuilder<unknown> {
-    return sql`WITH fs AS MATERIALIZED (${this.side(spec.fromId, spec.key[0], wins.fromWin, carry)}), ts AS MATERIALIZED (${this.side(spec.toId, spec.key[1], wins.toWin, carry)})`;
-  }
-
-  /** Rows of one side whose key is null or absent on the other side: `m` with row_index, data, k (after sides()). */
-  private onlyIn(kind: 'added' | 'removed') {
-    const [mine, other] = kind === 'added' ? [sql`ts`, sql`fs`] : [sql`fs`, sql`ts`];
-    // No separate null test: `m.k IS NULL OR NOT EXISTS (…)` keeps PostgreSQL from an anti join, and it ran the
-    // subquery once per row (a 10k-row window against 200k rows: over 120 s instead of 0.4 s); a NULL key matches nothing.
-    return sql`FROM ${mine} m WHERE NOT EXISTS (SELECT 1 FROM ${other} o WHERE o.k = m.k)`;
-  }
-
-  /** Matched pairs `f` / `t`: equal, non-null keys (keys are unique per side: checked by duplicateKeys first). */
-  private matched() {
-    return sql`FROM ts t JOIN fs f ON f.k = t.k`;
   }
 
   /** Rows in a version (or its window): the denominator of progress. */
@@ -396,50 +387,133 @@ export class KeyDiffRepository {
     return { added: Number(m.a ?? 0), removed: Number(m.r ?? 0), matched: Number(m.n ?? 0), changed: Number(m.c ?? 0) };
   }
 
-  async onlyInPage(
+  /**
+   * The whole paged key diff in one statement, so each side's key is extracted from its rows once: the duplicate-key
+   * check of both sides, the counts, and the pages of the kinds asked for (`kinds`), all from one materialised list
+   * of both sides' (row index, hash, key) grouped by key. Duplicates make the counts meaningless: the caller
+   * checks `dups` first. Whole rows are read by primary key only for the page, and, for changed rows, for the
+   * pairs whose hashes differ (all matched pairs where hashes do not decide).
+   */
+  async diffPage(
     spec: KeyDiffSpec,
-    kind: 'added' | 'removed',
-    offset: number,
-    limit: number,
-  ): Promise<Array<{ row_index: number; data: string; k: string }>> {
-    // The sides carry no data: only the page's rows are read whole, by primary key.
-    const mine = kind === 'added' ? spec.toId : spec.fromId;
+    page: { offset: number; limit: number; kinds: ReadonlyArray<'added' | 'removed' | 'changed'> },
+    sampleSize: number,
+  ): Promise<KeyDiffPage> {
+    const [F, T] = [spec.fromId, spec.toId];
+    const big = (e: RawBuilder<unknown>) => sql`CAST(${e} AS BIGINT)`;
+    const noInt = sql`CAST(NULL AS BIGINT)`;
+    const noText = sql`CAST(NULL AS TEXT)`;
+    const at = (side: 0 | 1, col: string) =>
+      sql`max(CASE WHEN u.side = ${sql.lit(side)} THEN ${sql.ref(`u.${col}`)} END)`;
+    const sideRows = (side: 0 | 1) => sql`sum(CASE WHEN u.side = ${sql.lit(side)} THEN 1 ELSE 0 END)`;
+    const dataOf = (id: number, ix: RawBuilder<unknown>) =>
+      sql`(SELECT r.data FROM dataset_rows r WHERE r.dataset_id = ${id} AND r.row_index = ${ix})`;
+    // Matched pairs that may differ; read, compared and (for the page) ordered without materialising their data.
+    const candidates = hashesDecide(spec.common) ? sql` AND (g.fh IS NULL OR g.th IS NULL OR g.fh <> g.th)` : sql``;
+    const changed = sql`(SELECT q.fi, q.ti, q.k, q.fd, q.td FROM (SELECT g.fi, g.ti, g.k, ${dataOf(F, sql`g.fi`)} AS fd, ${dataOf(T, sql`g.ti`)} AS td
+        FROM g WHERE g.nf = 1 AND g.nt = 1${candidates}) q WHERE ${this.cellsDiffer(spec, 'q.fd', 'q.td')})`;
+    // Rows of one side without a partner: a null key, or a key the other side lacks.
+    const unmatched = (side: 0 | 1) => {
+      const [mine, other] = side === 1 ? [sql`g.ti`, sql`g.fi`] : [sql`g.fi`, sql`g.ti`];
+      return sql`(SELECT u.row_index AS ix, u.k FROM u WHERE u.side = ${sql.lit(side)} AND u.k IS NULL
+        UNION ALL SELECT ${mine} AS ix, g.k FROM g WHERE ${other} IS NULL)`;
+    };
+    const arms: RawBuilder<unknown>[] = [];
+    for (const side of [0, 1] as const) {
+      const n = side === 0 ? sql`g.nf` : sql`g.nt`;
+      arms.push(
+        sql`SELECT 'dups' AS kind, ${sql.lit(side)} AS side, ${big(sql`count(*)`)} AS a, ${big(sql`coalesce(sum(${n}), 0)`)} AS b, ${noText} AS k, ${noText} AS fd, ${noText} AS td FROM g WHERE ${n} > 1`,
+        // The sample's order (most rows first, then by key in the database's order) travels as a number: `b`.
+        sql`SELECT 'dupkey' AS kind, ${sql.lit(side)} AS side, ${big(sql`d.n`)} AS a, ${big(sql`ROW_NUMBER() OVER (ORDER BY d.n DESC, d.k)`)} AS b, d.k, ${noText} AS fd, ${noText} AS td
+          FROM (SELECT g.k, ${n} AS n FROM g WHERE ${n} > 1 ORDER BY ${n} DESC, g.k LIMIT ${sampleSize}) d`,
+      );
+    }
+    const count = (from: RawBuilder<unknown>) => big(sql`(SELECT count(*) FROM ${from} x)`);
+    arms.push(
+      sql`SELECT 'counts' AS kind, 0 AS side, ${count(unmatched(1))} AS a, ${count(unmatched(0))} AS b, ${noText} AS k, ${noText} AS fd, ${noText} AS td`,
+      sql`SELECT 'matched' AS kind, 0 AS side, ${count(sql`(SELECT 1 AS one FROM g WHERE g.nf = 1 AND g.nt = 1)`)} AS a, ${count(changed)} AS b, ${noText} AS k, ${noText} AS fd, ${noText} AS td`,
+    );
+    const { offset, limit } = page;
+    for (const kind of page.kinds) {
+      if (kind === 'changed') {
+        arms.push(
+          sql`SELECT * FROM (SELECT 'changed' AS kind, 0 AS side, ${big(sql`c.fi`)} AS a, ${big(sql`c.ti`)} AS b, c.k, c.fd, c.td
+            FROM ${changed} c ORDER BY c.ti LIMIT ${limit} OFFSET ${offset}) pc`,
+        );
+      } else {
+        const side = kind === 'added' ? 1 : 0;
+        arms.push(
+          sql`SELECT * FROM (SELECT ${kind} AS kind, ${sql.lit(side)} AS side, ${big(sql`m.ix`)} AS a, ${noInt} AS b, coalesce(m.k, ${JSON_NULL}) AS k,
+            ${noText} AS fd, ${dataOf(side === 1 ? T : F, sql`m.ix`)} AS td FROM ${unmatched(side)} m ORDER BY m.ix LIMIT ${limit} OFFSET ${offset}) p${sql.lit(side)}`,
+        );
+      }
+    }
+    // One list of both sides, the key extracted once per row; grouped by key (at most one row of each side per
+    // group once keys are unique). A null key is SQL NULL: it forms no group and so matches nothing.
     const r = await sql<{
-      row_index: number;
-      data: string;
-      k: string;
-    }>`${this.sides(spec, {}, 'none')}, pg AS MATERIALIZED (SELECT m.row_index, coalesce(m.k, ${JSON_NULL}) AS k ${this.onlyIn(kind)} ORDER BY m.row_index LIMIT ${limit} OFFSET ${offset})
-      SELECT pg.row_index, (SELECT r.data FROM dataset_rows r WHERE r.dataset_id = ${mine} AND r.row_index = pg.row_index) AS data, pg.k
-      FROM pg ORDER BY pg.row_index`.execute(this.db);
-    return r.rows.map((x) => ({ ...x, row_index: Number(x.row_index) }));
-  }
-
-  async changedPage(
-    spec: KeyDiffSpec,
-    offset: number,
-    limit: number,
-  ): Promise<Array<{ from_index: number; to_index: number; k: string; from_data: string; to_data: string }>> {
-    // The candidate pairs (all matched pairs, or those whose hashes differ where hashes decide) are materialised
-    // before their cells are compared and ordered: joined, filtered and ordered in one step, SQLite gives up the
-    // automatic index on the key and compares every pair (6k x 6k rows: 16 s instead of 15 ms). Their rows are read
-    // by correlated lookups: joined, SQLite put both versions' rows in the outer loops (a cross product).
-    const candidates = hashesDecide(spec.common)
-      ? sql` WHERE f.content_hash IS NULL OR t.content_hash IS NULL OR f.content_hash <> t.content_hash`
-      : sql``;
-    const r = await sql<{
-      from_index: number;
-      to_index: number;
-      k: string;
-      from_data: string;
-      to_data: string;
-    }>`${this.sides(spec, {}, 'hash')},
-      p AS MATERIALIZED (SELECT f.row_index AS from_index, t.row_index AS to_index, t.k ${this.matched()}${candidates})
-      SELECT q.from_index, q.to_index, q.k, q.from_data, q.to_data FROM (SELECT p.from_index, p.to_index, p.k,
-          (SELECT r.data FROM dataset_rows r WHERE r.dataset_id = ${spec.fromId} AND r.row_index = p.from_index) AS from_data,
-          (SELECT r.data FROM dataset_rows r WHERE r.dataset_id = ${spec.toId} AND r.row_index = p.to_index) AS to_data
-        FROM p) q
-      WHERE ${this.cellsDiffer(spec, 'q.from_data', 'q.to_data')}
-      ORDER BY q.to_index LIMIT ${limit} OFFSET ${offset}`.execute(this.db);
-    return r.rows.map((x) => ({ ...x, from_index: Number(x.from_index), to_index: Number(x.to_index) }));
+      kind: string;
+      side: number;
+      a: number | string | null;
+      b: number | string | null;
+      k: string | null;
+      fd: string | null;
+      td: string | null;
+    }>`WITH u AS MATERIALIZED (SELECT 0 AS side, s.* FROM (${this.side(F, spec.key[0], undefined, 'hash')}) s
+        UNION ALL SELECT 1 AS side, s.* FROM (${this.side(T, spec.key[1], undefined, 'hash')}) s),
+      g AS MATERIALIZED (SELECT u.k, ${sideRows(0)} AS nf, ${sideRows(1)} AS nt, ${at(0, 'row_index')} AS fi, ${at(1, 'row_index')} AS ti,
+          ${at(0, 'content_hash')} AS fh, ${at(1, 'content_hash')} AS th
+        FROM u WHERE u.k IS NOT NULL GROUP BY u.k)
+      ${sql.join(arms, sql` UNION ALL `)}`.execute(this.db);
+    const out: KeyDiffPage = {
+      dups: [
+        { keys: 0, rows: 0, sample: [] },
+        { keys: 0, rows: 0, sample: [] },
+      ],
+      counts: { added: 0, removed: 0, matched: 0, changed: 0 },
+      added: [],
+      removed: [],
+      changed: [],
+    };
+    const num = (v: number | string | null) => Number(v ?? 0);
+    for (const x of r.rows) {
+      const side = Number(x.side) as 0 | 1;
+      switch (x.kind) {
+        case 'dups':
+          out.dups[side].keys = num(x.a);
+          out.dups[side].rows = num(x.b);
+          break;
+        case 'dupkey':
+          out.dups[side].sample[num(x.b) - 1] = { key: x.k ?? JSON_NULL, rows: num(x.a) };
+          break;
+        case 'counts':
+          out.counts.added = num(x.a);
+          out.counts.removed = num(x.b);
+          break;
+        case 'matched':
+          out.counts.matched = num(x.a);
+          out.counts.changed = num(x.b);
+          break;
+        case 'changed':
+          out.changed.push({
+            from_index: num(x.a),
+            to_index: num(x.b),
+            k: x.k ?? JSON_NULL,
+            from_data: x.fd ?? '[]',
+            to_data: x.td ?? '[]',
+          });
+          break;
+        default:
+          (x.kind === 'added' ? out.added : out.removed).push({
+            row_index: num(x.a),
+            k: x.k ?? JSON_NULL,
+            data: x.td ?? '[]',
+          });
+      }
+    }
+    // UNION ALL keeps no order across arms; each page is ordered by its row index.
+    out.added.sort((p, q) => p.row_index - q.row_index);
+    out.removed.sort((p, q) => p.row_index - q.row_index);
+    out.changed.sort((p, q) => p.to_index - q.to_index);
+    return out;
   }
 }
