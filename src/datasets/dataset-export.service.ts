@@ -31,26 +31,41 @@ export class DatasetExportService {
       throw new ConflictError(`dataset ${id} is still processing; export it once it is ready`);
     if (dataset.status === 'failed') throw new ConflictError(`dataset ${id} failed and has no rows to export`);
     const columns = dataset.column_names;
-    const repo = this.repo;
-    // Rows are read by keyset in pages as the client consumes the stream (backpressure keeps memory flat); the page
-    // is walked here, not through another per-row generator (each hop costs a promise per row).
-    const rows = (async function* () {
-      let after = -1;
-      for (;;) {
-        const page = await repo.readRows(id, { afterIndex: after, limit: EXPORT_PAGE_ROWS });
-        for (const r of page) yield cellsOf(r, columns.length);
-        if (page.length < EXPORT_PAGE_ROWS) return;
-        after = page[page.length - 1].row_index;
-      }
-    })();
     const base = `${group.name}-${dataset.version_number > 0 ? `v${dataset.version_number}` : `draft-${dataset.id}`}.${writer.extension}`;
-    // Typed formats take their column types from the data (a first streamed pass over the rows).
-    const schema = writer.needsSchema ? await inferVersionSchema(repo, id, columns) : undefined;
-    return {
-      writer,
-      fileName: base.replace(/[^A-Za-z0-9._-]+/g, '_'),
-      utf8FileName: base,
-      body: writer.encode(columns, rows, schema),
-    };
+    const pages = writer.databasePages;
+    let body: AsyncIterable<string | Uint8Array>;
+    if (pages && columns.length <= pages.maxColumns) {
+      body = pages.encode(columns, this.databasePages(id, columns.length, pages.mark));
+    } else {
+      // Typed formats take their column types from the data (a first streamed pass over the rows).
+      const schema = writer.needsSchema ? await inferVersionSchema(this.repo, id, columns) : undefined;
+      body = writer.encode(columns, this.rows(id, columns.length), schema);
+    }
+    return { writer, fileName: base.replace(/[^A-Za-z0-9._-]+/g, '_'), utf8FileName: base, body };
+  }
+
+  /**
+   * The rows' cells, read by keyset in pages as the client consumes the stream (backpressure keeps memory flat); the
+   * page is walked here, not through another per-row generator (each hop costs a promise per row).
+   */
+  private async *rows(id: number, width: number): AsyncGenerator<unknown[]> {
+    let after = -1;
+    for (;;) {
+      const page = await this.repo.readRows(id, { afterIndex: after, limit: EXPORT_PAGE_ROWS });
+      for (const r of page) yield cellsOf(r, width);
+      if (page.length < EXPORT_PAGE_ROWS) return;
+      after = page[page.length - 1].row_index;
+    }
+  }
+
+  /** Pages of records the database writes (CSV): one string per page, rows it left marked for the writer. */
+  private async *databasePages(id: number, width: number, mark: string): AsyncGenerator<string> {
+    let after = -1;
+    for (;;) {
+      const page = await this.repo.readCsvPage(id, width, { afterIndex: after, limit: EXPORT_PAGE_ROWS, mark });
+      if (page.text !== '') yield page.text;
+      if (page.rows < EXPORT_PAGE_ROWS) return;
+      after = page.lastIndex;
+    }
   }
 }

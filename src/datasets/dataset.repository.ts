@@ -507,6 +507,21 @@ export class DatasetRepository {
     return query.execute();
   }
 
+  /**
+   * Up to `limit` rows after `afterIndex` as CSV text the database writes (DialectCapabilities.csvPage: records of
+   * the first `width` cells, rows it cannot write exactly as their data between two `mark`s); `rows` read, and the
+   * last one's index.
+   */
+  async readCsvPage(
+    datasetId: number,
+    width: number,
+    page: { afterIndex: number; limit: number; mark: string },
+  ): Promise<{ rows: number; lastIndex: number; text: string }> {
+    const rows = sql`SELECT row_index, data FROM dataset_rows WHERE dataset_id = ${datasetId} AND row_index > ${page.afterIndex} ORDER BY row_index LIMIT ${page.limit}`;
+    const r = (await this.dialect.csvPage(rows, width, page.mark).execute(this.db)).rows[0];
+    return { rows: Number(r?.n ?? 0), lastIndex: Number(r?.last ?? page.afterIndex), text: r?.text ?? '' };
+  }
+
   // ---- rows in a view (sort and per-column filters); kept apart from readRows/countRows, which serve `q` alone
 
   async countRowsInView(datasetId: number, q: string | undefined, view: RowView): Promise<number> {

@@ -62,6 +62,39 @@ export interface DialectCapabilities {
    * then numbers (numeric text such as CSV's "10" included) by value, then text by code point, booleans, JSON.
    */
   jsonArraySortKeys(column: string, index: number): RawBuilder<unknown>[];
+  /**
+   * A page of CSV text built in the database: over `rows` (a SELECT of row_index and data, ordered by row_index),
+   * one row `{n, last, text}` with the rows' count, last row index, and their CSV records in order — each record
+   * exactly as src/datasets/export/csv-writer.ts writes the first `width` cells (CRLF included), or, for a row with
+   * a cell whose text the database cannot reproduce exactly, that row's data between two `mark` characters (for
+   * the JS writer). Reproduced: strings (no `\u` escape in the row: lone surrogates), null and missing cells,
+   * booleans, and numbers whose stored literal is SQLite's own rendering of the value (then also JavaScript's, as
+   * both are the unique ≤15-digit decimal of that double) or, on PostgreSQL (jsonb keeps no literal), integers of
+   * up to 15 digits (a 0 only where the row's text holds no "-0"); not objects, arrays or other numbers.
+   */
+  csvPage(
+    rows: RawBuilder<unknown>,
+    width: number,
+    mark: string,
+  ): RawBuilder<{ n: number; last: number | null; text: string | null }>;
+}
+
+/** CSV quoting of a text value in SQL, as csv-writer.ts's field(): empty → "", quoted where , " CR or LF occur. */
+function csvQuoted(
+  v: RawBuilder<unknown>,
+  position: 'instr' | 'strpos',
+  cr: RawBuilder<unknown>,
+  lf: RawBuilder<unknown>,
+): RawBuilder<string> {
+  const has = (c: RawBuilder<unknown>) => sql`${sql.raw(position)}(${v}, ${c}) > 0`;
+  return sql<string>`CASE WHEN ${v} = '' THEN '""' WHEN ${has(sql`'"'`)} OR ${has(sql`','`)} OR ${has(cr)} OR ${has(lf)}
+    THEN '"' || replace(${v}, '"', '""') || '"' ELSE ${v} END`;
+}
+
+/** The CSV record of fields: joined by commas, CRLF-terminated, NULL when any field is NULL (`||` keeps NULL). */
+function csvJoin(fields: RawBuilder<unknown>[], crlf: RawBuilder<unknown>): RawBuilder<string | null> {
+  if (fields.length === 0) return sql<string>`${crlf}`;
+  return sql<string | null>`(${sql.join(fields, sql` || ',' || `)} || ${crlf})`;
 }
 
 /** Rank of a cell's kind in a sort (see jsonArraySortKeys). */
@@ -121,6 +154,26 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
           WHEN jsonb_typeof(${v}) = 'string' THEN ${sql.lit(SORT_RANK.text)} WHEN jsonb_typeof(${v}) = 'boolean' THEN ${sql.lit(SORT_RANK.boolean)} ELSE ${sql.lit(SORT_RANK.json)} END`;
         const key = sql`ROW(${rank}, CASE WHEN ${numeric} THEN ${s}::numeric END, convert_to(${s}, 'UTF8'))`;
         return [sql`(SELECT ${key} FROM (SELECT ${sql.ref(c)}::jsonb -> ${sql.lit(i)} AS v OFFSET 0) AS k)`];
+      },
+      csvPage: (rows, width, mark) => {
+        const fields = Array.from({ length: width }, (_, i) => {
+          const [t, v] = [sql.ref(`q.c${i}_t`), sql.ref(`q.c${i}_v`)];
+          return sql`CASE ${t} WHEN 'string' THEN ${csvQuoted(v, 'strpos', sql`chr(13)`, sql`chr(10)`)} WHEN 'null' THEN '""' WHEN 'boolean' THEN ${v}
+            WHEN 'number' THEN CASE WHEN ${v} ~ '^(0|-?[1-9][0-9]{0,14})$' AND (${v} <> '0' OR strpos(q.data, '-0') = 0) THEN ${v} END
+            ELSE CASE WHEN ${t} IS NULL AND q.j IS NOT NULL THEN '""' END END`;
+        });
+        const cells = Array.from(
+          { length: width },
+          (_, i) =>
+            sql`, jsonb_typeof(p.j -> ${sql.lit(i)}) AS ${sql.ref(`c${i}_t`)}, p.j ->> ${sql.lit(i)} AS ${sql.ref(`c${i}_v`)}`,
+        );
+        // Each row's jsonb is cast once (NULL for rows with a \\u escape, left to the JS writer), and each cell read
+        // once: both steps are materialised. A 0 is left where the row's text holds "-0" (jsonb reads -0 as 0,
+        // JavaScript writes -0.0).
+        return sql`WITH p AS MATERIALIZED (SELECT r.row_index, r.data, CASE WHEN strpos(r.data, ${'\\u'}) = 0 THEN r.data::jsonb END AS j FROM (${rows}) r),
+          q AS MATERIALIZED (SELECT p.row_index, p.data, p.j${sql.join(cells, sql``)} FROM p)
+          SELECT count(*) AS n, max(q.row_index) AS last,
+            string_agg(coalesce(${csvJoin(fields, sql`chr(13) || chr(10)`)}, ${mark} || q.data || ${mark}), '' ORDER BY q.row_index) AS text FROM q`;
       },
     };
   }
@@ -216,6 +269,27 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
       const rank = sql`CASE WHEN ${t} IS NULL OR ${t} = 'null' THEN ${sql.lit(SORT_RANK.null)} WHEN ${numeric} THEN ${sql.lit(SORT_RANK.number)}
         WHEN ${t} = 'text' THEN ${sql.lit(SORT_RANK.text)} WHEN ${t} IN ('true', 'false') THEN ${sql.lit(SORT_RANK.boolean)} ELSE ${sql.lit(SORT_RANK.json)} END`;
       return [rank, sql`CASE WHEN ${numeric} THEN CAST(${v} AS REAL) END`, sql`CAST(${v} AS TEXT)`];
+    },
+    csvPage: (rows, width, mark) => {
+      const fields = Array.from({ length: width }, (_, i) => {
+        const [t, v] = [sql.ref(`p.c${i}_t`), sql.ref(`p.c${i}_v`)];
+        // `->` gives a number's stored literal: kept where it is SQLite's own rendering of the value (then it is
+        // JavaScript's too, see csvPage's contract), else the row goes to the JS writer.
+        const number = sql`CASE WHEN (p.data -> ${sql.lit(i)}) = CAST(${v} AS TEXT) THEN CAST(${v} AS TEXT) END`;
+        return sql`CASE ${t} WHEN 'text' THEN ${csvQuoted(v, 'instr', sql`char(13)`, sql`char(10)`)} WHEN 'null' THEN '""'
+          WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'integer' THEN ${number} WHEN 'real' THEN ${number}
+          ELSE CASE WHEN ${t} IS NULL THEN '""' END END`;
+      });
+      const cells = Array.from(
+        { length: width },
+        (_, i) =>
+          sql`, json_type(r.data, ${`$[${i}]`}) AS ${sql.ref(`c${i}_t`)}, r.data ->> ${sql.lit(i)} AS ${sql.ref(`c${i}_v`)}`,
+      );
+      const record = sql`CASE WHEN instr(p.data, ${'\\u'}) = 0 THEN ${csvJoin(fields, sql`char(13, 10)`)} END`;
+      // The page is materialised (each cell extracted once, then read by the record) in row order; group_concat
+      // gets no ORDER BY (a sort per page): an aggregate over a materialised page is fed its rows in stored order.
+      return sql`WITH p AS MATERIALIZED (SELECT r.row_index, r.data${sql.join(cells, sql``)} FROM (${rows}) r)
+        SELECT count(*) AS n, max(p.row_index) AS last, group_concat(coalesce(${record}, ${mark} || p.data || ${mark}), '') AS text FROM p`;
     },
   };
 }

@@ -13,6 +13,16 @@ export interface ExportWriter {
     rows: AsyncIterable<unknown[]>,
     schema?: ColumnSchema[],
   ): AsyncIterable<string | Uint8Array>;
+  /**
+   * Where the database can write the records itself (CSV: DialectCapabilities.csvPage), the encoder of its pages
+   * of text, for versions of up to `maxColumns` columns: rows the database could not write arrive as their stored
+   * data between two `mark` characters, and the writer encodes those.
+   */
+  readonly databasePages?: {
+    maxColumns: number;
+    mark: string;
+    encode(columns: string[], pages: AsyncIterable<string>): AsyncIterable<string>;
+  };
 }
 
 /**
