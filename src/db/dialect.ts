@@ -167,7 +167,7 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
           (_, i) =>
             sql`, jsonb_typeof(p.j -> ${sql.lit(i)}) AS ${sql.ref(`c${i}_t`)}, p.j ->> ${sql.lit(i)} AS ${sql.ref(`c${i}_v`)}`,
         );
-        // Each row's jsonb is cast once (NULL for rows with a \\u escape, left to the JS writer), and each cell read
+        // Each row's jsonb is cast once (NULL for rows with a \u escape, left to the JS writer), and each cell read
         // once: both steps are materialised. A 0 is left where the row's text holds "-0" (jsonb reads -0 as 0,
         // JavaScript writes -0.0).
         return sql`WITH p AS MATERIALIZED (SELECT r.row_index, r.data, CASE WHEN strpos(r.data, ${'\\u'}) = 0 THEN r.data::jsonb END AS j FROM (${rows}) r),
