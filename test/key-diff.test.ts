@@ -116,6 +116,49 @@ for (const dialect of DIALECTS) {
       assert.equal(unknownProgress.statusCode, 400, unknownProgress.body);
     });
 
+    it('pages every kind in row order, as a model of the two versions says (null keys, moved, edited rows)', async () => {
+      const g = await group(t, 'key-diff-model');
+      const key = (i: number) => (i % 13 === 5 ? null : i % 11 === 0 ? `k${i}` : i);
+      const v1Rows = Array.from({ length: 60 }, (_, i) => ({ id: key(i), v: i % 4 }));
+      // v2: rows 0-9 dropped, 40 new keys, every 3rd kept row edited, and the order reversed (keys move).
+      const v2Rows = [
+        ...v1Rows.slice(10).map((r, i) => (i % 3 === 0 ? { ...r, v: 'edited' } : r)),
+        ...Array.from({ length: 40 }, (_, i) => ({ id: i % 9 === 0 ? null : 1000 + i, v: 0 })),
+      ].reverse();
+      const v1 = await uploadJsonl(t, g, v1Rows);
+      const v2 = await uploadJsonl(t, g, v2Rows);
+      const fromIndex = new Map(v1Rows.flatMap((r, i) => (r.id === null ? [] : [[r.id, i] as const])));
+      const toIndex = new Map(v2Rows.flatMap((r, i) => (r.id === null ? [] : [[r.id, i] as const])));
+      const model = {
+        added: v2Rows.flatMap((r, i) => (r.id === null || !fromIndex.has(r.id) ? [i] : [])),
+        removed: v1Rows.flatMap((r, i) => (r.id === null || !toIndex.has(r.id) ? [i] : [])),
+        changed: v2Rows.flatMap((r, i) =>
+          r.id !== null && fromIndex.has(r.id) && v1Rows[fromIndex.get(r.id)!].v !== r.v ? [i] : [],
+        ),
+      };
+      for (const kind of ['added', 'removed', 'changed'] as const) {
+        const seen: number[] = [];
+        for (let page = 1; ; page++) {
+          const res = await t.request({
+            method: 'GET',
+            url: `${V2}/datasets/${v2}/diff?against=${v1}&key=id&only=${kind}&per_page=7&page=${page}`,
+          });
+          assert.equal(res.statusCode, 200, res.body);
+          const d = res.json();
+          assert.deepEqual(d.counts, {
+            added: model.added.length,
+            removed: model.removed.length,
+            changed: model.changed.length,
+            unchanged: v2Rows.length - model.added.length - model.changed.length,
+          });
+          const rows = d.rows[kind] as Array<{ row_id: number }>;
+          if (rows.length === 0) break;
+          seen.push(...rows.map((r) => r.row_id));
+        }
+        assert.deepEqual(seen, model[kind], kind);
+      }
+    });
+
     it('refuses duplicated key values with how many and a sample', async () => {
       const g = await group(t, 'key-diff-dups');
       const v1 = await uploadJsonl(t, g, [{ k: 'a' }, { k: 'b' }, { k: null }, { k: null }]);

@@ -390,9 +390,10 @@ export class KeyDiffRepository {
   /**
    * The whole paged key diff in one statement, so each side's key is extracted from its rows once: the duplicate-key
    * check of both sides, the counts, and the pages of the kinds asked for (`kinds`), all from one materialised list
-   * of both sides' (row index, hash, key) grouped by key. Duplicates make the counts meaningless: the caller
-   * checks `dups` first. Whole rows are read by primary key only for the page, and, for changed rows, for the
-   * pairs whose hashes differ (all matched pairs where hashes do not decide).
+   * of both sides' rows grouped by key (`g`: rows per side, and each side's row index and hash, which are that
+   * side's only row once keys are unique). Duplicates make the counts meaningless: the caller checks `dups` first.
+   * Whole rows are read by primary key only for the page, and, for changed rows, for the pairs whose hashes differ
+   * (all matched pairs where hashes do not decide).
    */
   async diffPage(
     spec: KeyDiffSpec,
@@ -401,97 +402,99 @@ export class KeyDiffRepository {
   ): Promise<KeyDiffPage> {
     const [F, T] = [spec.fromId, spec.toId];
     const big = (e: RawBuilder<unknown>) => sql`CAST(${e} AS BIGINT)`;
-    const noInt = sql`CAST(NULL AS BIGINT)`;
+    const none = sql`CAST(NULL AS BIGINT)`;
     const noText = sql`CAST(NULL AS TEXT)`;
+    const sum = (cond: RawBuilder<unknown>, v: RawBuilder<unknown> = sql`1`) =>
+      big(sql`coalesce(sum(CASE WHEN ${cond} THEN ${v} ELSE 0 END), 0)`);
     const at = (side: 0 | 1, col: string) =>
       sql`max(CASE WHEN u.side = ${sql.lit(side)} THEN ${sql.ref(`u.${col}`)} END)`;
-    const sideRows = (side: 0 | 1) => sql`sum(CASE WHEN u.side = ${sql.lit(side)} THEN 1 ELSE 0 END)`;
     const dataOf = (id: number, ix: RawBuilder<unknown>) =>
       sql`(SELECT r.data FROM dataset_rows r WHERE r.dataset_id = ${id} AND r.row_index = ${ix})`;
-    // Matched pairs that may differ; read, compared and (for the page) ordered without materialising their data.
+    const keyed = sql`g.k IS NOT NULL`;
+    // Matched pairs that may differ, read and compared (and, for the page, ordered) without materialising their data.
     const candidates = hashesDecide(spec.common) ? sql` AND (g.fh IS NULL OR g.th IS NULL OR g.fh <> g.th)` : sql``;
     const changed = sql`(SELECT q.fi, q.ti, q.k, q.fd, q.td FROM (SELECT g.fi, g.ti, g.k, ${dataOf(F, sql`g.fi`)} AS fd, ${dataOf(T, sql`g.ti`)} AS td
-        FROM g WHERE g.nf = 1 AND g.nt = 1${candidates}) q WHERE ${this.cellsDiffer(spec, 'q.fd', 'q.td')})`;
-    // Rows of one side without a partner: a null key, or a key the other side lacks.
+        FROM g WHERE ${keyed} AND g.nf = 1 AND g.nt = 1${candidates}) q WHERE ${this.cellsDiffer(spec, 'q.fd', 'q.td')})`;
+    // Rows of one side without a partner: a key the other side lacks, or a null key. Rows with a null key form g's
+    // one NULL group (counted there); they are looked up again, by a fresh pass, only for a page and only if any.
     const unmatched = (side: 0 | 1) => {
-      const [mine, other] = side === 1 ? [sql`g.ti`, sql`g.fi`] : [sql`g.fi`, sql`g.ti`];
-      return sql`(SELECT u.row_index AS ix, u.k FROM u WHERE u.side = ${sql.lit(side)} AND u.k IS NULL
-        UNION ALL SELECT ${mine} AS ix, g.k FROM g WHERE ${other} IS NULL)`;
+      const [id, mine, other, n] =
+        side === 1 ? [T, sql`g.ti`, sql`g.nf`, sql`g.nt`] : [F, sql`g.fi`, sql`g.nt`, sql`g.nf`];
+      const nullKeys = sql`SELECT s.row_index AS ix, s.k FROM (${this.side(id, spec.key[side], undefined, 'none')}) s
+        WHERE s.k IS NULL AND EXISTS (SELECT 1 FROM g WHERE g.k IS NULL AND ${n} > 0)`;
+      return sql`(SELECT ${mine} AS ix, g.k FROM g WHERE ${keyed} AND ${other} = 0 UNION ALL ${nullKeys})`;
     };
-    const arms: RawBuilder<unknown>[] = [];
+    const nullRows = (n: RawBuilder<unknown>) => sum(sql`g.k IS NULL`, n);
+    // One scan of g for the duplicates of both sides, the counts, and (through the candidates) the changed count.
+    const arms: RawBuilder<unknown>[] = [
+      sql`SELECT 'summary' AS kind, 0 AS side,
+        ${sum(sql`${keyed} AND g.nf > 1`)} AS a, ${sum(sql`${keyed} AND g.nf > 1`, sql`g.nf`)} AS b,
+        ${sum(sql`${keyed} AND g.nt > 1`)} AS c, ${sum(sql`${keyed} AND g.nt > 1`, sql`g.nt`)} AS d,
+        ${sum(sql`${keyed} AND g.nf = 0`)} + ${nullRows(sql`g.nt`)} AS e, ${sum(sql`${keyed} AND g.nt = 0`)} + ${nullRows(sql`g.nf`)} AS f,
+        ${sum(sql`${keyed} AND g.nf = 1 AND g.nt = 1`)} AS m, ${big(sql`(SELECT count(*) FROM ${changed} x)`)} AS n,
+        ${noText} AS k, ${noText} AS fd, ${noText} AS td FROM g`,
+    ];
+    const tail = (a: RawBuilder<unknown>, b: RawBuilder<unknown>) =>
+      sql`${a} AS a, ${b} AS b, ${none} AS c, ${none} AS d, ${none} AS e, ${none} AS f, ${none} AS m, ${none} AS n`;
     for (const side of [0, 1] as const) {
       const n = side === 0 ? sql`g.nf` : sql`g.nt`;
-      arms.push(
-        sql`SELECT 'dups' AS kind, ${sql.lit(side)} AS side, ${big(sql`count(*)`)} AS a, ${big(sql`coalesce(sum(${n}), 0)`)} AS b, ${noText} AS k, ${noText} AS fd, ${noText} AS td FROM g WHERE ${n} > 1`,
-        // The sample's order (most rows first, then by key in the database's order) travels as a number: `b`.
-        sql`SELECT 'dupkey' AS kind, ${sql.lit(side)} AS side, ${big(sql`d.n`)} AS a, ${big(sql`ROW_NUMBER() OVER (ORDER BY d.n DESC, d.k)`)} AS b, d.k, ${noText} AS fd, ${noText} AS td
-          FROM (SELECT g.k, ${n} AS n FROM g WHERE ${n} > 1 ORDER BY ${n} DESC, g.k LIMIT ${sampleSize}) d`,
-      );
+      // The sample's order (most rows first, then by key in the database's order) travels as a number: `b`.
+      arms.push(sql`SELECT 'dupkey' AS kind, ${sql.lit(side)} AS side, ${tail(big(sql`d.n`), big(sql`ROW_NUMBER() OVER (ORDER BY d.n DESC, d.k)`))}, d.k, ${noText} AS fd, ${noText} AS td
+        FROM (SELECT g.k, ${n} AS n FROM g WHERE ${keyed} AND ${n} > 1 ORDER BY ${n} DESC, g.k LIMIT ${sampleSize}) d`);
     }
-    const count = (from: RawBuilder<unknown>) => big(sql`(SELECT count(*) FROM ${from} x)`);
-    arms.push(
-      sql`SELECT 'counts' AS kind, 0 AS side, ${count(unmatched(1))} AS a, ${count(unmatched(0))} AS b, ${noText} AS k, ${noText} AS fd, ${noText} AS td`,
-      sql`SELECT 'matched' AS kind, 0 AS side, ${count(sql`(SELECT 1 AS one FROM g WHERE g.nf = 1 AND g.nt = 1)`)} AS a, ${count(changed)} AS b, ${noText} AS k, ${noText} AS fd, ${noText} AS td`,
-    );
     const { offset, limit } = page;
     for (const kind of page.kinds) {
       if (kind === 'changed') {
-        arms.push(
-          sql`SELECT * FROM (SELECT 'changed' AS kind, 0 AS side, ${big(sql`c.fi`)} AS a, ${big(sql`c.ti`)} AS b, c.k, c.fd, c.td
-            FROM ${changed} c ORDER BY c.ti LIMIT ${limit} OFFSET ${offset}) pc`,
-        );
+        arms.push(sql`SELECT * FROM (SELECT 'changed' AS kind, 0 AS side, ${tail(big(sql`c.fi`), big(sql`c.ti`))}, c.k, c.fd, c.td
+            FROM ${changed} c ORDER BY c.ti LIMIT ${limit} OFFSET ${offset}) pc`);
       } else {
         const side = kind === 'added' ? 1 : 0;
-        arms.push(
-          sql`SELECT * FROM (SELECT ${kind} AS kind, ${sql.lit(side)} AS side, ${big(sql`m.ix`)} AS a, ${noInt} AS b, coalesce(m.k, ${JSON_NULL}) AS k,
-            ${noText} AS fd, ${dataOf(side === 1 ? T : F, sql`m.ix`)} AS td FROM ${unmatched(side)} m ORDER BY m.ix LIMIT ${limit} OFFSET ${offset}) p${sql.lit(side)}`,
-        );
+        arms.push(sql`SELECT * FROM (SELECT ${kind} AS kind, ${sql.lit(side)} AS side, ${tail(big(sql`m.ix`), none)}, coalesce(m.k, ${JSON_NULL}) AS k,
+            ${noText} AS fd, ${dataOf(side === 1 ? T : F, sql`m.ix`)} AS td FROM ${unmatched(side)} m ORDER BY m.ix LIMIT ${limit} OFFSET ${offset}) p${sql.lit(side)}`);
       }
     }
-    // One list of both sides, the key extracted once per row; grouped by key (at most one row of each side per
-    // group once keys are unique). A null key is SQL NULL: it forms no group and so matches nothing.
+    // Both sides' rows, the key extracted once per row, grouped by key; a null key is SQL NULL, so those rows form
+    // one group that matches nothing.
+    type Num = number | string | null;
     const r = await sql<{
       kind: string;
       side: number;
-      a: number | string | null;
-      b: number | string | null;
+      a: Num;
+      b: Num;
+      c: Num;
+      d: Num;
+      e: Num;
+      f: Num;
+      m: Num;
+      n: Num;
       k: string | null;
       fd: string | null;
       td: string | null;
-    }>`WITH u AS MATERIALIZED (SELECT 0 AS side, s.* FROM (${this.side(F, spec.key[0], undefined, 'hash')}) s
-        UNION ALL SELECT 1 AS side, s.* FROM (${this.side(T, spec.key[1], undefined, 'hash')}) s),
-      g AS MATERIALIZED (SELECT u.k, ${sideRows(0)} AS nf, ${sideRows(1)} AS nt, ${at(0, 'row_index')} AS fi, ${at(1, 'row_index')} AS ti,
-          ${at(0, 'content_hash')} AS fh, ${at(1, 'content_hash')} AS th
-        FROM u WHERE u.k IS NOT NULL GROUP BY u.k)
+    }>`WITH g AS MATERIALIZED (SELECT u.k, ${sum(sql`u.side = 0`)} AS nf, ${sum(sql`u.side = 1`)} AS nt,
+          ${at(0, 'row_index')} AS fi, ${at(1, 'row_index')} AS ti, ${at(0, 'content_hash')} AS fh, ${at(1, 'content_hash')} AS th
+        FROM (SELECT 0 AS side, s.* FROM (${this.side(F, spec.key[0], undefined, 'hash')}) s
+          UNION ALL SELECT 1 AS side, s.* FROM (${this.side(T, spec.key[1], undefined, 'hash')}) s) u GROUP BY u.k)
       ${sql.join(arms, sql` UNION ALL `)}`.execute(this.db);
+    const noDups = (): DuplicateKeys => ({ keys: 0, rows: 0, sample: [] });
     const out: KeyDiffPage = {
-      dups: [
-        { keys: 0, rows: 0, sample: [] },
-        { keys: 0, rows: 0, sample: [] },
-      ],
+      dups: [noDups(), noDups()],
       counts: { added: 0, removed: 0, matched: 0, changed: 0 },
       added: [],
       removed: [],
       changed: [],
     };
-    const num = (v: number | string | null) => Number(v ?? 0);
+    const num = (v: Num) => Number(v ?? 0);
     for (const x of r.rows) {
-      const side = Number(x.side) as 0 | 1;
       switch (x.kind) {
-        case 'dups':
-          out.dups[side].keys = num(x.a);
-          out.dups[side].rows = num(x.b);
+        case 'summary':
+          out.dups = [
+            { keys: num(x.a), rows: num(x.b), sample: out.dups[0].sample },
+            { keys: num(x.c), rows: num(x.d), sample: out.dups[1].sample },
+          ];
+          out.counts = { added: num(x.e), removed: num(x.f), matched: num(x.m), changed: num(x.n) };
           break;
         case 'dupkey':
-          out.dups[side].sample[num(x.b) - 1] = { key: x.k ?? JSON_NULL, rows: num(x.a) };
-          break;
-        case 'counts':
-          out.counts.added = num(x.a);
-          out.counts.removed = num(x.b);
-          break;
-        case 'matched':
-          out.counts.matched = num(x.a);
-          out.counts.changed = num(x.b);
+          out.dups[Number(x.side)].sample[num(x.b) - 1] = { key: x.k ?? JSON_NULL, rows: num(x.a) };
           break;
         case 'changed':
           out.changed.push({
