@@ -11,7 +11,7 @@ import { MAX_ROWS_PER_CALL } from '../../datasets/draft.service.js';
 import { EXPORT_FORMATS } from '../../datasets/export/index.js';
 import { Dataset, errorResponses, IdParam } from './common.schemas.js';
 import { presentDataset } from './dataset.presenter.js';
-import { pageCount } from '../paging.js';
+import { presentDiff } from './diff.presenter.js';
 
 const V2 = '/api/public/v2';
 
@@ -298,68 +298,29 @@ export async function draftRoutes(
     },
     handler: async (req) => {
       const q = req.query;
-      const pagesOf = (counts: { added: number; removed: number; changed: number }) =>
-        pageCount(q.only ? counts[q.only] : Math.max(counts.added, counts.removed, counts.changed), q.per_page);
+      const page = { page: q.page, perPage: q.per_page, only: q.only };
       if (q.key !== undefined) {
-        const d = await diffs.byKey.diff(callerOf(req), req.params.id, q.against, q.key, {
-          page: q.page,
-          perPage: q.per_page,
-          only: q.only,
-        });
-        return {
-          success: true,
-          dataset_id: d.dataset.id,
-          against_dataset_id: d.against.id,
-          match_by: 'key' as const,
-          key: d.key,
-          columns: { added: d.columns.added, removed: d.columns.removed, unchanged: d.columns.common },
-          counts: d.counts,
-          rows: {
-            added: d.added.map((x) => ({ row_id: x.rowId, key: x.key, values: x.values })),
-            removed: d.removed.map((x) => ({ row_id: x.rowId, key: x.key, values: x.values })),
-            changed: d.changed.map((x) => ({
-              row_id: x.rowId,
-              against_row_id: x.againstRowId,
-              key: x.key,
-              changes: x.changes,
-              changed_columns: x.changes.map((c) => c.column),
-              before: x.before,
-              after: x.after,
-            })),
+        const d = await diffs.byKey.diff(callerOf(req), req.params.id, q.against, q.key, page);
+        return presentDiff(
+          d,
+          {
+            head: { match_by: 'key' as const, key: d.key },
+            identity: (x) => ({ key: x.key }),
+            changes: (x) => ({ key: x.key, changes: x.changes, changed_columns: x.changes.map((c) => c.column) }),
           },
-          page: q.page,
-          per_page: q.per_page,
-          pages: pagesOf(d.counts),
-        };
+          page,
+        );
       }
-      const d = await diffs.diff(callerOf(req), req.params.id, q.against, {
-        page: q.page,
-        perPage: q.per_page,
-        only: q.only,
-      });
-      return {
-        success: true,
-        dataset_id: d.dataset.id,
-        against_dataset_id: d.against.id,
-        match_by: d.matchBy,
-        columns: { added: d.columns.added, removed: d.columns.removed, unchanged: d.columns.common },
-        counts: d.counts,
-        rows: {
-          added: d.added.map((x) => ({ row_id: x.rowId, row_uid: x.rowUid, values: x.values })),
-          removed: d.removed.map((x) => ({ row_id: x.rowId, row_uid: x.rowUid, values: x.values })),
-          changed: d.changed.map((x) => ({
-            row_id: x.rowId,
-            against_row_id: x.againstRowId,
-            row_uid: x.rowUid,
-            changed_columns: x.changedColumns,
-            before: x.before,
-            after: x.after,
-          })),
+      const d = await diffs.diff(callerOf(req), req.params.id, q.against, page);
+      return presentDiff(
+        d,
+        {
+          head: { match_by: d.matchBy },
+          identity: (x) => ({ row_uid: x.rowUid }),
+          changes: (x) => ({ row_uid: x.rowUid, changed_columns: x.changedColumns }),
         },
-        page: q.page,
-        per_page: q.per_page,
-        pages: pagesOf(d.counts),
-      };
+        page,
+      );
     },
   });
 
