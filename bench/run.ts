@@ -8,6 +8,7 @@ import * as fileImport from './file-import.js';
 import * as filter from './filter.js';
 import * as importWorkers from './import-workers.js';
 import * as ingest from './ingest.js';
+import * as nebiusRows from './nebius-rows.js';
 import * as search from './search.js';
 
 type Scenario = { name: string; run: () => Promise<Record<string, number | string>> };
@@ -23,6 +24,11 @@ const scenarios: Scenario[] = [
   { name: 'version-from-filters-1m-logs', run: () => filter.run() },
   { name: 'search-1m-logs', run: () => search.run() },
   { name: 'diff-export', run: () => diffExport.run() },
+  // BENCH_NEBIUS_SCALE scales the bodies (1 = ~65 MB each).
+  ...nebiusRows.ROWS_CASES.map((c) => ({
+    name: c.name,
+    run: () => nebiusRows.run(c, Number(process.env.BENCH_NEBIUS_SCALE ?? 1)),
+  })),
 ];
 
 const only = process.argv[2];

@@ -2,12 +2,14 @@
 // bodies — READY with exact rows and big integers, cell errors at their row, dict_type rows, Python-json errors.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DIALECTS } from './support/dialects.js';
 import { startTestApp, TEST_API_KEY, type TestApp } from './support/test-app.js';
 import { v1 } from './support/nebius.js';
 import { STREAM_BODY_ABOVE } from '../src/api/nebius/streamed-body.js';
+import { SpooledRows } from '../src/datasets/typed-schema/spooled-rows.js';
 
 const SCHEMA = '[{"name": "text", "type": {"name": "string"}}, {"name": "j", "type": {"name": "json"}}]';
 const ROWS = 12_000;
@@ -119,3 +121,28 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('SpooledRows batches', () => {
+  it('cut at the row count or at the characters of JSON, whichever comes first, every row once and in order', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-spooled-'));
+    try {
+      const rows = new SpooledRows(path.join(dir, 'rows.jsonl'));
+      const texts = Array.from({ length: 25 }, (_, i) => JSON.stringify({ i, s: 'x'.repeat(i < 10 ? 1 : 300) }));
+      fs.writeFileSync(rows.path, texts.map((t) => `${t}\n`).join(''));
+      const sizes: number[] = [];
+      const seen: unknown[] = [];
+      for await (const batch of rows.batches(4, 600)) {
+        sizes.push(batch.length);
+        seen.push(...batch.map((r) => r.i));
+      }
+      // Rows of 15 characters go 4 at a time; rows of ~316 characters 2 at a time (the second passes 600).
+      assert.deepEqual(sizes, [4, 4, 4, 2, 2, 2, 2, 2, 2, 1]);
+      assert.deepEqual(
+        seen,
+        Array.from({ length: 25 }, (_, i) => i),
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -21,15 +21,21 @@ export class SpooledRows {
     return `[${this.length} rows]`;
   }
 
-  /** Reads the rows back, `size` at a time, in order. */
-  async *batches(size: number): AsyncIterable<Array<Record<string, unknown>>> {
+  /**
+   * Reads the rows back in order, `size` rows at a time or fewer when they take more than `maxChars` of JSON: a batch
+   * of long rows (chat transcripts) parsed into objects is many times its text, so the bytes bound the memory.
+   */
+  async *batches(size: number, maxChars = Infinity): AsyncIterable<Array<Record<string, unknown>>> {
     const lines = readline.createInterface({ input: fs.createReadStream(this.path), crlfDelay: Infinity });
     let batch: Array<Record<string, unknown>> = [];
+    let chars = 0;
     for await (const line of lines) {
       batch.push(parseLossless(line) as Record<string, unknown>);
-      if (batch.length >= size) {
+      chars += line.length;
+      if (batch.length >= size || chars >= maxChars) {
         yield batch;
         batch = [];
+        chars = 0;
       }
     }
     if (batch.length > 0) yield batch;

@@ -65,8 +65,9 @@ export const MAX_COLLECTED_ISSUES = 1_000;
 
 const RULES = TYPED_DATASET_NAME_RULES;
 
-/** Rows written per INSERT of a rows upload. */
+/** Rows written per INSERT of a rows upload, and at most this much of their JSON (a streamed body's batches). */
 const INSERT_BATCH_ROWS = 1_000;
+const INSERT_BATCH_CHARS = 512 * 1024;
 
 /** Rows sampled to infer a schema for groups made through the PromptLayer face (no stored schema). */
 const SCHEMA_SAMPLE_ROWS = 200;
@@ -111,7 +112,7 @@ export class TypedDatasetService {
     if (issues.length > 0) throw new ValidationError('the upload does not match its schema', issues);
     const batches = () =>
       input.rows instanceof SpooledRows
-        ? input.rows.batches(INSERT_BATCH_ROWS)
+        ? input.rows.batches(INSERT_BATCH_ROWS, INSERT_BATCH_CHARS)
         : inBatches(input.rows, INSERT_BATCH_ROWS);
     let first = 0;
     for await (const batch of batches()) {
