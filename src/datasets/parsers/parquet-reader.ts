@@ -1,4 +1,5 @@
-// Parquet (hyparquet): the stream is spooled to a temporary file (Parquet needs random access), then read row group by row group.
+// Parquet (hyparquet): the stream is spooled to a temporary file (Parquet needs random access), then read row group by
+// row group (large groups in slices), column by column.
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -6,7 +7,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type FileMetaData } from 'hyparquet';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, type FileMetaData } from 'hyparquet';
 import { parseLossless } from '../lossless-json.js';
 import type { ColumnSchema } from '../column-types.js';
 import { MAX_COLUMNS } from '../../input-limits.js';
@@ -44,13 +45,24 @@ function jsonCell(v: unknown): unknown {
   }
 }
 
+/**
+ * Rows decoded per read: about this many bytes of the row group's uncompressed data (its pages), so a writer's large
+ * row groups (pyarrow writes up to 1M rows in one) do not sit in memory at once; whole groups when they are smaller.
+ */
+const SLICE_BYTES = 16 * 1024 * 1024;
+const MIN_SLICE_ROWS = 1_000;
+
 export class ParquetReader implements TableReader {
   columns: string[] = [];
   readonly warnings: string[] = [];
   /** The schema a Strata export recorded in the file, if any. */
   declaredSchema: ColumnSchema[] | undefined;
 
-  constructor(private readonly input: Readable) {}
+  constructor(
+    private readonly input: Readable,
+    /** Uncompressed bytes of a row group decoded per read (tests make it small). */
+    private readonly sliceBytes = SLICE_BYTES,
+  ) {}
 
   async *rows(): AsyncIterable<unknown[]> {
     const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'strata-parquet-'));
@@ -75,22 +87,50 @@ export class ParquetReader implements TableReader {
       let start = 0;
       for (const group of metadata.row_groups) {
         const end = start + Number(group.num_rows);
-        let objects: Array<Record<string, unknown>>;
-        try {
-          objects = await parquetReadObjects({
-            file: buffer,
-            metadata,
-            rowStart: start,
-            rowEnd: end,
-            parsers: { jsonFromBytes: (b: Uint8Array) => b },
-          });
-        } catch (err) {
-          throw new FileFormatError(
-            `Parquet file is damaged: rows ${start + 1}-${end} could not be decoded (${(err as Error).message})`,
+        const groupBytes = Number(group.total_byte_size);
+        const sliceRows =
+          groupBytes > this.sliceBytes
+            ? Math.max(MIN_SLICE_ROWS, Math.ceil((Number(group.num_rows) * this.sliceBytes) / groupBytes))
+            : Number(group.num_rows);
+        for (let from = start; from < end; from += sliceRows) {
+          const to = Math.min(from + sliceRows, end);
+          // Column by column (hyparquet's chunks, one per page), then rows by index: no object per row.
+          const chunks = new Map<string, Array<{ start: number; values: ArrayLike<unknown> }>>(
+            this.columns.map((c) => [c, []]),
           );
+          try {
+            await parquetRead({
+              file: buffer,
+              metadata,
+              rowStart: from,
+              rowEnd: to,
+              useOffsetIndex: true,
+              parsers: { jsonFromBytes: (b: Uint8Array) => b },
+              onChunk: ({ columnName, rowStart, columnData }) =>
+                chunks.get(columnName)?.push({ start: rowStart, values: columnData }),
+            });
+          } catch (err) {
+            throw new FileFormatError(
+              `Parquet file is damaged: rows ${from + 1}-${to} could not be decoded (${(err as Error).message})`,
+            );
+          }
+          const cursors = this.columns.map((c) => ({
+            json: jsonColumns.has(c),
+            chunks: chunks.get(c)!.sort((a, b) => a.start - b.start),
+            at: 0,
+          }));
+          for (let row = from; row < to; row++) {
+            const cells: unknown[] = new Array(cursors.length);
+            for (let k = 0; k < cursors.length; k++) {
+              const cur = cursors[k];
+              let chunk = cur.chunks[cur.at];
+              while (chunk && row >= chunk.start + chunk.values.length) chunk = cur.chunks[++cur.at];
+              const v = chunk && row >= chunk.start ? chunk.values[row - chunk.start] : undefined;
+              cells[k] = cur.json ? jsonCell(v) : jsonSafe(v);
+            }
+            yield cells;
+          }
         }
-        for (const obj of objects)
-          yield this.columns.map((c) => (jsonColumns.has(c) ? jsonCell(obj[c]) : jsonSafe(obj[c])));
         start = end;
       }
     } finally {
