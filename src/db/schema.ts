@@ -441,6 +441,12 @@ export type RequestLogRow = Decoded<
     scores: Record<string, number>;
   }
 >;
+/** The JSON columns of a request log. */
+export type RequestLogJsonColumn =
+  'input' | 'output' | 'parameters' | 'prompt_input_variables' | 'tags' | 'metadata' | 'scores';
+/** A request log read with only some JSON columns decoded (the others left out): a dataset build's pass two. */
+export type PartlyDecodedRequestLogRow = Omit<RequestLogRow, RequestLogJsonColumn> &
+  Partial<Pick<RequestLogRow, RequestLogJsonColumn>>;
 export type NewRequestLog = Insertable<RequestLogsTable>;
 export type StoredPromptTemplateRow = Selectable<PromptTemplatesTable>;
 export type PromptTemplateRow = Decoded<StoredPromptTemplateRow, { tags: string[] }>;

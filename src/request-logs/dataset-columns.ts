@@ -5,12 +5,12 @@
 //   3. each of `include_fields`, in the given order, named as the field;
 //   4. with `transpose_metadata_columns`: `metadata.<key>` for every metadata key found in the matched logs, sorted.
 // A name already taken gets a `_2`, `_3`... suffix and a warning.
-import type { RequestLogRow } from '../db/schema.js';
+import type { PartlyDecodedRequestLogRow, RequestLogJsonColumn, RequestLogRow } from '../db/schema.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Request-log fields `include_fields` may name, and how each becomes a cell. */
-export const INCLUDE_FIELDS: Record<string, (r: RequestLogRow) => unknown> = {
+export const INCLUDE_FIELDS: Record<string, (r: PartlyDecodedRequestLogRow) => unknown> = {
   id: (r) => r.id,
   provider: (r) => r.provider,
   model: (r) => r.model,
@@ -40,6 +40,17 @@ export const INCLUDE_FIELDS: Record<string, (r: RequestLogRow) => unknown> = {
   prompt_version_number: (r) => r.prompt_version_number,
   prompt_input_variables: (r) => r.prompt_input_variables,
   group_id: (r) => r.group_id,
+};
+
+/** The JSON column each JSON-valued include field reads (see jsonColumnsFor). */
+const INCLUDE_FIELD_JSON: Partial<Record<string, RequestLogJsonColumn>> = {
+  input: 'input',
+  output_blueprint: 'output',
+  parameters: 'parameters',
+  tags: 'tags',
+  metadata: 'metadata',
+  scores: 'scores',
+  prompt_input_variables: 'prompt_input_variables',
 };
 
 export interface ColumnOptions {
@@ -104,20 +115,31 @@ function nameColumns(sources: Source[]): ColumnPlan {
   return { columns, sources, warnings };
 }
 
-/** One dataset row's cells, following the plan. */
-export function cellsFor(plan: ColumnPlan, log: RequestLogRow): unknown[] {
+/** The JSON columns of a log that cellsFor reads for this plan (the rest need not be decoded). */
+export function jsonColumnsFor(plan: ColumnPlan): RequestLogJsonColumn[] {
+  const columns = new Set<RequestLogJsonColumn>();
+  for (const s of plan.sources) {
+    if (s.kind === 'var') columns.add('prompt_input_variables');
+    else if (s.kind === 'meta') columns.add('metadata');
+    else if (s.kind === 'field' && INCLUDE_FIELD_JSON[s.field]) columns.add(INCLUDE_FIELD_JSON[s.field]!);
+  }
+  return [...columns];
+}
+
+/** One dataset row's cells, following the plan; `log` holds at least the JSON columns jsonColumnsFor(plan) names. */
+export function cellsFor(plan: ColumnPlan, log: PartlyDecodedRequestLogRow): unknown[] {
   const vars = log.prompt_input_variables;
   const meta = log.metadata;
   return plan.sources.map((s) => {
     switch (s.kind) {
       case 'var':
-        return vars[s.name] ?? null;
+        return vars![s.name] ?? null;
       case 'output':
         return log.output_text;
       case 'field':
         return INCLUDE_FIELDS[s.field](log);
       case 'meta':
-        return meta[s.key] ?? null;
+        return meta![s.key] ?? null;
     }
   });
 }

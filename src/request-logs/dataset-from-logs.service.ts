@@ -13,6 +13,7 @@ import type { BuildSpec } from './build-spec.js';
 import {
   cellForColumn,
   cellsFor,
+  jsonColumnsFor,
   INCLUDE_FIELDS,
   planLogColumns,
   planColumns,
@@ -129,10 +130,13 @@ export class DatasetFromLogsService {
 
   /** Pass two: full logs fetched in chunks, in pass one's order, turned into cells. */
   async *rows(spec: BuildSpec, plan: ColumnPlan, matches: MatchRow[], signal?: AbortSignal): AsyncGenerator<unknown[]> {
+    // Only the JSON columns the plan reads are decoded (a log's blueprints are most of its bytes).
+    const decode = jsonColumnsFor(plan);
     for (let i = 0; i < matches.length; i += FETCH_CHUNK) {
       if (signal?.aborted) throw new Error('job interrupted');
       const ids = matches.slice(i, i + FETCH_CHUNK).map((m) => Number(m.id));
-      const byId = new Map((await this.logs.findByIds(spec.workspaceId, ids)).map((r) => [Number(r.id), r] as const));
+      const logs = await this.logs.findByIds(spec.workspaceId, ids, decode);
+      const byId = new Map(logs.map((r) => [Number(r.id), r] as const));
       for (const id of ids) {
         const log = byId.get(id);
         if (log) yield cellsFor(plan, log);
