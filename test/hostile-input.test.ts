@@ -11,10 +11,20 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { MAX_COLUMNS, MAX_DEPTH, MAX_INDEXED_BYTES } from '../src/input-limits.js';
 import { forbiddenRange } from '../src/net/outbound-guard.js';
 import { DIALECTS } from './support/dialects.js';
+import { sendLogRequest } from './support/factories.js';
 import { b64, startTestApp, TEST_API_KEY, waitFor, type TestApp } from './support/test-app.js';
 
 const V2 = '/api/public/v2';
 const chat = (text: string) => ({ type: 'chat', messages: [{ role: 'user', content: [{ type: 'text', text }] }] });
+/** The smallest valid /log-request body (tests add the field under attack). */
+const TINY_LOG = {
+  provider: 'p',
+  model: 'm',
+  input: chat('a'),
+  output: chat('b'),
+  request_start_time: 1,
+  request_end_time: 2,
+};
 const deepArray = (n: number, inner = '1') => '['.repeat(n) + inner + ']'.repeat(n);
 const deepObject = (n: number, inner = '1') => '{"a":'.repeat(n) + inner + '}'.repeat(n);
 /** Incompressible text: PostgreSQL would compress repetitive text below its btree limit. */
@@ -110,20 +120,7 @@ for (const dialect of DIALECTS) {
 
     it('9: refuses NUL at any depth, in request bodies and in imported cells, and later reads keep working', async () => {
       const deepNul = JSON.parse(deepObject(80, '"x\\u0000"'));
-      const log = await t.request({
-        method: 'POST',
-        url: '/log-request',
-        body: {
-          provider: 'p',
-          model: 'm',
-          input: chat('a'),
-          output: chat('b'),
-          request_start_time: 1,
-          request_end_time: 2,
-          parameters: deepNul,
-        },
-      });
-      assert400(log, /NUL/);
+      assert400(await sendLogRequest(t, { ...TINY_LOG, parameters: deepNul }), /NUL/);
       const search = await t.request({ method: 'POST', url: `${V2}/requests/search`, body: {} });
       assert.equal(search.statusCode, 200, search.body);
       // Decision: a NUL inside a file cell is refused (PostgreSQL text cannot hold it; the API refuses it too).
@@ -224,19 +221,8 @@ for (const dialect of DIALECTS) {
         body: { name: long, folder: '/', schema: [{ name: 'a', type: { name: 'string' } }], rows: [] },
       });
       assert.equal(v1.statusCode, 422, v1.body);
-      const base = {
-        provider: 'p',
-        model: 'm',
-        input: chat('a'),
-        output: chat('b'),
-        request_start_time: 1,
-        request_end_time: 2,
-      };
-      assert400(
-        await t.request({ method: 'POST', url: '/log-request', body: { ...base, metadata: { k: long } } }),
-        /key and value together are at most/,
-      );
-      const logged = await t.request({ method: 'POST', url: '/log-request', body: { ...base, metadata: { k: 'v' } } });
+      assert400(await sendLogRequest(t, { ...TINY_LOG, metadata: { k: long } }), /key and value together are at most/);
+      const logged = await sendLogRequest(t, { ...TINY_LOG, metadata: { k: 'v' } });
       assert.equal(logged.statusCode, 201, logged.body);
       // At the limit it fits the index on both databases: a group name and a metadata key + value of exactly that size.
       const atLimit = randomText(MAX_INDEXED_BYTES);
@@ -244,10 +230,9 @@ for (const dialect of DIALECTS) {
         (await t.request({ method: 'POST', url: `${V2}/dataset-groups`, body: { name: atLimit } })).statusCode,
         201,
       );
-      const fits = await t.request({
-        method: 'POST',
-        url: '/log-request',
-        body: { ...base, metadata: { [atLimit.slice(0, 1024)]: atLimit.slice(1024) } },
+      const fits = await sendLogRequest(t, {
+        ...TINY_LOG,
+        metadata: { [atLimit.slice(0, 1024)]: atLimit.slice(1024) },
       });
       assert.equal(fits.statusCode, 201, fits.body);
       assert400(
@@ -382,18 +367,7 @@ for (const dialect of DIALECTS) {
         (await t.request({ method: 'DELETE', url: `${V2}/datasets/${g.dataset.id}/rows/${ids[0]}` })).statusCode,
         200,
       );
-      const log = await t.request({
-        method: 'POST',
-        url: '/log-request',
-        body: {
-          provider: 'p',
-          model: 'm',
-          input: chat('a'),
-          output: chat('b'),
-          request_start_time: 1,
-          request_end_time: 2,
-        },
-      });
+      const log = await sendLogRequest(t, TINY_LOG);
       const r = await t.request({
         method: 'POST',
         url: `${V2}/dataset-versions/add-request-log`,

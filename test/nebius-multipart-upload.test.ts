@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DIALECTS } from './support/dialects.js';
-import { startTestApp, TEST_API_KEY, type TestApp } from './support/test-app.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
 import { v1, waitSettled } from './support/nebius.js';
+import { sendPart, uploadInOnePart } from './support/factories.js';
 
 const SCHEMA = [
   { name: 'messages', type: { name: 'json' } },
@@ -13,19 +14,17 @@ const SCHEMA = [
   { name: 'score', type: { name: 'double' } },
 ];
 
-function sendPart(t: TestApp, uploadId: string, bytes: Buffer | string) {
-  return t.app.server!.inject({
-    method: 'POST',
-    url: `/v1/datasets/uploads/${uploadId}/parts`,
-    headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/octet-stream' },
-    payload: Buffer.from(bytes),
-  });
-}
-
 const STORES: Array<{ label: string; env: Record<string, string> }> = [
   { label: 'local blobs', env: { STRATA_STORAGE: 'local' } },
   { label: 'S3 blobs', env: { STRATA_STORAGE: 's3' } },
 ];
+
+/** The dataset is READY and its content page is exactly `rows` (JSON text: big integers and -0.0 as written). */
+async function assertReadyContent(t: TestApp, d: Record<string, any>, rows: string) {
+  assert.equal(d.status, 'READY', JSON.stringify(d));
+  const content = await v1(t, 'GET', `/v1/datasets/${d.id}/content`);
+  assert.equal(content.body, '{"rows":' + rows + ',"version":"' + d.current_version + '"}');
+}
 
 for (const dialect of DIALECTS) {
   for (const store of STORES) {
@@ -92,22 +91,14 @@ for (const dialect of DIALECTS) {
       });
 
       it('rows that do not match the schema FAIL the dataset with the row named', async () => {
-        const up = (
-          await v1(t, 'POST', '/v1/datasets/uploads', {
-            name: 'bad-rows',
-            folder: '/',
-            schema: SCHEMA,
-            format: 'jsonl',
-          })
-        ).json();
-        const part = (
-          await sendPart(t, up.id, '{"messages": [], "score": 1}\n{"messages": [], "score": "high"}\n')
-        ).json();
-        const done = (await v1(t, 'POST', `/v1/datasets/uploads/${up.id}/complete`, { part_ids: [part.id] })).json();
-        const d = await waitSettled(t, done.upload_info.dataset.id);
+        const { uploadId, dataset: d } = await uploadInOnePart(
+          t,
+          { name: 'bad-rows', folder: '/', schema: SCHEMA, format: 'jsonl' },
+          '{"messages": [], "score": 1}\n{"messages": [], "score": "high"}\n',
+        );
         assert.equal(d.status, 'FAILED');
         assert.match(d.error, /row 2: column "score": Input should be a valid number/);
-        const info = (await v1(t, 'GET', `/v1/datasets/uploads/${up.id}`)).json();
+        const info = (await v1(t, 'GET', `/v1/datasets/uploads/${uploadId}`)).json();
         assert.equal(info.upload_info.status, 'FAILED');
       });
 
@@ -117,21 +108,15 @@ for (const dialect of DIALECTS) {
           { name: 'meta', type: { name: 'json' } },
           { name: 'note', type: { name: 'option', item: { name: 'string' } } },
         ];
-        const up = (
-          await v1(t, 'POST', '/v1/datasets/uploads', { name: 'csv-up', folder: '/', schema, format: 'csv' })
-        ).json();
-        const part = (
-          await sendPart(t, up.id, 'id,meta,note\r\n1,"{""big"": 12345678901234567891}",hi\r\n2,[],\r\n')
-        ).json();
-        const done = (await v1(t, 'POST', `/v1/datasets/uploads/${up.id}/complete`, { part_ids: [part.id] })).json();
-        const d = await waitSettled(t, done.upload_info.dataset.id);
-        assert.equal(d.status, 'READY', JSON.stringify(d));
-        const content = await v1(t, 'GET', `/v1/datasets/${d.id}/content`);
-        assert.equal(
-          content.body,
-          '{"rows":[{"id":1,"meta":{"big":12345678901234567891},"note":"hi"},{"id":2,"meta":[],"note":null}],"version":"' +
-            d.current_version +
-            '"}',
+        const { dataset: d } = await uploadInOnePart(
+          t,
+          { name: 'csv-up', folder: '/', schema, format: 'csv' },
+          'id,meta,note\r\n1,"{""big"": 12345678901234567891}",hi\r\n2,[],\r\n',
+        );
+        await assertReadyContent(
+          t,
+          d,
+          '[{"id":1,"meta":{"big":12345678901234567891},"note":"hi"},{"id":2,"meta":[],"note":null}]',
         );
       });
 
@@ -141,25 +126,15 @@ for (const dialect of DIALECTS) {
           { name: 'meta', type: { name: 'json' } },
           { name: 'x', type: { name: 'double' } },
         ];
-        const up = (
-          await v1(t, 'POST', '/v1/datasets/uploads', { name: 'json-up', folder: '/', schema, format: 'json' })
-        ).json();
-        const part = (
-          await sendPart(
-            t,
-            up.id,
-            '[{"id": 1, "meta": {"big": 12345678901234567891, "s": "98765432109876543210"}, "x": -0.0}]',
-          )
-        ).json();
-        const done = (await v1(t, 'POST', `/v1/datasets/uploads/${up.id}/complete`, { part_ids: [part.id] })).json();
-        const d = await waitSettled(t, done.upload_info.dataset.id);
-        assert.equal(d.status, 'READY', JSON.stringify(d));
-        const content = await v1(t, 'GET', `/v1/datasets/${d.id}/content`);
-        assert.equal(
-          content.body,
-          '{"rows":[{"id":1,"meta":{"big":12345678901234567891,"s":"98765432109876543210"},"x":-0.0}],"version":"' +
-            d.current_version +
-            '"}',
+        const { dataset: d } = await uploadInOnePart(
+          t,
+          { name: 'json-up', folder: '/', schema, format: 'json' },
+          '[{"id": 1, "meta": {"big": 12345678901234567891, "s": "98765432109876543210"}, "x": -0.0}]',
+        );
+        await assertReadyContent(
+          t,
+          d,
+          '[{"id":1,"meta":{"big":12345678901234567891,"s":"98765432109876543210"},"x":-0.0}]',
         );
       });
 

@@ -37,6 +37,16 @@ const assistant = (text: string) => ({
   messages: [{ role: 'assistant' as const, content: [{ type: 'text' as const, text }] }],
 });
 
+/** A minimal chat log (the refusal tests change one field of it). */
+const XY_LOG = {
+  provider: 'openai',
+  model: 'm',
+  input: chat('x'),
+  output: chat('y'),
+  request_start_time: 1,
+  request_end_time: 2,
+};
+
 function recordingSink(): EventSink & { events: DomainEvent[] } {
   const events: DomainEvent[] = [];
   return {
@@ -263,47 +273,22 @@ for (const dialect of DIALECTS) {
       const { key } = await t.app.auth.createApiKeyInWorkspace('unlinked-logs', 'sdk');
       const side = new PromptLayer({ apiKey: key, baseURL: baseUrl });
       await side.templates.publish({ prompt_name: 'summarize', prompt_template: chat('Summarize {topic}') });
-      const unknownName = (await side.logRequest({
-        provider: 'openai',
-        model: 'm',
-        input: chat('x'),
-        output: chat('y'),
-        request_start_time: 1,
-        request_end_time: 2,
-        prompt_name: 'missing',
-      })) as unknown as Record<string, unknown>;
+      const unknownName = (await side.logRequest({ ...XY_LOG, prompt_name: 'missing' })) as unknown as Record<
+        string,
+        unknown
+      >;
       assert.equal(unknownName.prompt_name, null);
       assert.match((unknownName.warnings as string[])[0], /prompt_name.*"missing".*stored without a prompt template/);
       const unknownVersion = (await side.logRequest({
-        provider: 'openai',
-        model: 'm',
-        input: chat('x'),
-        output: chat('y'),
-        request_start_time: 1,
-        request_end_time: 2,
+        ...XY_LOG,
         prompt_name: 'summarize',
         prompt_version_number: 9,
       })) as unknown as Record<string, unknown>;
       assert.equal(unknownVersion.prompt_version_number, null);
       assert.match((unknownVersion.warnings as string[])[0], /prompt_version_number/);
-      const bad = await api('POST', '/log-request', {
-        provider: 'openai',
-        model: 'm',
-        input: chat('x'),
-        output: chat('y'),
-        request_start_time: 5,
-        request_end_time: 2,
-      });
+      const bad = await api('POST', '/log-request', { ...XY_LOG, request_start_time: 5 });
       assert.equal(bad.statusCode, 400);
-      const badStatus = await api('POST', '/log-request', {
-        provider: 'openai',
-        model: 'm',
-        input: chat('x'),
-        output: chat('y'),
-        request_start_time: 1,
-        request_end_time: 2,
-        status: 'OK',
-      });
+      const badStatus = await api('POST', '/log-request', { ...XY_LOG, status: 'OK' });
       assert.equal(badStatus.statusCode, 400);
       assert.match(badStatus.json().error, /status/);
       const noKey = await t.request({ method: 'POST', url: '/log-request', apiKey: null, body: {} });
@@ -773,20 +758,12 @@ for (const dialect of DIALECTS) {
     });
 
     it('answers hostile input with 400, never 500', async () => {
-      const log = {
-        provider: 'openai',
-        model: 'm',
-        input: chat('x'),
-        output: chat('y'),
-        request_start_time: 1,
-        request_end_time: 2,
-      };
       const cases: Array<[string, unknown]> = [
-        ['/log-request', { ...log, input_tokens: 2 ** 40 }],
-        ['/log-request', { ...log, request_end_time: 1e300 }],
-        ['/log-request', { ...log, tags: ['a\u0000b'] }],
-        ['/log-request', { ...log, metadata: { k: 7 } }],
-        ['/log-request', { ...log, input: { type: 'image' } }],
+        ['/log-request', { ...XY_LOG, input_tokens: 2 ** 40 }],
+        ['/log-request', { ...XY_LOG, request_end_time: 1e300 }],
+        ['/log-request', { ...XY_LOG, tags: ['a\u0000b'] }],
+        ['/log-request', { ...XY_LOG, metadata: { k: 7 } }],
+        ['/log-request', { ...XY_LOG, input: { type: 'image' } }],
         ['/log-request', 'not json'],
         [
           '/api/public/v2/requests/search',

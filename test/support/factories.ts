@@ -1,8 +1,9 @@
-// Test data through the public API of a test app: dataset groups, versions from files or rows, request logs and
-// prompt templates. One helper per thing, so a change of the API is one edit here (not one per test file).
+// Test data through the public API of a test app: dataset groups, versions from files or rows, request logs, Nebius
+// multipart uploads and prompt templates. One helper per thing, so a change of the API is one edit here (not one per test file).
 import assert from 'node:assert/strict';
 import type { NewLogBundle } from '../../src/request-logs/request-log.repository.js';
-import { b64, waitFor, type TestApp } from './test-app.js';
+import { v1, waitSettled } from './nebius.js';
+import { b64, TEST_API_KEY, waitFor, type TestApp } from './test-app.js';
 
 const V2 = '/api/public/v2';
 
@@ -102,25 +103,33 @@ const chat = (role: 'user' | 'assistant', text: string) => ({
   messages: [{ role, content: [{ type: 'text', text }] }],
 });
 
-/** POST /log-request of a chat exchange (201 asserted), with any field of the body overridden; returns the log's id. */
-export async function logRequest(
-  t: TestApp,
-  opts: { input?: string; output?: string } & Record<string, unknown> = {},
-): Promise<number> {
+/** A chat blueprint, or the text of one message (wrapped with the side's role). */
+export type ChatOrText = string | Record<string, unknown>;
+
+export type LogRequestFields = { input?: ChatOrText; output?: ChatOrText } & Record<string, unknown>;
+
+/** A /log-request body of a chat exchange, with any field overridden. */
+export function logRequestBody(opts: LogRequestFields = {}) {
   const { input = 'hello', output = 'hi there', ...fields } = opts;
-  const res = await t.request({
-    method: 'POST',
-    url: '/log-request',
-    body: {
-      provider: 'openai',
-      model: 'gpt-4o-mini',
-      input: chat('user', input),
-      output: chat('assistant', output),
-      request_start_time: 1_700_000_000,
-      request_end_time: 1_700_000_001,
-      ...fields,
-    },
-  });
+  return {
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    input: typeof input === 'string' ? chat('user', input) : input,
+    output: typeof output === 'string' ? chat('assistant', output) : output,
+    request_start_time: 1_700_000_000,
+    request_end_time: 1_700_000_001,
+    ...fields,
+  };
+}
+
+/** POST /log-request of logRequestBody(opts); the answer as it is (tests of refusals assert it). */
+export function sendLogRequest(t: TestApp, opts: LogRequestFields = {}) {
+  return t.request({ method: 'POST', url: '/log-request', body: logRequestBody(opts) });
+}
+
+/** POST /log-request of a chat exchange (201 asserted), with any field of the body overridden; returns the log's id. */
+export async function logRequest(t: TestApp, opts: LogRequestFields = {}): Promise<number> {
+  const res = await sendLogRequest(t, opts);
   assert.equal(res.statusCode, 201, res.body);
   return res.json<{ id: number }>().id;
 }
@@ -168,4 +177,31 @@ export function logBundle(
     scores: {},
     ...rest,
   };
+}
+
+/** POST /v1/datasets/uploads/{id}/parts: one part's raw bytes; the answer as it is. */
+export function sendPart(t: TestApp, uploadId: string, bytes: Buffer | string) {
+  return t.app.server!.inject({
+    method: 'POST',
+    url: `/v1/datasets/uploads/${uploadId}/parts`,
+    headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/octet-stream' },
+    payload: Buffer.from(bytes),
+  });
+}
+
+/**
+ * A Nebius multipart upload of `bytes` in one part: creates the upload, sends the part, completes it and waits for
+ * the dataset to settle. Returns the upload's id and the dataset as GET /v1/datasets/{id} shows it.
+ */
+export async function uploadInOnePart(
+  t: TestApp,
+  upload: { name: string; folder: string; schema: unknown[]; format?: string },
+  bytes: Buffer | string,
+): Promise<{ uploadId: string; dataset: Record<string, any> }> {
+  const up = (await v1(t, 'POST', '/v1/datasets/uploads', upload)).json<{ id: string }>();
+  const part = (await sendPart(t, up.id, bytes)).json<{ id: string }>();
+  const done = (await v1(t, 'POST', `/v1/datasets/uploads/${up.id}/complete`, { part_ids: [part.id] })).json<{
+    upload_info: { dataset: { id: string } };
+  }>();
+  return { uploadId: up.id, dataset: await waitSettled(t, done.upload_info.dataset.id) };
 }
