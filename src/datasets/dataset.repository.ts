@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Db, Executor } from '../db/database.js';
-import { likeContains, type DialectCapabilities } from '../db/dialect.js';
+import { likeContains, type BulkColumn, type DialectCapabilities } from '../db/dialect.js';
 import type { ColumnSchema } from './column-types.js';
 import { decodeJson, decodeNullableJson } from '../db/json-columns.js';
 import type {
@@ -25,6 +25,15 @@ export function decodeDataset<R extends StoredDatasetRow>(r: R): Omit<R, keyof S
   };
 }
 import { rowHashOfStored } from './row-hash.js';
+
+/** The columns insertRows writes, in the order of its value tuples. */
+const DATASET_ROW_COLUMNS: readonly BulkColumn[] = [
+  { name: 'dataset_id', type: 'bigint' },
+  { name: 'row_index', type: 'integer' },
+  { name: 'row_uid', type: 'text' },
+  { name: 'data', type: 'text' },
+  { name: 'content_hash', type: 'text' },
+];
 
 /** Nebius-style identifier: 32 lower-case hex characters. */
 export function newExternalId(): string {
@@ -460,7 +469,7 @@ export class DatasetRepository {
     await this.dialect.bulkInsert(
       trx,
       'dataset_rows',
-      ['dataset_id', 'row_index', 'row_uid', 'data', 'content_hash'],
+      DATASET_ROW_COLUMNS,
       rows.map((r, i) => [
         datasetId,
         firstIndex + i,

@@ -27,8 +27,9 @@ export interface DatabaseHandle {
   readonly dialect: DialectCapabilities;
   /**
    * Runs `fn` in one transaction. On SQLite it starts with BEGIN IMMEDIATE so that writers in other processes
-   * queue instead of deadlocking. `relaxed` skips the fsync at commit on SQLite: only for work that is redone
-   * after a crash anyway (rows of a draft being imported; the publishing commit stays fully durable).
+   * queue instead of deadlocking. `relaxed` skips the fsync at commit (SQLite: synchronous=NORMAL; PostgreSQL:
+   * synchronous_commit off): only for work that is redone after a crash anyway (rows of a draft being imported; the
+   * publishing commit stays fully durable).
    */
   transaction<T>(fn: (trx: Tx) => Promise<T>, opts?: { relaxed?: boolean }): Promise<T>;
   close(): Promise<void>;
@@ -59,7 +60,12 @@ export function openDatabase(
     return {
       db,
       dialect: capabilitiesFor('postgres'),
-      transaction: (fn) => db.transaction().execute(fn),
+      // `relaxed`: the commit does not wait for the WAL flush (synchronous_commit off, this transaction only).
+      transaction: (fn, opts) =>
+        db.transaction().execute(async (trx) => {
+          if (opts?.relaxed) await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+          return fn(trx);
+        }),
       close: () => db.destroy(),
     };
   }
