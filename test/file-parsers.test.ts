@@ -2,17 +2,10 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
+import { chunked } from './support/chunked.js';
 import { parse as csvParseSync } from 'csv-parse/sync';
 import { openTableReader } from '../src/datasets/parsers/index.js';
 import type { FileFormat } from '../src/jobs/job-catalogue.js';
-
-/** Splits text into small chunks (cutting through quotes, CRLFs and multi-byte characters). */
-function chunked(text: string, size: number): Readable {
-  const bytes = Buffer.from(text);
-  const parts: Buffer[] = [];
-  for (let i = 0; i < bytes.length; i += size) parts.push(bytes.subarray(i, i + size));
-  return Readable.from(parts, { objectMode: false });
-}
 
 async function readAll(format: FileFormat, input: Readable) {
   const reader = openTableReader(format, input);

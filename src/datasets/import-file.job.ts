@@ -2,7 +2,8 @@
 import type { JobDefinition } from '../jobs/job-catalogue.js';
 import { BlobNotFoundError, type BlobStore } from '../storage/blob-store.js';
 import { PermanentJobError, TransientError } from '../errors.js';
-import { FileFormatError, openTableReader } from './parsers/index.js';
+import { FileFormatError } from './parsers/index.js';
+import { encodeRowsInThread } from './threaded-import.js';
 import type { VersionPublisher } from './version-publisher.js';
 
 export function importFileJob(publisher: VersionPublisher, blobs: BlobStore): JobDefinition<'dataset.import_file'> {
@@ -24,9 +25,10 @@ export function importFileJob(publisher: VersionPublisher, blobs: BlobStore): Jo
       // the parsers would report it as a syntax error, so it is told apart here and retried as transient.
       let storageError: unknown;
       input.on('error', (err) => (storageError ??= err));
-      const reader = openTableReader(format, input);
+      // Parsing, row checks and encoding run in a worker thread while this one stores the batches it sends.
+      const reader = encodeRowsInThread(format, input, writer.batchRows);
       try {
-        for await (const row of reader.rows()) await writer.add(row);
+        for await (const rows of reader.batches()) await writer.addStored(rows);
       } catch (err) {
         if (storageError !== undefined) {
           throw new TransientError(

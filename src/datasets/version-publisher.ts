@@ -25,9 +25,22 @@ export class RowWriter {
     return this.next + this.batch.length;
   }
 
+  /** Rows per transaction. */
+  get batchRows(): number {
+    return this.batchSize;
+  }
+
   async add(cells: unknown[], rowUid: string | null = null): Promise<void> {
     this.batch.push(storedRow(cells, rowUid));
     if (this.batch.length >= this.batchSize) await this.flush();
+  }
+
+  /** Rows already turned into stored values (storedRow), e.g. by the import thread (threaded-import.ts). */
+  async addStored(rows: readonly StoredRowValues[]): Promise<void> {
+    for (const row of rows) {
+      this.batch.push(row);
+      if (this.batch.length >= this.batchSize) await this.flush();
+    }
   }
 
   async flush(): Promise<void> {

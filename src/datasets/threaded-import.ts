@@ -1,0 +1,138 @@
+// Parses, checks and encodes an uploaded file's rows in a worker thread (row-encoder.thread.ts) while the calling job
+// inserts the batches it gets back: the parsing and the SQLite (or pg driver) work overlap where a core is free.
+// Memory stays bounded: the thread pulls the file one chunk at a time and runs at most MAX_BATCHES_AHEAD batches ahead.
+import type { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import { PermanentJobError } from '../errors.js';
+import type { FileFormat } from '../jobs/job-catalogue.js';
+import { FileFormatError } from './parsers/index.js';
+import type { StoredRowValues } from './stored-row.js';
+
+/** Batches the thread may have sent that the job has not stored yet. */
+const MAX_BATCHES_AHEAD = 3;
+
+export interface ThreadSetup {
+  format: FileFormat;
+  batchRows: number;
+  maxBatchesAhead: number;
+}
+
+/** Messages to the thread: a chunk of the file, its end, or "one more batch stored". */
+export type ToThread = { type: 'chunk'; bytes: Uint8Array } | { type: 'end' } | { type: 'stored' };
+
+/** Messages from the thread. `data` and `hashes` are parallel: the stored values of one batch of rows. */
+export type FromThread =
+  | { type: 'pull' }
+  | { type: 'rows'; data: string[]; hashes: string[] }
+  | { type: 'done'; columns: string[]; warnings: string[] }
+  | { type: 'failed'; kind: 'format' | 'permanent' | 'other'; message: string };
+
+export interface EncodedRows {
+  /** The file's columns and warnings: complete once batches() has finished. */
+  readonly columns: string[];
+  readonly warnings: string[];
+  /** The rows as stored values, in file order, `batchRows` at a time (the last batch may be shorter). */
+  batches(): AsyncIterable<StoredRowValues[]>;
+}
+
+/**
+ * Reads `input` (the file's bytes) into row batches through a worker thread. Errors keep their meaning: the file's
+ * problems arrive as FileFormatError with the parser's message (line, row and column), a failing `input` stream
+ * rejects with its own error, and a thread that dies rejects with a plain Error (retried like any crash).
+ * `start` starts the thread (tests replace it).
+ */
+export function encodeRowsInThread(
+  format: FileFormat,
+  input: Readable,
+  batchRows: number,
+  start: (setup: ThreadSetup) => Worker = startThread,
+): EncodedRows {
+  const result = {
+    columns: [] as string[],
+    warnings: [] as string[],
+    async *batches(): AsyncIterable<StoredRowValues[]> {
+      const thread = start({ format, batchRows, maxBatchesAhead: MAX_BATCHES_AHEAD });
+      const queue: StoredRowValues[][] = [];
+      let finished = false;
+      let failure: unknown;
+      let wake: (() => void) | undefined;
+      const fail = (err: unknown) => {
+        failure ??= err;
+        wake?.();
+      };
+      const source = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+      // The thread asks for the next chunk when its parser wants more: the file is read no faster than it is parsed.
+      const sendChunk = async () => {
+        try {
+          const next = await source.next();
+          if (next.done) return thread.postMessage({ type: 'end' } satisfies ToThread);
+          const bytes = new Uint8Array(typeof next.value === 'string' ? Buffer.from(next.value) : next.value);
+          thread.postMessage({ type: 'chunk', bytes } satisfies ToThread, [bytes.buffer]);
+        } catch (err) {
+          fail(err);
+        }
+      };
+      thread.on('message', (m: FromThread) => {
+        switch (m.type) {
+          case 'pull':
+            void sendChunk();
+            return;
+          case 'rows':
+            queue.push(m.data.map((data, i) => ({ data, row_uid: null, content_hash: m.hashes[i] })));
+            break;
+          case 'done':
+            result.columns = m.columns;
+            result.warnings.push(...m.warnings);
+            finished = true;
+            break;
+          case 'failed':
+            failure ??=
+              m.kind === 'format'
+                ? new FileFormatError(m.message)
+                : m.kind === 'permanent'
+                  ? new PermanentJobError(m.message)
+                  : new Error(m.message);
+            break;
+        }
+        wake?.();
+      });
+      thread.on('error', fail);
+      thread.on('exit', (code) => {
+        if (!finished) fail(new Error(`the import thread stopped before the end of the file (exit code ${code})`));
+      });
+      try {
+        for (;;) {
+          const batch = queue.shift();
+          if (batch) {
+            yield batch;
+            thread.postMessage({ type: 'stored' } satisfies ToThread);
+          } else if (failure !== undefined) {
+            throw failure;
+          } else if (finished) {
+            return;
+          } else {
+            await new Promise<void>((r) => (wake = r));
+            wake = undefined;
+          }
+        }
+      } finally {
+        await thread.terminate();
+        await source.return?.();
+      }
+    },
+  };
+  return result;
+}
+
+export function startThread(setup: ThreadSetup): Worker {
+  const self = import.meta.url;
+  if (self.endsWith('.ts')) {
+    // Running from source under tsx (tests, bench, `npm run dev`): a worker thread does not inherit tsx's loader
+    // hooks on Node 20, so the thread registers them before importing its entry.
+    const entry = new URL('./row-encoder.thread.ts', self).href;
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+    return new Worker(boot, { eval: true, workerData: setup });
+  }
+  return new Worker(new URL('./row-encoder.thread.js', self), { workerData: setup });
+}
