@@ -1,55 +1,60 @@
-// The worker thread of threaded-import.ts: turns the file's bytes, pulled chunk by chunk from the job, into checked
+// The worker thread of threaded-import.ts: turns a file's bytes, pulled chunk by chunk from the job, into checked
 // rows (the same parsers and input checks as in-process) and their stored values (stored-row.ts), sent in batches.
+// One file at a time; after its 'done' (or 'failed') the thread waits for the next 'start'.
 import { Readable } from 'node:stream';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { PermanentJobError } from '../errors.js';
 import { FileFormatError, openTableReader } from './parsers/index.js';
 import { storedRow } from './stored-row.js';
 import type { FromThread, ThreadSetup, ToThread } from './threaded-import.js';
 
 const port = parentPort!;
-const setup = workerData as ThreadSetup;
 const send = (m: FromThread) => port.postMessage(m);
 
-let credits = setup.maxBatchesAhead;
-let onCredit: (() => void) | undefined;
-const input = new Readable({ read: () => send({ type: 'pull' }) });
+/** The file being read: its input stream and how many more batches may be sent before one is stored. */
+let current: { input: Readable; credits: number; onCredit?: () => void } | undefined;
 
 port.on('message', (m: ToThread) => {
-  if (m.type === 'chunk') input.push(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
-  else if (m.type === 'end') input.push(null);
+  if (m.type === 'start') return void encode(m);
+  if (!current) return; // a late credit for the previous file
+  if (m.type === 'chunk') current.input.push(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
+  else if (m.type === 'end') current.input.push(null);
   else {
-    credits++;
-    onCredit?.();
+    current.credits++;
+    current.onCredit?.();
   }
 });
 
-async function encode(): Promise<void> {
-  const reader = openTableReader(setup.format, input);
+async function encode(setup: ThreadSetup): Promise<void> {
+  const file = {
+    input: new Readable({ read: () => send({ type: 'pull' }) }),
+    credits: setup.maxBatchesAhead,
+    onCredit: undefined as (() => void) | undefined,
+  };
+  current = file;
   let data: string[] = [];
   let hashes: string[] = [];
   const flush = async () => {
-    while (credits === 0) await new Promise<void>((r) => (onCredit = r));
-    credits--;
+    while (file.credits === 0) await new Promise<void>((r) => (file.onCredit = r));
+    file.credits--;
     send({ type: 'rows', data, hashes });
     data = [];
     hashes = [];
   };
-  for await (const cells of reader.rows()) {
-    const row = storedRow(cells);
-    data.push(row.data);
-    hashes.push(row.content_hash!);
-    if (data.length >= setup.batchRows) await flush();
-  }
-  if (data.length > 0) await flush();
-  send({ type: 'done', columns: reader.columns, warnings: reader.warnings });
-}
-
-encode().then(
-  () => port.close(),
-  (err: unknown) => {
+  try {
+    const reader = openTableReader(setup.format, file.input);
+    for await (const cells of reader.rows()) {
+      const row = storedRow(cells);
+      data.push(row.data);
+      hashes.push(row.content_hash!);
+      if (data.length >= setup.batchRows) await flush();
+    }
+    if (data.length > 0) await flush();
+    send({ type: 'done', columns: reader.columns, warnings: reader.warnings });
+  } catch (err) {
     const kind = err instanceof FileFormatError ? 'format' : err instanceof PermanentJobError ? 'permanent' : 'other';
     send({ type: 'failed', kind, message: err instanceof Error ? err.message : String(err) });
-    port.close();
-  },
-);
+  } finally {
+    current = undefined;
+  }
+}

@@ -1,6 +1,7 @@
 // Parses, checks and encodes an uploaded file's rows in a worker thread (row-encoder.thread.ts) while the calling job
 // inserts the batches it gets back: the parsing and the SQLite (or pg driver) work overlap where a core is free.
 // Memory stays bounded: the thread pulls the file one chunk at a time and runs at most MAX_BATCHES_AHEAD batches ahead.
+// A thread that finished a file cleanly is kept for the next one (starting one costs ~0.15 CPU-s of module loading).
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { PermanentJobError } from '../errors.js';
@@ -10,6 +11,8 @@ import type { StoredRowValues } from './stored-row.js';
 
 /** Batches the thread may have sent that the job has not stored yet. */
 const MAX_BATCHES_AHEAD = 3;
+/** Idle threads kept for the next file (a worker process runs a couple of import jobs at a time). */
+const MAX_IDLE_THREADS = 2;
 
 export interface ThreadSetup {
   format: FileFormat;
@@ -17,8 +20,9 @@ export interface ThreadSetup {
   maxBatchesAhead: number;
 }
 
-/** Messages to the thread: a chunk of the file, its end, or "one more batch stored". */
-export type ToThread = { type: 'chunk'; bytes: Uint8Array } | { type: 'end' } | { type: 'stored' };
+/** Messages to the thread: a new file, a chunk of it, its end, or "one more batch stored". */
+export type ToThread =
+  ({ type: 'start' } & ThreadSetup) | { type: 'chunk'; bytes: Uint8Array } | { type: 'end' } | { type: 'stored' };
 
 /** Messages from the thread. `data` and `hashes` are parallel: the stored values of one batch of rows. */
 export type FromThread =
@@ -45,13 +49,15 @@ export function encodeRowsInThread(
   format: FileFormat,
   input: Readable,
   batchRows: number,
-  start: (setup: ThreadSetup) => Worker = startThread,
+  start: () => Worker = takeThread,
 ): EncodedRows {
   const result = {
     columns: [] as string[],
     warnings: [] as string[],
     async *batches(): AsyncIterable<StoredRowValues[]> {
-      const thread = start({ format, batchRows, maxBatchesAhead: MAX_BATCHES_AHEAD });
+      const thread = start();
+      thread.postMessage({ type: 'start', format, batchRows, maxBatchesAhead: MAX_BATCHES_AHEAD } satisfies ToThread);
+      let consumed = false;
       const queue: StoredRowValues[][] = [];
       let finished = false;
       let failure: unknown;
@@ -72,7 +78,7 @@ export function encodeRowsInThread(
           fail(err);
         }
       };
-      thread.on('message', (m: FromThread) => {
+      const onMessage = (m: FromThread) => {
         switch (m.type) {
           case 'pull':
             void sendChunk();
@@ -95,11 +101,11 @@ export function encodeRowsInThread(
             break;
         }
         wake?.();
-      });
-      thread.on('error', fail);
-      thread.on('exit', (code) => {
+      };
+      const onExit = (code: number) => {
         if (!finished) fail(new Error(`the import thread stopped before the end of the file (exit code ${code})`));
-      });
+      };
+      thread.on('message', onMessage).on('error', fail).on('exit', onExit);
       try {
         for (;;) {
           const batch = queue.shift();
@@ -109,6 +115,7 @@ export function encodeRowsInThread(
           } else if (failure !== undefined) {
             throw failure;
           } else if (finished) {
+            consumed = true;
             return;
           } else {
             await new Promise<void>((r) => (wake = r));
@@ -116,7 +123,10 @@ export function encodeRowsInThread(
           }
         }
       } finally {
-        await thread.terminate();
+        thread.off('message', onMessage).off('error', fail).off('exit', onExit);
+        // Only a thread that read its file to the end is reused (nothing of this file can still reach it).
+        if (consumed && failure === undefined) keepThread(thread);
+        else await thread.terminate();
         await source.return?.();
       }
     },
@@ -124,7 +134,31 @@ export function encodeRowsInThread(
   return result;
 }
 
-export function startThread(setup: ThreadSetup): Worker {
+const idle: Worker[] = [];
+
+function takeThread(): Worker {
+  const thread = idle.pop() ?? startThread();
+  thread.ref();
+  return thread;
+}
+
+function keepThread(thread: Worker): void {
+  if (idle.length >= MAX_IDLE_THREADS) return void thread.terminate();
+  thread.unref(); // an idle thread does not keep the process alive
+  idle.push(thread);
+}
+
+function startThread(): Worker {
+  const thread = spawnThread();
+  // A thread that dies while idle leaves the pool.
+  thread.on('exit', () => {
+    const i = idle.indexOf(thread);
+    if (i !== -1) idle.splice(i, 1);
+  });
+  return thread;
+}
+
+function spawnThread(): Worker {
   const self = import.meta.url;
   if (self.endsWith('.ts')) {
     // Running from source under tsx (tests, bench, `npm run dev`): a worker thread does not inherit tsx's loader
@@ -132,7 +166,7 @@ export function startThread(setup: ThreadSetup): Worker {
     const entry = new URL('./row-encoder.thread.ts', self).href;
     const tsx = import.meta.resolve('tsx/esm/api');
     const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-    return new Worker(boot, { eval: true, workerData: setup });
+    return new Worker(boot, { eval: true });
   }
-  return new Worker(new URL('./row-encoder.thread.js', self), { workerData: setup });
+  return new Worker(new URL('./row-encoder.thread.js', self));
 }
