@@ -159,6 +159,25 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('sees a change in a big integer beyond 2^53 (cells compared losslessly)', async () => {
+      const g = await group(t, 'key-diff-bigint');
+      // 9007199254740993 and 9007199254740992 are the same JS number; only their stored text differs.
+      const file = (n: string) => ({ content: `{"id": 1, "n": ${n}}\n{"id": 2, "n": 7}`, fileName: 'big.jsonl' });
+      const v1 = (await createReadyVersion(t, g, file('9007199254740992'))).id;
+      const v2 = (await createReadyVersion(t, g, file('9007199254740993'))).id;
+      const byKey = await t.request({ method: 'GET', url: `${V2}/datasets/${v2}/diff?against=${v1}&key=id` });
+      assert.equal(byKey.statusCode, 200, byKey.body);
+      const d = byKey.json();
+      assert.deepEqual(d.counts, { added: 0, removed: 0, changed: 1, unchanged: 1 });
+      assert.deepEqual(
+        d.rows.changed.map((r: { key: unknown; changes: Array<{ column: string }> }) => [
+          r.key,
+          r.changes.map((c) => c.column),
+        ]),
+        [[1, ['n']]],
+      );
+    });
+
     it('refuses duplicated key values with how many and a sample', async () => {
       const g = await group(t, 'key-diff-dups');
       const v1 = await uploadJsonl(t, g, [{ k: 'a' }, { k: 'b' }, { k: null }, { k: null }]);

@@ -8,6 +8,7 @@ import { ConflictError, ValidationError } from '../errors.js';
 import type { DatasetRepository } from './dataset.repository.js';
 import type { DatasetService } from './dataset.service.js';
 import type { DiffRepository, DiffSpec, DuplicateKeys, KeyCounts, KeyDiffSpec } from './diff.repository.js';
+import { parseStoredCells, stringifyLossless } from './lossless-json.js';
 import { rowHashOfAnyText } from './row-hash.js';
 
 /** Lineage walks stop here, in case of a (corrupt) cycle. */
@@ -135,10 +136,6 @@ export class DatasetDiffService {
       want('removed') ? this.diffs.onlyInPage(spec, 'removed', offset, page.perPage) : [],
       want('changed') ? this.diffs.changedPage(spec, offset, page.perPage) : [],
     ]);
-    const values = (cols: string[], data: string) => {
-      const cells = JSON.parse(data) as unknown[];
-      return Object.fromEntries(cols.map((c, i) => [c, cells[i] ?? null]));
-    };
     const uidOrNull = (uid: string) => (spec.matchBy === 'row_identity' ? uid : null);
     return {
       dataset,
@@ -155,20 +152,24 @@ export class DatasetDiffService {
         changed: counts.changed,
         unchanged: counts.matched - counts.changed,
       },
-      added: added.map((r) => ({ rowId: r.row_index, rowUid: uidOrNull(r.row_uid), values: values(toCols, r.data) })),
+      added: added.map((r) => ({
+        rowId: r.row_index,
+        rowUid: uidOrNull(r.row_uid),
+        values: rowValues(toCols, r.data),
+      })),
       removed: removed.map((r) => ({
         rowId: r.row_index,
         rowUid: uidOrNull(r.row_uid),
-        values: values(fromCols, r.data),
+        values: rowValues(fromCols, r.data),
       })),
       changed: changed.map((r) => {
-        const before = values(fromCols, r.from_data);
-        const after = values(toCols, r.to_data);
+        const before = rowValues(fromCols, r.from_data);
+        const after = rowValues(toCols, r.to_data);
         return {
           rowId: r.to_index,
           againstRowId: r.from_index,
           rowUid: r.row_uid,
-          changedColumns: commonNames.filter((c) => JSON.stringify(before[c]) !== JSON.stringify(after[c])),
+          changedColumns: commonNames.filter((c) => cellsDiffer(before[c], after[c])),
           before,
           after,
         };
@@ -249,10 +250,14 @@ interface PreparedKeyDiff {
   columns: KeyDiffResult['columns'];
 }
 
-const rowValues = (cols: string[], data: string) => {
-  const cells = JSON.parse(data) as unknown[];
+// Lossless: a big integer stays a LosslessNumber (its reply is the nearest number, as row reads give), so two cells
+// differing only beyond 2^53 still compare as changed.
+const rowValues = (cols: string[], data: string): Record<string, unknown> => {
+  const cells = parseStoredCells(data);
   return Object.fromEntries(cols.map((c, i) => [c, cells[i] ?? null]));
 };
+
+const cellsDiffer = (a: unknown, b: unknown) => stringifyLossless(a) !== stringifyLossless(b);
 
 const countsOf = (c: KeyCounts): KeyDiffCounts => ({
   added: c.added,
@@ -367,7 +372,7 @@ export class DatasetKeyDiffService {
           againstRowId: r.from_index,
           key: JSON.parse(r.k) as unknown,
           changes: compared
-            .filter((c) => JSON.stringify(before[c]) !== JSON.stringify(after[c]))
+            .filter((c) => cellsDiffer(before[c], after[c]))
             .map((c) => ({ column: c, old: before[c], new: after[c] })),
           before,
           after,
