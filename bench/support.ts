@@ -45,7 +45,13 @@ export async function startServer(
   const port = 20000 + Math.floor(Math.random() * 20000);
   // BENCH_CPU_PROF_DIR=dir writes a V8 CPU profile of each server process there when it exits.
   const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'serve'], {
+  // BENCH_SERVER=dist runs the compiled server (`npm run build` first), as `npm start` does: no tsx loader, in the
+  // process or in its worker threads.
+  const entry =
+    process.env.BENCH_SERVER === 'dist'
+      ? [path.join(ROOT, 'dist/cli/main.js')]
+      : ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts')];
+  const child = spawn(process.execPath, [...prof, ...entry, 'serve'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
