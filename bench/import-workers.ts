@@ -1,6 +1,8 @@
 // Scenario (PostgreSQL, BENCH_PG_URL): 10 uploads of 100,000-row CSVs imported by 1 and then by 2 worker processes
 // sharing the queue; wall time from the first job claimed to the last version ready, and the workers' CPU per row.
 // The uploads are made first through an api-only process, so the workers' time and CPU are the imports alone.
+// PostgreSQL's side is counted too where the server runs on this machine: the CPU of the backends serving the
+// bench database (pg_stat_activity's pids, read from /proc), from the first claim on.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,12 +31,44 @@ async function freshDatabase(adminUrl: string, name: string): Promise<{ url: str
   };
 }
 
+/**
+ * CPU of the PostgreSQL backends of the client's database other than its own. Before the first claim each sample is
+ * a backend's starting point; after it, a backend first seen starts from 0 (its start-up is part of the work), and
+ * the last reading of each counts (a backend that exits loses at most one sampling interval).
+ */
+class BackendCpu {
+  readonly #start = new Map<number, number>();
+  readonly #last = new Map<number, number>();
+  constructor(private readonly client: pg.Client) {}
+
+  async sample(counting: boolean): Promise<void> {
+    const { rows } = await this.client.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+    );
+    for (const { pid } of rows) {
+      let cpu: number;
+      try {
+        cpu = cpuSeconds(pid);
+      } catch {
+        continue; // exited meanwhile, or the server runs elsewhere
+      }
+      if (!counting) this.#start.set(pid, cpu);
+      else if (!this.#start.has(pid)) this.#start.set(pid, 0);
+      this.#last.set(pid, cpu);
+    }
+  }
+
+  total(): number {
+    return [...this.#last].reduce((n, [pid, cpu]) => n + cpu - (this.#start.get(pid) ?? 0), 0);
+  }
+}
+
 async function importWith(
   workers: number,
   adminUrl: string,
   file: string,
   rows: number,
-): Promise<{ seconds: number; cpu: number }> {
+): Promise<{ seconds: number; cpu: number; pgCpu: number }> {
   const db = await freshDatabase(adminUrl, `strata_bench_workers_${process.pid}`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-workers-'));
   const env = { DATABASE_URL: db.url, STRATA_WORKER_POLL_MS: '50' };
@@ -57,7 +91,9 @@ async function importWith(
     // Each worker's CPU counts from its first claim (locked_by is host:pid:...): until then it was starting up.
     const cpuAtClaim = new Map<number, number>();
     let t0: number | undefined;
+    const backends = new BackendCpu(client);
     while ((await count(`status IN ('ready', 'failed')`)) < UPLOADS) {
+      await backends.sample(t0 !== undefined);
       const claimed = await client.query(`SELECT DISTINCT locked_by FROM jobs WHERE locked_by IS NOT NULL`);
       for (const { locked_by } of claimed.rows as Array<{ locked_by: string }>) {
         const pid = Number(locked_by.split(':')[1]);
@@ -68,9 +104,10 @@ async function importWith(
     }
     const seconds = (performance.now() - (t0 ?? performance.now())) / 1000;
     const cpu = [...cpuAtClaim].reduce((n, [pid, at]) => n + cpuSeconds(pid) - at, 0);
+    await backends.sample(true);
     const ready = await count(`status = 'ready' AND row_count = ${rows}`);
     if (ready !== UPLOADS) throw new Error(`${UPLOADS - ready} of the ${UPLOADS} imports did not end ready`);
-    return { seconds, cpu };
+    return { seconds, cpu, pgCpu: backends.total() };
   } finally {
     await client.end().catch(() => undefined);
     for (const w of started) await w.stop();
@@ -99,6 +136,8 @@ export async function run(): Promise<Record<string, number | string>> {
       speedup_two_vs_one: round(one.seconds / two.seconds),
       one_worker_cpu_s_per_1m_rows: round((one.cpu / total) * 1e6),
       two_workers_cpu_s_per_1m_rows: round((two.cpu / total) * 1e6),
+      one_worker_pg_backend_cpu_s_per_1m_rows: round((one.pgCpu / total) * 1e6),
+      two_workers_pg_backend_cpu_s_per_1m_rows: round((two.pgCpu / total) * 1e6),
       load_avg_1m: round(os.loadavg()[0], 1),
     };
   } finally {
