@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { openTableReader } from '../src/datasets/parsers/index.js';
 import { FileFormatError } from '../src/datasets/parsers/table-reader.js';
 import { storedRow, type StoredRowValues } from '../src/datasets/stored-row.js';
-import { encodeRowsInThread } from '../src/datasets/threaded-import.js';
+import { encodeRowsInThread, MAX_REUSE_BYTES, spawnThread } from '../src/datasets/threaded-import.js';
 import type { FileFormat } from '../src/jobs/job-catalogue.js';
 import { chunked } from './support/chunked.js';
 import { createGroup, createVersion, csvRows, rowCount, waitDataset } from './support/factories.js';
@@ -108,6 +108,29 @@ describe('import thread', () => {
       threaded(unknownFormat, chunked('a\n1\n', 10)),
       (err: Error) => !(err instanceof FileFormatError) && err.message.length > 0,
     );
+  });
+
+  it('keeps the thread after a small file and stops it after a big one (its heap is freed)', async () => {
+    const run = async (input: Readable) => {
+      const thread = spawnThread();
+      let exited = false;
+      thread.once('exit', () => (exited = true));
+      const encoded = encodeRowsInThread('csv', input, 100, () => thread);
+      let rows = 0;
+      for await (const batch of encoded.batches()) rows += batch.length;
+      await new Promise((r) => setTimeout(r, 200));
+      return { rows, exited };
+    };
+    assert.deepEqual(await run(chunked(csvRows(500, 'small'), 4096)), { rows: 500, exited: false });
+    const cell = 'x'.repeat(100_000);
+    const n = Math.ceil(MAX_REUSE_BYTES / cell.length) + 1;
+    const big = Readable.from(
+      (function* () {
+        yield 'a\n';
+        for (let i = 0; i < n; i++) yield Buffer.from(cell + '\n');
+      })(),
+    );
+    assert.deepEqual(await run(big), { rows: n, exited: true });
   });
 
   it('stops the thread when the consumer stops early', async () => {

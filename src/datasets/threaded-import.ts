@@ -1,7 +1,8 @@
 // Parses, checks and encodes an uploaded file's rows in a worker thread (row-encoder.thread.ts) while the calling job
 // inserts the batches it gets back: the parsing and the SQLite (or pg driver) work overlap where a core is free.
 // Memory stays bounded: the thread pulls the file one chunk at a time and runs at most MAX_BATCHES_AHEAD batches ahead.
-// A thread that finished a file cleanly is kept for the next one (starting one costs ~0.15 CPU-s of module loading).
+// A thread that finished a small file cleanly is kept for the next one (starting one costs ~0.15 CPU-s of module
+// loading); after a big file it is stopped, which frees its heap.
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { PermanentJobError } from '../errors.js';
@@ -11,6 +12,12 @@ import type { StoredRowValues } from './stored-row.js';
 
 /** Batches the thread may have sent that the job has not stored yet. */
 const MAX_BATCHES_AHEAD = 3;
+/**
+ * A thread that read more bytes than this is not kept: its heap has grown to what a big file needs (a full young
+ * generation, spent chunks and rows awaiting a full collection: 75-95 MB after 100 MB of CSV), and an idle thread
+ * allocates nothing, so it never collects them. Starting a new thread costs ~0.15 CPU-s, nothing next to such a file.
+ */
+export const MAX_REUSE_BYTES = 32 * 1024 * 1024;
 /** Idle threads kept for the next file (a worker process runs a couple of import jobs at a time). */
 const MAX_IDLE_THREADS = 2;
 
@@ -66,12 +73,14 @@ export function encodeRowsInThread(
         failure ??= err;
         wake?.();
       };
+      let bytesRead = 0;
       const source = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
       // The thread asks for the next chunk when its parser wants more: the file is read no faster than it is parsed.
       const sendChunk = async () => {
         try {
           const next = await source.next();
           if (next.done) return thread.postMessage({ type: 'end' } satisfies ToThread);
+          bytesRead += next.value.length;
           const bytes = new Uint8Array(typeof next.value === 'string' ? Buffer.from(next.value) : next.value);
           thread.postMessage({ type: 'chunk', bytes } satisfies ToThread, [bytes.buffer]);
         } catch (err) {
@@ -124,8 +133,9 @@ export function encodeRowsInThread(
         }
       } finally {
         thread.off('message', onMessage).off('error', fail).off('exit', onExit);
-        // Only a thread that read its file to the end is reused (nothing of this file can still reach it).
-        if (consumed && failure === undefined) keepThread(thread);
+        // Only a thread that read its file to the end is reused (nothing of this file can still reach it), and only
+        // after a small file (MAX_REUSE_BYTES).
+        if (consumed && failure === undefined && bytesRead <= MAX_REUSE_BYTES) keepThread(thread);
         else await thread.terminate();
         await source.return?.();
       }
@@ -158,7 +168,8 @@ function startThread(): Worker {
   return thread;
 }
 
-function spawnThread(): Worker {
+/** A new import thread, outside the pool (tests start their own). */
+export function spawnThread(): Worker {
   const self = import.meta.url;
   if (self.endsWith('.ts')) {
     // Running from source under tsx (tests, bench, `npm run dev`): a worker thread does not inherit tsx's loader
