@@ -146,7 +146,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
   const uploadRepo = new UploadRepository(dbh.db);
   const uploads = new UploadService(uploadRepo, typedDatasets, blobs, config.maxFileBytes);
   const drafts = new DraftService(dbh, datasetRepo, draftRepo, datasets, queue);
-  const exports = new DatasetExportService(datasetRepo, datasets);
+  const exports = new DatasetExportService(datasetRepo, datasets, dbh.sqliteFile);
   const diffs = new DatasetDiffService(dbh, datasetRepo, diffRepo, datasets);
   const columnStats = new ColumnStatsService(columnStatsRepo, datasets);
 

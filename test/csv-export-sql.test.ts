@@ -7,7 +7,7 @@ import { DatasetRepository } from '../src/datasets/dataset.repository.js';
 import { csvLine } from '../src/datasets/export/csv-writer.js';
 import { parseStoredCells } from '../src/datasets/lossless-json.js';
 import { DIALECTS } from './support/dialects.js';
-import { createGroup } from './support/factories.js';
+import { createStoredVersion } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const V2 = '/api/public/v2';
@@ -43,39 +43,7 @@ const LEFT_TO_JS = [
   '[1.50,1E5,100]',
 ];
 
-async function version(t: TestApp, texts: string[]): Promise<number> {
-  const g = await createGroup(t, `csv-sql-${Math.random().toString(36).slice(2)}`);
-  const db = t.app.dbh.db;
-  const now = Date.now();
-  const { id } = await db
-    .insertInto('datasets')
-    .values({
-      group_id: g.dataset_group.id,
-      workspace_id: 1,
-      version_number: 1,
-      column_names: JSON.stringify(COLUMNS),
-      status: 'processing',
-      origin: 'file',
-      external_id: `csv-sql-${g.dataset_group.id}`,
-      source_dataset_id: null,
-      created_at: now,
-      updated_at: now,
-      row_count: texts.length,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const repo = new DatasetRepository(db, t.app.dbh.dialect);
-  await t.app.dbh.transaction((trx) =>
-    repo.insertRows(
-      trx,
-      id,
-      0,
-      texts.map((data) => ({ data })),
-    ),
-  );
-  await db.updateTable('datasets').set({ status: 'ready' }).where('id', '=', id).execute();
-  return id;
-}
+const version = (t: TestApp, texts: string[]) => createStoredVersion(t, COLUMNS, texts);
 
 /**
  * Today's JS writer over the same stored texts: header, then csvLine of each row's parsed cells, as the UTF-8 the

@@ -4,10 +4,9 @@ import { ConflictError, ValidationError } from '../errors.js';
 import type { DatasetRepository } from './dataset.repository.js';
 import { cellsOf, type DatasetService } from './dataset.service.js';
 import { EXPORT_FORMATS, EXPORT_WRITERS, isExportFormat, type ExportWriter } from './export/index.js';
+import { csvPages, rowPages } from './export/keyset-pages.js';
+import { exportInThread } from './export/threaded-export.js';
 import { inferVersionSchema } from './schema-inference.js';
-
-/** Rows read per query: a few MB of row text at most, and few enough queries that their overhead disappears. */
-const EXPORT_PAGE_ROWS = 2_000;
 
 export interface DatasetExport {
   writer: ExportWriter;
@@ -21,6 +20,8 @@ export class DatasetExportService {
   constructor(
     private readonly repo: DatasetRepository,
     private readonly access: DatasetService,
+    /** The SQLite file a worker thread reads the database's pages from (threaded-export.ts); none on PostgreSQL. */
+    private readonly threadFile?: string,
   ) {}
 
   async exportDataset(caller: Caller, id: number, format: string): Promise<DatasetExport> {
@@ -35,7 +36,9 @@ export class DatasetExportService {
     const pages = writer.databasePages;
     let body: AsyncIterable<string | Uint8Array>;
     if (pages && columns.length <= pages.maxColumns) {
-      body = pages.encode(columns, this.databasePages(id, columns.length, pages.mark));
+      body = this.threadFile
+        ? exportInThread({ file: this.threadFile, datasetId: id, format, columns })
+        : pages.encode(columns, csvPages(this.repo, id, columns.length, pages.mark));
     } else {
       // Typed formats take their column types from the data (a first streamed pass over the rows).
       const schema = writer.needsSchema ? await inferVersionSchema(this.repo, id, columns) : undefined;
@@ -44,28 +47,8 @@ export class DatasetExportService {
     return { writer, fileName: base.replace(/[^A-Za-z0-9._-]+/g, '_'), utf8FileName: base, body };
   }
 
-  /**
-   * The rows' cells, read by keyset in pages as the client consumes the stream (backpressure keeps memory flat); the
-   * page is walked here, not through another per-row generator (each hop costs a promise per row).
-   */
+  /** The rows' cells, page by page as the client consumes the stream (backpressure keeps memory flat). */
   private async *rows(id: number, width: number): AsyncGenerator<unknown[]> {
-    let after = -1;
-    for (;;) {
-      const page = await this.repo.readRows(id, { afterIndex: after, limit: EXPORT_PAGE_ROWS });
-      for (const r of page) yield cellsOf(r, width);
-      if (page.length < EXPORT_PAGE_ROWS) return;
-      after = page[page.length - 1].row_index;
-    }
-  }
-
-  /** Pages of records the database writes (CSV): one string per page, rows it left marked for the writer. */
-  private async *databasePages(id: number, width: number, mark: string): AsyncGenerator<string> {
-    let after = -1;
-    for (;;) {
-      const page = await this.repo.readCsvPage(id, width, { afterIndex: after, limit: EXPORT_PAGE_ROWS, mark });
-      if (page.text !== '') yield page.text;
-      if (page.rows < EXPORT_PAGE_ROWS) return;
-      after = page.lastIndex;
-    }
+    for await (const page of rowPages(this.repo, id)) for (const r of page) yield cellsOf(r, width);
   }
 }

@@ -4,10 +4,11 @@
 // A thread that finished a small file cleanly is kept for the next one (starting one costs ~0.15 CPU-s of module
 // loading); after a big file it is stopped, which frees its heap.
 import type { Readable } from 'node:stream';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { PermanentJobError } from '../errors.js';
 import type { FileFormat } from '../jobs/job-catalogue.js';
 import { FileFormatError } from './parsers/index.js';
+import { spawnModuleThread, ThreadPool } from './thread-pool.js';
 import type { StoredRowValues } from './stored-row.js';
 
 /** Batches the thread may have sent that the job has not stored yet. */
@@ -135,8 +136,8 @@ export function encodeRowsInThread(
         thread.off('message', onMessage).off('error', fail).off('exit', onExit);
         // Only a thread that read its file to the end is reused (nothing of this file can still reach it), and only
         // after a small file (MAX_REUSE_BYTES).
-        if (consumed && failure === undefined && bytesRead <= MAX_REUSE_BYTES) keepThread(thread);
-        else await thread.terminate();
+        if (consumed && failure === undefined && bytesRead <= MAX_REUSE_BYTES) threads.keep(thread);
+        else await threads.end(thread);
         await source.return?.();
       }
     },
@@ -144,40 +145,9 @@ export function encodeRowsInThread(
   return result;
 }
 
-const idle: Worker[] = [];
+const threads = new ThreadPool(import.meta.url, 'row-encoder.thread', MAX_IDLE_THREADS);
 
-function takeThread(): Worker {
-  const thread = idle.pop() ?? startThread();
-  thread.ref();
-  return thread;
-}
-
-function keepThread(thread: Worker): void {
-  if (idle.length >= MAX_IDLE_THREADS) return void thread.terminate();
-  thread.unref(); // an idle thread does not keep the process alive
-  idle.push(thread);
-}
-
-function startThread(): Worker {
-  const thread = spawnThread();
-  // A thread that dies while idle leaves the pool.
-  thread.on('exit', () => {
-    const i = idle.indexOf(thread);
-    if (i !== -1) idle.splice(i, 1);
-  });
-  return thread;
-}
+const takeThread = (): Worker => threads.take();
 
 /** A new import thread, outside the pool (tests start their own). */
-export function spawnThread(): Worker {
-  const self = import.meta.url;
-  if (self.endsWith('.ts')) {
-    // Running from source under tsx (tests, bench, `npm run dev`): a worker thread does not inherit tsx's loader
-    // hooks on Node 20, so the thread registers them before importing its entry.
-    const entry = new URL('./row-encoder.thread.ts', self).href;
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-    return new Worker(boot, { eval: true });
-  }
-  return new Worker(new URL('./row-encoder.thread.js', self));
-}
+export const spawnThread = (): Worker => spawnModuleThread(import.meta.url, 'row-encoder.thread');

@@ -25,6 +25,8 @@ export type Executor = Kysely<Database>;
 export interface DatabaseHandle {
   readonly db: Db;
   readonly dialect: DialectCapabilities;
+  /** SQLite: the database file, for read-only connections of worker threads (WAL lets them read beside the writer). */
+  readonly sqliteFile?: string;
   /**
    * Runs `fn` in one transaction. On SQLite it starts with BEGIN IMMEDIATE so that writers in other processes
    * queue instead of deadlocking. `relaxed` skips the fsync at commit (SQLite: synchronous=NORMAL; PostgreSQL:
@@ -81,6 +83,7 @@ export function openDatabase(
   return {
     db,
     dialect: capabilitiesFor('sqlite', sqlite),
+    sqliteFile: database.file,
     transaction: (fn, opts) =>
       db.connection().execute(async (conn) => {
         if (opts?.relaxed) sqlite.pragma('synchronous = NORMAL');

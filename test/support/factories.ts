@@ -1,6 +1,7 @@
 // Test data through the public API of a test app: dataset groups, versions from files or rows, request logs, Nebius
 // multipart uploads and prompt templates. One helper per thing, so a change of the API is one edit here (not one per test file).
 import assert from 'node:assert/strict';
+import { DatasetRepository } from '../../src/datasets/dataset.repository.js';
 import type { NewLogBundle } from '../../src/request-logs/request-log.repository.js';
 import { v1, waitSettled } from './nebius.js';
 import { b64, TEST_API_KEY, waitFor, type TestApp } from './test-app.js';
@@ -55,6 +56,45 @@ export async function createVersion(t: TestApp, groupId: number, source: Version
 }
 
 /** The dataset as GET /datasets/{id} shows it: the fields tests use typed, the rest as the JSON gives them. */
+/**
+ * A ready version (of a new group) whose rows are exactly these stored texts (`dataset_rows.data`), written through the
+ * repository: texts no upload stores as such (number literals, escapes) reach the readers unchanged.
+ */
+export async function createStoredVersion(t: TestApp, columns: string[], texts: string[]): Promise<number> {
+  const g = await createGroup(t, `stored-${Math.random().toString(36).slice(2)}`);
+  const db = t.app.dbh.db;
+  const now = Date.now();
+  const { id } = await db
+    .insertInto('datasets')
+    .values({
+      group_id: g.dataset_group.id,
+      workspace_id: 1,
+      version_number: 1,
+      column_names: JSON.stringify(columns),
+      status: 'processing',
+      origin: 'file',
+      external_id: `stored-${g.dataset_group.id}`,
+      source_dataset_id: null,
+      created_at: now,
+      updated_at: now,
+      row_count: texts.length,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const repo = new DatasetRepository(db, t.app.dbh.dialect);
+  for (let s = 0; s < texts.length; s += 5_000)
+    await t.app.dbh.transaction((trx) =>
+      repo.insertRows(
+        trx,
+        id,
+        s,
+        texts.slice(s, s + 5_000).map((data) => ({ data })),
+      ),
+    );
+  await db.updateTable('datasets').set({ status: 'ready' }).where('id', '=', id).execute();
+  return id;
+}
+
 export type DatasetView = {
   id: number;
   status: string;

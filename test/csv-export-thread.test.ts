@@ -1,0 +1,129 @@
+// The CSV export's pages on every dialect: on SQLite produced by a worker thread (threaded-export.ts) with its own
+// read-only connection, on PostgreSQL read one page ahead in-process. Byte for byte against the JS writer (rows the
+// database writes and rows it leaves to the writer), one snapshot for the whole export, and a client that goes away
+// mid-export: the thread ends, its connection and read transaction with it, and nothing else is left running.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { csvLine } from '../src/datasets/export/csv-writer.js';
+import { exportThreadStats } from '../src/datasets/export/threaded-export.js';
+import { parseStoredCells } from '../src/datasets/lossless-json.js';
+import { DIALECTS } from './support/dialects.js';
+import { createStoredVersion } from './support/factories.js';
+import { TEST_API_KEY, waitFor, type TestApp, startTestApp } from './support/test-app.js';
+
+const V2 = '/api/public/v2';
+const COLUMNS = ['id', 'text', 'n'];
+
+/** The JS writer over the same stored texts, as the UTF-8 the response carries. */
+const jsCsv = (texts: string[]) =>
+  Buffer.from(
+    csvLine(COLUMNS, COLUMNS.length) + texts.map((d) => csvLine(parseStoredCells(d), COLUMNS.length)).join(''),
+  );
+
+/** Rows of every kind: most written by the database, some (fractions, nested values, \u escapes) by the JS writer. */
+const mixed = (rows: number, filler = '') =>
+  Array.from({ length: rows }, (_, i) =>
+    i % 101 === 0
+      ? `[${i}.5,{"k":[${i}]},"\\u00e9 ${i}"]`
+      : JSON.stringify([String(i), `row "${i}", with, commas\n${filler}`, i % 7 === 0 ? null : i]),
+  );
+
+/** Open descriptors of this process on the database file (the thread's connection adds its own). */
+const openDbFiles = (file: string) =>
+  fs.readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith(file);
+    } catch {
+      return false;
+    }
+  }).length;
+
+for (const dialect of DIALECTS) {
+  describe(`CSV export pages [${dialect}]`, () => {
+    let t: TestApp;
+    let base: string;
+    before(async () => {
+      t = await startTestApp(dialect);
+      base = await t.listen();
+    });
+    after(async () => t.close());
+
+    const download = async (id: number) => {
+      const res = await fetch(`${base}${V2}/datasets/${id}/export?format=csv`, {
+        headers: { 'x-api-key': TEST_API_KEY },
+      });
+      assert.equal(res.status, 200);
+      return Buffer.from(await res.arrayBuffer());
+    };
+
+    it('writes the same bytes as the JS writer over many pages, and leaves no thread running', async () => {
+      const texts = mixed(9_100);
+      const id = await createStoredVersion(t, COLUMNS, texts);
+      assert.deepEqual(await download(id), jsCsv(texts));
+      // An empty version: the header alone.
+      assert.deepEqual(await download(await createStoredVersion(t, COLUMNS, [])), jsCsv([]));
+      assert.equal(exportThreadStats().running, 0);
+      if (dialect === 'sqlite')
+        assert.ok(exportThreadStats().idle >= 1, 'the finished thread is kept for the next export');
+    });
+
+    it('exports one snapshot: rows changed while the export runs are not seen', async (ctx) => {
+      if (dialect !== 'sqlite') return ctx.skip('PostgreSQL reads each page in its own statement');
+      const texts = mixed(60_000, 'x'.repeat(300));
+      const id = await createStoredVersion(t, COLUMNS, texts);
+      const res = await fetch(`${base}${V2}/datasets/${id}/export?format=csv`, {
+        headers: { 'x-api-key': TEST_API_KEY },
+      });
+      const reader = res.body!.getReader();
+      const parts: Uint8Array[] = [(await reader.read()).value!];
+      // The last page is well beyond what the thread, the stream and the sockets buffer ahead of this reader. (Only
+      // a draft's rows can change: the version becomes one.)
+      await t.app.dbh.db.updateTable('datasets').set({ status: 'draft' }).where('id', '=', id).execute();
+      await t.app.dbh.db
+        .updateTable('dataset_rows')
+        .set({ data: '["changed","changed",0]' })
+        .where('dataset_id', '=', id)
+        .where('row_index', '>=', 59_000)
+        .execute();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        parts.push(value);
+      }
+      assert.ok(Buffer.concat(parts).equals(jsCsv(texts)), 'the rows as they were when the export began');
+    });
+
+    it('ends the export when the client goes away mid-way: thread, connection and read transaction', async () => {
+      const texts = mixed(60_000, 'y'.repeat(300));
+      const id = await createStoredVersion(t, COLUMNS, texts);
+      const file = t.app.dbh.sqliteFile;
+      const filesBefore = file ? openDbFiles(file) : 0;
+      // A plain HTTP client that reads the first chunk and then drops its connection.
+      const runningMidway = await new Promise<number>((resolve, reject) => {
+        const req = http.get(`${base}${V2}/datasets/${id}/export?format=csv`, {
+          headers: { 'x-api-key': TEST_API_KEY },
+        });
+        req.once('error', reject);
+        req.on('response', (res) => {
+          res.once('data', () => {
+            resolve(exportThreadStats().running);
+            req.destroy();
+          });
+        });
+      });
+      assert.equal(runningMidway, file ? 1 : 0);
+      await waitFor(async () => exportThreadStats().running === 0, 10_000, 'the export thread ended');
+      if (file) {
+        await waitFor(async () => openDbFiles(file) === filesBefore, 10_000, "the thread's connection closed");
+        // No reader holds a snapshot: a full checkpoint completes (busy = 0) and empties the WAL.
+        const r = await sql<{ busy: number }>`PRAGMA wal_checkpoint(TRUNCATE)`.execute(t.app.dbh.db);
+        assert.equal(Number(r.rows[0].busy), 0);
+      }
+      // The server goes on: the next export is whole.
+      assert.ok((await download(id)).equals(jsCsv(texts)));
+    });
+  });
+}
