@@ -1,5 +1,6 @@
 // Worker threads on a module beside the caller's (row-encoder.thread, csv-export.thread), from source or compiled
-// alike, and the few idle ones kept for the next task (starting one costs ~0.15 CPU-s of module loading).
+// alike; the few idle ones kept for the next task (starting one costs ~0.15 CPU-s of module loading); and the loop
+// handing a task's results to its consumer.
 import { Worker } from 'node:worker_threads';
 
 /** `name` without extension, resolved against the caller's `import.meta.url` (`base`). */
@@ -13,6 +14,24 @@ export function spawnModuleThread(base: string, name: string): Worker {
     return new Worker(boot, { eval: true });
   }
   return new Worker(new URL(`./${name}.js`, base));
+}
+
+/** What a task reports: a result for the consumer, the task's end, or its failure (the first one counts). */
+export interface ThreadInbox<T> {
+  push(item: T): void;
+  finish(): void;
+  fail(err: unknown): void;
+}
+
+export interface ThreadTask<M, T> {
+  /** One message from the thread, turned into results, the end or a failure. */
+  onMessage(m: M, inbox: ThreadInbox<T>): void;
+  /** After the consumer took a result (the thread may then send one more). */
+  onTaken(): void;
+  /** The error when the thread exits before the task's end. */
+  exitError(code: number): Error;
+  /** Whether a thread that finished this task cleanly may be kept (default yes). */
+  reusable?(): boolean;
 }
 
 export class ThreadPool {
@@ -45,6 +64,51 @@ export class ThreadPool {
   async end(thread: Worker): Promise<void> {
     this.taken.delete(thread);
     await thread.terminate();
+  }
+
+  /**
+   * The results of one task running on `thread` (from take(), or any Worker), in order, as the consumer takes them.
+   * The thread is kept only when the task finished and the consumer took every result; a failure, the thread's exit
+   * or a consumer stopping early ends it (nothing of the task can then reach the next one).
+   */
+  async *drain<M, T>(thread: Worker, task: ThreadTask<M, T>): AsyncGenerator<T> {
+    const queue: T[] = [];
+    let finished = false;
+    let failure: unknown;
+    let wake: (() => void) | undefined;
+    // Each report wakes the consumer (a failure may come from the caller's own work, outside any message).
+    const inbox: ThreadInbox<T> = {
+      push: (item) => void (queue.push(item), wake?.()),
+      finish: () => void ((finished = true), wake?.()),
+      fail: (err) => void ((failure ??= err), wake?.()),
+    };
+    const onMessage = (m: M) => task.onMessage(m, inbox);
+    const onError = (err: unknown) => inbox.fail(err);
+    const onExit = (code: number) => {
+      if (!finished) inbox.fail(task.exitError(code));
+    };
+    thread.on('message', onMessage).on('error', onError).on('exit', onExit);
+    let consumed = false;
+    try {
+      for (;;) {
+        if (queue.length > 0) {
+          yield queue.shift()!;
+          task.onTaken();
+        } else if (failure !== undefined) {
+          throw failure;
+        } else if (finished) {
+          consumed = true;
+          return;
+        } else {
+          await new Promise<void>((r) => (wake = r));
+          wake = undefined;
+        }
+      }
+    } finally {
+      thread.off('message', onMessage).off('error', onError).off('exit', onExit);
+      if (consumed && (task.reusable?.() ?? true)) this.keep(thread);
+      else await this.end(thread);
+    }
   }
 
   /** Threads taken and not yet kept or ended, and idle ones (tests check that nothing leaks). */

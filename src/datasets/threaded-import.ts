@@ -8,7 +8,7 @@ import type { Worker } from 'node:worker_threads';
 import { PermanentJobError } from '../errors.js';
 import type { FileFormat } from '../jobs/job-catalogue.js';
 import { FileFormatError } from './parsers/index.js';
-import { spawnModuleThread, ThreadPool } from './thread-pool.js';
+import { spawnModuleThread, ThreadPool, type ThreadInbox } from './thread-pool.js';
 import type { StoredRowValues } from './stored-row.js';
 
 /** Batches the thread may have sent that the job has not stored yet. */
@@ -64,20 +64,10 @@ export function encodeRowsInThread(
     warnings: [] as string[],
     async *batches(): AsyncIterable<StoredRowValues[]> {
       const thread = start();
-      thread.postMessage({ type: 'start', format, batchRows, maxBatchesAhead: MAX_BATCHES_AHEAD } satisfies ToThread);
-      let consumed = false;
-      const queue: StoredRowValues[][] = [];
-      let finished = false;
-      let failure: unknown;
-      let wake: (() => void) | undefined;
-      const fail = (err: unknown) => {
-        failure ??= err;
-        wake?.();
-      };
       let bytesRead = 0;
       const source = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
       // The thread asks for the next chunk when its parser wants more: the file is read no faster than it is parsed.
-      const sendChunk = async () => {
+      const sendChunk = async (inbox: ThreadInbox<StoredRowValues[]>) => {
         try {
           const next = await source.next();
           if (next.done) return thread.postMessage({ type: 'end' } satisfies ToThread);
@@ -85,59 +75,40 @@ export function encodeRowsInThread(
           const bytes = new Uint8Array(typeof next.value === 'string' ? Buffer.from(next.value) : next.value);
           thread.postMessage({ type: 'chunk', bytes } satisfies ToThread, [bytes.buffer]);
         } catch (err) {
-          fail(err);
+          inbox.fail(err);
         }
       };
-      const onMessage = (m: FromThread) => {
-        switch (m.type) {
-          case 'pull':
-            void sendChunk();
-            return;
-          case 'rows':
-            queue.push(m.data.map((data, i) => ({ data, row_uid: null, content_hash: m.hashes[i] })));
-            break;
-          case 'done':
-            result.columns = m.columns;
-            result.warnings.push(...m.warnings);
-            finished = true;
-            break;
-          case 'failed':
-            failure ??=
-              m.kind === 'format'
-                ? new FileFormatError(m.message)
-                : m.kind === 'permanent'
-                  ? new PermanentJobError(m.message)
-                  : new Error(m.message);
-            break;
-        }
-        wake?.();
-      };
-      const onExit = (code: number) => {
-        if (!finished) fail(new Error(`the import thread stopped before the end of the file (exit code ${code})`));
-      };
-      thread.on('message', onMessage).on('error', fail).on('exit', onExit);
-      try {
-        for (;;) {
-          const batch = queue.shift();
-          if (batch) {
-            yield batch;
-            thread.postMessage({ type: 'stored' } satisfies ToThread);
-          } else if (failure !== undefined) {
-            throw failure;
-          } else if (finished) {
-            consumed = true;
-            return;
-          } else {
-            await new Promise<void>((r) => (wake = r));
-            wake = undefined;
+      // Only a thread that read its file to the end is reused (nothing of this file can still reach it), and only
+      // after a small file (MAX_REUSE_BYTES).
+      const batches = threads.drain<FromThread, StoredRowValues[]>(thread, {
+        onMessage: (m, inbox) => {
+          switch (m.type) {
+            case 'pull':
+              return void sendChunk(inbox);
+            case 'rows':
+              return inbox.push(m.data.map((data, i) => ({ data, row_uid: null, content_hash: m.hashes[i] })));
+            case 'done':
+              result.columns = m.columns;
+              result.warnings.push(...m.warnings);
+              return inbox.finish();
+            case 'failed':
+              return inbox.fail(
+                m.kind === 'format'
+                  ? new FileFormatError(m.message)
+                  : m.kind === 'permanent'
+                    ? new PermanentJobError(m.message)
+                    : new Error(m.message),
+              );
           }
-        }
+        },
+        onTaken: () => thread.postMessage({ type: 'stored' } satisfies ToThread),
+        reusable: () => bytesRead <= MAX_REUSE_BYTES,
+        exitError: (code) => new Error(`the import thread stopped before the end of the file (exit code ${code})`),
+      });
+      thread.postMessage({ type: 'start', format, batchRows, maxBatchesAhead: MAX_BATCHES_AHEAD } satisfies ToThread);
+      try {
+        yield* batches;
       } finally {
-        thread.off('message', onMessage).off('error', fail).off('exit', onExit);
-        // Only a thread that read its file to the end is reused (nothing of this file can still reach it), and only
-        // after a small file (MAX_REUSE_BYTES).
-        if (consumed && failure === undefined && bytesRead <= MAX_REUSE_BYTES) threads.keep(thread);
-        else await threads.end(thread);
         await source.return?.();
       }
     },

@@ -42,46 +42,16 @@ export async function* exportInThread(
   start: () => Worker = () => threads.take(),
 ): AsyncGenerator<Uint8Array> {
   const thread = start();
-  const queue: Uint8Array[] = [];
-  let finished = false;
-  let failure: Error | undefined;
-  let wake: (() => void) | undefined;
-  const fail = (err: Error) => {
-    failure ??= err;
-    wake?.();
-  };
-  const onMessage = (m: FromThread) => {
-    if (m.type === 'chunk') queue.push(m.bytes);
-    else if (m.type === 'done') finished = true;
-    else failure ??= new Error(`export thread: ${m.message}`);
-    wake?.();
-  };
-  const onExit = (code: number) => {
-    if (!finished) fail(new Error(`the export thread stopped before the end of the export (exit code ${code})`));
-  };
-  thread.on('message', onMessage).on('error', fail).on('exit', onExit);
+  const body = threads.drain<FromThread, Uint8Array>(thread, {
+    onMessage: (m, inbox) => {
+      if (m.type === 'chunk') inbox.push(m.bytes);
+      else if (m.type === 'done') inbox.finish();
+      else inbox.fail(new Error(`export thread: ${m.message}`));
+    },
+    onTaken: () => thread.postMessage({ type: 'taken' } satisfies ToThread),
+    exitError: (code) => new Error(`the export thread stopped before the end of the export (exit code ${code})`),
+  });
+  // Ended early (the client went away) or failed, the thread goes, and its connection and read transaction with it.
   thread.postMessage({ type: 'start', ...job, pagesAhead: MAX_PAGES_AHEAD } satisfies ToThread);
-  let consumed = false;
-  try {
-    for (;;) {
-      const bytes = queue.shift();
-      if (bytes) {
-        yield bytes;
-        thread.postMessage({ type: 'taken' } satisfies ToThread);
-      } else if (failure) {
-        throw failure;
-      } else if (finished) {
-        consumed = true;
-        return;
-      } else {
-        await new Promise<void>((r) => (wake = r));
-        wake = undefined;
-      }
-    }
-  } finally {
-    thread.off('message', onMessage).off('error', fail).off('exit', onExit);
-    // Ended early (the client went away) or failed: the thread goes, and its connection and read transaction with it.
-    if (consumed) threads.keep(thread);
-    else await threads.end(thread);
-  }
+  yield* body;
 }
