@@ -5,7 +5,7 @@ import type { DatasetRepository } from './dataset.repository.js';
 import { cellsOf, type DatasetService } from './dataset.service.js';
 import { EXPORT_FORMATS, EXPORT_WRITERS, isExportFormat, type ExportWriter } from './export/index.js';
 import { csvPages, rowPages } from './export/keyset-pages.js';
-import { exportInThread } from './export/threaded-export.js';
+import { EXPORT_THREADS, exportInThread } from './export/threaded-export.js';
 import { inferVersionSchema } from './schema-inference.js';
 
 export interface DatasetExport {
@@ -37,7 +37,11 @@ export class DatasetExportService {
     let body: AsyncIterable<string | Uint8Array>;
     if (pages && columns.length <= pages.maxColumns) {
       body = this.threadFile
-        ? exportInThread({ file: this.threadFile, datasetId: id, format, columns })
+        ? // A ready version's rows cannot change: its pages may be read by several threads, each its own snapshot.
+          exportInThread(
+            { file: this.threadFile, datasetId: id, format, columns },
+            dataset.status === 'ready' ? EXPORT_THREADS : 1,
+          )
         : pages.encode(columns, csvPages(this.repo, id, columns.length, pages.mark));
     } else {
       // Typed formats take their column types from the data (a first streamed pass over the rows).

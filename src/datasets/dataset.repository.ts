@@ -74,6 +74,8 @@ export interface RowPageQuery {
   q?: string;
   /** Keyset: rows with row_index greater than this. */
   afterIndex?: number;
+  /** Rows with row_index below this (a window with afterIndex: a bounded range whatever the planner estimates). */
+  beforeIndex?: number;
   offset?: number;
   limit: number;
 }
@@ -481,7 +483,7 @@ export class DatasetRepository {
   }
 
   /** The index the next appended row gets (0 for an empty dataset). */
-  async nextRowIndex(ex: Executor, datasetId: number): Promise<number> {
+  async nextRowIndex(ex: Executor = this.db, datasetId: number): Promise<number> {
     const row = await ex
       .selectFrom('dataset_rows')
       .select((eb) => eb.fn.max('row_index').as('m'))
@@ -511,24 +513,25 @@ export class DatasetRepository {
       .where('dataset_id', '=', datasetId);
     if (page.q) query = query.where(this.dialect.ilike('data', likeContains(page.q)));
     if (page.afterIndex !== undefined) query = query.where('row_index', '>', page.afterIndex);
+    if (page.beforeIndex !== undefined) query = query.where('row_index', '<', page.beforeIndex);
     query = query.orderBy('row_index').limit(page.limit);
     if (page.afterIndex === undefined && page.offset) query = query.offset(page.offset);
     return query.execute();
   }
 
   /**
-   * Up to `limit` rows after `afterIndex` as CSV text the database writes (DialectCapabilities.csvPage: records of
-   * the first `width` cells, rows it cannot write exactly as their data between two `mark`s); `rows` read, and the
-   * last one's index.
+   * The rows with row_index in [fromIndex, toIndex) as CSV text the database writes (DialectCapabilities.csvPage:
+   * records of the first `width` cells, rows it cannot write exactly as their data between two `mark`s), and how
+   * many rows it read.
    */
   async readCsvPage(
     datasetId: number,
     width: number,
-    page: { afterIndex: number; limit: number; mark: string },
-  ): Promise<{ rows: number; lastIndex: number; text: string }> {
-    const rows = sql`SELECT row_index, data FROM dataset_rows WHERE dataset_id = ${datasetId} AND row_index > ${page.afterIndex} ORDER BY row_index LIMIT ${page.limit}`;
+    page: { fromIndex: number; toIndex: number; mark: string },
+  ): Promise<{ rows: number; text: string }> {
+    const rows = sql`SELECT row_index, data FROM dataset_rows WHERE dataset_id = ${datasetId} AND row_index >= ${page.fromIndex} AND row_index < ${page.toIndex} ORDER BY row_index`;
     const r = (await this.dialect.csvPage(rows, width, page.mark).execute(this.db)).rows[0];
-    return { rows: Number(r?.n ?? 0), lastIndex: Number(r?.last ?? page.afterIndex), text: r?.text ?? '' };
+    return { rows: Number(r?.n ?? 0), text: r?.text ?? '' };
   }
 
   // ---- rows in a view (sort and per-column filters); kept apart from readRows/countRows, which serve `q` alone

@@ -113,7 +113,7 @@ const STATEMENT_CACHE_SIZE = 200;
  * lookup, the group commit's INSERTs) were recompiled on every request. Reusing a statement is safe: Kysely runs one
  * query at a time on the connection, so a cached statement is never executing (or iterating) twice at once.
  */
-function withStatementCache(sqlite: SQLite.Database): Pick<SQLite.Database, 'prepare' | 'close'> {
+export function withStatementCache(sqlite: SQLite.Database): Pick<SQLite.Database, 'prepare' | 'close'> {
   const cache = new Map<string, SQLite.Statement>();
   return {
     prepare: ((text: string) => {

@@ -1,14 +1,16 @@
-// The worker thread of threaded-export.ts: runs one export's database pages at a time on its own read-only SQLite
-// connection, inside one read transaction (one snapshot), and sends the body as UTF-8 chunks, at most `pagesAhead`
-// chunks ahead of the response. The records come from the same repository statement and writer as in-process.
+// The worker thread of threaded-export.ts: runs one export's database pages (its share of the windows) at a time on
+// its own read-only SQLite connection, inside one read transaction (one snapshot), and sends them as UTF-8 chunks, at
+// most `pagesAhead` chunks ahead of the response. The records come from the same repository statement and writer as
+// in-process.
 import { parentPort } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
+import { withStatementCache } from '../../db/database.js';
 import { capabilitiesFor } from '../../db/dialect.js';
 import type { Database } from '../../db/schema.js';
 import { DatasetRepository } from '../dataset.repository.js';
 import { EXPORT_WRITERS } from './index.js';
-import { csvPages } from './keyset-pages.js';
+import { csvWindows } from './keyset-pages.js';
 import type { ExportJob, FromThread, ToThread } from './threaded-export.js';
 
 const port = parentPort!;
@@ -31,14 +33,21 @@ async function run(job: ExportJob): Promise<void> {
   try {
     const pages = EXPORT_WRITERS[job.format].databasePages;
     if (!pages) throw new Error(`${job.format} has no database pages`);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     await db.connection().execute(async (conn) => {
-      // A deferred BEGIN: the snapshot is taken by the first page's read and held to the last.
+      // The snapshot starts at the first read after BEGIN, here (before the header goes out), and lasts to the end.
       await sql`BEGIN`.execute(conn);
+      await sql`SELECT 1 FROM dataset_rows LIMIT 1`.execute(conn);
       try {
         const repo = new DatasetRepository(conn, capabilitiesFor('sqlite', sqlite));
-        const body = pages.encode(job.columns, csvPages(repo, job.datasetId, job.columns.length, pages.mark));
-        for await (const text of body) {
+        const windows = csvWindows(repo, job.datasetId, job.columns.length, pages.mark, job.share);
+        // One chunk per window (empty ones too: the main thread merges the shares window by window); the header
+        // (the writer's first chunk) comes from the first share only.
+        let first = true;
+        for await (const text of pages.encode(job.columns, windows)) {
+          const header = first;
+          first = false;
+          if (header && job.share.index > 0) continue;
           while (credits === 0) await new Promise<void>((r) => (onCredit = r));
           onCredit = undefined;
           credits--;
