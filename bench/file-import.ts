@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { api, mb, round, startServer, type ServerProcess } from './support.js';
+import { api, cpuSeconds, mb, round, startServer, type ServerProcess } from './support.js';
 
 /** Writes `text` pieces to `file` in 1 MB writes; returns the file's size. */
 function writeChunked(file: string, pieces: (emit: (s: string) => void) => void): number {
@@ -212,7 +212,7 @@ export async function importThroughApi(
   server: ServerProcess,
   file: string,
   fileName: string,
-): Promise<{ seconds: number; uploadSeconds: number; peakAboveIdle: number; dataset: any }> {
+): Promise<{ seconds: number; uploadSeconds: number; cpuSeconds: number; peakAboveIdle: number; dataset: any }> {
   const group = await api(server, 'POST', '/api/public/v2/dataset-groups', { name: `bench-${path.basename(file)}` });
   const body = JSON.stringify({
     dataset_group_id: group.dataset_group.id,
@@ -224,6 +224,7 @@ export async function importThroughApi(
   let peak = idle;
   const sampler = setInterval(() => (peak = Math.max(peak, server.rss())), 50);
   try {
+    const cpu0 = cpuSeconds(server.pid);
     const t1 = performance.now();
     const created = await api(server, 'POST', '/api/public/v2/dataset-versions/from-file', body);
     const uploadSeconds = (performance.now() - t1) / 1000;
@@ -235,7 +236,7 @@ export async function importThroughApi(
     }
     const seconds = (performance.now() - t1) / 1000;
     peak = Math.max(peak, server.rss());
-    return { seconds, uploadSeconds, peakAboveIdle: peak - idle, dataset };
+    return { seconds, uploadSeconds, cpuSeconds: cpuSeconds(server.pid) - cpu0, peakAboveIdle: peak - idle, dataset };
   } finally {
     clearInterval(sampler);
   }
@@ -266,6 +267,8 @@ export async function run(c: FileCase, scale = 1): Promise<Record<string, number
         sqlite3_s: round(sqliteSeconds),
         strata_from_file_s: round(r.seconds),
         strata_upload_s: round(r.uploadSeconds),
+        // CPU of the server process (all its threads) from the upload until ready: steadier than wall time under load.
+        strata_server_cpu_s: round(r.cpuSeconds),
         ratio_strata_vs_sqlite3: round(r.seconds / sqliteSeconds),
         rows_per_s: Math.round(rows / r.seconds),
         peak_mem_above_idle_mb: mb(r.peakAboveIdle),
