@@ -43,11 +43,13 @@ async function encode(setup: ThreadSetup): Promise<void> {
   };
   try {
     const reader = openTableReader(setup.format, file.input);
-    for await (const cells of reader.rows()) {
-      const row = storedRow(cells);
-      data.push(row.data);
-      hashes.push(row.content_hash!);
-      if (data.length >= setup.batchRows) await flush();
+    for await (const batch of reader.batches()) {
+      for (const cells of batch) {
+        const row = storedRow(cells);
+        data.push(row.data);
+        hashes.push(row.content_hash!);
+        if (data.length >= setup.batchRows) await flush();
+      }
     }
     if (data.length > 0) await flush();
     send({ type: 'done', columns: reader.columns, warnings: reader.warnings });

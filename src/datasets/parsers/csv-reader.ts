@@ -2,7 +2,7 @@
 // (about four times the throughput of csv-parse here), with backpressure and line numbers for errors.
 import { Readable } from 'node:stream';
 import Papa from 'papaparse';
-import { FileFormatError, uniqueColumnNames, type TableReader } from './table-reader.js';
+import { eachRow, FileFormatError, uniqueColumnNames, type TableReader } from './table-reader.js';
 
 /** Chunks parsed ahead of the consumer before the input is paused. */
 const MAX_PENDING_CHUNKS = 2;
@@ -21,7 +21,11 @@ export class CsvReader implements TableReader {
 
   constructor(private readonly input: Readable) {}
 
-  async *rows(): AsyncIterable<unknown[]> {
+  rows(): AsyncIterable<unknown[]> {
+    return eachRow(this.batches());
+  }
+
+  async *batches(): AsyncIterable<unknown[][]> {
     const pending: Chunk[] = [];
     let done = false;
     let failure: Error | undefined;
@@ -80,11 +84,16 @@ export class CsvReader implements TableReader {
           handle?.resume();
         }
         const { rows, error } = chunk;
+        const batch: string[][] = [];
+        let problem: FileFormatError | undefined;
         for (let i = 0; i < rows.length; i++) {
           const record = rows[i];
           const start = line;
           line += 1 + countNewlines(record);
-          if (error && i === error.row) throw new FileFormatError(`CSV line ${start}: ${error.message}`);
+          if (error && i === error.row) {
+            problem = new FileFormatError(`CSV line ${start}: ${error.message}`);
+            break;
+          }
           if (record.length === 1 && record[0] === '') continue; // blank line
           if (!header) {
             if (record[0].charCodeAt(0) === 0xfeff) record[0] = record[0].slice(1);
@@ -93,12 +102,16 @@ export class CsvReader implements TableReader {
             continue;
           }
           if (record.length !== header.length) {
-            throw new FileFormatError(
+            problem = new FileFormatError(
               `CSV line ${start}: expected ${header.length} fields (as in the header), found ${record.length}`,
             );
+            break;
           }
-          yield record;
+          batch.push(record);
         }
+        // The rows before a problem are handed on first.
+        if (batch.length > 0) yield batch;
+        if (problem) throw problem;
       }
     } finally {
       if (!done) {

@@ -5,8 +5,8 @@ import { CsvReader } from './csv-reader.js';
 import { JsonReader } from './json-reader.js';
 import { JsonlReader } from './jsonl-reader.js';
 import { ParquetReader } from './parquet-reader.js';
-import { checkedRows, checkedText } from './input-checks.js';
-import type { TableReader } from './table-reader.js';
+import { checkedBatches, checkedText } from './input-checks.js';
+import { eachRow, type TableReader } from './table-reader.js';
 
 const LABELS: Record<FileFormat, string> = {
   csv: 'CSV file',
@@ -18,9 +18,10 @@ const LABELS: Record<FileFormat, string> = {
 /** The reader for `format`; text input is checked as it streams and every row is checked (see input-checks.ts). */
 export function openTableReader(format: FileFormat, input: Readable): TableReader {
   const reader = createReader(format, format === 'parquet' ? input : checkedText(input, LABELS[format]));
-  const rows = reader.rows.bind(reader);
+  const batches = reader.batches.bind(reader);
   // Every caller (upload check, import job, S3 import) gets checked rows without having to remember to ask.
-  reader.rows = () => checkedRows(reader, rows);
+  reader.batches = () => checkedBatches(reader, batches);
+  reader.rows = () => eachRow(reader.batches());
   return reader;
 }
 

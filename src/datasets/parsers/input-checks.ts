@@ -128,40 +128,53 @@ function firstInvalidByte(buf: Buffer): number {
 }
 
 /**
- * The reader's rows, each checked (column count, depth, NUL, `__proto__`), yielding to the event loop every
- * SLICE_MS of work. Messages name the row and column ("row 12, column "a": ...").
+ * The reader's batches of rows, each row checked (column count, depth, NUL, `__proto__`), yielding to the event loop
+ * every SLICE_MS of work. Messages name the row and column ("row 12, column "a": ..."); the rows of a batch before
+ * a problem are handed on before it is thrown.
  */
-export async function* checkedRows(
+export async function* checkedBatches(
   reader: Pick<TableReader, 'columns'>,
-  rows: () => AsyncIterable<unknown[]>,
-): AsyncIterable<unknown[]> {
+  batches: () => AsyncIterable<unknown[][]>,
+): AsyncIterable<unknown[][]> {
   let n = 0;
   let namesChecked = 0;
+  // Columns the rows so far can hold: a name past this came with a later row of the batch and is checked with it.
+  let width = 0;
   let sliceStart = performance.now();
-  for await (const row of rows()) {
-    n++;
-    const names = reader.columns;
-    if (names.length > MAX_COLUMNS)
-      throw new FileFormatError(`file has ${names.length} columns; the limit is ${MAX_COLUMNS} columns`);
-    for (; namesChecked < names.length; namesChecked++) {
-      const name = names[namesChecked];
-      if (name.includes('\u0000'))
-        throw new FileFormatError(`column ${namesChecked + 1}: names must not contain NUL (\\u0000) characters`);
-      if (name === '__proto__')
-        throw new FileFormatError(`column ${namesChecked + 1}: "__proto__" is not allowed as a column name`);
+  for await (const batch of batches()) {
+    let good = batch.length;
+    let problem: FileFormatError | undefined;
+    for (let i = 0; i < batch.length && !problem; i++) {
+      const row = batch[i];
+      n++;
+      problem = rowProblem(reader.columns, row, n);
+      if (problem) good = i;
     }
-    // A cell sits one level below its row: the cell's own nesting may use the rest of the bound.
-    const problem = isFlatAndClean(row) ? null : findValueProblem(row, { maxDepth: MAX_DEPTH, refuseProto: true });
-    if (problem) {
-      const [col, ...rest] = problem.path;
-      const column = typeof col === 'number' ? (reader.columns[col] ?? `#${col + 1}`) : String(col);
-      throw new FileFormatError(`row ${n}, column "${column}": ${describeValueProblem({ ...problem, path: rest })}`);
-    }
-    yield row;
+    if (good > 0) yield good === batch.length ? batch : batch.slice(0, good);
+    if (problem) throw problem;
     if (performance.now() - sliceStart > SLICE_MS) {
       await new Promise((r) => setImmediate(r));
       sliceStart = performance.now();
     }
+  }
+
+  function rowProblem(names: string[], row: unknown[], n: number): FileFormatError | undefined {
+    if (row.length > width) width = Math.min(row.length, names.length);
+    if (width > MAX_COLUMNS)
+      return new FileFormatError(`file has ${width} columns; the limit is ${MAX_COLUMNS} columns`);
+    for (; namesChecked < width; namesChecked++) {
+      const name = names[namesChecked];
+      if (name.includes('\u0000'))
+        return new FileFormatError(`column ${namesChecked + 1}: names must not contain NUL (\\u0000) characters`);
+      if (name === '__proto__')
+        return new FileFormatError(`column ${namesChecked + 1}: "__proto__" is not allowed as a column name`);
+    }
+    // A cell sits one level below its row: the cell's own nesting may use the rest of the bound.
+    const problem = isFlatAndClean(row) ? null : findValueProblem(row, { maxDepth: MAX_DEPTH, refuseProto: true });
+    if (!problem) return undefined;
+    const [col, ...rest] = problem.path;
+    const column = typeof col === 'number' ? (names[col] ?? `#${col + 1}`) : String(col);
+    return new FileFormatError(`row ${n}, column "${column}": ${describeValueProblem({ ...problem, path: rest })}`);
   }
 }
 

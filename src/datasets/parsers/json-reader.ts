@@ -4,7 +4,7 @@
 // on its own.
 import type { Readable } from 'node:stream';
 import { parseLossless } from '../lossless-json.js';
-import { ColumnIndex, FileFormatError, type TableReader } from './table-reader.js';
+import { ColumnIndex, eachRow, FileFormatError, type TableReader } from './table-reader.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -29,7 +29,11 @@ export class JsonReader implements TableReader {
     return this.index.names;
   }
 
-  async *rows(): AsyncIterable<unknown[]> {
+  rows(): AsyncIterable<unknown[]> {
+    return eachRow(this.batches());
+  }
+
+  async *batches(): AsyncIterable<unknown[][]> {
     let phase: Phase = 'start';
     let afterComma = false; // in phase 'first': a "]" now would close the array after a trailing comma
     let line = 1; // line where the current chunk starts
@@ -212,7 +216,7 @@ export class JsonReader implements TableReader {
           }
         }
         // The rows before a problem are handed on first, as a streaming parser would have.
-        for (const r of ready) yield r;
+        if (ready.length > 0) yield ready;
         if (failure !== undefined) throw failure;
         for (let k = chunk.indexOf(10); k !== -1; k = chunk.indexOf(10, k + 1)) line++;
       }

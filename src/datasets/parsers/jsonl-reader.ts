@@ -2,7 +2,7 @@
 // "\r\n" or a lone "\r" (as readline splits them). The whole lines a chunk holds are read by one JSON.parse when they
 // can be (see readLines); any other line, and every line of a chunk where that fails, is read on its own.
 import type { Readable } from 'node:stream';
-import { ColumnIndex, FileFormatError, type TableReader } from './table-reader.js';
+import { ColumnIndex, eachRow, FileFormatError, type TableReader } from './table-reader.js';
 import { parseLossless } from '../lossless-json.js';
 
 const LF = 0x0a;
@@ -21,7 +21,11 @@ export class JsonlReader implements TableReader {
     return this.index.names;
   }
 
-  async *rows(): AsyncIterable<unknown[]> {
+  rows(): AsyncIterable<unknown[]> {
+    return eachRow(this.batches());
+  }
+
+  async *batches(): AsyncIterable<unknown[][]> {
     let n = 0; // lines read
     let pieces: Buffer[] = []; // the start of a line cut by a chunk boundary
     let atFileStart = true; // a byte order mark may start the first line's text
@@ -102,7 +106,7 @@ export class JsonlReader implements TableReader {
         }
         if (lastLf + 1 < chunk.length) pieces.push(chunk.subarray(lastLf + 1));
         // The rows before a problem are handed on first.
-        for (const r of ready) yield r;
+        if (ready.length > 0) yield ready;
         if (failure !== undefined) throw failure;
       }
       if (pieces.length > 0) {
@@ -111,7 +115,7 @@ export class JsonlReader implements TableReader {
         pieces = [];
         if (last.endsWith('\r')) last = last.slice(0, -1); // a final lone "\r" ends the line, as a "\n" would
         oneByOne(last, ready);
-        for (const r of ready) yield r;
+        if (ready.length > 0) yield ready;
       }
     } finally {
       this.input.destroy();

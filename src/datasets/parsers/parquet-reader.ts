@@ -11,7 +11,7 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, type FileMetaDa
 import { parseLossless } from '../lossless-json.js';
 import type { ColumnSchema } from '../column-types.js';
 import { MAX_COLUMNS } from '../../input-limits.js';
-import { FileFormatError, type TableReader } from './table-reader.js';
+import { eachRow, FileFormatError, type TableReader } from './table-reader.js';
 
 /** Key-value metadata key under which Strata's parquet writer records the typed schema (read back on import). */
 export const STRATA_SCHEMA_KEY = 'strata.schema';
@@ -51,6 +51,8 @@ function jsonCell(v: unknown): unknown {
  */
 const SLICE_BYTES = 16 * 1024 * 1024;
 const MIN_SLICE_ROWS = 1_000;
+/** Rows per batch handed on (the decoded slice is in memory already; this bounds the cells built ahead). */
+const BATCH_ROWS = 1_000;
 
 export class ParquetReader implements TableReader {
   columns: string[] = [];
@@ -64,7 +66,11 @@ export class ParquetReader implements TableReader {
     private readonly sliceBytes = SLICE_BYTES,
   ) {}
 
-  async *rows(): AsyncIterable<unknown[]> {
+  rows(): AsyncIterable<unknown[]> {
+    return eachRow(this.batches());
+  }
+
+  async *batches(): AsyncIterable<unknown[][]> {
     const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'strata-parquet-'));
     const file = path.join(dir, `${randomUUID()}.parquet`);
     try {
@@ -119,6 +125,7 @@ export class ParquetReader implements TableReader {
             chunks: chunks.get(c)!.sort((a, b) => a.start - b.start),
             at: 0,
           }));
+          let batch: unknown[][] = [];
           for (let row = from; row < to; row++) {
             const cells: unknown[] = new Array(cursors.length);
             for (let k = 0; k < cursors.length; k++) {
@@ -128,8 +135,13 @@ export class ParquetReader implements TableReader {
               const v = chunk && row >= chunk.start ? chunk.values[row - chunk.start] : undefined;
               cells[k] = cur.json ? jsonCell(v) : jsonSafe(v);
             }
-            yield cells;
+            batch.push(cells);
+            if (batch.length >= BATCH_ROWS) {
+              yield batch;
+              batch = [];
+            }
           }
+          if (batch.length > 0) yield batch;
         }
         start = end;
       }

@@ -9,6 +9,16 @@ export interface TableReader {
   /** Notes for the user (renamed columns and the like). */
   readonly warnings: string[];
   rows(): AsyncIterable<unknown[]>;
+  /**
+   * The same rows in the batches the reader makes them (a chunk's rows, never empty): one await per batch instead of
+   * one per row, which costs about as much as the parsing on small rows. The rows before a problem come first.
+   */
+  batches(): AsyncIterable<unknown[][]>;
+}
+
+/** Rows one at a time out of batches (a reader's rows() over its batches()). */
+export async function* eachRow(batches: AsyncIterable<unknown[][]>): AsyncIterable<unknown[]> {
+  for await (const batch of batches) yield* batch;
 }
 
 /** The file's content is broken; the message names the line or item. */
