@@ -98,6 +98,14 @@ export function typedSchemaOf(group: DatasetGroupRow): ColumnSchema[] | null {
   return group.schema_json === null ? null : (JSON.parse(group.schema_json) as ColumnSchema[]);
 }
 
+/**
+ * A version of at least this many rows, once written, refreshes dataset_rows' planner statistics: PostgreSQL plans a version
+ * it has no statistics for as a few hundred rows, and the keyset page of such a version (`row_index > $after ORDER
+ * BY row_index LIMIT n`) as a bitmap scan of every remaining row plus a sort, i.e. each page of a large new version
+ * read all the rows after it until autovacuum's next ANALYZE (docs/benchmarks.md, diff-export, third pass).
+ */
+export const REFRESH_STATISTICS_ROWS = 10_000;
+
 export class DatasetRepository {
   constructor(
     private readonly db: Db,
@@ -490,6 +498,15 @@ export class DatasetRepository {
       .where('dataset_id', '=', datasetId)
       .executeTakeFirst();
     return row?.m === null || row?.m === undefined ? 0 : Number(row.m) + 1;
+  }
+
+  /**
+   * After `rowCount` rows of one version were written (REFRESH_STATISTICS_ROWS). Outside any transaction (ANALYZE
+   * takes its own lock); a failed refresh (e.g. the connection lost) only leaves the statistics to autovacuum.
+   */
+  async refreshRowStatistics(rowCount: number): Promise<void> {
+    if (rowCount < REFRESH_STATISTICS_ROWS) return;
+    await this.dialect.refreshStatistics(this.db, 'dataset_rows').catch(() => undefined);
   }
 
   async deleteRows(ex: Executor, datasetId: number): Promise<void> {

@@ -108,6 +108,9 @@ export class VersionPublisher {
     result: PublishResult,
     event: (d: DatasetRow, version: number) => DomainEvent | undefined,
   ): Promise<number | undefined> {
+    // The rows are committed (row batches) and the draft is not visible as a version yet: refreshed here, the
+    // planner's statistics know the version before any reader sees it.
+    await this.repo.refreshRowStatistics(result.rowCount);
     return this.dbh.transaction(async (trx: Tx) => {
       await ctx.fence(trx);
       const draft = await this.repo.findDataset(datasetId, trx);

@@ -52,6 +52,11 @@ export interface DialectCapabilities {
   /** True when the error is a unique-constraint violation. */
   isUniqueViolation(err: unknown): boolean;
   /**
+   * Refreshes the planner's statistics of `table` after many rows arrived at once (PostgreSQL: ANALYZE, skipped when
+   * another ANALYZE or VACUUM holds the table; SQLite: nothing, its plans for these tables follow the primary key).
+   */
+  refreshStatistics(db: Kysely<any>, table: string): Promise<void>;
+  /**
    * Inserts many rows with the least per-row overhead the driver allows (a prepared multi-row statement on SQLite;
    * on PostgreSQL one COPY FROM STDIN on the transaction's connection). Call inside DatabaseHandle.transaction
    * with its `trx`.
@@ -140,6 +145,9 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
       nowMs: sql<number>`(floor(extract(epoch from statement_timestamp()) * 1000)::bigint)`,
       maxParams: 60000,
       isUniqueViolation: (err) => (err as { code?: string })?.code === '23505',
+      refreshStatistics: async (db, table) => {
+        await sql`ANALYZE (SKIP_LOCKED) ${sql.table(table)}`.execute(db);
+      },
       bulkInsert: async (trx, table, columns, rows) => {
         // COPY in text format: the server parses each field by its column's type, with none of an INSERT's per-row
         // expression work, and the driver sends the rows as one text (see pg-copy.ts).
@@ -230,6 +238,7 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
     maxParams: 30000,
     isUniqueViolation: (err) =>
       /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/.test(String((err as { code?: string })?.code)),
+    refreshStatistics: () => Promise.resolve(),
     bulkInsert: async (_trx, table, bulkColumns, rows) => {
       const columns = bulkColumns.map((c) => c.name);
       // Kysely's SQLite dialect runs everything on this one handle; inside transaction() we hold it.

@@ -55,7 +55,6 @@ export async function createVersion(t: TestApp, groupId: number, source: Version
   return res.json<{ dataset_id: number }>().dataset_id;
 }
 
-/** The dataset as GET /datasets/{id} shows it: the fields tests use typed, the rest as the JSON gives them. */
 /**
  * A ready version (of a new group) whose rows are exactly these stored texts (`dataset_rows.data`), written through the
  * repository: texts no upload stores as such (number literals, escapes) reach the readers unchanged.
@@ -95,6 +94,7 @@ export async function createStoredVersion(t: TestApp, columns: string[], texts: 
   return id;
 }
 
+/** The dataset as GET /datasets/{id} shows it: the fields tests use typed, the rest as the JSON gives them. */
 export type DatasetView = {
   id: number;
   status: string;

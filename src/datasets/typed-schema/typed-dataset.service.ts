@@ -124,7 +124,7 @@ export class TypedDatasetService {
     const workspaceId = caller.workspaceId;
     const name = input.name.trim();
     const columns = input.schema.map((c) => c.name);
-    return this.withUniqueName(name, () =>
+    const view = await this.withUniqueName(name, () =>
       this.dbh.transaction(async (trx) => {
         await this.assertNameFree(trx, workspaceId, name);
         const group = await this.insertTypedGroup(trx, caller, workspaceId, name, input);
@@ -174,6 +174,9 @@ export class TypedDatasetService {
         } satisfies TypedDatasetView;
       }),
     );
+    // Rows and publication are one transaction here, so the refresh follows the commit.
+    await this.datasetRepo.refreshRowStatistics(input.rows.length);
+    return view;
   }
 
   /** S3 import: checks the endpoint and URI, keeps the source with its secret sealed, and queues the import. PENDING at once. */
