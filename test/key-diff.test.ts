@@ -208,6 +208,115 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('pairs unchanged rows by row index without changing any answer: duplicates, moved and null keys, extra rows', async () => {
+      const g = await group(t, 'key-diff-pairs');
+      const diff = (to: number, against: number) =>
+        t.request({ method: 'GET', url: `${V2}/datasets/${to}/diff?against=${against}&key=k` });
+      const refused = async (to: number, against: number, dataset: number, what: string) => {
+        const res = await diff(to, against);
+        assert.equal(res.statusCode, 400, res.body);
+        assert.ok(String(res.json().error).includes(`not unique in dataset ${dataset}: ${what}`), res.body);
+      };
+      const base = [
+        { k: 'a', v: 1 },
+        { k: 'b', v: 2 },
+        { k: 'c', v: 3 },
+      ];
+      const v1 = await uploadJsonl(t, g, base);
+      // A duplicate whose first copy is an unchanged row at the same index and the second an edited row elsewhere.
+      const dupTo = await uploadJsonl(t, g, [base[0], base[1], { k: 'a', v: 9 }]);
+      await refused(dupTo, v1, dupTo, '1 value(s) appear on more than one row (2 rows in all), e.g. "a" (2 rows)');
+      // The same duplicate in `against`, checked first.
+      await refused(v1, dupTo, dupTo, '1 value(s) appear on more than one row (2 rows in all), e.g. "a" (2 rows)');
+      // Duplicates only among rows that are the same on both sides, in both versions.
+      const dupBoth = await uploadJsonl(t, g, [{ k: 'x' }, { k: 'x' }, { k: 'y' }]);
+      const dupBoth2 = await uploadJsonl(t, g, [{ k: 'x' }, { k: 'x' }, { k: 'z' }]);
+      await refused(
+        dupBoth2,
+        dupBoth,
+        dupBoth,
+        '1 value(s) appear on more than one row (2 rows in all), e.g. "x" (2 rows)',
+      );
+      await refused(
+        dupBoth,
+        dupBoth,
+        dupBoth,
+        '1 value(s) appear on more than one row (2 rows in all), e.g. "x" (2 rows)',
+      );
+      // A duplicate between a paired row and a row at an index `against` lacks.
+      const dupExtra = await uploadJsonl(t, g, [...base, { k: 'c', v: 4 }]);
+      await refused(
+        dupExtra,
+        v1,
+        dupExtra,
+        '1 value(s) appear on more than one row (2 rows in all), e.g. "c" (2 rows)',
+      );
+
+      // Keys moved to other row indexes, unchanged and edited; null and missing keys on identical rows; rows at
+      // indexes the other side lacks (added at the end, removed at the end).
+      const from = await uploadJsonl(t, g, [
+        { k: 1, v: 'x' },
+        { k: 2, v: 'y' },
+        { k: 3, v: 'z' },
+        { k: null, v: 'n' },
+        { v: 'missing key' },
+        { k: 6, v: 'w' },
+        { k: 7, v: 'gone' },
+      ]);
+      const to = await uploadJsonl(t, g, [
+        { k: 2, v: 'y' },
+        { k: 1, v: 'x2' },
+        { k: 3, v: 'z' },
+        { k: null, v: 'n' },
+        { v: 'missing key' },
+        { k: 6, v: 'w' },
+        { k: 8, v: 'new' },
+        { k: 9, v: 'new too' },
+      ]);
+      const d = (await diff(to, from)).json();
+      assert.deepEqual(d.counts, { added: 4, removed: 3, changed: 1, unchanged: 3 });
+      assert.deepEqual(
+        d.rows.added.map((r: { row_id: number; key: unknown }) => [r.row_id, r.key]),
+        [
+          [3, null],
+          [4, null],
+          [6, 8],
+          [7, 9],
+        ],
+      );
+      assert.deepEqual(
+        d.rows.removed.map((r: { row_id: number; key: unknown }) => [r.row_id, r.key]),
+        [
+          [3, null],
+          [4, null],
+          [6, 7],
+        ],
+      );
+      assert.deepEqual(
+        d.rows.changed.map((r: { row_id: number; against_row_id: number; key: unknown }) => [
+          r.row_id,
+          r.against_row_id,
+          r.key,
+        ]),
+        [[1, 0, 1]],
+      );
+      // The other way round, `to` is the shorter side; and a version against itself: all unchanged but null keys.
+      const back = (await diff(from, to)).json();
+      assert.deepEqual(back.counts, { added: 3, removed: 4, changed: 1, unchanged: 3 });
+      const self = (await diff(to, to)).json();
+      assert.deepEqual(self.counts, { added: 2, removed: 2, changed: 0, unchanged: 6 });
+      // The streamed progress (which pairs nothing: windows of both sides grouped by key) gives the same counts.
+      for (const [a, b, counts] of [
+        [to, from, d.counts],
+        [from, to, back.counts],
+        [to, to, self.counts],
+      ] as const) {
+        const res = await t.request({ method: 'GET', url: `${V2}/datasets/${a}/diff/progress?against=${b}&key=k` });
+        const lines = ndjson(res.body);
+        assert.deepEqual(lines[lines.length - 1].counts, counts);
+      }
+    });
+
     it('streams progress (rows compared / total) step by step, then the same counts as the paged diff', async () => {
       const g = await group(t, 'key-diff-progress');
       const n = 6_000;

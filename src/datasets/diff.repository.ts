@@ -388,12 +388,18 @@ export class KeyDiffRepository {
   }
 
   /**
-   * The whole paged key diff in one statement, so each side's key is extracted from its rows once: the duplicate-key
-   * check of both sides, the counts, and the pages of the kinds asked for (`kinds`), all from one materialised list
-   * of both sides' rows grouped by key (`g`: rows per side, and each side's row index and hash, which are that
-   * side's only row once keys are unique). Duplicates make the counts meaningless: the caller checks `dups` first.
-   * Whole rows are read by primary key only for the page, and, for changed rows, for the pairs whose hashes differ
-   * (all matched pairs where hashes do not decide).
+   * The whole paged key diff in one statement: the duplicate-key check of both sides, the counts, and the pages of
+   * the kinds asked for (`kinds`). Duplicates make the counts meaningless: the caller checks `dups` first.
+   *
+   * Rows are first paired by row index and equal data (`a`: one pass over `from`, a primary-key lookup of `to` per
+   * row) when the key and every compared column sit at the same positions on both sides: such a pair holds the same
+   * key on both sides and is unchanged, so `to`'s key is extracted only from its other rows (`ut`: the rows at an
+   * index whose data differ, and rows at an index `from` lacks). Every key of both sides still takes part in the
+   * duplicate check (`d`: each `from` row once, counted for `to` too when paired, plus `ut`), which keeps the rows
+   * with a null key and the repeated keys only. Once keys are unique, a paired key is held by no other row of either
+   * side, so matching by key is left to the unpaired rows alone (`g`, grouped by key: rows per side, and each side's
+   * row index and hash). Whole rows are read by primary key only for the page, and, for changed rows, for the pairs
+   * whose hashes differ (all matched pairs of `g` where hashes do not decide).
    */
   async diffPage(
     spec: KeyDiffSpec,
@@ -404,59 +410,73 @@ export class KeyDiffRepository {
     const big = (e: RawBuilder<unknown>) => sql`CAST(${e} AS BIGINT)`;
     const none = sql`CAST(NULL AS BIGINT)`;
     const noText = sql`CAST(NULL AS TEXT)`;
-    const sum = (cond: RawBuilder<unknown>, v: RawBuilder<unknown> = sql`1`) =>
-      big(sql`coalesce(sum(CASE WHEN ${cond} THEN ${v} ELSE 0 END), 0)`);
-    const at = (side: 0 | 1, col: string) =>
-      sql`max(CASE WHEN u.side = ${sql.lit(side)} THEN ${sql.ref(`u.${col}`)} END)`;
     const dataOf = (id: number, ix: RawBuilder<unknown>) =>
       sql`(SELECT r.data FROM dataset_rows r WHERE r.dataset_id = ${id} AND r.row_index = ${ix})`;
+    // A null (or missing) key is SQL NULL, so it equals nothing: such rows never match.
+    const keyOf = (col: string, pos: number) => sql`NULLIF(${this.dialect.jsonArrayItem(col, pos)}, ${JSON_NULL})`;
+    const pairs = spec.key[0] === spec.key[1] && hashesDecide(spec.common);
+    const same = pairs ? sql`t.data = f.data` : sql`1 = 0`;
     const keyed = sql`g.k IS NOT NULL`;
     // Matched pairs that may differ, read and compared (and, for the page, ordered) without materialising their data.
     const candidates = hashesDecide(spec.common) ? sql` AND (g.fh IS NULL OR g.th IS NULL OR g.fh <> g.th)` : sql``;
     const changed = sql`(SELECT q.fi, q.ti, q.k, q.fd, q.td FROM (SELECT g.fi, g.ti, g.k, ${dataOf(F, sql`g.fi`)} AS fd, ${dataOf(T, sql`g.ti`)} AS td
         FROM g WHERE ${keyed} AND g.nf = 1 AND g.nt = 1${candidates}) q WHERE ${this.cellsDiffer(spec, 'q.fd', 'q.td')})`;
-    // Rows of one side without a partner: a key the other side lacks, or a null key. Rows with a null key form g's
-    // one NULL group (counted there); they are looked up again, by a fresh pass, only for a page and only if any.
+    // The null-key group of d: its rows never match, so they are all added (to) or removed (from).
+    const nulls = (n: 'nf' | 'nt') => big(sql`coalesce((SELECT ${sql.ref(`d.${n}`)} FROM d WHERE d.k IS NULL), 0)`);
+    // Rows of one side without a partner: a key the other side lacks, or a null key (looked up in a and ut only for
+    // a page, and only if there are any).
     const unmatched = (side: 0 | 1) => {
-      const [id, mine, other, n] =
-        side === 1 ? [T, sql`g.ti`, sql`g.nf`, sql`g.nt`] : [F, sql`g.fi`, sql`g.nt`, sql`g.nf`];
-      const nullKeys = sql`SELECT s.row_index AS ix, s.k FROM (${this.side(id, spec.key[side], undefined, 'none')}) s
-        WHERE s.k IS NULL AND EXISTS (SELECT 1 FROM g WHERE g.k IS NULL AND ${n} > 0)`;
-      return sql`(SELECT ${mine} AS ix, g.k FROM g WHERE ${keyed} AND ${other} = 0 UNION ALL ${nullKeys})`;
+      const [mine, other, n] = side === 1 ? [sql`g.ti`, sql`g.nf`, sql`d.nt`] : [sql`g.fi`, sql`g.nt`, sql`d.nf`];
+      const anyNull = sql`EXISTS (SELECT 1 FROM d WHERE d.k IS NULL AND ${n} > 0)`;
+      const nullRows =
+        side === 1
+          ? sql`SELECT a.fi AS ix, a.k FROM a WHERE a.k IS NULL AND a.p = 1 AND ${anyNull}
+              UNION ALL SELECT ut.ti AS ix, ut.k FROM ut WHERE ut.k IS NULL AND ${anyNull}`
+          : sql`SELECT a.fi AS ix, a.k FROM a WHERE a.k IS NULL AND ${anyNull}`;
+      return sql`(SELECT ${mine} AS ix, g.k FROM g WHERE ${keyed} AND ${other} = 0 UNION ALL ${nullRows})`;
     };
-    const nullRows = (n: RawBuilder<unknown>) => sum(sql`g.k IS NULL`, n);
-    // One scan of g for the duplicates of both sides, the counts, and (through the candidates) the changed count.
+    const dupOf = (n: 'nf' | 'nt') => sql`d.k IS NOT NULL AND ${sql.ref(`d.${n}`)} > 1`;
+    const dupSum = (n: 'nf' | 'nt', v: RawBuilder<unknown>) =>
+      big(sql`(SELECT coalesce(sum(${v}), 0) FROM d WHERE ${dupOf(n)})`);
+    // When keys are unique, every row of `from` is matched or removed.
+    const removed = sql`((SELECT count(*) FROM g WHERE ${keyed} AND g.nt = 0) + ${nulls('nf')})`;
     const arms: RawBuilder<unknown>[] = [
       sql`SELECT 'summary' AS kind, 0 AS side,
-        ${sum(sql`${keyed} AND g.nf > 1`)} AS a, ${sum(sql`${keyed} AND g.nf > 1`, sql`g.nf`)} AS b,
-        ${sum(sql`${keyed} AND g.nt > 1`)} AS c, ${sum(sql`${keyed} AND g.nt > 1`, sql`g.nt`)} AS d,
-        ${sum(sql`${keyed} AND g.nf = 0`)} + ${nullRows(sql`g.nt`)} AS e, ${sum(sql`${keyed} AND g.nt = 0`)} + ${nullRows(sql`g.nf`)} AS f,
-        ${sum(sql`${keyed} AND g.nf = 1 AND g.nt = 1`)} AS m, ${big(sql`(SELECT count(*) FROM ${changed} x)`)} AS n,
-        ${noText} AS k, ${noText} AS fd, ${noText} AS td FROM g`,
+        ${dupSum('nf', sql`1`)} AS a, ${dupSum('nf', sql`d.nf`)} AS b, ${dupSum('nt', sql`1`)} AS c, ${dupSum('nt', sql`d.nt`)} AS d,
+        ${big(sql`(SELECT count(*) FROM g WHERE ${keyed} AND g.nf = 0) + ${nulls('nt')}`)} AS e, ${big(removed)} AS f,
+        ${big(sql`(SELECT count(*) FROM a) - ${removed}`)} AS m, ${big(sql`(SELECT count(*) FROM c)`)} AS n,
+        ${noText} AS k, ${noText} AS fd, ${noText} AS td`,
     ];
     const tail = (a: RawBuilder<unknown>, b: RawBuilder<unknown>) =>
       sql`${a} AS a, ${b} AS b, ${none} AS c, ${none} AS d, ${none} AS e, ${none} AS f, ${none} AS m, ${none} AS n`;
     for (const side of [0, 1] as const) {
-      const n = side === 0 ? sql`g.nf` : sql`g.nt`;
+      const n = side === 0 ? 'nf' : 'nt';
       // The sample's order (most rows first, then by key in the database's order) travels as a number: `b`.
-      arms.push(sql`SELECT 'dupkey' AS kind, ${sql.lit(side)} AS side, ${tail(big(sql`d.n`), big(sql`ROW_NUMBER() OVER (ORDER BY d.n DESC, d.k)`))}, d.k, ${noText} AS fd, ${noText} AS td
-        FROM (SELECT g.k, ${n} AS n FROM g WHERE ${keyed} AND ${n} > 1 ORDER BY ${n} DESC, g.k LIMIT ${sampleSize}) d`);
+      arms.push(sql`SELECT 'dupkey' AS kind, ${sql.lit(side)} AS side, ${tail(big(sql`s.n`), big(sql`ROW_NUMBER() OVER (ORDER BY s.n DESC, s.k)`))}, s.k, ${noText} AS fd, ${noText} AS td
+        FROM (SELECT d.k, ${sql.ref(`d.${n}`)} AS n FROM d WHERE ${dupOf(n)} ORDER BY ${sql.ref(`d.${n}`)} DESC, d.k LIMIT ${sampleSize}) s`);
     }
     const { offset, limit } = page;
     for (const kind of page.kinds) {
       if (kind === 'changed') {
         arms.push(sql`SELECT * FROM (SELECT 'changed' AS kind, 0 AS side, ${tail(big(sql`c.fi`), big(sql`c.ti`))}, c.k, c.fd, c.td
-            FROM ${changed} c ORDER BY c.ti LIMIT ${limit} OFFSET ${offset}) pc`);
+            FROM c ORDER BY c.ti LIMIT ${limit} OFFSET ${offset}) pc`);
       } else {
         const side = kind === 'added' ? 1 : 0;
         arms.push(sql`SELECT * FROM (SELECT ${kind} AS kind, ${sql.lit(side)} AS side, ${tail(big(sql`m.ix`), none)}, coalesce(m.k, ${JSON_NULL}) AS k,
             ${noText} AS fd, ${dataOf(side === 1 ? T : F, sql`m.ix`)} AS td FROM ${unmatched(side)} m ORDER BY m.ix LIMIT ${limit} OFFSET ${offset}) p${sql.lit(side)}`);
       }
     }
-    // Both sides' rows, the key extracted once per row, grouped by key; a null key is SQL NULL, so those rows form
-    // one group that matches nothing.
+    // Rows of `to` at a row index `from` lacks, looked for only when there may be any: unless `from`'s row indexes
+    // have no gap (as many rows as max - min + 1) and `to`'s lie between them.
+    const end = (id: number, fn: 'min' | 'max') =>
+      sql`(SELECT ${sql.raw(fn)}(x.row_index) FROM dataset_rows x WHERE x.dataset_id = ${id})`;
+    const covered = sql`(SELECT count(*) FROM a) = ${end(F, 'max')} - ${end(F, 'min')} + 1 AND ${end(T, 'min')} >= ${end(F, 'min')} AND ${end(T, 'max')} <= ${end(F, 'max')}`;
+    // (The condition is a one-row subquery joined first, so SQLite skips the scan, not just its rows, without it.)
+    const toOnly = sql`SELECT ${keyOf('t.data', spec.key[1])} AS k, t.row_index AS ti, t.content_hash AS th
+      FROM (SELECT 1 AS x WHERE NOT coalesce(${covered}, 0 = 1) LIMIT 1) gap CROSS JOIN dataset_rows t
+      WHERE t.dataset_id = ${T} AND NOT EXISTS (SELECT 1 FROM dataset_rows f WHERE f.dataset_id = ${F} AND f.row_index = t.row_index)`;
     type Num = number | string | null;
-    const r = await sql<{
+    const query = sql<{
       kind: string;
       side: number;
       a: Num;
@@ -470,11 +490,22 @@ export class KeyDiffRepository {
       k: string | null;
       fd: string | null;
       td: string | null;
-    }>`WITH g AS MATERIALIZED (SELECT u.k, ${sum(sql`u.side = 0`)} AS nf, ${sum(sql`u.side = 1`)} AS nt,
-          ${at(0, 'row_index')} AS fi, ${at(1, 'row_index')} AS ti, ${at(0, 'content_hash')} AS fh, ${at(1, 'content_hash')} AS th
-        FROM (SELECT 0 AS side, s.* FROM (${this.side(F, spec.key[0], undefined, 'hash')}) s
-          UNION ALL SELECT 1 AS side, s.* FROM (${this.side(T, spec.key[1], undefined, 'hash')}) s) u GROUP BY u.k)
-      ${sql.join(arms, sql` UNION ALL `)}`.execute(this.db);
+    }>`WITH a AS MATERIALIZED (SELECT f.row_index AS fi, ${keyOf('f.data', spec.key[0])} AS k, CASE WHEN ${same} THEN 1 ELSE 0 END AS p,
+          CASE WHEN ${same} THEN NULL ELSE f.content_hash END AS fh, CASE WHEN ${same} THEN NULL ELSE t.row_index END AS ti,
+          CASE WHEN ${same} THEN NULL ELSE t.content_hash END AS th,
+          CASE WHEN t.row_index IS NOT NULL AND NOT (${same}) THEN ${keyOf('t.data', spec.key[1])} END AS tk
+        FROM dataset_rows f LEFT JOIN dataset_rows t ON t.dataset_id = ${T} AND t.row_index = f.row_index WHERE f.dataset_id = ${F}),
+      ua AS MATERIALIZED (SELECT a.fi, a.k, a.fh, a.ti, a.th, a.tk FROM a WHERE a.p = 0),
+      ut AS MATERIALIZED (SELECT ua.tk AS k, ua.ti, ua.th FROM ua WHERE ua.ti IS NOT NULL UNION ALL ${toOnly}),
+      d AS MATERIALIZED (SELECT u.k, sum(u.nf) AS nf, sum(u.nt) AS nt
+        FROM (SELECT a.k, 1 AS nf, a.p AS nt FROM a UNION ALL SELECT ut.k, 0 AS nf, 1 AS nt FROM ut) u
+        GROUP BY u.k HAVING u.k IS NULL OR sum(u.nf) > 1 OR sum(u.nt) > 1),
+      g AS MATERIALIZED (SELECT u.k, sum(u.nf) AS nf, sum(u.nt) AS nt, max(u.fi) AS fi, max(u.ti) AS ti, max(u.fh) AS fh, max(u.th) AS th
+        FROM (SELECT ua.k, 1 AS nf, 0 AS nt, ua.fi, ${none} AS ti, ua.fh, ${noText} AS th FROM ua WHERE ua.k IS NOT NULL
+          UNION ALL SELECT ut.k, 0 AS nf, 1 AS nt, ${none} AS fi, ut.ti, ${noText} AS fh, ut.th FROM ut WHERE ut.k IS NOT NULL) u GROUP BY u.k),
+      c AS MATERIALIZED ${changed}
+      ${sql.join(arms, sql` UNION ALL `)}`;
+    const r = await query.execute(this.db);
     const noDups = (): DuplicateKeys => ({ keys: 0, rows: 0, sample: [] });
     const out: KeyDiffPage = {
       dups: [noDups(), noDups()],
