@@ -9,7 +9,11 @@ import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { csvLine } from '../src/datasets/export/csv-writer.js';
-import { EXPORT_THREADS, exportThreadStats } from '../src/datasets/export/threaded-export.js';
+import {
+  EXPORT_THREADS,
+  MAX_RUNNING_EXPORT_THREADS,
+  exportThreadStats,
+} from '../src/datasets/export/threaded-export.js';
 import { parseStoredCells } from '../src/datasets/lossless-json.js';
 import { DIALECTS } from './support/dialects.js';
 import { createStoredVersion } from './support/factories.js';
@@ -114,6 +118,37 @@ for (const dialect of DIALECTS) {
         parts.push(value);
       }
       assert.ok(Buffer.concat(parts).equals(jsCsv(texts)), 'the rows as they were when the export began');
+    });
+
+    it('starts no more threads than its bound however many exports run at once; the others read in process', async () => {
+      const texts = mixed(60_000, 'z'.repeat(300));
+      const id = await createStoredVersion(t, COLUMNS, texts);
+      // Exports held open after their first chunk (backpressure keeps their threads waiting), more than the bound holds.
+      const held = await Promise.all(
+        Array.from({ length: Math.ceil(MAX_RUNNING_EXPORT_THREADS / EXPORT_THREADS) + 1 }, async () => {
+          const res = await fetch(`${base}${V2}/datasets/${id}/export?format=csv`, {
+            headers: { 'x-api-key': TEST_API_KEY },
+          });
+          const reader = res.body!.getReader();
+          const first = (await reader.read()).value!;
+          return { reader, parts: [first] };
+        }),
+      );
+      const running = exportThreadStats().running;
+      assert.equal(running, t.app.dbh.sqliteFile ? MAX_RUNNING_EXPORT_THREADS : 0);
+      // One more while they are held: whole, and no thread more.
+      assert.ok((await download(id)).equals(jsCsv(texts)));
+      assert.ok(exportThreadStats().running <= running);
+      // The held exports finish whole too.
+      for (const h of held) {
+        for (;;) {
+          const { done, value } = await h.reader.read();
+          if (done) break;
+          h.parts.push(value);
+        }
+        assert.ok(Buffer.concat(h.parts).equals(jsCsv(texts)));
+      }
+      await waitFor(async () => exportThreadStats().running === 0, 10_000, 'every export thread done');
     });
 
     it('ends the export when the client goes away mid-way: thread, connection and read transaction', async () => {

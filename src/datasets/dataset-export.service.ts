@@ -3,9 +3,15 @@ import type { Caller } from '../auth/caller.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import type { DatasetRepository } from './dataset.repository.js';
 import { cellsOf, type DatasetService } from './dataset.service.js';
-import { EXPORT_FORMATS, EXPORT_WRITERS, isExportFormat, type ExportWriter } from './export/index.js';
+import {
+  EXPORT_FORMATS,
+  EXPORT_WRITERS,
+  isExportFormat,
+  type ExportFormat,
+  type ExportWriter,
+} from './export/index.js';
 import { csvPages, rowPages } from './export/keyset-pages.js';
-import { EXPORT_THREADS, exportInThread } from './export/threaded-export.js';
+import { EXPORT_THREADS, exportInThread, exportThreadsAvailable } from './export/threaded-export.js';
 import { inferVersionSchema } from './schema-inference.js';
 
 export interface DatasetExport {
@@ -36,19 +42,31 @@ export class DatasetExportService {
     const pages = writer.databasePages;
     let body: AsyncIterable<string | Uint8Array>;
     if (pages && columns.length <= pages.maxColumns) {
-      body = this.threadFile
-        ? // A ready version's rows cannot change: its pages may be read by several threads, each its own snapshot.
-          exportInThread(
-            { file: this.threadFile, datasetId: id, format, columns },
-            dataset.status === 'ready' ? EXPORT_THREADS : 1,
-          )
-        : pages.encode(columns, csvPages(this.repo, id, columns.length, pages.mark));
+      // A ready version's rows cannot change: its pages may be read by several threads, each its own snapshot.
+      body = this.databasePages(id, format, columns, pages, dataset.status === 'ready' ? EXPORT_THREADS : 1);
     } else {
       // Typed formats take their column types from the data (a first streamed pass over the rows).
       const schema = writer.needsSchema ? await inferVersionSchema(this.repo, id, columns) : undefined;
       body = writer.encode(columns, this.rows(id, columns.length), schema);
     }
     return { writer, fileName: base.replace(/[^A-Za-z0-9._-]+/g, '_'), utf8FileName: base, body };
+  }
+
+  /**
+   * The records the database writes: from up to `threadCount` export threads on SQLite (as many as are free when the
+   * body starts; the check and the threads' start run in one synchronous step), else read in process.
+   */
+  private async *databasePages(
+    id: number,
+    format: ExportFormat,
+    columns: string[],
+    pages: NonNullable<ExportWriter['databasePages']>,
+    threadCount: number,
+  ): AsyncGenerator<string | Uint8Array> {
+    const threads = this.threadFile ? exportThreadsAvailable(threadCount) : 0;
+    if (this.threadFile && threads > 0)
+      yield* exportInThread({ file: this.threadFile, datasetId: id, format, columns }, threads);
+    else yield* pages.encode(columns, csvPages(this.repo, id, columns.length, pages.mark));
   }
 
   /** The rows' cells, page by page as the client consumes the stream (backpressure keeps memory flat). */

@@ -18,6 +18,12 @@ const MAX_PAGES_AHEAD = 3;
 export const EXPORT_THREADS = Math.min(2, os.availableParallelism());
 /** Idle threads kept for the next export. */
 const MAX_IDLE_THREADS = EXPORT_THREADS;
+/**
+ * Export threads running at once, every export together: past it an export reads its pages on the request's thread
+ * (as on PostgreSQL), so clients starting many exports at once cannot start threads (each an isolate and a database
+ * connection) without bound, and two exports already keep both cores busy.
+ */
+export const MAX_RUNNING_EXPORT_THREADS = 2 * EXPORT_THREADS;
 
 export interface ExportJob {
   /** The SQLite database file, opened read-only by the thread. */
@@ -40,6 +46,11 @@ const threads = new ThreadPool(import.meta.url, 'csv-export.thread', MAX_IDLE_TH
 
 /** Threads exporting now and idle ones (tests check that a client going away leaves none running). */
 export const exportThreadStats = () => threads.stats();
+
+/** How many threads an export may start now, up to `wanted` (0: it reads its pages in process). */
+export function exportThreadsAvailable(wanted: number): number {
+  return Math.max(0, Math.min(wanted, MAX_RUNNING_EXPORT_THREADS - threads.stats().running));
+}
 
 /**
  * The body of `format`'s database pages for a version (the writer's `databasePages.encode` over DatasetRepository
