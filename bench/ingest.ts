@@ -10,6 +10,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { LogRequestBody } from '../src/request-logs/request-log.schema.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const KEY = 'sk_strata_bench_ingest_key_0000000000000';
@@ -278,6 +281,7 @@ async function runDialect(
       throw new Error(`${dialect}: ${acked} logs acknowledged but only ${stored} stored after SIGKILL`);
     if (log.non_ok + track.non_ok + log.errors + track.errors > 0)
       throw new Error(`${dialect}: refused or failed requests: ${JSON.stringify({ log, track })}`);
+    const inProcess = await inProcessLogsPerSecond(env, seconds, connections);
     const bareLog = (before.log.requests_per_s + after.log.requests_per_s) / 2;
     const bareTrack = (before.track.requests_per_s + after.track.requests_per_s) / 2;
     return {
@@ -291,6 +295,8 @@ async function runDialect(
       track_request_per_s: track.requests_per_s,
       track_request_p99_ms: track.latency_p99_ms,
       ratio_track_request: Math.round((track.requests_per_s / bareTrack) * 100) / 100,
+      in_process_log_request_per_s: inProcess,
+      ratio_in_process_vs_bare: Math.round((inProcess / bareLog) * 100) / 100,
       acknowledged: acked,
       stored_after_sigkill: stored,
       loadavg_start_strata_end: `${load0} | ${load1} | ${load2}`,
@@ -299,6 +305,34 @@ async function runDialect(
   } finally {
     await dropPg?.();
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The storage work alone: the same logs through RequestLogService.logRequest in this process (validated once by the
+ * route's schema beforehand, no HTTP, no JSON parsing), `inFlight` at a time like autocannon's connections, for
+ * `seconds`, on the database the server process left. Each call resolves after its group commit is durable, as a 201
+ * does. This is the ceiling of the HTTP figure: no change to the HTTP path can lift /log-request above it.
+ */
+async function inProcessLogsPerSecond(env: Record<string, string>, seconds: number, inFlight: number): Promise<number> {
+  const app = await createApp(loadConfig({ ...process.env, ...env, STRATA_ROLES: 'api' }));
+  try {
+    const input = LogRequestBody.parse(logBody(1));
+    const key = await app.auth.authenticateApiKey(KEY);
+    if (!key) throw new Error('the bench key did not authenticate in process');
+    const end = Date.now() + seconds * 1000;
+    let done = 0;
+    await Promise.all(
+      Array.from({ length: inFlight }, async () => {
+        while (Date.now() < end) {
+          await app.requestLogs.logRequest(key, input);
+          done++;
+        }
+      }),
+    );
+    return Math.round(done / seconds);
+  } finally {
+    await app.close();
   }
 }
 

@@ -82,6 +82,8 @@ export interface App {
   readonly auth: AuthService;
   readonly datasets: DatasetService;
   readonly typedDatasets: TypedDatasetService;
+  /** Request-log ingestion without HTTP (the ingestion bench measures the storage work alone through it). */
+  readonly requestLogs: RequestLogService;
   readonly jobs: JobRepository;
   readonly server: FastifyInstance | undefined;
   readonly worker: Worker | undefined;
@@ -264,6 +266,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
     auth,
     datasets,
     typedDatasets,
+    requestLogs,
     jobs: jobRepo,
     server,
     worker,
