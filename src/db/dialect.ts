@@ -289,19 +289,20 @@ export function capabilitiesFor(name: DialectName, raw?: BetterSqlite3.Database)
     },
     csvPage: (rows, width, mark) => {
       const fields = Array.from({ length: width }, (_, i) => {
-        const [t, v] = [sql.ref(`p.c${i}_t`), sql.ref(`p.c${i}_v`)];
+        // One lookup per cell (`->>`, materialised); its SQL type tells the JSON type except where it is ambiguous:
+        // text that may be an array or object (`[`, `{`: asked again with json_type), an integer that may be a
+        // boolean (1, 0), and NULL for null or a missing cell (both empty fields).
+        const v = sql.ref(`p.c${i}`);
+        const x = sql`(p.data -> ${sql.lit(i)})`;
         // `->` gives a number's stored literal: kept where it is SQLite's own rendering of the value (then it is
         // JavaScript's too, see csvPage's contract), else the row goes to the JS writer.
-        const number = sql`CASE WHEN (p.data -> ${sql.lit(i)}) = CAST(${v} AS TEXT) THEN CAST(${v} AS TEXT) END`;
-        return sql`CASE ${t} WHEN 'text' THEN ${csvQuoted(v, 'instr', sql`char(13)`, sql`char(10)`)} WHEN 'null' THEN '""'
-          WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'integer' THEN ${number} WHEN 'real' THEN ${number}
-          ELSE CASE WHEN ${t} IS NULL THEN '""' END END`;
+        const number = sql`WHEN ${x} = CAST(${v} AS TEXT) THEN CAST(${v} AS TEXT)`;
+        return sql`CASE typeof(${v}) WHEN 'text' THEN CASE WHEN ${v} GLOB '[[{]*' AND json_type(p.data, ${`$[${i}]`}) <> 'text' THEN NULL
+            ELSE ${csvQuoted(v, 'instr', sql`char(13)`, sql`char(10)`)} END WHEN 'null' THEN '""'
+          WHEN 'integer' THEN CASE ${number} WHEN ${v} = 1 AND ${x} = 'true' THEN 'true' WHEN ${v} = 0 AND ${x} = 'false' THEN 'false' END
+          WHEN 'real' THEN CASE ${number} END END`;
       });
-      const cells = Array.from(
-        { length: width },
-        (_, i) =>
-          sql`, json_type(r.data, ${`$[${i}]`}) AS ${sql.ref(`c${i}_t`)}, r.data ->> ${sql.lit(i)} AS ${sql.ref(`c${i}_v`)}`,
-      );
+      const cells = Array.from({ length: width }, (_, i) => sql`, r.data ->> ${sql.lit(i)} AS ${sql.ref(`c${i}`)}`);
       const record = sql`CASE WHEN instr(p.data, ${'\\u'}) = 0 THEN ${csvJoin(fields, sql`char(13, 10)`)} END`;
       // The page is materialised (each cell extracted once, then read by the record) in row order; group_concat
       // gets no ORDER BY (a sort per page): an aggregate over a materialised page is fed its rows in stored order.
