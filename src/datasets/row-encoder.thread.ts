@@ -2,6 +2,8 @@
 // rows (the same parsers and input checks as in-process) and their stored values (stored-row.ts), sent in batches.
 // One file at a time; after its 'done' (or 'failed') the thread waits for the next 'start'.
 import { Readable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 import { PermanentJobError } from '../errors.js';
 import { FileFormatError, openTableReader } from './parsers/index.js';
@@ -11,14 +13,33 @@ import type { FromThread, ThreadSetup, ToThread } from './threaded-import.js';
 const port = parentPort!;
 const send = (m: FromThread) => port.postMessage(m);
 
-/** The file being read: its input stream and how many more batches may be sent before one is stored. */
-let current: { input: Readable; credits: number; onCredit?: () => void } | undefined;
+/**
+ * V8's full collection (threaded-import.ts, COLLECT_EVERY_BYTES), exposed to a new context and taken from there;
+ * started as a task, so its marking runs beside the parsing instead of before it.
+ */
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as (options: { type: 'major'; execution: 'async' }) => void;
+const collect = () => gc({ type: 'major', execution: 'async' });
+
+/**
+ * The file being read: its input stream, how many more batches may be sent before one is stored, and the bytes
+ * received since the last full collection.
+ */
+let current:
+  { input: Readable; credits: number; onCredit?: () => void; collectEvery: number; uncollected: number } | undefined;
 
 port.on('message', (m: ToThread) => {
   if (m.type === 'start') return void encode(m);
   if (!current) return; // a late credit for the previous file
-  if (m.type === 'chunk') current.input.push(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
-  else if (m.type === 'end') current.input.push(null);
+  if (m.type === 'chunk') {
+    // The chunks before this one are spent (or still held, and kept): a full collection frees them.
+    current.uncollected += m.bytes.byteLength;
+    if (current.collectEvery > 0 && current.uncollected >= current.collectEvery) {
+      current.uncollected = 0;
+      collect();
+    }
+    current.input.push(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
+  } else if (m.type === 'end') current.input.push(null);
   else {
     current.credits++;
     current.onCredit?.();
@@ -30,6 +51,8 @@ async function encode(setup: ThreadSetup): Promise<void> {
     input: new Readable({ read: () => send({ type: 'pull' }) }),
     credits: setup.maxBatchesAhead,
     onCredit: undefined as (() => void) | undefined,
+    collectEvery: setup.collectEveryBytes,
+    uncollected: 0,
   };
   current = file;
   let data: string[] = [];

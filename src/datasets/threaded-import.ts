@@ -19,6 +19,13 @@ const MAX_BATCHES_AHEAD = 3;
  * allocates nothing, so it never collects them. Starting a new thread costs ~0.15 CPU-s, nothing next to such a file.
  */
 export const MAX_REUSE_BYTES = 32 * 1024 * 1024;
+/**
+ * The thread runs a full garbage collection after every this many bytes of the file. The chunks it is sent are
+ * external memory that outlives its young generation (they are promoted while being parsed), and V8 frees them only
+ * at a full collection, which it starts by itself once they pass its 64 MB external limit: up to ~60 MB of spent
+ * chunks otherwise (docs/benchmarks.md, file imports). A full collection of the thread's small heap costs a few ms.
+ */
+export const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
 /** Idle threads kept for the next file (a worker process runs a couple of import jobs at a time). */
 const MAX_IDLE_THREADS = 2;
 
@@ -26,6 +33,7 @@ export interface ThreadSetup {
   format: FileFormat;
   batchRows: number;
   maxBatchesAhead: number;
+  collectEveryBytes: number;
 }
 
 /** Messages to the thread: a new file, a chunk of it, its end, or "one more batch stored". */
@@ -105,7 +113,13 @@ export function encodeRowsInThread(
         reusable: () => bytesRead <= MAX_REUSE_BYTES,
         exitError: (code) => new Error(`the import thread stopped before the end of the file (exit code ${code})`),
       });
-      thread.postMessage({ type: 'start', format, batchRows, maxBatchesAhead: MAX_BATCHES_AHEAD } satisfies ToThread);
+      thread.postMessage({
+        type: 'start',
+        format,
+        batchRows,
+        maxBatchesAhead: MAX_BATCHES_AHEAD,
+        collectEveryBytes: COLLECT_EVERY_BYTES,
+      } satisfies ToThread);
       try {
         yield* batches;
       } finally {
