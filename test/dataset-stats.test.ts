@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DIALECTS } from './support/dialects.js';
 import { b64, startTestApp, waitFor, type TestApp } from './support/test-app.js';
-import { waitDataset } from './support/factories.js';
+import { createGroup, createReadyVersion, waitDataset } from './support/factories.js';
 import { ColumnStatsRepository } from '../src/datasets/column-stats.repository.js';
 import { ColumnStatsService } from '../src/datasets/column-stats.service.js';
 import { decodeDataset } from '../src/datasets/dataset.repository.js';
@@ -348,16 +348,9 @@ for (const dialect of DIALECTS) {
     });
 
     it('lets the event loop turn while it scans a version', async () => {
-      const lines = Array.from({ length: 5_000 }, (_, i) => JSON.stringify({ id: i, s: `row ${i}` })).join('\n');
-      const up = await t.request({ method: 'POST', url: `${V2}/dataset-groups`, body: { name: 'stats-turns' } });
-      const res = await t.request({
-        method: 'POST',
-        url: `${V2}/dataset-versions/from-file`,
-        body: { dataset_group_id: up.json().dataset_group.id, file_name: 't.jsonl', file_content_base64: b64(lines) },
-      });
-      assert.equal(res.statusCode, 201, res.body);
-      const id = res.json().dataset_id as number;
-      await waitDataset(t, id, ['ready']);
+      const g = await createGroup(t, 'stats-turns');
+      const rows = Array.from({ length: 5_000 }, (_, i) => ({ id: i, s: `row ${i}` }));
+      const { id } = await createReadyVersion(t, g.dataset_group.id, { rows });
       const d = decodeDataset(
         await t.app.dbh.db.selectFrom('datasets').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
       );
