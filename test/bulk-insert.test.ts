@@ -1,16 +1,15 @@
-// DialectCapabilities.bulkInsert through DatasetRepository.insertRows on every dialect (PostgreSQL: COPY FROM STDIN):
+// DialectCapabilities.bulkInsert through DatasetRepository.insertRows on every dialect (PostgreSQL: one jsonb parameter):
 // every text comes back byte for byte, the rows belong to the caller's transaction (a rollback leaves none, a
 // failing batch leaves none), a duplicate key is a unique violation, and the connection serves the next
 // transaction afterwards.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DatasetRepository } from '../src/datasets/dataset.repository.js';
-import { copyField } from '../src/db/pg-copy.js';
 import { DIALECTS } from './support/dialects.js';
 import { createGroup } from './support/factories.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-/** Texts COPY's text format gives a meaning to, or that look like its markers. */
+/** Texts that are markers or escapes in one format or another (COPY, CSV, JSON). */
 const AWKWARD = [
   'tab\there',
   'line\nbreak',
@@ -24,17 +23,6 @@ const AWKWARD = [
   '"quoted", comma',
   '\t\n\r\\ all',
 ];
-
-describe('COPY text fields', () => {
-  it('escapes backslash, tab, newline and carriage return, and writes null as \\N', () => {
-    assert.equal(copyField(null), '\\N');
-    assert.equal(copyField(undefined), '\\N');
-    assert.equal(copyField(12), '12');
-    assert.equal(copyField('plain'), 'plain');
-    assert.equal(copyField('\\N'), '\\\\N');
-    assert.equal(copyField('a\tb\nc\rd\\e'), 'a\\tb\\nc\\rd\\\\e');
-  });
-});
 
 for (const dialect of DIALECTS) {
   describe(`bulk insert of dataset rows [${dialect}]`, () => {
@@ -134,14 +122,6 @@ for (const dialect of DIALECTS) {
         await t.app.dbh.transaction((trx) => repo.insertRows(trx, id, 10 + k, rows.slice(k, k + 1)));
       }
       assert.equal((await stored(id)).length, 13);
-    });
-
-    it('refuses to run outside a transaction', { skip: dialect !== 'postgres' }, async () => {
-      const id = await draft('no-trx');
-      await assert.rejects(
-        repo.insertRows(t.app.dbh.db, id, 0, [{ data: '["x"]' }]),
-        /inside DatabaseHandle.transaction/,
-      );
     });
   });
 }
