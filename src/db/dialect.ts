@@ -5,7 +5,7 @@ import { FOLD_FUNCTION, FOLDS_TO_ASCII, foldText, isAscii } from './text-fold.js
 
 export type DialectName = 'sqlite' | 'postgres';
 
-/** A column bulkInsert writes, with its PostgreSQL type (the type of the array parameter its values travel in). */
+/** A column bulkInsert writes, with its PostgreSQL type (its field of the batch's jsonb parameter is cast to it). */
 export interface BulkColumn {
   name: string;
   type: 'bigint' | 'integer' | 'text';
@@ -57,7 +57,7 @@ export interface DialectCapabilities {
   refreshStatistics(db: Kysely<any>, table: string): Promise<void>;
   /**
    * Inserts many rows with the least per-row overhead the driver allows (a prepared multi-row statement on SQLite;
-   * on PostgreSQL one array parameter per column, unnested by the server). Call inside DatabaseHandle.transaction
+   * on PostgreSQL one jsonb parameter per batch, taken apart by the server). Call inside DatabaseHandle.transaction
    * with its `trx`.
    */
   bulkInsert(
