@@ -290,11 +290,24 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
       if (closed) return;
       closed = true;
       clearInterval(sweepTimer);
-      await server?.close();
+      if (server) await closeServer(server, config.shutdownGraceMs);
       await dispatcher?.stop();
       await worker?.stop();
       await logTextIndexer.close();
       await dbh.close();
     },
   };
+}
+
+/**
+ * Stops accepting requests and waits for those still running; past `graceMs` their connections are closed (a client
+ * holding a download open, reading nothing, would otherwise keep the process from stopping).
+ */
+async function closeServer(server: FastifyInstance, graceMs: number): Promise<void> {
+  const timer = setTimeout(() => server.server.closeAllConnections(), graceMs);
+  try {
+    await server.close();
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -44,6 +44,7 @@ const envSchema = z.object({
   STRATA_TRANSIENT_RETRY_WINDOW_MS: intFrom(30 * 60_000, 0),
   STRATA_TRANSIENT_RETRY_MAX_DELAY_MS: intFrom(30_000, 1),
   STRATA_TMP_MAX_AGE_MS: intFrom(3600_000, 1000),
+  STRATA_SHUTDOWN_GRACE_MS: intFrom(10_000, 0),
   STRATA_FAILED_RETENTION_HOURS: z.coerce
     .number()
     .min(0)
@@ -99,6 +100,8 @@ export interface Config {
   };
   /** Temporary upload files (`<data dir>/tmp/*.part`) untouched for this long are left-overs of a crash and are removed. */
   readonly tmpMaxAgeMs: number;
+  /** On shutdown, requests still running (a slow download) get this long to finish before their connections are closed. */
+  readonly shutdownGraceMs: number;
   readonly failedRetentionMs: number;
   /** Rows of a deleted version are purged once it has been deleted this long (reads already under way finish). */
   readonly deletedRowsGraceMs: number;
@@ -194,6 +197,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       transientMaxDelayMs: e.STRATA_TRANSIENT_RETRY_MAX_DELAY_MS,
     }),
     tmpMaxAgeMs: e.STRATA_TMP_MAX_AGE_MS,
+    shutdownGraceMs: e.STRATA_SHUTDOWN_GRACE_MS,
     failedRetentionMs: e.STRATA_FAILED_RETENTION_HOURS * 3600_000,
     deletedRowsGraceMs: e.STRATA_DELETED_ROWS_GRACE_MINUTES * 60_000,
     logLevel: e.STRATA_LOG_LEVEL,

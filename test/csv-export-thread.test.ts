@@ -2,7 +2,8 @@
 // own read-only connection (a ready version's windows split between them); on PostgreSQL read one page ahead
 // in-process. Byte for byte against the JS writer (rows the database writes and rows it leaves to the writer, gaps in
 // the row indexes), one snapshot for a draft's export, and a client that goes away mid-export: the threads end, their
-// connections and read transactions with them, and nothing else is left running.
+// connections and read transactions with them, and nothing else is left running; likewise a server that closes while
+// a client holds a download open (after the shutdown grace).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -46,6 +47,27 @@ const openDbFiles = (file: string) =>
     }
   }).length;
 
+/** An export whose client reads nothing after the headers (paused, its socket is not read: backpressure holds it). */
+const holdExportOf = (base: string, id: number) =>
+  new Promise<{ req: http.ClientRequest; res: http.IncomingMessage }>((resolve, reject) => {
+    const req = http.get(`${base}${V2}/datasets/${id}/export?format=csv`, { headers: { 'x-api-key': TEST_API_KEY } });
+    req.once('error', reject);
+    req.once('response', (res) => {
+      res.pause();
+      resolve({ req, res });
+    });
+  });
+
+/** The rest of a held response's body. */
+const readRest = (res: http.IncomingMessage) =>
+  new Promise<Buffer>((resolve, reject) => {
+    const parts: Buffer[] = [];
+    res.on('data', (part: Buffer) => parts.push(part));
+    res.once('end', () => resolve(Buffer.concat(parts)));
+    res.once('error', reject);
+    res.resume();
+  });
+
 for (const dialect of DIALECTS) {
   describe(`CSV export pages [${dialect}]`, () => {
     let t: TestApp;
@@ -63,6 +85,7 @@ for (const dialect of DIALECTS) {
       assert.equal(res.status, 200);
       return Buffer.from(await res.arrayBuffer());
     };
+    const holdExport = (id: number) => holdExportOf(base, id);
 
     it('writes the same bytes as the JS writer over many pages, with gaps in the row indexes too, and leaves no thread running', async () => {
       const texts = mixed(9_100);
@@ -123,32 +146,23 @@ for (const dialect of DIALECTS) {
     it('starts no more threads than its bound however many exports run at once; the others read in process', async () => {
       const texts = mixed(60_000, 'z'.repeat(300));
       const id = await createStoredVersion(t, COLUMNS, texts);
-      // Exports held open after their first chunk (backpressure keeps their threads waiting), more than the bound holds.
+      // More exports than the bound holds, each held open by a client that reads nothing (backpressure keeps their
+      // threads waiting: the ~20 MB bodies are far more than the sockets buffer while unread).
       const held = await Promise.all(
-        Array.from({ length: Math.ceil(MAX_RUNNING_EXPORT_THREADS / EXPORT_THREADS) + 1 }, async () => {
-          const res = await fetch(`${base}${V2}/datasets/${id}/export?format=csv`, {
-            headers: { 'x-api-key': TEST_API_KEY },
-          });
-          const reader = res.body!.getReader();
-          const first = (await reader.read()).value!;
-          return { reader, parts: [first] };
-        }),
+        Array.from({ length: Math.ceil(MAX_RUNNING_EXPORT_THREADS / EXPORT_THREADS) + 1 }, () => holdExport(id)),
       );
-      const running = exportThreadStats().running;
-      assert.equal(running, t.app.dbh.sqliteFile ? MAX_RUNNING_EXPORT_THREADS : 0);
-      // One more while they are held: whole, and no thread more.
-      assert.ok((await download(id)).equals(jsCsv(texts)));
-      assert.ok(exportThreadStats().running <= running);
-      // The held exports finish whole too.
-      for (const h of held) {
-        for (;;) {
-          const { done, value } = await h.reader.read();
-          if (done) break;
-          h.parts.push(value);
-        }
-        assert.ok(Buffer.concat(h.parts).equals(jsCsv(texts)));
+      try {
+        const bound = t.app.dbh.sqliteFile ? MAX_RUNNING_EXPORT_THREADS : 0;
+        await waitFor(async () => exportThreadStats().running === bound, 10_000, 'the bound of export threads taken');
+        // One more while they are held: whole, and no thread more.
+        assert.ok((await download(id)).equals(jsCsv(texts)));
+        assert.equal(exportThreadStats().running, bound);
+        // The held exports finish whole too.
+        for (const h of held) assert.ok((await readRest(h.res)).equals(jsCsv(texts)));
+        await waitFor(async () => exportThreadStats().running === 0, 10_000, 'every export thread done');
+      } finally {
+        for (const h of held) h.req.destroy();
       }
-      await waitFor(async () => exportThreadStats().running === 0, 10_000, 'every export thread done');
     });
 
     it('ends the export when the client goes away mid-way: thread, connection and read transaction', async () => {
@@ -179,6 +193,26 @@ for (const dialect of DIALECTS) {
       }
       // The server goes on: the next export is whole.
       assert.ok((await download(id)).equals(jsCsv(texts)));
+    });
+
+    it('a server closing gives a download its grace, then closes its connection: the export ends, nothing left running', async () => {
+      const other = await startTestApp(dialect, { STRATA_SHUTDOWN_GRACE_MS: '200' });
+      try {
+        const id = await createStoredVersion(other, COLUMNS, mixed(60_000, 'w'.repeat(300)));
+        const h = await holdExportOf(await other.listen(), id);
+        const ended = new Promise<unknown>((resolve) => {
+          h.res.once('error', resolve);
+          h.res.once('close', () => resolve(undefined));
+        });
+        await waitFor(async () => exportThreadStats().running === (other.app.dbh.sqliteFile ? EXPORT_THREADS : 0));
+        await other.close(); // would not return while the client holds the download
+        h.res.resume(); // the client reads what reached it, then its connection's end
+        await ended;
+        assert.equal(h.res.complete, false, 'the body was cut short, not finished');
+        await waitFor(async () => exportThreadStats().running === 0, 10_000, 'the export thread ended');
+      } finally {
+        await other.close();
+      }
     });
   });
 }
