@@ -292,7 +292,7 @@ export async function createApp(config: Config, opts: { logger?: Logger; events?
       clearInterval(sweepTimer);
       if (server) await closeServer(server, config.shutdownGraceMs);
       await dispatcher?.stop();
-      await worker?.stop();
+      await worker?.stop(config.shutdownGraceMs);
       await logTextIndexer.close();
       await dbh.close();
     },

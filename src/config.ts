@@ -100,7 +100,10 @@ export interface Config {
   };
   /** Temporary upload files (`<data dir>/tmp/*.part`) untouched for this long are left-overs of a crash and are removed. */
   readonly tmpMaxAgeMs: number;
-  /** On shutdown, requests still running (a slow download) get this long to finish before their connections are closed. */
+  /**
+   * On shutdown, requests still running (a slow download) get this long to finish before their connections are
+   * closed; then the worker's running jobs get as long (unfinished ones resume elsewhere once their lease lapses).
+   */
   readonly shutdownGraceMs: number;
   readonly failedRetentionMs: number;
   /** Rows of a deleted version are purged once it has been deleted this long (reads already under way finish). */
