@@ -52,7 +52,12 @@ describe('import thread', () => {
     ] as const) {
       const want = await inProcess(format, text);
       const got = await threaded(format, chunked(text, 777));
-      assert.deepEqual(got.rows, want.rows, format);
+      // The same texts; their hashes are computed on insert (the stored rows below have in-process storedRow's).
+      assert.deepEqual(
+        got.rows,
+        want.rows.map(({ data, row_uid }) => ({ data, row_uid })),
+        format,
+      );
       assert.deepEqual(got.columns, want.columns, format);
       assert.deepEqual(got.warnings, want.warnings, format);
       assert.ok(

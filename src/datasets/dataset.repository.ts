@@ -474,8 +474,9 @@ export class DatasetRepository {
     firstIndex: number,
     rows: readonly StoredRowValues[],
   ): Promise<void> {
-    // Every row is stored with its content hash (diffs join on it: row-hash.ts): storedRow() computed it for imported
-    // rows; rows built elsewhere (draft edits) get it here.
+    // Every row is stored with its content hash (diffs join on it: row-hash.ts): storedRow() computed it for rows
+    // built in this thread; rows that come without it (the import thread's, whose hashing is moved here to balance
+    // the two threads; draft edits) get it here.
     await this.dialect.bulkInsert(
       trx,
       'dataset_rows',

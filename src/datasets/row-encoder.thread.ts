@@ -1,5 +1,6 @@
 // The worker thread of threaded-import.ts: turns a file's bytes, pulled chunk by chunk from the job, into checked
-// rows (the same parsers and input checks as in-process) and their stored values (stored-row.ts), sent in batches.
+// rows (the same parsers and input checks as in-process) and their stored texts (stored-row.ts encodeCells), sent in
+// batches. The content hash of each text is left to the job's thread (insertRows), which waits for rows otherwise.
 // One file at a time; after its 'done' (or 'failed') the thread waits for the next 'start'.
 import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
@@ -7,7 +8,7 @@ import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 import { PermanentJobError } from '../errors.js';
 import { FileFormatError, openTableReader } from './parsers/index.js';
-import { storedRow } from './stored-row.js';
+import { encodeCells } from './stored-row.js';
 import type { FromThread, ThreadSetup, ToThread } from './threaded-import.js';
 
 const port = parentPort!;
@@ -56,21 +57,17 @@ async function encode(setup: ThreadSetup): Promise<void> {
   };
   current = file;
   let data: string[] = [];
-  let hashes: string[] = [];
   const flush = async () => {
     while (file.credits === 0) await new Promise<void>((r) => (file.onCredit = r));
     file.credits--;
-    send({ type: 'rows', data, hashes });
+    send({ type: 'rows', data });
     data = [];
-    hashes = [];
   };
   try {
     const reader = openTableReader(setup.format, file.input);
     for await (const batch of reader.batches()) {
       for (const cells of batch) {
-        const row = storedRow(cells);
-        data.push(row.data);
-        hashes.push(row.content_hash!);
+        data.push(encodeCells(cells));
         if (data.length >= setup.batchRows) await flush();
       }
     }

@@ -1,5 +1,6 @@
 // Parses, checks and encodes an uploaded file's rows in a worker thread (row-encoder.thread.ts) while the calling job
-// inserts the batches it gets back: the parsing and the SQLite (or pg driver) work overlap where a core is free.
+// hashes and inserts the batches it gets back: the parsing and the SQLite (or pg driver) work overlap where a core is
+// free. The row hash is the job's, not the thread's: the thread is the longer of the two (docs/benchmarks.md).
 // Memory stays bounded: the thread pulls the file one chunk at a time and runs at most MAX_BATCHES_AHEAD batches ahead.
 // A thread that finished a small file cleanly is kept for the next one (starting one costs ~0.15 CPU-s of module
 // loading); after a big file it is stopped, which frees its heap.
@@ -41,10 +42,10 @@ export interface ThreadSetup {
 export type ToThread =
   ({ type: 'start' } & ThreadSetup) | { type: 'chunk'; bytes: Uint8Array } | { type: 'end' } | { type: 'stored' };
 
-/** Messages from the thread. `data` and `hashes` are parallel: the stored values of one batch of rows. */
+/** Messages from the thread. `data`: the stored texts of one batch of rows (their hashes are computed on insert). */
 export type FromThread =
   | { type: 'pull' }
-  | { type: 'rows'; data: string[]; hashes: string[] }
+  | { type: 'rows'; data: string[] }
   | { type: 'done'; columns: string[]; warnings: string[] }
   | { type: 'failed'; kind: 'format' | 'permanent' | 'other'; message: string };
 
@@ -95,7 +96,7 @@ export function encodeRowsInThread(
             case 'pull':
               return void sendChunk(inbox);
             case 'rows':
-              return inbox.push(m.data.map((data, i) => ({ data, row_uid: null, content_hash: m.hashes[i] })));
+              return inbox.push(m.data.map((data) => ({ data, row_uid: null })));
             case 'done':
               result.columns = m.columns;
               result.warnings.push(...m.warnings);
