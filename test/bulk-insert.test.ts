@@ -71,7 +71,7 @@ for (const dialect of DIALECTS) {
         row_uid: i % 2 === 0 ? s : null,
         content_hash: i % 3 === 0 ? s : undefined,
       }));
-      // A raw text in `data` too (draft edits store what they are given): the column is text, not JSON, to COPY.
+      // A raw text in `data` too (draft edits store what they are given): the column is text, not JSON.
       rows.push({ data: AWKWARD.join(''), row_uid: null, content_hash: 'h' });
       const seen = await t.app.dbh.transaction(async (trx) => {
         await repo.insertRows(trx, id, 5, rows.slice(0, 4));

@@ -47,10 +47,12 @@ const openDbFiles = (file: string) =>
     }
   }).length;
 
+const exportUrl = (base: string, id: number) => `${base}${V2}/datasets/${id}/export?format=csv`;
+
 /** An export whose client reads nothing after the headers (paused, its socket is not read: backpressure holds it). */
-const holdExportOf = (base: string, id: number) =>
+const holdExport = (base: string, id: number) =>
   new Promise<{ req: http.ClientRequest; res: http.IncomingMessage }>((resolve, reject) => {
-    const req = http.get(`${base}${V2}/datasets/${id}/export?format=csv`, { headers: { 'x-api-key': TEST_API_KEY } });
+    const req = http.get(exportUrl(base, id), { headers: { 'x-api-key': TEST_API_KEY } });
     req.once('error', reject);
     req.once('response', (res) => {
       res.pause();
@@ -79,13 +81,10 @@ for (const dialect of DIALECTS) {
     after(async () => t.close());
 
     const download = async (id: number) => {
-      const res = await fetch(`${base}${V2}/datasets/${id}/export?format=csv`, {
-        headers: { 'x-api-key': TEST_API_KEY },
-      });
+      const res = await fetch(exportUrl(base, id), { headers: { 'x-api-key': TEST_API_KEY } });
       assert.equal(res.status, 200);
       return Buffer.from(await res.arrayBuffer());
     };
-    const holdExport = (id: number) => holdExportOf(base, id);
 
     it('writes the same bytes as the JS writer over many pages, with gaps in the row indexes too, and leaves no thread running', async () => {
       const texts = mixed(9_100);
@@ -149,7 +148,7 @@ for (const dialect of DIALECTS) {
       // More exports than the bound holds, each held open by a client that reads nothing (backpressure keeps their
       // threads waiting: the ~20 MB bodies are far more than the sockets buffer while unread).
       const held = await Promise.all(
-        Array.from({ length: Math.ceil(MAX_RUNNING_EXPORT_THREADS / EXPORT_THREADS) + 1 }, () => holdExport(id)),
+        Array.from({ length: Math.ceil(MAX_RUNNING_EXPORT_THREADS / EXPORT_THREADS) + 1 }, () => holdExport(base, id)),
       );
       try {
         const bound = t.app.dbh.sqliteFile ? MAX_RUNNING_EXPORT_THREADS : 0;
@@ -170,20 +169,11 @@ for (const dialect of DIALECTS) {
       const id = await createStoredVersion(t, COLUMNS, texts);
       const file = t.app.dbh.sqliteFile;
       const filesBefore = file ? openDbFiles(file) : 0;
-      // A plain HTTP client that reads the first chunk and then drops its connection.
-      const runningMidway = await new Promise<number>((resolve, reject) => {
-        const req = http.get(`${base}${V2}/datasets/${id}/export?format=csv`, {
-          headers: { 'x-api-key': TEST_API_KEY },
-        });
-        req.once('error', reject);
-        req.on('response', (res) => {
-          res.once('data', () => {
-            resolve(exportThreadStats().running);
-            req.destroy();
-          });
-        });
-      });
-      assert.equal(runningMidway, file ? EXPORT_THREADS : 0);
+      // A plain HTTP client that holds the export mid-way (its threads running) and then drops its connection.
+      const h = await holdExport(base, id);
+      await waitFor(async () => exportThreadStats().running === (file ? EXPORT_THREADS : 0), 10_000, 'threads running');
+      assert.equal(h.res.complete, false, 'the export is still under way');
+      h.req.destroy();
       await waitFor(async () => exportThreadStats().running === 0, 10_000, 'the export thread ended');
       if (file) {
         await waitFor(async () => openDbFiles(file) === filesBefore, 10_000, "the thread's connection closed");
@@ -199,7 +189,7 @@ for (const dialect of DIALECTS) {
       const other = await startTestApp(dialect, { STRATA_SHUTDOWN_GRACE_MS: '200' });
       try {
         const id = await createStoredVersion(other, COLUMNS, mixed(60_000, 'w'.repeat(300)));
-        const h = await holdExportOf(await other.listen(), id);
+        const h = await holdExport(await other.listen(), id);
         const ended = new Promise<unknown>((resolve) => {
           h.res.once('error', resolve);
           h.res.once('close', () => resolve(undefined));
